@@ -1,0 +1,102 @@
+# bgtrain - the learning side of a StarCraft II bot, as small Unix tools.
+#
+#   make            build every program into bin/
+#   make check      all tests, then again built with ASan+UBSan
+#   make bench      the benchmarks, with ratios against baselines
+#   make demo       the main job on a generated default corpus
+#   make deps       install the Debian packages the build needs (as root)
+#   make install    PREFIX=/usr/local DESTDIR= : programs, man pages, completions
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN = -std=gnu11 -Wall -Wextra -Werror
+CPPFLAGS += -Ilib -D_GNU_SOURCE
+LDLIBS = -lzip -lcjson -lbz2 -lz -lmd -lm
+TEST_LDLIBS = -L/usr/lib -lstorm
+
+PROGRAMS = replay-analyze
+LIB_SRC = $(wildcard lib/*.c)
+TEST_SRC = $(wildcard tests/test_*.c)
+TEST_HELPERS = tests/replay_writer.c
+
+# BUILD=asan puts an instrumented copy of everything under build/asan.
+BUILD ?= release
+ifeq ($(BUILD),asan)
+SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+OUT = build/asan
+BINDIR = build/asan/bin
+else
+SANITIZE =
+OUT = build/release
+BINDIR = bin
+endif
+
+LIB_OBJ = $(LIB_SRC:lib/%.c=$(OUT)/lib/%.o)
+LIBA = $(OUT)/libbgtrain.a
+BINS = $(PROGRAMS:%=$(BINDIR)/%)
+TESTS = $(TEST_SRC:tests/%.c=$(OUT)/tests/%)
+TOOLS = $(OUT)/tests/mkreplay
+
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE)
+
+all: $(BINS)
+
+$(OUT)/lib/%.o: lib/%.c lib/*.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIBA): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BINDIR)/%: src/%.c $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< $(LIBA) $(LDLIBS) -o $@
+
+$(OUT)/tests/%: tests/%.c $(TEST_HELPERS) tests/*.h $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) $< $(TEST_HELPERS) $(LIBA) \
+		$(LDLIBS) $(TEST_LDLIBS) -o $@
+
+tests-built: $(BINS) $(TESTS) $(TOOLS)
+
+# One pass of the suite over this build's programs.
+test: tests-built
+	BGTRAIN_BIN=$(CURDIR)/$(BINDIR) BGTRAIN_TESTS=$(CURDIR)/$(OUT)/tests \
+	BGTRAIN_BUILD=$(BUILD) sh tests/run.sh
+
+check: all
+	$(MAKE) test BUILD=release
+	$(MAKE) test BUILD=asan
+
+bench: all $(TOOLS)
+	BGTRAIN_BIN=$(CURDIR)/bin BGTRAIN_TESTS=$(CURDIR)/$(OUT)/tests \
+	sh tests/bench.sh
+
+demo: all $(TOOLS)
+	BGTRAIN_BIN=$(CURDIR)/bin BGTRAIN_TESTS=$(CURDIR)/$(OUT)/tests \
+	sh tests/demo.sh
+
+deps:
+	sh bin/install-deps
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(PROGRAMS:%=man/%.1) $(DESTDIR)$(PREFIX)/share/man/man1
+	for p in $(PROGRAMS); do \
+		install -m 644 completions/$$p.bash \
+			$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$p; \
+		install -m 644 completions/_$$p \
+			$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_$$p; \
+	done
+
+clean:
+	rm -rf build $(PROGRAMS:%=bin/%)
+
+.PHONY: all test check bench demo deps install clean tests-built
+.SECONDARY:

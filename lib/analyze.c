@@ -1,0 +1,28 @@
+/* analyze.c - one replay, from bytes in memory to its build orders */
+#include <md5.h>
+#include <string.h>
+
+#include "analyze.h"
+
+int
+analyze_replay(const uint8_t *data, size_t size, struct game *g,
+	       struct strbuf *why)
+{
+	const char *reason = NULL;
+
+	memset(g, 0, sizeof *g);
+	if (replay_load(&g->replay, data, size, why) < 0)
+		return -1;
+	if (buildorder_analyze(g, &reason) < 0) {
+		sb_printf(why, "replay.tracker.events: %s", reason);
+		game_free(g);
+		return -1;
+	}
+	return 0;
+}
+
+void
+content_md5(const uint8_t *data, size_t size, char hex[MD5_HEX_SIZE])
+{
+	MD5Data(data, size, hex);
+}

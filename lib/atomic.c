@@ -1,0 +1,113 @@
+/*
+ * atomic.c - replacing files whole: temp file, fsync, rename
+ *
+ * A reader (the bot, another tool) sees either the old file or the new one,
+ * never a half-written one, even if we are killed or the machine loses power
+ * in the middle.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "die.h"
+
+int
+atomic_open(struct atomic_file *af, const char *path)
+{
+	int fd;
+
+	af->path = xstrdup(path);
+	af->tmp = xmalloc(strlen(path) + 16);
+	sprintf(af->tmp, "%s.tmp.XXXXXX", path);
+	if ((fd = mkstemp(af->tmp)) < 0 || (af->f = fdopen(fd, "w")) == NULL) {
+		int saved = errno;
+
+		if (fd >= 0) {
+			close(fd);
+			unlink(af->tmp);
+		}
+		free(af->path);
+		free(af->tmp);
+		af->path = af->tmp = NULL;
+		errno = saved;
+		return -1;
+	}
+	/* mkstemp makes 0600; the file replaces one that others read. */
+	fchmod(fd, 0644);
+	return 0;
+}
+
+static void
+sync_folder(const char *path)
+{
+	char *copy = xstrdup(path);
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(copy);
+}
+
+int
+atomic_commit(struct atomic_file *af)
+{
+	int saved;
+
+	if (fflush(af->f) != 0 || ferror(af->f) || fsync(fileno(af->f)) < 0)
+		goto fail;
+	if (fclose(af->f) != 0) {
+		af->f = NULL;
+		goto fail;
+	}
+	af->f = NULL;
+	if (rename(af->tmp, af->path) < 0)
+		goto fail;
+	sync_folder(af->path);
+	free(af->path);
+	free(af->tmp);
+	af->path = af->tmp = NULL;
+	return 0;
+fail:
+	saved = errno ? errno : EIO;
+	atomic_abort(af);
+	errno = saved;
+	return -1;
+}
+
+void
+atomic_abort(struct atomic_file *af)
+{
+	if (af->f)
+		fclose(af->f);
+	if (af->tmp)
+		unlink(af->tmp);
+	free(af->path);
+	free(af->tmp);
+	af->f = NULL;
+	af->path = af->tmp = NULL;
+}
+
+int
+atomic_write(const char *path, const void *data, size_t size)
+{
+	struct atomic_file af;
+
+	if (atomic_open(&af, path) < 0)
+		return -1;
+	if (size && fwrite(data, 1, size, af.f) != size) {
+		int saved = errno ? errno : EIO;
+
+		atomic_abort(&af);
+		errno = saved;
+		return -1;
+	}
+	return atomic_commit(&af);
+}

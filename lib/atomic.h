@@ -1,0 +1,26 @@
+/* atomic.h - replacing files whole: temp file, fsync, rename */
+#ifndef ATOMIC_H
+#define ATOMIC_H
+
+#include <stdio.h>
+
+struct atomic_file {
+	FILE *f;
+	char *path;	/* the file to replace */
+	char *tmp;	/* its temporary sibling */
+};
+
+/*
+ * Open a temporary file beside path. Returns 0, or -1 with errno set.
+ * Readers of path see the old file until atomic_commit() renames.
+ */
+int atomic_open(struct atomic_file *af, const char *path);
+/* Flush, fsync, rename over path, fsync the folder; -1 with errno on failure
+ * (the temporary file is then removed and path left as it was). */
+int atomic_commit(struct atomic_file *af);
+void atomic_abort(struct atomic_file *af);
+
+/* Replace path with data[0..size) in one go. */
+int atomic_write(const char *path, const void *data, size_t size);
+
+#endif

@@ -1,0 +1,441 @@
+/*
+ * buildorder.c - the build-order rules of specs/build-orders.md
+ *
+ * Items take the unit's type *at the event*: a Hatchery that later became a
+ * Hive is a Hatchery at loop 0. The tracker stamps buildings and warp-ins
+ * when they start, trained units, morphs and upgrades when they finish; the
+ * rules keep those meanings and do not try to re-time them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buildorder.h"
+#include "die.h"
+#include "tracker.h"
+
+enum {
+	STATS_PLAYER = 0, STATS_BODY = 1, STATS_FOOD_USED = 29, STATS_FOOD_MADE = 30,
+	UNIT_INDEX = 0, UNIT_RECYCLE = 1, UNIT_TYPE = 2, UNIT_CONTROL = 3,
+	BORN_CREATOR_ABILITY = 9,
+	UPGRADE_PLAYER = 0, UPGRADE_NAME = 1
+};
+
+struct name { const char *s; size_t n; };
+
+/* Sorted (strcmp order) so that bsearch finds names. */
+static const char *const buildings[] = {
+	"Armory", "Assimilator", "AssimilatorRich", "BanelingNest", "Barracks",
+	"BarracksReactor", "BarracksTechLab", "Bunker", "CommandCenter",
+	"CyberneticsCore", "DarkShrine", "EngineeringBay", "EvolutionChamber",
+	"Extractor", "ExtractorRich", "Factory", "FactoryReactor",
+	"FactoryTechLab", "FleetBeacon", "Forge", "FusionCore", "Gateway",
+	"GhostAcademy", "GreaterSpire", "Hatchery", "Hive", "HydraliskDen",
+	"InfestationPit", "Lair", "LurkerDenMP", "MissileTurret", "Nexus",
+	"NydusCanal", "NydusNetwork", "OrbitalCommand", "PhotonCannon",
+	"PlanetaryFortress", "Pylon", "Reactor", "Refinery", "RefineryRich",
+	"RoachWarren", "RoboticsBay", "RoboticsFacility", "SensorTower",
+	"ShieldBattery", "SpawningPool", "SpineCrawler", "Spire", "SporeCrawler",
+	"Stargate", "Starport", "StarportReactor", "StarportTechLab",
+	"SupplyDepot", "SupplyDepotDrop", "TechLab", "TemplarArchive",
+	"TwilightCouncil", "UltraliskCavern", "WarpGate",
+};
+
+static const char *const init_skipped[] = {
+	"CreepTumor", "CreepTumorBurrowed", "CreepTumorQueen", "OracleStasisTrap",
+};
+
+static const char *const born_skipped[] = {
+	"AdeptPhaseShift", "ApplyVision", "AutoTurret", "BanelingCocoon",
+	"BroodLordCocoon", "Broodling", "BroodlingEscort", "Changeling",
+	"ChangelingMarine", "ChangelingMarineShield", "ChangelingZealot",
+	"ChangelingZergling", "ChangelingZerglingWings", "CreepTumor",
+	"CreepTumorBurrowed", "CreepTumorQueen", "DisruptorPhased", "Egg",
+	"ForceField", "InfestedTerransEgg", "InfestorTerran", "Interceptor",
+	"InvisibleTargetDummy", "KD8Charge", "Larva", "LocustMP",
+	"LocustMPFlying", "LocustMPPrecursor", "LurkerMPEgg", "MULE", "Nuke",
+	"OracleStasisTrap", "OverlordCocoon", "ParasiticBombDummy",
+	"ParasiticBombRelayDummy", "PointDefenseDrone", "RavagerCocoon",
+	"ReaperPlaceholder", "SpiderMine", "TrainDummy",
+	"TransportOverlordCocoon", "UnitBirthBar",
+};
+
+static const char *const born_skipped_prefixes[] = {
+	"Collapsible", "DeathBurst", "Debris", "Trophy", "Reward", "Spray",
+};
+
+static const char *const upgrade_skipped_prefixes[] = {
+	"Spray", "Reward", "GameHeart", "Skin", "Theme", "Worker", "Refinery",
+	"Trophy", "Emote", "Decoration", "StagingArea",
+};
+
+/* The morphs that count, new <- old; the event comes when the morph ends. */
+static const char *const morphs[][2] = {
+	{ "Lair", "Hatchery" }, { "Hive", "Lair" }, { "GreaterSpire", "Spire" },
+	{ "OrbitalCommand", "CommandCenter" },
+	{ "PlanetaryFortress", "CommandCenter" },
+	{ "Baneling", "BanelingCocoon" }, { "Ravager", "RavagerCocoon" },
+	{ "LurkerMP", "LurkerMPEgg" }, { "BroodLord", "BroodLordCocoon" },
+	{ "Overseer", "OverlordCocoon" },
+	{ "OverlordTransport", "TransportOverlordCocoon" },
+};
+
+static const char *const town_halls[][2] = {
+	{ "Hatchery", "Zerg" }, { "Nexus", "Protoss" },
+	{ "CommandCenter", "Terran" },
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static int
+name_is(struct name n, const char *s)
+{
+	return strlen(s) == n.n && memcmp(n.s, s, n.n) == 0;
+}
+
+static int
+compare_name(const void *key, const void *member)
+{
+	const struct name *n = key;
+	const char *s = *(const char *const *)member;
+	size_t len = strlen(s);
+	int c = memcmp(n->s, s, n->n < len ? n->n : len);
+
+	if (c != 0)
+		return c;
+	return n->n < len ? -1 : n->n > len;
+}
+
+static int
+in_sorted(struct name n, const char *const *list, size_t count)
+{
+	return bsearch(&n, list, count, sizeof list[0], compare_name) != NULL;
+}
+
+static int
+has_prefix(struct name n, const char *const *prefixes, size_t count)
+{
+	size_t i, len;
+
+	for (i = 0; i < count; i++) {
+		len = strlen(prefixes[i]);
+		if (n.n >= len && memcmp(n.s, prefixes[i], len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static struct name
+blob_name(const struct vvalue *v)
+{
+	struct name n = { NULL, 0 };
+
+	n.s = (const char *)vv_blob(v, &n.n);
+	if (n.s == NULL) {
+		n.s = "";
+		n.n = 0;
+	}
+	return n;
+}
+
+/* What the stream has said of a unit tag so far. */
+struct unit {
+	uint32_t tag;
+	int used;
+	struct name type;
+	int64_t owner;
+	size_t init_item;	/* index + 1 in the owner's items, 0 for none */
+};
+
+struct units {
+	struct unit *slots;
+	size_t cap, count;
+};
+
+static struct unit *
+unit_slot(struct units *u, uint32_t tag)
+{
+	size_t i = (tag * 2654435761u) & (u->cap - 1);
+
+	while (u->slots[i].used && u->slots[i].tag != tag)
+		i = (i + 1) & (u->cap - 1);
+	return &u->slots[i];
+}
+
+static struct unit *
+unit_find(struct units *u, uint32_t tag)
+{
+	struct unit *s = unit_slot(u, tag);
+
+	return s->used ? s : NULL;
+}
+
+static struct unit *
+unit_put(struct units *u, uint32_t tag)
+{
+	struct unit *s;
+
+	if ((u->count + 1) * 2 > u->cap) {
+		struct unit *old = u->slots;
+		size_t i, old_cap = u->cap;
+
+		u->cap = old_cap ? old_cap * 2 : 1024;
+		u->slots = xcalloc(u->cap, sizeof u->slots[0]);
+		for (i = 0; i < old_cap; i++)
+			if (old[i].used)
+				*unit_slot(u, old[i].tag) = old[i];
+		free(old);
+	}
+	s = unit_slot(u, tag);
+	if (!s->used) {
+		u->count++;
+		memset(s, 0, sizeof *s);
+		s->used = 1;
+		s->tag = tag;
+	}
+	return s;
+}
+
+struct supply {
+	int known;
+	double used, made;
+};
+
+struct walk {
+	struct game *g;
+	struct units units;
+	struct supply *supply;	/* indexed by pid - 1 */
+};
+
+static struct bo_item *
+add_item(struct walk *w, int64_t owner, uint32_t loop, struct name name,
+	 enum item_kind kind, enum item_event event)
+{
+	struct build_order *bo = &w->g->orders[owner - 1];
+	struct supply *s = &w->supply[owner - 1];
+	struct bo_item *it;
+
+	if (bo->n == bo->cap) {
+		bo->cap = bo->cap ? bo->cap * 2 : 64;
+		bo->items = xreallocarray(bo->items, bo->cap, sizeof bo->items[0]);
+	}
+	it = &bo->items[bo->n++];
+	memset(it, 0, sizeof *it);
+	it->loop = loop;
+	it->name = name.s;
+	it->name_len = (uint32_t)name.n;
+	it->kind = (uint8_t)kind;
+	it->event = (uint8_t)event;
+	if (s->known) {
+		it->has_supply = 1;
+		it->supply = s->used;
+		it->supply_cap = s->made;
+	}
+	return it;
+}
+
+static enum item_kind
+unit_kind(struct name n)
+{
+	return in_sorted(n, buildings, COUNT(buildings)) ? KIND_BUILDING : KIND_UNIT;
+}
+
+static uint32_t
+unit_tag(const struct vvalue *body)
+{
+	return (uint32_t)(vv_field_int(body, UNIT_INDEX, 0) << 18) |
+	    (uint32_t)(vv_field_int(body, UNIT_RECYCLE, 0) & 0x3ffff);
+}
+
+static int
+emits(const struct walk *w, uint32_t loop, int64_t owner)
+{
+	return loop > 0 && game_is_player(w->g, owner);
+}
+
+static void
+on_player_stats(struct walk *w, const struct vvalue *body)
+{
+	int64_t pid = vv_field_int(body, STATS_PLAYER, 0);
+	const struct vvalue *stats = vv_field(body, STATS_BODY);
+	int64_t used = vv_field_int(stats, STATS_FOOD_USED, 0);
+	int64_t made = vv_field_int(stats, STATS_FOOD_MADE, 0);
+
+	if (pid < 1 || (uint64_t)pid > w->g->replay.n_players)
+		return;
+	w->supply[pid - 1].known = 1;
+	w->supply[pid - 1].used = (used > 0 ? (double)used : 0) / 4096;
+	w->supply[pid - 1].made = (made > 0 ? (double)made : 0) / 4096;
+}
+
+static void
+on_unit_init(struct walk *w, uint32_t loop, const struct vvalue *body)
+{
+	struct name type = blob_name(vv_field(body, UNIT_TYPE));
+	int64_t owner = vv_field_int(body, UNIT_CONTROL, 0);
+	struct unit *u = unit_put(&w->units, unit_tag(body));
+
+	u->type = type;
+	u->owner = owner;
+	u->init_item = 0;
+	if (!emits(w, loop, owner) ||
+	    in_sorted(type, init_skipped, COUNT(init_skipped)))
+		return;
+	add_item(w, owner, loop, type, unit_kind(type), ITEM_INIT);
+	u->init_item = w->g->orders[owner - 1].n;
+}
+
+static void
+on_unit_done(struct walk *w, uint32_t loop, const struct vvalue *body)
+{
+	struct unit *u = unit_find(&w->units, unit_tag(body));
+	struct bo_item *it;
+
+	if (u == NULL || u->init_item == 0)
+		return;
+	it = &w->g->orders[u->owner - 1].items[u->init_item - 1];
+	it->has_done = 1;
+	it->done_loop = loop;
+}
+
+static int
+born_skipped_name(struct name type, const struct vvalue *body)
+{
+	struct name ability = blob_name(vv_field(body, BORN_CREATOR_ABILITY));
+
+	return in_sorted(type, born_skipped, COUNT(born_skipped)) ||
+	    has_prefix(type, born_skipped_prefixes, COUNT(born_skipped_prefixes)) ||
+	    (ability.n >= 13 && memcmp(ability.s, "Hallucination", 13) == 0);
+}
+
+static void
+on_unit_born(struct walk *w, uint32_t loop, const struct vvalue *body)
+{
+	struct name type = blob_name(vv_field(body, UNIT_TYPE));
+	int64_t owner = vv_field_int(body, UNIT_CONTROL, 0);
+	struct unit *u = unit_put(&w->units, unit_tag(body));
+	size_t i;
+
+	u->type = type;
+	u->owner = owner;
+	u->init_item = 0;
+	if (loop == 0 && game_is_player(w->g, owner) &&
+	    w->g->race[owner - 1] == NULL) {
+		for (i = 0; i < COUNT(town_halls); i++)
+			if (name_is(type, town_halls[i][0]))
+				w->g->race[owner - 1] = town_halls[i][1];
+	}
+	if (emits(w, loop, owner) && !born_skipped_name(type, body))
+		add_item(w, owner, loop, type, unit_kind(type), ITEM_BORN);
+}
+
+static void
+on_type_change(struct walk *w, uint32_t loop, const struct vvalue *body)
+{
+	struct name type = blob_name(vv_field(body, UNIT_TYPE));
+	struct unit *u = unit_find(&w->units, unit_tag(body));
+	size_t i;
+
+	if (u == NULL)
+		return;
+	for (i = 0; i < COUNT(morphs); i++) {
+		if (name_is(type, morphs[i][0]) && name_is(u->type, morphs[i][1])) {
+			if (emits(w, loop, u->owner))
+				add_item(w, u->owner, loop, type, unit_kind(type),
+				    ITEM_MORPH);
+			break;
+		}
+	}
+	u->type = type;
+}
+
+static void
+on_upgrade(struct walk *w, uint32_t loop, const struct vvalue *body)
+{
+	struct name name = blob_name(vv_field(body, UPGRADE_NAME));
+	int64_t owner = vv_field_int(body, UPGRADE_PLAYER, 0);
+
+	if (emits(w, loop, owner) && !has_prefix(name, upgrade_skipped_prefixes,
+	    COUNT(upgrade_skipped_prefixes)))
+		add_item(w, owner, loop, name, KIND_UPGRADE, ITEM_UPGRADE);
+}
+
+static const char *
+english_race(const char *race)
+{
+	/* Details hold the race in the language of the client that saved it. */
+	static const char *const names[][2] = {
+		{ "Terran", "Terran" }, { "Protoss", "Protoss" }, { "Zerg", "Zerg" },
+		{ "테란", "Terran" }, { "프로토스", "Protoss" }, { "저그", "Zerg" },
+		{ "Терран", "Terran" }, { "Терраны", "Terran" },
+		{ "Протосс", "Protoss" }, { "Протоссы", "Protoss" },
+		{ "Зерг", "Zerg" }, { "Зерги", "Zerg" },
+		{ "人类", "Terran" }, { "星灵", "Protoss" }, { "异虫", "Zerg" },
+		{ "人類", "Terran" }, { "神族", "Protoss" }, { "蟲族", "Zerg" },
+		{ "Terrani", "Terran" }, { "Protosi", "Protoss" }, { "Zergi", "Zerg" },
+		{ "Terraner", "Terran" },
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT(names); i++)
+		if (strcmp(race, names[i][0]) == 0)
+			return names[i][1];
+	return NULL;
+}
+
+int
+buildorder_analyze(struct game *g, const char **why)
+{
+	struct replay *r = &g->replay;
+	struct walk w = { g, { NULL, 0, 0 }, NULL };
+	struct tracker t;
+	struct tracker_event ev;
+	size_t i;
+	int rc;
+
+	g->orders = xcalloc(r->n_players, sizeof g->orders[0]);
+	g->race = xcalloc(r->n_players, sizeof g->race[0]);
+	w.supply = xcalloc(r->n_players, sizeof w.supply[0]);
+	for (i = 0; i < r->n_players; i++)
+		g->race[i] = english_race(r->players[i].race);
+	tracker_init(&t, r->tracker, r->tracker_size);
+	while ((rc = tracker_next(&t, &ev, why)) > 0) {
+		switch (ev.id) {
+		case EV_PLAYER_STATS: on_player_stats(&w, ev.body); break;
+		case EV_UNIT_INIT: on_unit_init(&w, ev.loop, ev.body); break;
+		case EV_UNIT_DONE: on_unit_done(&w, ev.loop, ev.body); break;
+		case EV_UNIT_BORN: on_unit_born(&w, ev.loop, ev.body); break;
+		case EV_UNIT_TYPE_CHANGE: on_type_change(&w, ev.loop, ev.body); break;
+		case EV_UPGRADE: on_upgrade(&w, ev.loop, ev.body); break;
+		default: break;
+		}
+	}
+	tracker_free(&t);
+	free(w.units.slots);
+	free(w.supply);
+	for (i = 0; i < r->n_players; i++)
+		if (g->race[i] == NULL)
+			g->race[i] = r->players[i].race;
+	return rc;
+}
+
+int
+game_is_player(const struct game *g, int64_t pid)
+{
+	return pid >= 1 && (uint64_t)pid <= g->replay.n_players &&
+	    g->replay.players[pid - 1].observe == 0;
+}
+
+void
+game_free(struct game *g)
+{
+	size_t i;
+
+	if (g->orders)
+		for (i = 0; i < g->replay.n_players; i++)
+			free(g->orders[i].items);
+	free(g->orders);
+	free(g->race);
+	replay_free(&g->replay);
+	g->orders = NULL;
+	g->race = NULL;
+}

@@ -1,0 +1,21 @@
+/* die.h - messages in the err(3) style and the exit codes of sysexits(3) */
+#ifndef DIE_H
+#define DIE_H
+
+#include <sysexits.h>
+
+/* The name messages start with; set once by main(). */
+extern const char *progname;
+
+void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void die(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+
+/* malloc family that die with EX_OSERR when memory runs out. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+
+#endif

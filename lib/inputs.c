@@ -1,0 +1,335 @@
+/*
+ * inputs.c - the replays named on a command line: files, folders, zips, stdin
+ *
+ * Zip archives (tournament packs) are read in place with libzip, entry by
+ * entry into memory, without temporary files.
+ */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include "die.h"
+#include "inputs.h"
+
+static int
+has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+static void
+push(struct input_list *l, const char *path, const char *entry, int64_t index)
+{
+	struct input *in;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xreallocarray(l->v, l->cap, sizeof l->v[0]);
+	}
+	in = &l->v[l->n++];
+	in->path = xstrdup(path);
+	in->entry = entry ? xstrdup(entry) : NULL;
+	in->index = index;
+}
+
+struct zip_name {
+	char *name;
+	int64_t index;
+};
+
+static int
+compare_zip_names(const void *a, const void *b)
+{
+	return strcmp(((const struct zip_name *)a)->name,
+	    ((const struct zip_name *)b)->name);
+}
+
+static void
+add_zip(struct input_list *l, const char *path)
+{
+	struct zip_name *names;
+	zip_int64_t i, count;
+	size_t n = 0, k;
+	zip_t *za;
+	int error;
+
+	if ((za = zip_open(path, ZIP_RDONLY, &error)) == NULL) {
+		zip_error_t ze;
+
+		zip_error_init_with_code(&ze, error);
+		warnmsg("%s: cannot read zip archive: %s", path,
+		    zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		l->unreadable = 1;
+		return;
+	}
+	count = zip_get_num_entries(za, 0);
+	names = xcalloc(count > 0 ? (size_t)count : 1, sizeof names[0]);
+	for (i = 0; i < count; i++) {
+		const char *name = zip_get_name(za, (zip_uint64_t)i, 0);
+
+		if (name && has_suffix(name, ".SC2Replay")) {
+			names[n].name = xstrdup(name);
+			names[n++].index = i;
+		}
+	}
+	zip_discard(za);
+	qsort(names, n, sizeof names[0], compare_zip_names);
+	for (k = 0; k < n; k++) {
+		push(l, path, names[k].name, names[k].index);
+		free(names[k].name);
+	}
+	free(names);
+}
+
+static void add_path(struct input_list *l, const char *path, int named);
+
+static int
+compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+add_folder(struct input_list *l, const char *path)
+{
+	char **names = NULL;
+	size_t n = 0, cap = 0, k;
+	struct dirent *de;
+	DIR *dir;
+
+	if ((dir = opendir(path)) == NULL) {
+		warnmsg("%s: %s", path, strerror(errno));
+		l->unreadable = 1;
+		return;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			names = xreallocarray(names, cap, sizeof names[0]);
+		}
+		names[n] = xmalloc(strlen(path) + strlen(de->d_name) + 2);
+		sprintf(names[n++], "%s%s%s", path,
+		    has_suffix(path, "/") ? "" : "/", de->d_name);
+	}
+	closedir(dir);
+	qsort(names, n, sizeof names[0], compare_strings);
+	for (k = 0; k < n; k++) {
+		add_path(l, names[k], 0);
+		free(names[k]);
+	}
+	free(names);
+}
+
+/* named: the user gave this path, so it must exist and is taken whatever its name. */
+static void
+add_path(struct input_list *l, const char *path, int named)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		if (named) {
+			warnmsg("%s: %s", path, strerror(errno));
+			l->missing = 1;
+		}
+		return;
+	}
+	if (S_ISDIR(st.st_mode))
+		add_folder(l, path);
+	else if (has_suffix(path, ".zip"))
+		add_zip(l, path);
+	else if (named || has_suffix(path, ".SC2Replay"))
+		push(l, path, NULL, -1);
+}
+
+void
+inputs_add(struct input_list *l, const char *arg)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (strcmp(arg, "-") != 0) {
+		add_path(l, arg, 1);
+		return;
+	}
+	while ((n = getline(&line, &cap, stdin)) > 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n > 0)
+			add_path(l, line, 1);
+	}
+	free(line);
+}
+
+void
+inputs_free(struct input_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].path);
+		free(l->v[i].entry);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+static int
+read_file(const char *path, struct input_data *d, struct strbuf *why)
+{
+	struct stat st;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY)) < 0 || fstat(fd, &st) < 0) {
+		sb_adds(why, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > INPUT_SIZE_LIMIT) {
+		sb_adds(why, S_ISREG(st.st_mode) ? "file larger than 256 MiB" :
+		    "not a regular file");
+		close(fd);
+		return -1;
+	}
+	d->size = (size_t)st.st_size;
+	if (d->size == 0) {
+		d->data = (const uint8_t *)"";
+		close(fd);
+		return 0;
+	}
+	d->mapping = mmap(NULL, d->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (d->mapping == MAP_FAILED) {
+		d->mapping = NULL;
+		sb_adds(why, strerror(errno));
+		return -1;
+	}
+	d->data = d->mapping;
+	return 0;
+}
+
+static int
+read_zip_entry(const struct input_list *l, const struct input *in,
+	       struct input_data *d, struct strbuf *why)
+{
+	zip_stat_t st;
+	zip_file_t *zf = NULL;
+	zip_t *za;
+	zip_int64_t got;
+	int error;
+
+	if ((za = zip_open(in->path, ZIP_RDONLY, &error)) == NULL) {
+		sb_adds(why, "cannot open the zip archive");
+		return -1;
+	}
+	if (l->password)
+		zip_set_default_password(za, l->password);
+	if (zip_stat_index(za, (zip_uint64_t)in->index, 0, &st) < 0 ||
+	    !(st.valid & ZIP_STAT_SIZE)) {
+		sb_adds(why, zip_strerror(za));
+		goto fail;
+	}
+	if (st.size > INPUT_SIZE_LIMIT) {
+		sb_adds(why, "zip entry larger than 256 MiB");
+		goto fail;
+	}
+	if ((zf = zip_fopen_index(za, (zip_uint64_t)in->index, 0)) == NULL) {
+		int ze = zip_error_code_zip(zip_get_error(za));
+
+		if (ze == ZIP_ER_NOPASSWD)
+			sb_adds(why, "encrypted zip entry: give --password");
+		else if (ze == ZIP_ER_WRONGPASSWD)
+			sb_adds(why, "encrypted zip entry: wrong password");
+		else
+			sb_adds(why, zip_strerror(za));
+		goto fail;
+	}
+	d->owned = xmalloc(st.size ? st.size : 1);
+	got = zip_fread(zf, d->owned, st.size);
+	if (got < 0 || (zip_uint64_t)got != st.size) {
+		sb_printf(why, "damaged zip entry: %s", zip_file_strerror(zf));
+		goto fail;
+	}
+	zip_fclose(zf);
+	zip_discard(za);
+	d->data = d->owned;
+	d->size = st.size;
+	return 0;
+fail:
+	if (zf)
+		zip_fclose(zf);
+	zip_discard(za);
+	free(d->owned);
+	d->owned = NULL;
+	return -1;
+}
+
+int
+input_read(const struct input_list *l, const struct input *in,
+	   struct input_data *d, struct strbuf *why)
+{
+	memset(d, 0, sizeof *d);
+	return in->entry ? read_zip_entry(l, in, d, why) : read_file(in->path, d, why);
+}
+
+void
+input_release(struct input_data *d)
+{
+	if (d->mapping)
+		munmap(d->mapping, d->size);
+	free(d->owned);
+	memset(d, 0, sizeof *d);
+}
+
+static const char *
+relative_to(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	if (strncmp(path, root, n) == 0 && path[n] == '/')
+		return path + n + 1;
+	return NULL;
+}
+
+char *
+input_display_name(const struct input *in, const char *root)
+{
+	const char *path = in->path, *rel = NULL;
+	char real_path[PATH_MAX], real_root[PATH_MAX], *out;
+
+	if (root) {
+		rel = relative_to(path, root);
+		if (rel == NULL && realpath(path, real_path) &&
+		    realpath(root, real_root)) {
+			rel = relative_to(real_path, real_root);
+			if (rel)
+				path = real_path;
+		}
+		if (rel)
+			path = rel;
+	}
+	if (in->entry == NULL)
+		return xstrdup(path);
+	out = xmalloc(strlen(path) + strlen(in->entry) + 2);
+	sprintf(out, "%s/%s", path, in->entry);
+	return out;
+}

@@ -1,0 +1,118 @@
+/* jsonl.c - the JSON Lines replay-analyze writes, one object per replay */
+#include <stdio.h>
+
+#include "jsonl.h"
+#include "jsonw.h"
+
+static const char *const kinds[] = { "unit", "building", "upgrade" };
+static const char *const events[] = { "init", "born", "morph", "upgrade" };
+static const char *const results[] = { NULL, "Win", "Loss", "Tie" };
+
+uint32_t
+loop_seconds(uint32_t loop)
+{
+	/* 16 loops a game second, 1.4 game seconds a real one at "Faster". */
+	return (uint32_t)((uint64_t)loop * 5 / 112);
+}
+
+void
+format_clock(char *buf, size_t size, uint32_t loop)
+{
+	uint32_t sec = loop_seconds(loop);
+
+	snprintf(buf, size, "%u:%02u", sec / 60, sec % 60);
+}
+
+static void
+item_json(struct strbuf *sb, const struct bo_item *it)
+{
+	char clock[16];
+
+	format_clock(clock, sizeof clock, it->loop);
+	sb_printf(sb, "{\"loop\": %u, \"sec\": %u, \"time\": \"%s\", \"name\": ",
+	    it->loop, loop_seconds(it->loop), clock);
+	json_string(sb, it->name, it->name_len);
+	sb_printf(sb, ", \"kind\": \"%s\", \"event\": \"%s\"", kinds[it->kind],
+	    events[it->event]);
+	if (it->has_supply) {
+		sb_adds(sb, ", \"supply\": ");
+		json_number(sb, it->supply);
+		sb_adds(sb, ", \"supply_cap\": ");
+		json_number(sb, it->supply_cap);
+	}
+	if (it->has_done)
+		sb_printf(sb, ", \"done_loop\": %u", it->done_loop);
+	sb_addc(sb, '}');
+}
+
+static void
+player_json(struct strbuf *sb, const struct game *g, size_t i)
+{
+	const struct player *p = &g->replay.players[i];
+	const struct build_order *bo = &g->orders[i];
+	size_t k;
+
+	sb_printf(sb, "{\"pid\": %d, \"name\": ", p->pid);
+	json_cstring(sb, p->name);
+	sb_adds(sb, ", \"race\": ");
+	json_cstring(sb, g->race[i]);
+	sb_adds(sb, ", \"result\": ");
+	if (p->result >= 1 && p->result <= 3)
+		sb_printf(sb, "\"%s\"", results[p->result]);
+	else
+		sb_adds(sb, "null");
+	sb_adds(sb, ", \"toon\": ");
+	json_cstring(sb, p->toon);
+	sb_printf(sb, ", \"team\": %d, \"human\": %s", p->team,
+	    p->human ? "true" : "false");
+	if (p->has_apm) {
+		sb_adds(sb, ", \"apm\": ");
+		json_number(sb, p->apm);
+	}
+	sb_adds(sb, ", \"build_order\": [");
+	for (k = 0; k < bo->n; k++) {
+		if (k)
+			sb_adds(sb, ", ");
+		item_json(sb, &bo->items[k]);
+	}
+	sb_adds(sb, "]}");
+}
+
+void
+jsonl_game(struct strbuf *sb, const char *file, const char *md5,
+	   const struct game *g)
+{
+	const struct replay *r = &g->replay;
+	char clock[16];
+	size_t i;
+	int first = 1;
+
+	format_clock(clock, sizeof clock, r->loops);
+	sb_adds(sb, "{\"file\": ");
+	json_cstring(sb, file);
+	sb_printf(sb, ", \"md5\": \"%s\", \"version\": \"%s\", \"build\": %lld, "
+	    "\"base_build\": %lld, \"map\": ", md5, r->version,
+	    (long long)r->build, (long long)r->base_build);
+	json_cstring(sb, r->map);
+	sb_printf(sb, ", \"loops\": %u, \"seconds\": %u, \"length\": \"%s\", "
+	    "\"players\": [", r->loops, loop_seconds(r->loops), clock);
+	for (i = 0; i < r->n_players; i++) {
+		if (r->players[i].observe)
+			continue;
+		if (!first)
+			sb_adds(sb, ", ");
+		first = 0;
+		player_json(sb, g, i);
+	}
+	sb_adds(sb, "]}\n");
+}
+
+void
+jsonl_error(struct strbuf *sb, const char *file, const char *error)
+{
+	sb_adds(sb, "{\"file\": ");
+	json_cstring(sb, file);
+	sb_adds(sb, ", \"error\": ");
+	json_cstring(sb, error);
+	sb_adds(sb, "}\n");
+}

@@ -1,0 +1,18 @@
+/* jsonl.h - the JSON Lines replay-analyze writes, one object per replay */
+#ifndef JSONL_H
+#define JSONL_H
+
+#include "buildorder.h"
+#include "strbuf.h"
+
+/* Append a replay's line (with its newline); md5 is its hex content hash. */
+void jsonl_game(struct strbuf *sb, const char *file, const char *md5,
+		const struct game *g);
+/* Append {"file": ..., "error": ...} and a newline. */
+void jsonl_error(struct strbuf *sb, const char *file, const char *error);
+
+/* "m:ss" of a game loop, through sec = floor(loop * 5 / 112). */
+void format_clock(char *buf, size_t size, uint32_t loop);
+uint32_t loop_seconds(uint32_t loop);
+
+#endif

@@ -1,0 +1,122 @@
+/* jsonw.c - writing JSON text into a strbuf */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonw.h"
+
+/* Length of the valid UTF-8 sequence at s, or 0 when it is not one. */
+static size_t
+utf8_length(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+void
+json_string(struct strbuf *sb, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, run = 0, len;
+
+	sb_addc(sb, '"');
+	while (i < n) {
+		if (s[i] >= 0x20 && s[i] != '"' && s[i] != '\\' && s[i] < 0x80) {
+			run++;
+			i++;
+			continue;
+		}
+		sb_add(sb, s + i - run, run);
+		run = 0;
+		if (s[i] == '"' || s[i] == '\\') {
+			sb_addc(sb, '\\');
+			sb_addc(sb, (char)s[i++]);
+		} else if (s[i] < 0x20) {
+			sb_printf(sb, "\\u%04x", s[i++]);
+		} else if ((len = utf8_length(s + i, n - i)) != 0) {
+			sb_add(sb, s + i, len);
+			i += len;
+		} else {
+			sb_adds(sb, "\\ufffd");
+			i++;
+		}
+	}
+	sb_add(sb, s + i - run, run);
+	sb_addc(sb, '"');
+}
+
+void
+json_cstring(struct strbuf *sb, const char *s)
+{
+	json_string(sb, s, strlen(s));
+}
+
+static void
+shortest(char *buf, size_t size, double x)
+{
+	int precision;
+
+	for (precision = 1; precision <= 17; precision++) {
+		snprintf(buf, size, "%.*g", precision, x);
+		if (strtod(buf, NULL) == x)
+			return;
+	}
+}
+
+void
+json_number(struct strbuf *sb, double x)
+{
+	char buf[40];
+
+	if (!isfinite(x)) {
+		sb_adds(sb, "null");
+		return;
+	}
+	if (x == floor(x) && fabs(x) < 1e15) {
+		sb_printf(sb, "%.0f", x);
+		return;
+	}
+	shortest(buf, sizeof buf, x);
+	sb_adds(sb, buf);
+}
+
+void
+json_float(struct strbuf *sb, double x)
+{
+	char buf[40];
+
+	if (isfinite(x) && x == floor(x) && fabs(x) < 1e15) {
+		sb_printf(sb, "%.1f", x);
+		return;
+	}
+	if (!isfinite(x)) {
+		sb_adds(sb, "null");
+		return;
+	}
+	shortest(buf, sizeof buf, x);
+	sb_adds(sb, buf);
+}

@@ -1,0 +1,17 @@
+/* jsonw.h - writing JSON text into a strbuf */
+#ifndef JSONW_H
+#define JSONW_H
+
+#include <stddef.h>
+
+#include "strbuf.h"
+
+/* A string; bytes that are not UTF-8 become U+FFFD so the line stays JSON. */
+void json_string(struct strbuf *sb, const char *s, size_t n);
+void json_cstring(struct strbuf *sb, const char *s);
+/* The shortest decimal that reads back as x; integers without a fraction. */
+void json_number(struct strbuf *sb, double x);
+/* As json_number, but whole values keep a ".0" (Python's float repr). */
+void json_float(struct strbuf *sb, double x);
+
+#endif

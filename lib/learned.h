@@ -1,0 +1,47 @@
+/* learned.h - learned_build_orders.json: aggregate, merge, render */
+#ifndef LEARNED_H
+#define LEARNED_H
+
+#include <stddef.h>
+
+#include "buildorder.h"
+#include "strbuf.h"
+
+/* Replays are recorded by their hex MD5. */
+#define LEARNED_HASH_LEN	32
+
+enum race_filter { RACE_ANY = 0, RACE_TERRAN, RACE_PROTOSS, RACE_ZERG };
+
+/* Which builds count: the race, winners only, replay length in real seconds. */
+struct learned_filter {
+	int race;
+	int winners_only;
+	double min_seconds;
+	double max_seconds;	/* HUGE_VAL: no upper bound */
+};
+
+struct learned;
+
+void learned_filter_defaults(struct learned_filter *f);
+struct learned *learned_new(const struct learned_filter *f);
+void learned_free(struct learned *l);
+
+/* Count one analysed replay; md5 is its content hash. */
+void learned_add_game(struct learned *l, const struct game *g, const char *md5);
+
+/*
+ * The file: the keys the bot reads, per-matchup sections, and under
+ * "merge_state" the exact integer sums, multisets and replay hashes from
+ * which the summary of a union of disjoint replay sets is computed.
+ */
+void learned_render(const struct learned *l, struct strbuf *out,
+		    const char *generated_at);
+
+/* Read a rendered file back (its merge_state); NULL with a reason in why. */
+struct learned *learned_parse(const char *text, size_t size, struct strbuf *why);
+
+/* into += from, for disjoint replay sets with the same filter; -1 and why if not. */
+int learned_merge(struct learned *into, const struct learned *from,
+		  struct strbuf *why);
+
+#endif

@@ -1,0 +1,352 @@
+/*
+ * mpq.c - a bounded reader for the MPQ archives of StarCraft II replays
+ *
+ * StormLib hangs inside bzip2 on some corrupted replays, so the suite reads
+ * archives itself: every offset and size is checked against the bytes that
+ * are really there, and no member may decompress to more than its block
+ * table entry (and the caller's limit) says.
+ */
+#include <bzlib.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "die.h"
+#include "mpq.h"
+
+#define USER_DATA_MAGIC	0x1b51504dU	/* "MPQ\x1b" */
+#define ARCHIVE_MAGIC	0x1a51504dU	/* "MPQ\x1a" */
+
+#define FILE_IMPLODE	0x00000100U
+#define FILE_COMPRESS	0x00000200U
+#define FILE_ENCRYPTED	0x00010000U
+#define FILE_SINGLE_UNIT 0x01000000U
+#define FILE_SECTOR_CRC	0x04000000U
+#define FILE_EXISTS	0x80000000U
+
+#define HASH_EMPTY	0xffffffffU
+#define HASH_DELETED	0xfffffffeU
+
+#define COMPRESSION_ZLIB	0x02
+#define COMPRESSION_BZIP2	0x10
+
+enum hash_type { HASH_OFFSET = 0, HASH_NAME_A = 1, HASH_NAME_B = 2, HASH_KEY = 3 };
+
+static uint32_t crypt_table[0x500];
+static int crypt_ready;
+
+static void
+init_crypt_table(void)
+{
+	uint32_t seed = 0x00100001, a, b;
+	int i, j, k;
+
+	if (crypt_ready)
+		return;
+	for (i = 0; i < 0x100; i++) {
+		for (j = i, k = 0; k < 5; k++, j += 0x100) {
+			seed = (seed * 125 + 3) % 0x2aaaab;
+			a = (seed & 0xffff) << 16;
+			seed = (seed * 125 + 3) % 0x2aaaab;
+			b = seed & 0xffff;
+			crypt_table[j] = a | b;
+		}
+	}
+	crypt_ready = 1;
+}
+
+static uint32_t
+hash_string(const char *s, enum hash_type type)
+{
+	uint32_t seed1 = 0x7fed7fed, seed2 = 0xeeeeeeee;
+	unsigned c;
+
+	for (; *s; s++) {
+		c = (unsigned char)*s;
+		if (c >= 'a' && c <= 'z')
+			c -= 'a' - 'A';
+		if (c == '/')
+			c = '\\';
+		seed1 = crypt_table[(type << 8) + c] ^ (seed1 + seed2);
+		seed2 = c + seed1 + seed2 + (seed2 << 5) + 3;
+	}
+	return seed1;
+}
+
+static void
+decrypt(uint32_t *words, size_t n, uint32_t key)
+{
+	uint32_t seed = 0xeeeeeeee, c;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		seed += crypt_table[0x400 + (key & 0xff)];
+		c = words[i] ^ (key + seed);
+		key = ((~key << 21) + 0x11111111) | (key >> 11);
+		seed = c + seed + (seed << 5) + 3;
+		words[i] = c;
+	}
+}
+
+static uint32_t
+le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static uint16_t
+le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+/* Copy and decrypt a table of n 16-byte entries at archive offset pos. */
+static uint32_t *
+read_table(const struct mpq *m, uint64_t pos, uint32_t n, const char *key_name)
+{
+	uint32_t *t;
+	size_t i;
+
+	if (pos > m->archive_size || n > (m->archive_size - pos) / 16)
+		return NULL;
+	t = xmalloc((size_t)n * 16);
+	for (i = 0; i < (size_t)n * 4; i++)
+		t[i] = le32(m->file + m->archive_offset + pos + i * 4);
+	decrypt(t, (size_t)n * 4, hash_string(key_name, HASH_KEY));
+	return t;
+}
+
+int
+mpq_open(struct mpq *m, const uint8_t *file, size_t size, const char **why)
+{
+	const uint8_t *h;
+	uint32_t header_size, hash_count, block_count;
+	uint64_t hash_pos, block_pos;
+	uint16_t format;
+
+	init_crypt_table();
+	memset(m, 0, sizeof *m);
+	m->file = file;
+	m->file_size = size;
+	if (size < 16) {
+		*why = "truncated: too short for an MPQ header";
+		return -1;
+	}
+	if (le32(file) == USER_DATA_MAGIC) {
+		uint32_t content = le32(file + 12), offset = le32(file + 8);
+
+		if (content > size - 16) {
+			*why = "truncated: replay header runs past the end of the file";
+			return -1;
+		}
+		m->user_data = file + 16;
+		m->user_data_size = content;
+		if (offset >= size || size - offset < 32) {
+			*why = "truncated: MPQ archive missing after the replay header";
+			return -1;
+		}
+		m->archive_offset = offset;
+	} else if (le32(file) != ARCHIVE_MAGIC) {
+		*why = "not an MPQ archive (no MPQ signature)";
+		return -1;
+	}
+	h = file + m->archive_offset;
+	if (le32(h) != ARCHIVE_MAGIC) {
+		*why = "no MPQ archive header where the user data points";
+		return -1;
+	}
+	m->archive_size = size - m->archive_offset;
+	header_size = le32(h + 4);
+	format = le16(h + 12);
+	if (header_size < 32 || header_size > m->archive_size) {
+		*why = "truncated: MPQ archive header";
+		return -1;
+	}
+	hash_pos = le32(h + 16);
+	block_pos = le32(h + 20);
+	hash_count = le32(h + 24);
+	block_count = le32(h + 28);
+	if (format >= 1 && header_size >= 44) {
+		hash_pos |= (uint64_t)le16(h + 40) << 32;
+		block_pos |= (uint64_t)le16(h + 42) << 32;
+	}
+	if (hash_count == 0) {
+		*why = "empty MPQ archive (no hash table): a truncated replay";
+		return -1;
+	}
+	m->hash_table = read_table(m, hash_pos, hash_count, "(hash table)");
+	m->block_table = read_table(m, block_pos, block_count, "(block table)");
+	if (m->hash_table == NULL || m->block_table == NULL) {
+		mpq_close(m);
+		*why = "truncated: MPQ hash or block table runs past the end of the file";
+		return -1;
+	}
+	m->hash_count = hash_count;
+	m->block_count = block_count;
+	return 0;
+}
+
+static int
+find_block(const struct mpq *m, const char *name, uint32_t *block)
+{
+	uint32_t start = hash_string(name, HASH_OFFSET) % m->hash_count;
+	uint32_t a = hash_string(name, HASH_NAME_A);
+	uint32_t b = hash_string(name, HASH_NAME_B);
+	uint32_t i, *e;
+
+	for (i = 0; i < m->hash_count; i++) {
+		e = m->hash_table + (size_t)((start + i) % m->hash_count) * 4;
+		if (e[3] == HASH_EMPTY)
+			return 0;
+		if (e[3] != HASH_DELETED && e[0] == a && e[1] == b &&
+		    e[3] < m->block_count) {
+			*block = e[3];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Decompress one unit: in[0] names the method, the rest is the stream. */
+static int
+decompress_unit(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size,
+		const char **why)
+{
+	if (in_size < 1) {
+		*why = "empty compressed unit";
+		return -1;
+	}
+	if (in[0] == COMPRESSION_BZIP2) {
+		unsigned int got = (unsigned int)out_size;
+		int rc;
+
+		if (in_size - 1 > UINT_MAX || out_size > UINT_MAX) {
+			*why = "compressed member too large";
+			return -1;
+		}
+		rc = BZ2_bzBuffToBuffDecompress((char *)out, &got,
+		    (char *)(uintptr_t)(in + 1), (unsigned int)(in_size - 1), 0, 0);
+		if (rc != BZ_OK || got != out_size) {
+			*why = rc == BZ_OUTBUFF_FULL ?
+			    "bzip2 data larger than the member size" :
+			    "damaged bzip2 data";
+			return -1;
+		}
+		return 0;
+	}
+	if (in[0] == COMPRESSION_ZLIB) {
+		uLongf got = out_size;
+		uLong used = in_size - 1;
+		int rc = uncompress2(out, &got, in + 1, &used);
+
+		if (rc != Z_OK || got != out_size) {
+			*why = rc == Z_BUF_ERROR && got == out_size ?
+			    "zlib data larger than the member size" :
+			    "damaged zlib data";
+			return -1;
+		}
+		return 0;
+	}
+	*why = "unsupported MPQ compression method";
+	return -1;
+}
+
+/* Members split into sectors: an offset table, then each sector on its own. */
+static int
+read_sectors(const struct mpq *m, const uint8_t *data, size_t csize,
+	     uint32_t flags, uint8_t *out, size_t fsize, const char **why)
+{
+	const uint8_t *h = m->file + m->archive_offset;
+	size_t sector = (size_t)512 << (le16(h + 14) & 15);
+	size_t n = (fsize + sector - 1) / sector, i;
+	size_t table = (n + 1 + ((flags & FILE_SECTOR_CRC) ? 1 : 0)) * 4;
+
+	if (table > csize) {
+		*why = "truncated: sector table";
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t from = le32(data + i * 4), to = le32(data + i * 4 + 4);
+		size_t want = i + 1 < n ? sector : fsize - i * sector;
+
+		if (from > to || to > csize || from < table) {
+			*why = "damaged sector table";
+			return -1;
+		}
+		if (to - from == want)
+			memcpy(out + i * sector, data + from, want);
+		else if (decompress_unit(data + from, to - from, out + i * sector,
+		    want, why) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+enum mpq_status
+mpq_read(const struct mpq *m, const char *name, size_t limit, uint8_t **out,
+	 size_t *out_size, const char **why)
+{
+	uint32_t block, *b, flags;
+	uint64_t pos;
+	size_t csize, fsize;
+	const uint8_t *data;
+	uint8_t *buf;
+	int rc;
+
+	*out = NULL;
+	*out_size = 0;
+	if (!find_block(m, name, &block))
+		return MPQ_MISSING;
+	b = m->block_table + (size_t)block * 4;
+	pos = b[0];
+	csize = b[1];
+	fsize = b[2];
+	flags = b[3];
+	if (!(flags & FILE_EXISTS))
+		return MPQ_MISSING;
+	if (flags & (FILE_ENCRYPTED | FILE_IMPLODE)) {
+		*why = "encrypted or imploded member";
+		return MPQ_BAD;
+	}
+	if (fsize > limit) {
+		*why = "member larger than the limit";
+		return MPQ_BAD;
+	}
+	if (pos > m->archive_size || csize > m->archive_size - pos) {
+		*why = "truncated: member runs past the end of the file";
+		return MPQ_BAD;
+	}
+	data = m->file + m->archive_offset + pos;
+	buf = xmalloc(fsize + 1);
+	if (!(flags & FILE_COMPRESS) || (csize == fsize && (flags & FILE_SINGLE_UNIT))) {
+		if (csize < fsize) {
+			free(buf);
+			*why = "truncated: stored member";
+			return MPQ_BAD;
+		}
+		memcpy(buf, data, fsize);
+		rc = 0;
+	} else if (flags & FILE_SINGLE_UNIT) {
+		rc = decompress_unit(data, csize, buf, fsize, why);
+	} else {
+		rc = read_sectors(m, data, csize, flags, buf, fsize, why);
+	}
+	if (rc < 0) {
+		free(buf);
+		return MPQ_BAD;
+	}
+	buf[fsize] = '\0';
+	*out = buf;
+	*out_size = fsize;
+	return MPQ_OK;
+}
+
+void
+mpq_close(struct mpq *m)
+{
+	free(m->hash_table);
+	free(m->block_table);
+	m->hash_table = m->block_table = NULL;
+}

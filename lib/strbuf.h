@@ -1,0 +1,21 @@
+/* strbuf.h - a growable byte buffer */
+#ifndef STRBUF_H
+#define STRBUF_H
+
+#include <stddef.h>
+
+struct strbuf {
+	char *data;	/* always NUL-terminated when len > 0 or after any add */
+	size_t len;
+	size_t cap;
+};
+
+void sb_add(struct strbuf *sb, const void *p, size_t n);
+void sb_adds(struct strbuf *sb, const char *s);
+void sb_addc(struct strbuf *sb, char c);
+void sb_printf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sb_reset(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+
+#endif

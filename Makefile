@@ -19,7 +19,7 @@ TEST_LDLIBS = -L/usr/lib -lstorm
 PROGRAMS = replay-analyze
 LIB_SRC = $(wildcard lib/*.c)
 TEST_SRC = $(wildcard tests/test_*.c)
-TEST_HELPERS = tests/replay_writer.c
+TEST_HELPERS = tests/replay_writer.c tests/testutil.c
 
 # BUILD=asan puts an instrumented copy of everything under build/asan.
 BUILD ?= release

@@ -154,7 +154,16 @@ struct units {
 static struct unit *
 unit_slot(struct units *u, uint32_t tag)
 {
-	size_t i = (tag * 2654435761u) & (u->cap - 1);
+	/* Tags are index << 18 | recycle: mix the high bits into the low ones. */
+	uint32_t h = tag;
+	size_t i;
+
+	h ^= h >> 16;
+	h *= 0x7feb352d;
+	h ^= h >> 15;
+	h *= 0x846ca68b;
+	h ^= h >> 16;
+	i = h & (u->cap - 1);
 
 	while (u->slots[i].used && u->slots[i].tag != tag)
 		i = (i + 1) & (u->cap - 1);

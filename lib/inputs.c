@@ -94,20 +94,23 @@ add_zip(struct input_list *l, const char *path)
 	free(names);
 }
 
-static void add_path(struct input_list *l, const char *path, int named);
-
 static int
 compare_strings(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+struct names {
+	char **v;
+	size_t n, cap;
+};
+
+/* Collect the replays and zips below path, at any depth. */
 static void
-add_folder(struct input_list *l, const char *path)
+collect(struct input_list *l, const char *path, struct names *found)
 {
-	char **names = NULL;
-	size_t n = 0, cap = 0, k;
 	struct dirent *de;
+	struct stat st;
 	DIR *dir;
 
 	if ((dir = opendir(path)) == NULL) {
@@ -116,23 +119,49 @@ add_folder(struct input_list *l, const char *path)
 		return;
 	}
 	while ((de = readdir(dir)) != NULL) {
+		char *child;
+
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			names = xreallocarray(names, cap, sizeof names[0]);
+		child = xmalloc(strlen(path) + strlen(de->d_name) + 2);
+		sprintf(child, "%s%s%s", path, has_suffix(path, "/") ? "" : "/",
+		    de->d_name);
+		if (stat(child, &st) == 0 && S_ISDIR(st.st_mode)) {
+			collect(l, child, found);
+			free(child);
+			continue;
 		}
-		names[n] = xmalloc(strlen(path) + strlen(de->d_name) + 2);
-		sprintf(names[n++], "%s%s%s", path,
-		    has_suffix(path, "/") ? "" : "/", de->d_name);
+		if (!has_suffix(child, ".SC2Replay") && !has_suffix(child, ".zip")) {
+			free(child);
+			continue;
+		}
+		if (found->n == found->cap) {
+			found->cap = found->cap ? found->cap * 2 : 64;
+			found->v = xreallocarray(found->v, found->cap,
+			    sizeof found->v[0]);
+		}
+		found->v[found->n++] = child;
 	}
 	closedir(dir);
-	qsort(names, n, sizeof names[0], compare_strings);
-	for (k = 0; k < n; k++) {
-		add_path(l, names[k], 0);
-		free(names[k]);
+}
+
+/* A folder's replays in the byte order of their whole paths. */
+static void
+add_folder(struct input_list *l, const char *path)
+{
+	struct names found = { NULL, 0, 0 };
+	size_t k;
+
+	collect(l, path, &found);
+	qsort(found.v, found.n, sizeof found.v[0], compare_strings);
+	for (k = 0; k < found.n; k++) {
+		if (has_suffix(found.v[k], ".zip"))
+			add_zip(l, found.v[k]);
+		else
+			push(l, found.v[k], NULL, -1);
+		free(found.v[k]);
 	}
-	free(names);
+	free(found.v);
 }
 
 /* named: the user gave this path, so it must exist and is taken whatever its name. */

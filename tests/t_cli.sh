@@ -1,0 +1,104 @@
+# t_cli - replay-analyze's interface: inputs, zips, exit codes, output, progress
+. tests/lib.sh
+need_shared
+RA=$BIN/replay-analyze
+reference_list | head -n 5 >"$T/five"
+
+# Usage errors are 64; --help and --version are 0 and say what they are.
+"$RA" >/dev/null 2>&1; expect_status 64 $? "no arguments"
+"$RA" --no-such-option x >/dev/null 2>&1; expect_status 64 $? "unknown option"
+"$RA" --race elves x >/dev/null 2>&1; expect_status 64 $? "bad --race"
+"$RA" --min-seconds soon x >/dev/null 2>&1; expect_status 64 $? "bad --min-seconds"
+"$RA" --help >"$T/help"; expect_status 0 $? "--help"
+for opt in --output --summary --root --password --race --all-results \
+    --min-seconds --max-seconds --quiet --help --version; do
+	expect_grep "\-\-${opt#--}" "$T/help" "--help lists $opt"
+	sed 's/\\-/-/g' man/replay-analyze.1 | grep -q -- "$opt" || fail "man page lacks $opt"
+	grep -q -- "$opt" completions/replay-analyze.bash || fail "bash completion lacks $opt"
+	grep -q -- "$opt" completions/_replay-analyze || fail "zsh completion lacks $opt"
+done
+"$RA" --version >"$T/version"; expect_status 0 $? "--version"
+expect_grep '^replay-analyze [0-9]' "$T/version" "--version"
+
+# A missing input is 66, named on stderr, and the others are still read.
+"$RA" "$T/nope.SC2Replay" $(head -n 1 "$T/five") >"$T/out" 2>"$T/err"
+expect_status 66 $? "missing input"
+expect_grep "^replay-analyze: $T/nope.SC2Replay: No such file" "$T/err" "missing input message"
+[ "$(wc -l <"$T/out")" -eq 1 ] || fail "missing input: the other replay was not read"
+
+# Output that cannot be written is 74, and nothing is left behind.
+"$RA" -o "$T/no/such/dir/out.jsonl" - <"$T/five" 2>"$T/err"
+expect_status 74 $? "unwritable -o"
+expect_grep "^replay-analyze: $T/no/such/dir/out.jsonl: " "$T/err" "unwritable -o message"
+if [ -w /dev/full ]; then
+	"$RA" - <"$T/five" >/dev/full 2>"$T/err"
+	expect_status 74 $? "stdout on a full disk"
+fi
+
+# -o replaces the file atomically with what stdout would have shown.
+"$RA" - <"$T/five" >"$T/stdout.jsonl"
+echo old >"$T/out.jsonl"
+"$RA" -o "$T/out.jsonl" - <"$T/five"; expect_status 0 $? "-o"
+cmp -s "$T/stdout.jsonl" "$T/out.jsonl" || fail "-o differs from stdout"
+ls "$T" | grep -q '\.tmp\.' && fail "-o left a temporary file"
+
+# A bad file among good ones: its own error line, the rest go on, exit 65.
+head -c 3000 "$(head -n 1 "$T/five")" >"$T/cut.SC2Replay"
+"$RA" "$T/cut.SC2Replay" - <"$T/five" >"$T/out" 2>"$T/err"
+expect_status 65 $? "truncated replay"
+[ "$(wc -l <"$T/out")" -eq 6 ] || fail "truncated replay: want 6 lines"
+expect_grep "\"error\"" "$T/out" "error line"
+[ "$(wc -l <"$T/err")" -eq 1 ] || fail "truncated replay: want one stderr line"
+expect_grep "^replay-analyze: $T/cut.SC2Replay: " "$T/err" "truncated replay message"
+
+# Zip packs are read in place; their lines equal the loose files' lines.
+mkdir "$T/pack"
+$PY - "$T/pack/pack.zip" "$T/five" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    for i, p in enumerate(open(sys.argv[2]).read().split("\n")):
+        if p:
+            z.write(p, "games/%d.SC2Replay" % i)
+    z.writestr("readme.txt", "not a replay")
+PY
+"$RA" "$T/pack" >"$T/zip.jsonl"; expect_status 0 $? "zip in a folder"
+$PY - "$T/zip.jsonl" "$T/stdout.jsonl" "$T/pack/pack.zip" <<'PY' || fail "zip lines differ from loose files"
+import json, sys
+z = [json.loads(l) for l in open(sys.argv[1])]
+f = [json.loads(l) for l in open(sys.argv[2])]
+assert [r["file"] for r in z] == ["%s/games/%d.SC2Replay" % (sys.argv[3], i) for i in range(5)]
+for a, b in zip(z, f):
+    a.pop("file"); b.pop("file")
+    assert a == b
+PY
+if command -v zip >/dev/null; then
+	(cd "$T" && zip -q -P secret locked.zip cut.SC2Replay)
+	cp "$(head -n 1 "$T/five")" "$T/one.SC2Replay"
+	(cd "$T" && zip -q -P secret locked.zip one.SC2Replay)
+	"$RA" "$T/locked.zip" >"$T/out" 2>"$T/err"
+	expect_status 65 $? "encrypted zip without password"
+	expect_grep "encrypted zip entry: give --password" "$T/err" "encrypted zip message"
+	"$RA" --password secret "$T/locked.zip" >"$T/out" 2>"$T/err"
+	expect_status 65 $? "encrypted zip with password (one entry truncated)"
+	[ "$(grep -c '"players"' "$T/out")" -eq 1 ] || fail "password did not open the good entry"
+	"$RA" --password wrong "$T/locked.zip" >"$T/out" 2>"$T/err"
+	expect_grep "wrong password" "$T/err" "wrong password message"
+else
+	fail "zip(1) is missing: make deps installs it"
+fi
+
+# --root makes file fields relative; paths outside it stay as given.
+"$RA" --root "$REPLAYS/" "$(head -n 1 "$T/five")" "$T/one.SC2Replay" >"$T/out"
+expect_grep "\"file\": \"$(head -n 1 "$T/five" | sed "s|^$REPLAYS/||")\"" "$T/out" "--root"
+expect_grep "\"file\": \"$T/one.SC2Replay\"" "$T/out" "--root outside"
+
+# Progress: on a terminal it is drawn on stderr, in a pipe it is not.
+if command -v script >/dev/null; then
+	script -qec "$RA - <$T/five >/dev/null" /dev/null >"$T/tty" 2>&1
+	expect_grep "5/5 replays" "$T/tty" "progress on a terminal"
+	script -qec "$RA --quiet - <$T/five >/dev/null" /dev/null >"$T/tty" 2>&1
+	grep -q "replays" "$T/tty" && fail "--quiet still draws progress"
+fi
+"$RA" - <"$T/five" 2>"$T/err" >/dev/null
+[ -s "$T/err" ] && fail "progress drawn into a pipe"
+finish

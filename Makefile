@@ -37,7 +37,7 @@ LIB_OBJ = $(LIB_SRC:lib/%.c=$(OUT)/lib/%.o)
 LIBA = $(OUT)/libbgtrain.a
 BINS = $(PROGRAMS:%=$(BINDIR)/%)
 TESTS = $(TEST_SRC:tests/%.c=$(OUT)/tests/%)
-TOOLS = $(OUT)/tests/mkreplay
+TOOLS = $(OUT)/tests/mkreplay $(OUT)/tests/merge_summaries
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE)
 

@@ -326,6 +326,19 @@ compare_int64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The values in ascending order, in a new array (the multiset keeps arrival order). */
+static int64_t *
+sorted_copy(const struct multiset *m)
+{
+	int64_t *v = xmalloc((m->n + 1) * sizeof v[0]);
+
+	if (m->n) {
+		memcpy(v, m->v, m->n * sizeof v[0]);
+		qsort(v, m->n, sizeof v[0], compare_int64);
+	}
+	return v;
+}
+
 static void
 render_median(struct strbuf *out, const struct multiset *m)
 {
@@ -336,9 +349,7 @@ render_median(struct strbuf *out, const struct multiset *m)
 		sb_adds(out, "null");
 		return;
 	}
-	v = xmalloc(m->n * sizeof v[0]);
-	memcpy(v, m->v, m->n * sizeof v[0]);
-	qsort(v, m->n, sizeof v[0], compare_int64);
+	v = sorted_copy(m);
 	if (m->n % 2)
 		median = (double)v[m->n / 2] / 4096;
 	else
@@ -452,7 +463,8 @@ render_state(struct strbuf *out, const struct learned *l)
 
 	sb_printf(out, "{\"format\": %d, \"replays\": [", STATE_FORMAT);
 	hashes = xcalloc(l->n_hashes, sizeof hashes[0]);
-	memcpy(hashes, l->hashes, l->n_hashes * sizeof hashes[0]);
+	if (l->n_hashes)
+		memcpy(hashes, l->hashes, l->n_hashes * sizeof hashes[0]);
 	qsort(hashes, l->n_hashes, sizeof hashes[0], compare_hashes);
 	for (i = 0; i < l->n_hashes; i++)
 		sb_printf(out, "%s\"%s\"", i ? ", " : "", hashes[i]);
@@ -474,10 +486,8 @@ render_state(struct strbuf *out, const struct learned *l)
 			    (long long)sec->expansion_loops[i]);
 		sb_adds(out, "], \"supply_4096\": {");
 		for (k = 0; k < N_SUPPLY_KEYS; k++) {
-			int64_t *v = xmalloc((sec->supply[k].n + 1) * sizeof v[0]);
+			int64_t *v = sorted_copy(&sec->supply[k]);
 
-			memcpy(v, sec->supply[k].v, sec->supply[k].n * sizeof v[0]);
-			qsort(v, sec->supply[k].n, sizeof v[0], compare_int64);
 			sb_printf(out, "%s\"%s\": [", k ? ", " : "", supply_keys[k].key);
 			for (i = 0; i < sec->supply[k].n; i++)
 				sb_printf(out, "%s%lld", i ? ", " : "", (long long)v[i]);

@@ -6,12 +6,17 @@
  * header, then an MPQ archive made by StormLib with the members
  * replay.details (or replay.details.backup), replay.tracker.events and
  * replay.gamemetadata.json.  The values use the layouts of base build 93333
- * (5.0.14), which a schema-less "versioned" decoder reads like a real file.
+ * (5.0.14) down to fields nobody reads, whatever version is set, except
+ * that UnitBorn follows the base build (see rw_unit_born).  As in real
+ * files: the details playerList is an optional holding the array; a toon's
+ * programId is a fourcc with the NULs in front (00 00 'S' '2'); the delta
+ * before each tracker event is the smallest of the choices 0-3 (6, 14, 22,
+ * 32 bits) that holds it.
  *
  * Errors while building (out of memory) are remembered by the builder and
  * reported by rw_write(), so the event calls return nothing.
  *
- * Link with -lstorm -lcjson.
+ * Link with -lstorm -lcjson (StormLib pulls in libbz2 and libz itself).
  */
 #ifndef REPLAY_WRITER_H
 #define REPLAY_WRITER_H
@@ -19,9 +24,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A details player list entry.  NULL strings are written as "". */
 struct rw_player {
-	const char *name;	/* raw details name, e.g. "&lt;TAG&gt;<sp/>Serral" */
-	const char *race;	/* raw details race, may be localised ("테란") */
+	const char *name;	/* raw: "&lt;TAG&gt;<sp/>Serral" */
+	const char *race;	/* raw, may be localised: "테란" */
 	int result;		/* 0 none, 1 win, 2 loss, 3 tie */
 	int team_id;		/* 0-based */
 	int control;		/* 2 human, 3 computer */
@@ -29,19 +35,24 @@ struct rw_player {
 	int region;
 	int realm;
 	uint32_t toon_id;
-	const char *program_id;	/* "S2"; NULL or "" for AI: four zero bytes */
-	double apm;		/* < 0: player absent from gamemetadata */
+	const char *program_id;	/* "S2"; NULL or "" (AI): four NULs */
+	double apm;		/* < 0: not in gamemetadata */
 };
 
-/* Flags for rw_set_flags(). */
+/*
+ * Flags for rw_set_flags().  Members are single units, never encrypted,
+ * bzip2 by default.  As in real files, a member that does not shrink
+ * (small details, a short tracker) is stored as it is, with the compress
+ * flag still set and compressed size = size; RW_STORED clears the flag.
+ */
 enum {
 	RW_OMIT_TRACKER = 1,		/* no replay.tracker.events */
 	RW_DETAILS_BACKUP_ONLY = 2,	/* replay.details.backup instead */
 	RW_OMIT_GAMEMETADATA = 4,	/* no replay.gamemetadata.json */
 	RW_ZLIB = 8,			/* zlib instead of bzip2 */
-	RW_STORED = 16,			/* members not compressed at all */
-	RW_MPQ_V1 = 32,			/* MPQ format v1 (header 0x20) */
-	RW_MPQ_V2 = 64			/* v2 (0x2c, replays up to 1.4); default v4 */
+	RW_STORED = 16,			/* no compression at all */
+	RW_MPQ_V1 = 32,			/* MPQ format v1, header 0x20 */
+	RW_MPQ_V2 = 64			/* v2, 0x2c (to 1.4); else v4 */
 };
 
 struct rw_replay;
@@ -67,10 +78,14 @@ int rw_add_player(struct rw_replay *r, const struct rw_player *p);
  * the file stores the delta (loop - previous loop) mod 2^32, the first one
  * counted from 0, so a loop smaller than the previous one is written as a
  * wrap-around of the uint32 (e.g. 0xFFFFFFF0 then 0x10 is a delta of 0x20).
- * Positions (x, y) are made up from the unit index.
+ * Nothing is added on its own: real files begin with a PlayerSetup per
+ * player, call rw_player_setup() for that.  Positions (x, y) are made up
+ * from the unit index.
  */
 
-/* PlayerStats (0): food in fixed point, 4096 = one supply. */
+/* PlayerStats (0): food in fixed point, 4096 = one supply.  The other 37
+ * stats fields get made-up values (resources, workers): real ones are not
+ * all zero, which matters to compression. */
 void rw_player_stats(struct rw_replay *r, uint32_t loop, int player,
     int64_t food_used_fixed, int64_t food_made_fixed);
 /* UnitBorn (1).  creator_ability NULL writes an absent optional, "" an empty

@@ -26,22 +26,35 @@ format_clock(char *buf, size_t size, uint32_t loop)
 static void
 item_json(struct strbuf *sb, const struct bo_item *it)
 {
-	char clock[16];
+	uint32_t sec = loop_seconds(it->loop);
 
-	format_clock(clock, sizeof clock, it->loop);
-	sb_printf(sb, "{\"loop\": %u, \"sec\": %u, \"time\": \"%s\", \"name\": ",
-	    it->loop, loop_seconds(it->loop), clock);
+	/* By hand rather than printf: this is most of the output. */
+	sb_adds(sb, "{\"loop\": ");
+	sb_addu(sb, it->loop);
+	sb_adds(sb, ", \"sec\": ");
+	sb_addu(sb, sec);
+	sb_adds(sb, ", \"time\": \"");
+	sb_addu(sb, sec / 60);
+	sb_addc(sb, ':');
+	sb_addc(sb, (char)('0' + sec % 60 / 10));
+	sb_addc(sb, (char)('0' + sec % 10));
+	sb_adds(sb, "\", \"name\": ");
 	json_string(sb, it->name, it->name_len);
-	sb_printf(sb, ", \"kind\": \"%s\", \"event\": \"%s\"", kinds[it->kind],
-	    events[it->event]);
+	sb_adds(sb, ", \"kind\": \"");
+	sb_adds(sb, kinds[it->kind]);
+	sb_adds(sb, "\", \"event\": \"");
+	sb_adds(sb, events[it->event]);
+	sb_addc(sb, '"');
 	if (it->has_supply) {
 		sb_adds(sb, ", \"supply\": ");
 		json_number(sb, it->supply);
 		sb_adds(sb, ", \"supply_cap\": ");
 		json_number(sb, it->supply_cap);
 	}
-	if (it->has_done)
-		sb_printf(sb, ", \"done_loop\": %u", it->done_loop);
+	if (it->has_done) {
+		sb_adds(sb, ", \"done_loop\": ");
+		sb_addu(sb, it->done_loop);
+	}
 	sb_addc(sb, '}');
 }
 

@@ -97,7 +97,7 @@ json_number(struct strbuf *sb, double x)
 		return;
 	}
 	if (x == floor(x) && fabs(x) < 1e15) {
-		sb_printf(sb, "%.0f", x);
+		sb_addi(sb, (long long)x);
 		return;
 	}
 	shortest(buf, sizeof buf, x);

@@ -47,6 +47,29 @@ sb_addc(struct strbuf *sb, char c)
 }
 
 void
+sb_addu(struct strbuf *sb, unsigned long long v)
+{
+	char buf[24], *p = buf + sizeof buf;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sb_add(sb, p, (size_t)(buf + sizeof buf - p));
+}
+
+void
+sb_addi(struct strbuf *sb, long long v)
+{
+	if (v < 0) {
+		sb_addc(sb, '-');
+		sb_addu(sb, 0ull - (unsigned long long)v);
+	} else {
+		sb_addu(sb, (unsigned long long)v);
+	}
+}
+
+void
 sb_printf(struct strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;

@@ -13,6 +13,9 @@ struct strbuf {
 void sb_add(struct strbuf *sb, const void *p, size_t n);
 void sb_adds(struct strbuf *sb, const char *s);
 void sb_addc(struct strbuf *sb, char c);
+/* Decimal integers without printf: the output lines are mostly numbers. */
+void sb_addu(struct strbuf *sb, unsigned long long v);
+void sb_addi(struct strbuf *sb, long long v);
 void sb_printf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void sb_reset(struct strbuf *sb);

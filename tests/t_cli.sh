@@ -94,9 +94,9 @@ expect_grep "\"file\": \"$T/one.SC2Replay\"" "$T/out" "--root outside"
 
 # Progress: on a terminal it is drawn on stderr, in a pipe it is not.
 if command -v script >/dev/null; then
-	script -qec "$RA - <$T/five >/dev/null" /dev/null >"$T/tty" 2>&1
+	script -qec "$RA - <$T/five >/dev/null" /dev/null </dev/null >"$T/tty" 2>&1
 	expect_grep "5/5 replays" "$T/tty" "progress on a terminal"
-	script -qec "$RA --quiet - <$T/five >/dev/null" /dev/null >"$T/tty" 2>&1
+	script -qec "$RA --quiet - <$T/five >/dev/null" /dev/null </dev/null >"$T/tty" 2>&1
 	grep -q "replays" "$T/tty" && fail "--quiet still draws progress"
 fi
 "$RA" - <"$T/five" 2>"$T/err" >/dev/null

@@ -7,27 +7,18 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 #include <zip.h>
 
 #include "die.h"
 #include "inputs.h"
-
-static int
-has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n >= k && strcasecmp(s + n - k, suffix) == 0;
-}
+#include "walk.h"
 
 static void
 push(struct input_list *l, const char *path, const char *entry, int64_t index)
@@ -95,73 +86,27 @@ add_zip(struct input_list *l, const char *path)
 }
 
 static int
-compare_strings(const void *a, const void *b)
+is_replay_or_zip(const char *path)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-struct names {
-	char **v;
-	size_t n, cap;
-};
-
-/* Collect the replays and zips below path, at any depth. */
-static void
-collect(struct input_list *l, const char *path, struct names *found)
-{
-	struct dirent *de;
-	struct stat st;
-	DIR *dir;
-
-	if ((dir = opendir(path)) == NULL) {
-		warnmsg("%s: %s", path, strerror(errno));
-		l->unreadable = 1;
-		return;
-	}
-	while ((de = readdir(dir)) != NULL) {
-		char *child;
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		child = xmalloc(strlen(path) + strlen(de->d_name) + 2);
-		sprintf(child, "%s%s%s", path, has_suffix(path, "/") ? "" : "/",
-		    de->d_name);
-		if (stat(child, &st) == 0 && S_ISDIR(st.st_mode)) {
-			collect(l, child, found);
-			free(child);
-			continue;
-		}
-		if (!has_suffix(child, ".SC2Replay") && !has_suffix(child, ".zip")) {
-			free(child);
-			continue;
-		}
-		if (found->n == found->cap) {
-			found->cap = found->cap ? found->cap * 2 : 64;
-			found->v = xreallocarray(found->v, found->cap,
-			    sizeof found->v[0]);
-		}
-		found->v[found->n++] = child;
-	}
-	closedir(dir);
+	return has_suffix(path, ".SC2Replay") || has_suffix(path, ".zip");
 }
 
 /* A folder's replays in the byte order of their whole paths. */
 static void
 add_folder(struct input_list *l, const char *path)
 {
-	struct names found = { NULL, 0, 0 };
+	struct path_set found = { NULL, 0, 0 };
 	size_t k;
 
-	collect(l, path, &found);
-	qsort(found.v, found.n, sizeof found.v[0], compare_strings);
+	if (walk_files(path, is_replay_or_zip, &found) < 0)
+		l->unreadable = 1;
 	for (k = 0; k < found.n; k++) {
 		if (has_suffix(found.v[k], ".zip"))
 			add_zip(l, found.v[k]);
 		else
 			push(l, found.v[k], NULL, -1);
-		free(found.v[k]);
 	}
-	free(found.v);
+	path_set_free(&found);
 }
 
 /* named: the user gave this path, so it must exist and is taken whatever its name. */

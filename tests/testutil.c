@@ -1,12 +1,10 @@
 /* testutil.c - what the C tests share: assertions, finding ../shared */
-#include <sys/stat.h>
-
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "testutil.h"
+#include "walk.h"
 
 int test_failures;
 
@@ -34,53 +32,22 @@ shared_dir(void)
 }
 
 static int
-compare_paths(const void *a, const void *b)
+is_replay(const char *path)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void
-walk(struct path_list *l, const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t n;
-
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		char path[4096];
-		struct stat st;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		if (stat(path, &st) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			walk(l, path);
-			continue;
-		}
-		n = strlen(path);
-		if (n < 10 || strcmp(path + n - 10, ".SC2Replay") != 0)
-			continue;
-		if (l->n == l->cap) {
-			l->cap = l->cap ? l->cap * 2 : 128;
-			l->v = realloc(l->v, l->cap * sizeof l->v[0]);
-		}
-		l->v[l->n++] = strdup(path);
-	}
-	closedir(d);
+	return has_suffix(path, ".SC2Replay");
 }
 
 int
 shared_replays(struct path_list *l)
 {
 	char dir[4096];
+	struct path_set found = { NULL, 0, 0 };
 
 	snprintf(dir, sizeof dir, "%s/replays", shared_dir());
-	walk(l, dir);
-	qsort(l->v, l->n, sizeof l->v[0], compare_paths);
+	walk_files(dir, is_replay, &found);
+	l->v = found.v;
+	l->n = found.n;
+	l->cap = found.cap;
 	return l->n ? 0 : -1;
 }
 

@@ -13,10 +13,10 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARN = -std=gnu11 -Wall -Wextra -Werror
 CPPFLAGS += -Ilib -D_GNU_SOURCE
-LDLIBS = -lzip -lcjson -lbz2 -lz -lmd -lm
+LDLIBS = -lzip -lcjson -lbz2 -lz -lmd -lopenblas -lm
 TEST_LDLIBS = -L/usr/lib -lstorm
 
-PROGRAMS = replay-analyze
+PROGRAMS = replay-analyze policy-train
 LIB_SRC = $(wildcard lib/*.c)
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_HELPERS = tests/replay_writer.c tests/testutil.c

@@ -1,0 +1,122 @@
+/* experience.c - the bot's experience files: one game each */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "die.h"
+#include "experience.h"
+#include "npz.h"
+#include "walk.h"
+
+int
+experience_wanted(const char *path)
+{
+	return has_suffix(path, ".npz") && !has_suffix(path, ".tmp.npz");
+}
+
+static int
+check(const struct npz *z, int features, int actions, struct strbuf *why)
+{
+	const struct npy_array *s = npz_get(z, "states");
+	const struct npy_array *a = npz_get(z, "actions");
+	const struct npy_array *r = npz_get(z, "rewards");
+	size_t t, i;
+
+	if (s == NULL || a == NULL || r == NULL) {
+		sb_adds(why, "missing states, actions or rewards");
+		return -1;
+	}
+	if (s->ndim != 2 || a->ndim != 1 || r->ndim != 1) {
+		sb_adds(why, "states must be (T, features), actions and rewards (T,)");
+		return -1;
+	}
+	t = s->shape[0];
+	if (t == 0) {
+		sb_adds(why, "empty episode (T = 0)");
+		return -1;
+	}
+	if (a->shape[0] != t || r->shape[0] != t) {
+		sb_printf(why, "mismatched lengths: %zu states, %zu actions, "
+		    "%zu rewards", t, a->shape[0], r->shape[0]);
+		return -1;
+	}
+	if (features > 0 && s->shape[1] != (size_t)features) {
+		sb_printf(why, "states have %zu features, the model takes %d",
+		    s->shape[1], features);
+		return -1;
+	}
+	if (s->dtype != NPY_F4 && s->dtype != NPY_F8) {
+		sb_adds(why, "states are not floating point");
+		return -1;
+	}
+	if (a->dtype != NPY_I8 && a->dtype != NPY_I4 && a->dtype != NPY_U1) {
+		sb_adds(why, "actions are not integers");
+		return -1;
+	}
+	if (r->dtype != NPY_F4 && r->dtype != NPY_F8) {
+		sb_adds(why, "rewards are not floating point");
+		return -1;
+	}
+	for (i = 0; i < s->count; i++) {
+		if (!isfinite(npy_f64(s, i))) {
+			sb_printf(why, "state %zu is not finite", i / s->shape[1]);
+			return -1;
+		}
+	}
+	for (i = 0; i < t; i++) {
+		int64_t v = npy_i64(a, i);
+
+		if (v < 0 || v >= actions) {
+			sb_printf(why, "action %lld at step %zu is out of range "
+			    "0..%d", (long long)v, i, actions - 1);
+			return -1;
+		}
+		if (!isfinite(npy_f64(r, i))) {
+			sb_printf(why, "reward at step %zu is not finite", i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+experience_read(const char *path, int features, int actions, struct episode *e,
+		struct strbuf *why)
+{
+	const struct npy_array *s, *a, *r;
+	struct npz z;
+	size_t i;
+
+	memset(e, 0, sizeof *e);
+	if (npz_read(path, EXPERIENCE_MEMBER_LIMIT, &z, why) < 0)
+		return -1;
+	if (check(&z, features, actions, why) < 0) {
+		npz_free(&z);
+		return -1;
+	}
+	s = npz_get(&z, "states");
+	a = npz_get(&z, "actions");
+	r = npz_get(&z, "rewards");
+	e->steps = s->shape[0];
+	e->features = (int)s->shape[1];
+	e->states = xmalloc(s->count * sizeof(float) + 1);
+	e->actions = xmalloc(e->steps * sizeof(int32_t));
+	e->rewards = xmalloc(e->steps * sizeof(double));
+	for (i = 0; i < s->count; i++)
+		e->states[i] = (float)npy_f64(s, i);
+	for (i = 0; i < e->steps; i++) {
+		e->actions[i] = (int32_t)npy_i64(a, i);
+		e->rewards[i] = npy_f64(r, i);
+	}
+	npz_free(&z);
+	return 0;
+}
+
+void
+episode_free(struct episode *e)
+{
+	free(e->states);
+	free(e->actions);
+	free(e->rewards);
+	memset(e, 0, sizeof *e);
+}

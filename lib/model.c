@@ -1,0 +1,207 @@
+/*
+ * model.c - rl_agent_model.npz: the bot's layout plus our optimiser state
+ *
+ * The bot's loader checks the six weight names and W1's shape and ignores
+ * the rest, so the optimiser's moments and step count travel in the same
+ * file: training resumes exactly where it stopped.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "die.h"
+#include "model.h"
+#include "npz.h"
+
+#define MODEL_MEMBER_LIMIT (512u << 20)
+
+static const struct npy_array *
+float_member(const struct npz *z, const char *name, int ndim, size_t d0,
+	     size_t d1, struct strbuf *why)
+{
+	const struct npy_array *a = npz_get(z, name);
+
+	if (a == NULL) {
+		sb_printf(why, "no %s", name);
+		return NULL;
+	}
+	if ((a->dtype != NPY_F8 && a->dtype != NPY_F4) || a->ndim != ndim ||
+	    a->shape[0] != d0 || (ndim == 2 && a->shape[1] != d1)) {
+		sb_printf(why, "%s has the wrong shape or dtype", name);
+		return NULL;
+	}
+	return a;
+}
+
+static void
+copy_into(double *dst, const struct npy_array *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->count; i++)
+		dst[i] = npy_f64(a, i);
+}
+
+/* Load the tensors named prefix+W1... into flat (laid out as net). */
+static int
+read_tensors(const struct npz *z, const struct policy *net, const char *prefix,
+	     double *flat, struct strbuf *why)
+{
+	char name[64];
+	const struct npy_array *a;
+	int l;
+
+	for (l = 0; l < net->n_layers; l++) {
+		snprintf(name, sizeof name, "%sW%d", prefix, l + 1);
+		if ((a = float_member(z, name, 2, (size_t)net->width[l],
+		    (size_t)net->width[l + 1], why)) == NULL)
+			return -1;
+		copy_into(flat + net->w_off[l], a);
+		snprintf(name, sizeof name, "%sb%d", prefix, l + 1);
+		if ((a = float_member(z, name, 1, (size_t)net->width[l + 1], 0,
+		    why)) == NULL)
+			return -1;
+		copy_into(flat + net->b_off[l], a);
+	}
+	return 0;
+}
+
+int
+model_read(const char *path, struct model *m, struct strbuf *why)
+{
+	int width[POLICY_MAX_LAYERS + 1], n = 0;
+	const struct npy_array *a;
+	struct npz z;
+	char name[16];
+
+	memset(m, 0, sizeof *m);
+	if (npz_read(path, MODEL_MEMBER_LIMIT, &z, why) < 0)
+		return -1;
+	for (;;) {
+		snprintf(name, sizeof name, "W%d", n + 1);
+		if ((a = npz_get(&z, name)) == NULL)
+			break;
+		if (n == POLICY_MAX_LAYERS || a->ndim != 2 || a->shape[0] == 0 ||
+		    a->shape[1] == 0 || a->shape[0] > 1 << 20 || a->shape[1] > 1 << 20 ||
+		    (n > 0 && (size_t)width[n] != a->shape[0])) {
+			sb_printf(why, "%s: layers do not chain or are too many", name);
+			goto fail;
+		}
+		width[n] = (int)a->shape[0];
+		width[n + 1] = (int)a->shape[1];
+		n++;
+	}
+	if (n == 0) {
+		sb_adds(why, "no W1: not a policy model");
+		goto fail;
+	}
+	if (width[n] > 64) {
+		sb_adds(why, "more than 64 actions");
+		goto fail;
+	}
+	policy_layout(&m->net, n, width);
+	m->adam_m = xcalloc(m->net.n_params, sizeof(double));
+	m->adam_v = xcalloc(m->net.n_params, sizeof(double));
+	if (read_tensors(&z, &m->net, "", m->net.params, why) < 0)
+		goto fail;
+	if ((a = npz_get(&z, "baseline")) != NULL && a->count >= 1)
+		m->baseline = npy_f64(a, 0);
+	if ((a = npz_get(&z, "episode_count")) != NULL && a->count >= 1)
+		m->episode_count = npy_i64(a, 0);
+	/* The optimiser state is ours: all of it, or none of it. */
+	if ((a = npz_get(&z, "optim_step")) != NULL && a->count == 1) {
+		struct strbuf ignored = { 0 };
+
+		if (read_tensors(&z, &m->net, "adam_m_", m->adam_m, &ignored) == 0 &&
+		    read_tensors(&z, &m->net, "adam_v_", m->adam_v, &ignored) == 0)
+			m->optim_step = npy_i64(a, 0);
+		else {
+			memset(m->adam_m, 0, m->net.n_params * sizeof(double));
+			memset(m->adam_v, 0, m->net.n_params * sizeof(double));
+		}
+		sb_free(&ignored);
+	}
+	npz_free(&z);
+	return 0;
+fail:
+	npz_free(&z);
+	model_free(m);
+	return -1;
+}
+
+void
+model_create(struct model *m, int n_layers, const int *width, uint64_t seed)
+{
+	memset(m, 0, sizeof *m);
+	policy_layout(&m->net, n_layers, width);
+	policy_init_random(&m->net, seed);
+	m->adam_m = xcalloc(m->net.n_params, sizeof(double));
+	m->adam_v = xcalloc(m->net.n_params, sizeof(double));
+}
+
+void
+model_free(struct model *m)
+{
+	policy_free(&m->net);
+	free(m->adam_m);
+	free(m->adam_v);
+	memset(m, 0, sizeof *m);
+}
+
+static void
+add_tensors(struct npz *z, const struct policy *net, const char *prefix,
+	    const double *flat)
+{
+	char name[64];
+	size_t shape[2];
+	int l;
+
+	for (l = 0; l < net->n_layers; l++) {
+		shape[0] = (size_t)net->width[l];
+		shape[1] = (size_t)net->width[l + 1];
+		snprintf(name, sizeof name, "%sW%d", prefix, l + 1);
+		npz_add(z, name, NPY_F8, 2, shape, flat + net->w_off[l]);
+		snprintf(name, sizeof name, "%sb%d", prefix, l + 1);
+		npz_add(z, name, NPY_F8, 1, shape + 1, flat + net->b_off[l]);
+	}
+}
+
+static void
+add_scalar_i64(struct npz *z, const char *name, int64_t v)
+{
+	size_t one = 1;
+
+	npz_add(z, name, NPY_I8, 1, &one, &v);
+}
+
+int
+model_write(const struct model *m, const char *path,
+	    const struct candidate_info *c, struct strbuf *why)
+{
+	struct npz z = { 0 };
+	size_t one = 1, i;
+	int rc;
+
+	add_tensors(&z, &m->net, "", m->net.params);
+	npz_add(&z, "baseline", NPY_F8, 1, &one, &m->baseline);
+	add_scalar_i64(&z, "episode_count", m->episode_count);
+	add_scalar_i64(&z, "format_version", MODEL_FORMAT_VERSION);
+	add_scalar_i64(&z, "optim_step", m->optim_step);
+	add_tensors(&z, &m->net, "adam_m_", m->adam_m);
+	add_tensors(&z, &m->net, "adam_v_", m->adam_v);
+	if (c) {
+		double *delta = xmalloc(m->net.n_params * sizeof(double));
+		size_t md5_len = strlen(c->base_md5);
+
+		for (i = 0; i < m->net.n_params; i++)
+			delta[i] = m->net.params[i] - c->base->net.params[i];
+		add_tensors(&z, &m->net, "delta_", delta);
+		free(delta);
+		npz_add(&z, "base_md5", NPY_U1, 1, &md5_len, c->base_md5);
+		add_scalar_i64(&z, "candidate_games", c->games);
+		add_scalar_i64(&z, "candidate_steps", c->steps);
+	}
+	rc = npz_write(&z, path, why);
+	npz_free(&z);
+	return rc;
+}

@@ -1,0 +1,55 @@
+/* policy.h - the policy network: an MLP, ReLU between layers, softmax out */
+#ifndef POLICY_H
+#define POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define POLICY_MAX_LAYERS 8
+
+/*
+ * Parameters live in one flat float64 array, W1 b1 W2 b2 ... WL bL, each W
+ * row-major with a row per input (z = x @ W + b, as the bot computes), so
+ * clipping and the optimiser treat them as one vector.
+ */
+struct policy {
+	int n_layers;
+	int width[POLICY_MAX_LAYERS + 1];	/* width[0] inputs, width[L] actions */
+	size_t w_off[POLICY_MAX_LAYERS], b_off[POLICY_MAX_LAYERS];
+	size_t n_params;
+	double *params;
+};
+
+/* Lay out a network of the given widths (params zeroed). 0, or -1 if too deep. */
+int policy_layout(struct policy *p, int n_layers, const int *width);
+void policy_free(struct policy *p);
+/* PyTorch's nn.Linear initialisation, U(-1/sqrt(fan_in), +1/sqrt(fan_in)), seeded. */
+void policy_init_random(struct policy *p, uint64_t seed);
+
+/*
+ * Work space for forward and backward passes over up to max_rows rows, in
+ * float32: the arithmetic runs on OpenBLAS sgemm, as PyTorch's float32 does;
+ * the master weights stay float64.
+ */
+struct policy_work {
+	size_t max_rows;
+	float *params;			/* float32 copy of the weights */
+	float *grad;			/* float32 gradient, same layout */
+	float *act[POLICY_MAX_LAYERS + 1];	/* act[i]: N x width[i]; act[0] unused */
+	float *delta, *delta_prev;	/* N x max width, for the backward pass */
+	float *ones;			/* N ones, for bias gradients */
+};
+
+void policy_work_init(struct policy_work *w, const struct policy *p, size_t max_rows);
+void policy_work_free(struct policy_work *w);
+
+/* Copy the float64 weights into the work space's float32 copy. */
+void policy_load_weights(const struct policy *p, struct policy_work *w);
+/* Logits for n rows of x (n x width[0]): returns w->act[L]. */
+float *policy_forward(const struct policy *p, struct policy_work *w,
+		      const float *x, size_t n);
+/* Given dL/dlogits in w->act[L] (overwritten), fill w->grad. x as in forward. */
+void policy_backward(const struct policy *p, struct policy_work *w,
+		     const float *x, size_t n);
+
+#endif

@@ -37,7 +37,7 @@ LIB_OBJ = $(LIB_SRC:lib/%.c=$(OUT)/lib/%.o)
 LIBA = $(OUT)/libbgtrain.a
 BINS = $(PROGRAMS:%=$(BINDIR)/%)
 TESTS = $(TEST_SRC:tests/%.c=$(OUT)/tests/%)
-TOOLS = $(OUT)/tests/mkreplay $(OUT)/tests/merge_summaries $(OUT)/tests/floor_stormlib
+TOOLS = $(OUT)/tests/mkreplay $(OUT)/tests/merge_summaries $(OUT)/tests/floor_stormlib $(OUT)/tests/policy_probs
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE)
 

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,4 +111,21 @@ atomic_write(const char *path, const void *data, size_t size)
 		return -1;
 	}
 	return atomic_commit(&af);
+}
+
+void
+atomic_remove_stale(const char *path)
+{
+	char *pattern = xmalloc(strlen(path) + 8);
+	glob_t g;
+	size_t i;
+
+	/* Names from atomic_open(): path, ".tmp.", six mkstemp characters. */
+	sprintf(pattern, "%s.tmp.??????", path);
+	if (glob(pattern, GLOB_NOSORT | GLOB_NOESCAPE, NULL, &g) == 0) {
+		for (i = 0; i < g.gl_pathc; i++)
+			unlink(g.gl_pathv[i]);
+		globfree(&g);
+	}
+	free(pattern);
 }

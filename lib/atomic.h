@@ -20,6 +20,13 @@ int atomic_open(struct atomic_file *af, const char *path);
 int atomic_commit(struct atomic_file *af);
 void atomic_abort(struct atomic_file *af);
 
+/*
+ * Remove the temporary siblings of path ("<path>.tmp.*") that a writer
+ * killed mid-write left behind. Call it only while holding the lock that
+ * all of path's writers take, or it could remove a live writer's file.
+ */
+void atomic_remove_stale(const char *path);
+
 /* Replace path with data[0..size) in one go. */
 int atomic_write(const char *path, const void *data, size_t size);
 

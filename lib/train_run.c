@@ -456,8 +456,11 @@ train_run(char *const *paths, int n_paths, const struct train_options *o)
 		return EX_NOINPUT;
 	}
 	/* Read-modify-write of the model happens under its lock. */
-	if (o->out == NULL && (lock = lock_file(o->model)) < 0)
-		die(EX_IOERR, "%s.lock: %s", o->model, strerror(errno));
+	if (o->out == NULL) {
+		if ((lock = lock_file(o->model)) < 0)
+			die(EX_IOERR, "%s.lock: %s", o->model, strerror(errno));
+		atomic_remove_stale(o->model);
+	}
 
 	have_model = access(o->model, F_OK) == 0;
 	if (have_model && o->init) {

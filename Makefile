@@ -10,7 +10,7 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
-CFLAGS ?= -O2 -g
+CFLAGS ?= -O3 -g
 WARN = -std=gnu11 -Wall -Wextra -Werror
 CPPFLAGS += -Ilib -D_GNU_SOURCE
 LDLIBS = -lzip -lcjson -lbz2 -lz -lmd -lopenblas -lm
@@ -37,7 +37,8 @@ LIB_OBJ = $(LIB_SRC:lib/%.c=$(OUT)/lib/%.o)
 LIBA = $(OUT)/libbgtrain.a
 BINS = $(PROGRAMS:%=$(BINDIR)/%)
 TESTS = $(TEST_SRC:tests/%.c=$(OUT)/tests/%)
-TOOLS = $(OUT)/tests/mkreplay $(OUT)/tests/merge_summaries $(OUT)/tests/floor_stormlib $(OUT)/tests/policy_probs
+TOOLS = $(OUT)/tests/mkreplay $(OUT)/tests/merge_summaries $(OUT)/tests/floor_stormlib \
+	$(OUT)/tests/policy_probs $(OUT)/tests/sgemm_peak
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE)
 

@@ -116,7 +116,7 @@ atomic_write(const char *path, const void *data, size_t size)
 void
 atomic_remove_stale(const char *path)
 {
-	char *pattern = xmalloc(strlen(path) + 8);
+	char *pattern = xmalloc(strlen(path) + sizeof ".tmp.??????");
 	glob_t g;
 	size_t i;
 

@@ -144,13 +144,17 @@ policy_forward(const struct policy *p, struct policy_work *w, const float *x,
 		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, m, k,
 		    1.0f, in, k, W, m, 0.0f, out, m);
 		/* Bias and ReLU in one pass over the output, while it is in cache. */
-		for (r = 0; r < n; r++) {
-			float *row = out + r * (size_t)m;
+		if (l == last) {
+			for (r = 0; r < n; r++) {
+				float *row = out + r * (size_t)m;
 
-			if (l == last) {
 				for (j = 0; j < m; j++)
 					row[j] += b[j];
-			} else {
+			}
+		} else {
+			for (r = 0; r < n; r++) {
+				float *row = out + r * (size_t)m;
+
 				for (j = 0; j < m; j++) {
 					float v = row[j] + b[j];
 
@@ -165,8 +169,9 @@ policy_forward(const struct policy *p, struct policy_work *w, const float *x,
 
 void
 policy_backward(const struct policy *p, struct policy_work *w, const float *x,
-		size_t n)
+		size_t n, int accumulate)
 {
+	float beta = accumulate ? 1.0f : 0.0f;
 	float *delta = w->act[p->n_layers];	/* dL/dz of the last layer */
 	int l;
 
@@ -178,9 +183,9 @@ policy_backward(const struct policy *p, struct policy_work *w, const float *x,
 
 		/* dW = in^T delta, db = column sums of delta. */
 		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, m, (int)n,
-		    1.0f, in, k, delta, m, 0.0f, gW, m);
+		    1.0f, in, k, delta, m, beta, gW, m);
 		cblas_sgemv(CblasRowMajor, CblasTrans, (int)n, m, 1.0f, delta, m,
-		    w->ones, 1, 0.0f, gb, 1);
+		    w->ones, 1, beta, gb, 1);
 		if (l == 0)
 			break;
 		/* d(in) = delta W^T, through ReLU: zero where the unit was off. */
@@ -191,8 +196,7 @@ policy_backward(const struct policy *p, struct policy_work *w, const float *x,
 			float *d = w->delta_prev;
 
 			for (i = 0; i < total; i++)
-				if (!(in[i] > 0.0f))
-					d[i] = 0.0f;
+				d[i] = in[i] > 0.0f ? d[i] : 0.0f;
 		}
 		delta = w->delta_prev;
 		w->delta_prev = w->delta;

@@ -29,7 +29,9 @@ void policy_init_random(struct policy *p, uint64_t seed);
 /*
  * Work space for forward and backward passes over up to max_rows rows, in
  * float32: the arithmetic runs on OpenBLAS sgemm, as PyTorch's float32 does;
- * the master weights stay float64.
+ * the master weights stay float64. Callers pass batches in chunks of a few
+ * thousand rows, so that the activations stay in cache between the matrix
+ * products and the element-wise passes.
  */
 struct policy_work {
 	size_t max_rows;
@@ -48,8 +50,12 @@ void policy_load_weights(const struct policy *p, struct policy_work *w);
 /* Logits for n rows of x (n x width[0]): returns w->act[L]. */
 float *policy_forward(const struct policy *p, struct policy_work *w,
 		      const float *x, size_t n);
-/* Given dL/dlogits in w->act[L] (overwritten), fill w->grad. x as in forward. */
+/*
+ * Given dL/dlogits in w->act[L] (overwritten), the gradient into w->grad:
+ * stored, or added to what is there when accumulate is set (the rows of a
+ * batch come through in chunks). x as in forward.
+ */
 void policy_backward(const struct policy *p, struct policy_work *w,
-		     const float *x, size_t n);
+		     const float *x, size_t n, int accumulate);
 
 #endif

@@ -43,9 +43,10 @@ reinforce_advantages(const double *rewards, size_t t, double gamma,
 
 double
 reinforce_loss(const float *logits, size_t n, int actions, const int32_t *action,
-	       const float *adv, double entropy_coef, float *dlogits)
+	       const float *adv, double entropy_coef, float *dlogits,
+	       double grad_scale)
 {
-	double total = 0, scale = 1.0 / (double)n;
+	double total = 0;
 	size_t r;
 	int j;
 
@@ -76,8 +77,8 @@ reinforce_loss(const float *logits, size_t n, int actions, const int32_t *action
 			double g = -(double)adv[r] * ((j == action[r]) - p[j]) +
 			    entropy_coef * p[j] * (logp[j] + entropy);
 
-			dlogits[r * (size_t)actions + j] = (float)(g * scale);
+			dlogits[r * (size_t)actions + j] = (float)(g * grad_scale);
 		}
 	}
-	return total * scale;
+	return total;
 }

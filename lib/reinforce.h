@@ -14,13 +14,14 @@ void reinforce_advantages(const double *rewards, size_t t, double gamma,
 			  int normalize, double *adv);
 
 /*
- * The loss over n rows of logits (n x actions),
- *   L = (1/n) sum_t [ -A_t log pi(a_t|s_t) - c H(pi(.|s_t)) ],
- * returned in float64; when dlogits is not NULL it receives dL/dlogits
- * (it may be the logits array itself). At most 64 actions.
+ * The loss of n rows of logits (n x actions): returns the sum over rows of
+ *   -A_t log pi(a_t|s_t) - c H(pi(.|s_t)),
+ * in float64; the batch loss is that sum over all its rows divided by their
+ * number N. When dlogits is not NULL it receives grad_scale (1/N) times the
+ * gradient of the sum (it may be the logits array itself). At most 64 actions.
  */
 double reinforce_loss(const float *logits, size_t n, int actions,
 		      const int32_t *action, const float *adv, double entropy_coef,
-		      float *dlogits);
+		      float *dlogits, double grad_scale);
 
 #endif

@@ -32,6 +32,10 @@
 #include <md5.h>
 
 #define DIVERGENCE_WARNING_EPOCHS 20
+/* Rows per forward/backward pass: activations of a chunk stay in cache. */
+#ifndef CHUNK_ROWS
+#define CHUNK_ROWS 2048
+#endif
 
 void
 train_defaults(struct train_options *o)
@@ -234,21 +238,26 @@ struct trainer {
 	double clip, entropy;
 };
 
-/* One update on a batch; returns the loss before it. */
+/* One update on a batch, chunk by chunk; returns the loss before it. */
 static double
 train_step(struct trainer *tr, const struct batch *b)
 {
 	const struct policy *net = &tr->m->net;
 	int actions = net->width[net->n_layers];
-	float *logits;
-	double loss;
-	size_t i;
+	size_t f = (size_t)net->width[0], r, n, i;
+	double loss = 0, scale = 1.0 / (double)b->rows;
 
 	policy_load_weights(net, &tr->w);
-	logits = policy_forward(net, &tr->w, b->states, b->rows);
-	loss = reinforce_loss(logits, b->rows, actions, b->actions, b->adv,
-	    tr->entropy, logits);
-	policy_backward(net, &tr->w, b->states, b->rows);
+	for (r = 0; r < b->rows; r += n) {
+		float *logits;
+
+		n = b->rows - r < tr->w.max_rows ? b->rows - r : tr->w.max_rows;
+		logits = policy_forward(net, &tr->w, b->states + r * f, n);
+		loss += reinforce_loss(logits, n, actions, b->actions + r,
+		    b->adv + r, tr->entropy, logits, scale);
+		policy_backward(net, &tr->w, b->states + r * f, n, r > 0);
+	}
+	loss *= scale;
 	for (i = 0; i < net->n_params; i++)
 		tr->grad[i] = tr->w.grad[i];
 	optim_clip(tr->grad, net->n_params, tr->clip);
@@ -273,7 +282,7 @@ full_loss(struct trainer *tr, const struct dataset *d)
 		n = d->rows - r < tr->w.max_rows ? d->rows - r : tr->w.max_rows;
 		logits = policy_forward(net, &tr->w, d->states + r * (size_t)d->features, n);
 		total += reinforce_loss(logits, n, actions, d->actions + r, d->adv + r,
-		    tr->entropy, NULL) * (double)n;
+		    tr->entropy, NULL, 0);
 	}
 	return total / (double)d->rows;
 }
@@ -335,7 +344,7 @@ train(struct model *m, const struct dataset *d, const struct train_options *o,
 	tr.clip = o->clip;
 	tr.entropy = o->entropy;
 	tr.grad = xmalloc(m->net.n_params * sizeof(double));
-	policy_work_init(&tr.w, &m->net, max_rows);
+	policy_work_init(&tr.w, &m->net, max_rows < CHUNK_ROWS ? max_rows : CHUNK_ROWS);
 	optim_init(&tr.opt, o->optimizer, o->lr, m->net.n_params, m->adam_m,
 	    m->adam_v, m->optim_step);
 

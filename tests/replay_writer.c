@@ -745,9 +745,12 @@ make_details(const struct rw_replay *r, struct buf *b)
 	v_optional(b, 1);
 	v_array(b, 1);
 	memcpy(handle, "s2ma\0\0US", 8);
-	for (i = 8, s = r->map; i < 40; i++) {
-		handle[i] = (unsigned char)(i * 31 + (*s ? *s : 0));
-		if (*s)
+	s = r->map ? r->map : "";
+	for (i = 8; i < 40; i++) {
+		unsigned char c = (unsigned char)*s;
+
+		handle[i] = (unsigned char)(i * 31 + c);
+		if (c)
 			s++;
 	}
 	v_blob(b, handle, sizeof(handle));

@@ -150,8 +150,8 @@ main(void)
 		policy_load_weights(&m.net, &w);
 		logits = policy_forward(&m.net, &w, states, rows);
 		loss = reinforce_loss(logits, rows, n_actions, actions, adv, entropy,
-		    logits);
-		policy_backward(&m.net, &w, states, rows);
+		    logits, 1.0 / (double)rows) / (double)rows;
+		policy_backward(&m.net, &w, states, rows, 0);
 		for (i = 0; i < m.net.n_params; i++)
 			grad[i] = w.grad[i];
 		if (step == 1) {
@@ -168,7 +168,7 @@ main(void)
 	compare_tensors(&m.net, m.net.params, &ref, "", "_after_10");
 	policy_load_weights(&m.net, &w);
 	loss = reinforce_loss(policy_forward(&m.net, &w, states, rows), rows,
-	    n_actions, actions, adv, entropy, NULL);
+	    n_actions, actions, adv, entropy, NULL, 0) / (double)rows;
 	compare("loss_final", &loss, npz_get(&ref, "loss_final"), 1);
 	printf("test_reinforce: worst relative error %.3g (tolerance %g)\n", worst,
 	    TOLERANCE);

@@ -102,6 +102,39 @@ collect_inputs(char *const *paths, int n, struct path_set *files, int *missing)
 	}
 }
 
+/* rename(2), or copy and unlink when dest is on another file system. */
+static int
+move_file(const char *from, const char *to)
+{
+	size_t size;
+	uint8_t *data;
+	FILE *f;
+	int ok;
+
+	if (rename(from, to) == 0)
+		return 0;
+	if (errno != EXDEV || (f = fopen(from, "rb")) == NULL)
+		return -1;
+	data = NULL;
+	size = 0;
+	{
+		uint8_t buf[65536];
+		size_t n;
+
+		while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+			data = xrealloc(data, size + n);
+			memcpy(data + size, buf, n);
+			size += n;
+		}
+	}
+	ok = !ferror(f);
+	fclose(f);
+	ok = ok && atomic_write(to, data ? (void *)data : (void *)"", size) == 0 &&
+	    unlink(from) == 0;
+	free(data);
+	return ok ? 0 : -1;
+}
+
 static void
 quarantine(const char *dir, const char *path, const char *why)
 {
@@ -114,7 +147,7 @@ quarantine(const char *dir, const char *path, const char *why)
 	sprintf(dest, "%s/%s", dir, base);
 	note = xmalloc(strlen(dest) + 8);
 	sprintf(note, "%s.reason", dest);
-	if (rename(path, dest) < 0)
+	if (move_file(path, dest) < 0)
 		warnmsg("%s: cannot move to %s: %s", path, dir, strerror(errno));
 	else if ((f = fopen(note, "w")) != NULL) {
 		fprintf(f, "%s\n", why);
@@ -349,6 +382,9 @@ train(struct model *m, const struct dataset *d, const struct train_options *o,
 	    m->adam_v, m->optim_step);
 
 	out->steps = 0;
+	/* A full batch's first step measures the loss before training; batches do not. */
+	if (!full)
+		out->loss_before = full_loss(&tr, d);
 	for (epoch = 0; epoch < o->epochs; epoch++) {
 		if (!full)
 			for (i = d->n_ep; i > 1; i--) {

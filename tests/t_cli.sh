@@ -9,17 +9,6 @@ reference_list | head -n 5 >"$T/five"
 "$RA" --no-such-option x >/dev/null 2>&1; expect_status 64 $? "unknown option"
 "$RA" --race elves x >/dev/null 2>&1; expect_status 64 $? "bad --race"
 "$RA" --min-seconds soon x >/dev/null 2>&1; expect_status 64 $? "bad --min-seconds"
-"$RA" --help >"$T/help"; expect_status 0 $? "--help"
-for opt in --output --summary --root --password --race --all-results \
-    --min-seconds --max-seconds --quiet --help --version; do
-	expect_grep "\-\-${opt#--}" "$T/help" "--help lists $opt"
-	sed 's/\\-/-/g' man/replay-analyze.1 | grep -q -- "$opt" || fail "man page lacks $opt"
-	grep -q -- "$opt" completions/replay-analyze.bash || fail "bash completion lacks $opt"
-	grep -q -- "$opt" completions/_replay-analyze || fail "zsh completion lacks $opt"
-done
-"$RA" --version >"$T/version"; expect_status 0 $? "--version"
-expect_grep '^replay-analyze [0-9]' "$T/version" "--version"
-
 # A missing input is 66, named on stderr, and the others are still read.
 "$RA" "$T/nope.SC2Replay" $(head -n 1 "$T/five") >"$T/out" 2>"$T/err"
 expect_status 66 $? "missing input"

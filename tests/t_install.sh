@@ -2,12 +2,14 @@
 . tests/lib.sh
 make -s install DESTDIR="$T/root" PREFIX=/opt/bg >"$T/log" 2>&1
 expect_status 0 $? "make install"
-for f in bin/replay-analyze share/man/man1/replay-analyze.1 \
-    share/bash-completion/completions/replay-analyze \
-    share/zsh/site-functions/_replay-analyze; do
-	[ -f "$T/root/opt/bg/$f" ] || fail "make install did not install $f"
+for src in src/*.c; do
+	p=$(basename "$src" .c)
+	for f in bin/$p share/man/man1/$p.1 share/bash-completion/completions/$p \
+	    share/zsh/site-functions/_$p; do
+		[ -f "$T/root/opt/bg/$f" ] || fail "make install did not install $f"
+	done
+	"$T/root/opt/bg/bin/$p" --version >/dev/null || fail "installed $p does not run"
 done
-"$T/root/opt/bg/bin/replay-analyze" --version >/dev/null || fail "installed program does not run"
 # The bash completion offers the options to a shell that sources it.
 if command -v bash >/dev/null; then
 	out=$(bash -c ". '$T/root/opt/bg/share/bash-completion/completions/replay-analyze';

@@ -1,5 +1,4 @@
 /* analyze.c - one replay, from bytes in memory to its build orders */
-#include <md5.h>
 #include <string.h>
 
 #include "analyze.h"
@@ -19,10 +18,4 @@ analyze_replay(const uint8_t *data, size_t size, struct game *g,
 		return -1;
 	}
 	return 0;
-}
-
-void
-content_md5(const uint8_t *data, size_t size, char hex[MD5_HEX_SIZE])
-{
-	MD5Data(data, size, hex);
 }

@@ -6,10 +6,8 @@
 #include <stdint.h>
 
 #include "buildorder.h"
+#include "digest.h"
 #include "strbuf.h"
-
-/* Hex MD5 of the replay's bytes: what summaries record to merge exactly. */
-#define MD5_HEX_SIZE 33
 
 /*
  * Load the replay in data[0..size) and apply the build-order rules. Returns
@@ -18,6 +16,5 @@
  */
 int analyze_replay(const uint8_t *data, size_t size, struct game *g,
 		   struct strbuf *why);
-void content_md5(const uint8_t *data, size_t size, char hex[MD5_HEX_SIZE]);
 
 #endif

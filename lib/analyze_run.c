@@ -86,7 +86,8 @@ analyze_inputs(struct input_list *inputs, const struct analysis_options *o)
 		sb_reset(&why);
 		if (input_read(inputs, in, &d, &why) == 0 &&
 		    analyze_replay(d.data, d.size, &g, &why) == 0) {
-			content_md5(d.data, d.size, md5);
+			/* What summaries record, to merge exactly. */
+			md5_hex(d.data, d.size, md5);
 			jsonl_game(&line, file, md5, &g);
 			if (learned)
 				learned_add_game(learned, &g, md5);

@@ -74,8 +74,10 @@ struct learned {
 	struct learned_filter filter;
 	int64_t total_replays;
 	struct section sections[N_SECTIONS];
-	char (*hashes)[LEARNED_HASH_LEN + 1];
+	char (*hashes)[LEARNED_HASH_LEN + 1];	/* in the order added */
 	size_t n_hashes, cap_hashes;
+	size_t *hash_index;	/* open addressing: 1 + position in hashes, 0 empty */
+	size_t index_cap;
 	uint64_t build_serial;
 };
 
@@ -112,6 +114,7 @@ learned_free(struct learned *l)
 			free(l->sections[s].supply[i].v);
 	}
 	free(l->hashes);
+	free(l->hash_index);
 	free(l);
 }
 
@@ -236,15 +239,60 @@ race_matches(int filter, const char *race)
 	}
 }
 
-static void
+/* The index slot for md5: where it is, or the empty slot where it would go. */
+static size_t *
+hash_slot(const struct learned *l, const char *md5)
+{
+	size_t i = hash_name(md5, strlen(md5)) & (l->index_cap - 1);
+
+	while (l->hash_index[i] &&
+	    strcmp(l->hashes[l->hash_index[i] - 1], md5) != 0)
+		i = (i + 1) & (l->index_cap - 1);
+	return &l->hash_index[i];
+}
+
+static int
+has_hash(const struct learned *l, const char *md5)
+{
+	return l->index_cap && *hash_slot(l, md5) != 0;
+}
+
+/* Record a replay; 0 when it was already recorded (counted once, by content). */
+static int
 add_hash(struct learned *l, const char *md5)
 {
+	size_t *slot, i;
+
+	if ((l->n_hashes + 1) * 2 > l->index_cap) {
+		free(l->hash_index);
+		l->index_cap = l->index_cap ? l->index_cap * 2 : 128;
+		l->hash_index = xcalloc(l->index_cap, sizeof l->hash_index[0]);
+		for (i = 0; i < l->n_hashes; i++)
+			*hash_slot(l, l->hashes[i]) = i + 1;
+	}
+	slot = hash_slot(l, md5);
+	if (*slot)
+		return 0;
 	if (l->n_hashes == l->cap_hashes) {
 		l->cap_hashes = l->cap_hashes ? l->cap_hashes * 2 : 64;
 		l->hashes = xreallocarray(l->hashes, l->cap_hashes,
 		    sizeof l->hashes[0]);
 	}
 	snprintf(l->hashes[l->n_hashes++], LEARNED_HASH_LEN + 1, "%s", md5);
+	*slot = l->n_hashes;
+	return 1;
+}
+
+enum learned_overlap
+learned_overlap(const struct learned *l, const struct learned *part)
+{
+	size_t i, shared = 0;
+
+	for (i = 0; i < part->n_hashes; i++)
+		shared += has_hash(l, part->hashes[i]);
+	if (shared == part->n_hashes)
+		return OVERLAP_ALL;
+	return shared ? OVERLAP_PART : OVERLAP_NONE;
 }
 
 /* The matchup section of a 1v1 (two players on different teams), or -1. */
@@ -277,7 +325,8 @@ learned_add_game(struct learned *l, const struct game *g, const char *md5)
 	int counted[N_SECTIONS] = { 0 };
 	size_t i, s;
 
-	add_hash(l, md5);
+	if (!add_hash(l, md5))
+		return;		/* the same replay twice: counted once */
 	if (seconds < l->filter.min_seconds || seconds > l->filter.max_seconds)
 		return;
 	l->total_replays++;
@@ -672,7 +721,8 @@ learned_parse(const char *text, size_t size, struct strbuf *why)
 	cJSON_ArrayForEach(h, hashes) {
 		if (!cJSON_IsString(h) || strlen(h->valuestring) != LEARNED_HASH_LEN)
 			goto damaged;
-		add_hash(l, h->valuestring);
+		if (!add_hash(l, h->valuestring))
+			goto damaged;
 	}
 	for (s = 0; s < N_SECTIONS; s++)
 		if (parse_section(&l->sections[s],

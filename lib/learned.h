@@ -40,6 +40,14 @@ void learned_render(const struct learned *l, struct strbuf *out,
 /* Read a rendered file back (its merge_state); NULL with a reason in why. */
 struct learned *learned_parse(const char *text, size_t size, struct strbuf *why);
 
+enum learned_overlap {
+	OVERLAP_NONE,	/* no replay of part is in l: they merge */
+	OVERLAP_ALL,	/* every replay of part is in l: merging is a no-op */
+	OVERLAP_PART	/* some are: merging would count them twice */
+};
+enum learned_overlap learned_overlap(const struct learned *l,
+				     const struct learned *part);
+
 /* into += from, for disjoint replay sets with the same filter; -1 and why if not. */
 int learned_merge(struct learned *into, const struct learned *from,
 		  struct strbuf *why);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "die.h"
+#include "digest.h"
 #include "model.h"
 #include "npz.h"
 
@@ -121,6 +122,18 @@ model_read(const char *path, struct model *m, struct strbuf *why)
 		}
 		sb_free(&ignored);
 	}
+	if ((a = npz_get(&z, "merged_candidates")) != NULL && a->dtype == NPY_U1 &&
+	    a->count % 32 == 0) {
+		size_t i;
+
+		for (i = 0; i < a->count / 32; i++) {
+			char md5[33];
+
+			memcpy(md5, (const char *)a->data + i * 32, 32);
+			md5[32] = '\0';
+			model_add_merged(m, md5);
+		}
+	}
 	npz_free(&z);
 	return 0;
 fail:
@@ -145,7 +158,26 @@ model_free(struct model *m)
 	policy_free(&m->net);
 	free(m->adam_m);
 	free(m->adam_v);
+	free(m->merged);
 	memset(m, 0, sizeof *m);
+}
+
+int
+model_has_merged(const struct model *m, const char *md5)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_merged; i++)
+		if (strcmp(m->merged[i], md5) == 0)
+			return 1;
+	return 0;
+}
+
+void
+model_add_merged(struct model *m, const char *md5)
+{
+	m->merged = xreallocarray(m->merged, m->n_merged + 1, sizeof m->merged[0]);
+	snprintf(m->merged[m->n_merged++], sizeof m->merged[0], "%s", md5);
 }
 
 static void
@@ -189,6 +221,15 @@ model_write(const struct model *m, const char *path,
 	add_scalar_i64(&z, "optim_step", m->optim_step);
 	add_tensors(&z, &m->net, "adam_m_", m->adam_m);
 	add_tensors(&z, &m->net, "adam_v_", m->adam_v);
+	if (m->n_merged) {
+		size_t bytes = m->n_merged * 32;
+		char *ids = xmalloc(bytes);
+
+		for (i = 0; i < m->n_merged; i++)
+			memcpy(ids + i * 32, m->merged[i], 32);
+		npz_add(&z, "merged_candidates", NPY_U1, 1, &bytes, ids);
+		free(ids);
+	}
 	if (c) {
 		double *delta = xmalloc(m->net.n_params * sizeof(double));
 		size_t md5_len = strlen(c->base_md5);
@@ -204,4 +245,56 @@ model_write(const struct model *m, const char *path,
 	rc = npz_write(&z, path, why);
 	npz_free(&z);
 	return rc;
+}
+
+int
+candidate_read(const char *path, struct candidate *c, struct strbuf *why)
+{
+	const struct npy_array *a;
+	struct npz z;
+	size_t len;
+
+	memset(c, 0, sizeof *c);
+	if (model_read(path, &c->m, why) < 0)
+		return -1;
+	if (npz_read(path, MODEL_MEMBER_LIMIT, &z, why) < 0) {
+		model_free(&c->m);
+		return -1;
+	}
+	c->delta = xcalloc(c->m.net.n_params, sizeof(double));
+	if (read_tensors(&z, &c->m.net, "delta_", c->delta, why) < 0) {
+		sb_adds(why, ": not a policy-train --out candidate");
+		goto fail;
+	}
+	if ((a = npz_get(&z, "candidate_games")) == NULL || a->count != 1 ||
+	    (c->games = npy_i64(a, 0)) < 0 ||
+	    (a = npz_get(&z, "candidate_steps")) == NULL || a->count != 1 ||
+	    (c->steps = npy_i64(a, 0)) < 0) {
+		sb_adds(why, "no candidate_games or candidate_steps");
+		goto fail;
+	}
+	if ((a = npz_get(&z, "base_md5")) != NULL && a->dtype == NPY_U1) {
+		len = a->count < 32 ? a->count : 32;
+		memcpy(c->base_md5, a->data, len);
+		c->base_md5[len] = '\0';
+	}
+	npz_free(&z);
+	/* The candidate's identity is its content: renaming it does not hide it. */
+	if (md5_file(path, c->md5) < 0) {
+		sb_adds(why, "cannot read it again to hash it");
+		goto fail;
+	}
+	return 0;
+fail:
+	npz_free(&z);
+	candidate_free(c);
+	return -1;
+}
+
+void
+candidate_free(struct candidate *c)
+{
+	model_free(&c->m);
+	free(c->delta);
+	memset(c, 0, sizeof *c);
 }

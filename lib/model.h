@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "digest.h"
 #include "optim.h"
 #include "policy.h"
 #include "strbuf.h"
@@ -17,6 +18,8 @@ struct model {
 	int64_t episode_count;
 	int64_t optim_step;		/* optimiser steps taken so far */
 	double *adam_m, *adam_v;	/* n_params each, zeros when absent */
+	char (*merged)[MD5_HEX_SIZE];	/* hex MD5s of the candidates merged in */
+	size_t n_merged;
 };
 
 /*
@@ -39,5 +42,20 @@ struct candidate_info {
 /* Write m atomically to path; with c, also delta_<name> = m - base and the record. */
 int model_write(const struct model *m, const char *path,
 		const struct candidate_info *c, struct strbuf *why);
+
+/* A candidate read back: its model, its change and where it started. */
+struct candidate {
+	struct model m;
+	double *delta;			/* n_params: the candidate minus its base */
+	int64_t games, steps;
+	char base_md5[MD5_HEX_SIZE];
+	char md5[MD5_HEX_SIZE];		/* of the candidate file itself: its identity */
+};
+
+int candidate_read(const char *path, struct candidate *c, struct strbuf *why);
+void candidate_free(struct candidate *c);
+/* Whether m has had the candidate of this MD5 merged in; record that it has. */
+int model_has_merged(const struct model *m, const char *md5);
+void model_add_merged(struct model *m, const char *md5);
 
 #endif

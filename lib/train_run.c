@@ -21,6 +21,7 @@
 
 #include "atomic.h"
 #include "die.h"
+#include "digest.h"
 #include "experience.h"
 #include "jsonw.h"
 #include "lock.h"
@@ -28,8 +29,6 @@
 #include "reinforce.h"
 #include "train_run.h"
 #include "walk.h"
-
-#include <md5.h>
 
 #define DIVERGENCE_WARNING_EPOCHS 20
 /* Rows per forward/backward pass: activations of a chunk stay in cache. */
@@ -456,22 +455,6 @@ report(const struct train_options *o, const struct dataset *d,
 	sb_free(&sb);
 }
 
-static void
-file_md5(const char *path, char hex[33])
-{
-	size_t size;
-	FILE *f = fopen(path, "rb");
-	uint8_t buf[65536];
-	MD5_CTX ctx;
-
-	MD5Init(&ctx);
-	while (f && (size = fread(buf, 1, sizeof buf, f)) > 0)
-		MD5Update(&ctx, buf, size);
-	if (f)
-		fclose(f);
-	MD5End(&ctx, hex);
-}
-
 int
 train_run(char *const *paths, int n_paths, const struct train_options *o)
 {
@@ -480,7 +463,7 @@ train_run(char *const *paths, int n_paths, const struct train_options *o)
 	struct model m, base;
 	struct outcome result = { 0, 0, 0 };
 	struct strbuf why = { 0 };
-	char base_md5[33] = "";
+	char base_md5[MD5_HEX_SIZE] = "";
 	int missing = 0, lock = -1, status = 0, have_model;
 	size_t bad;
 	double t0 = now();
@@ -551,7 +534,7 @@ train_run(char *const *paths, int n_paths, const struct train_options *o)
 		model_create(&base, m.net.n_layers, m.net.width, 0);
 		memcpy(base.net.params, m.net.params, m.net.n_params * sizeof(double));
 		if (have_model)
-			file_md5(o->model, base_md5);
+			md5_file(o->model, base_md5);
 	}
 	build_dataset(&d, o);
 	train(&m, &d, o, &result);

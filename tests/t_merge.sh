@@ -1,0 +1,131 @@
+# t_merge - merge-results: the merge laws on real data, no-ops, refusals, --alpha, --average
+. tests/lib.sh
+need_shared
+RA=$BIN/replay-analyze
+MR=$BIN/merge-results
+PT=$BIN/policy-train
+EXP=$SHARED/experience/good
+$PY -c "import numpy" 2>/dev/null || { fail "python3-numpy is missing"; finish; }
+reference_list >"$T/list"
+"$RA" -s "$T/whole.json" --race any - <"$T/list" >/dev/null
+
+same_summary() {	# same_summary A B: equal apart from generated_at
+	$PY - "$1" "$2" <<'PY'
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+a.pop("generated_at"); b.pop("generated_at")
+sys.exit(0 if a == b else 1)
+PY
+}
+
+# Random disjoint splits, merged one by one in a random order, or all at once.
+for seed in 11 12 13; do
+	$PY - "$T/list" "$T/split" "$seed" <<'PY'
+import random, sys
+paths = open(sys.argv[1]).read().splitlines()
+rng = random.Random(int(sys.argv[3]))
+rng.shuffle(paths)
+cuts = sorted(rng.sample(range(1, len(paths)), 4))
+for i, (a, b) in enumerate(zip([0] + cuts, cuts + [len(paths)])):
+    open("%s.%d" % (sys.argv[2], i), "w").write("\n".join(paths[a:b]) + "\n")
+PY
+	for i in 0 1 2 3 4; do "$RA" -s "$T/p$i.json" --race any - <"$T/split.$i" >/dev/null; done
+	rm -f "$T/one.json" "$T/all.json"
+	for i in $($PY -c "import random, sys; l = list(range(5)); random.Random(int(sys.argv[1])).shuffle(l); print(*l)" "$seed"); do
+		"$MR" learned -o "$T/one.json" "$T/p$i.json" || fail "seed $seed: merging p$i"
+	done
+	"$MR" learned -o "$T/all.json" "$T/p3.json" "$T/p1.json" "$T/p4.json" "$T/p0.json" "$T/p2.json" ||
+		fail "seed $seed: merging all at once"
+	same_summary "$T/whole.json" "$T/one.json" || fail "seed $seed: one by one differs from the whole"
+	same_summary "$T/whole.json" "$T/all.json" || fail "seed $seed: all at once differs from the whole"
+done
+# Merging what is already there changes nothing, not even generated_at.
+cp "$T/one.json" "$T/before.json"
+"$MR" learned -o "$T/one.json" "$T/p2.json" 2>"$T/err"; expect_status 0 $? "re-merge"
+expect_grep "already merged" "$T/err" "re-merge note"
+cmp -s "$T/one.json" "$T/before.json" || fail "a re-merge changed the file"
+# A partial overlap is refused and the target is left as it was.
+"$MR" learned -o "$T/part.json" "$T/p0.json" >/dev/null
+cp "$T/part.json" "$T/before.json"
+"$MR" learned -o "$T/part.json" "$T/whole.json" 2>"$T/err"; expect_status 65 $? "partial overlap"
+expect_grep "count them twice" "$T/err" "partial overlap message"
+cmp -s "$T/part.json" "$T/before.json" || fail "a refused merge changed the file"
+# Other filters do not merge.
+"$RA" -s "$T/zerg.json" - <"$T/split.1" >/dev/null
+"$MR" learned -o "$T/part.json" "$T/zerg.json" 2>"$T/err"; expect_status 65 $? "other filter"
+cmp -s "$T/part.json" "$T/before.json" || fail "a refused merge changed the file"
+
+# The old tool's file: only with --alpha, number by number.
+$PY - "$T/whole.json" "$T/old.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for k in ("merge_state", "filter", "time_unit", "vs_terran", "vs_protoss", "vs_zerg"):
+    d.pop(k)
+json.dump(d, open(sys.argv[2], "w"))
+PY
+cp "$T/old.json" "$T/oldcopy.json"
+"$MR" learned -o "$T/old.json" "$T/p0.json" 2>"$T/err"; expect_status 65 $? "old file without --alpha"
+expect_grep "only with --alpha" "$T/err" "old file message"
+"$MR" learned --alpha 0.3 -o "$T/old.json" "$T/p0.json"; expect_status 0 $? "--alpha 0.3"
+$PY - "$T/oldcopy.json" "$T/p0.json" "$T/old.json" <<'PY' || fail "--alpha 0.3 is not (1-a) old + a new"
+import json, sys
+old, new, got = (json.load(open(p)) for p in sys.argv[1:4])
+def walk(o, n, g, path):
+    for k, v in n.items():
+        if k == "merge_state": continue
+        if k not in o:
+            assert g[k] == v, path + k
+        elif isinstance(v, (int, float)) and isinstance(o[k], (int, float)) and not isinstance(v, bool):
+            assert abs(g[k] - (0.7 * o[k] + 0.3 * v)) < 1e-9, (path + k, g[k], o[k], v)
+        elif isinstance(v, dict) and isinstance(o[k], dict):
+            walk(o[k], v, g[k], path + k + ".")
+    for k in o:
+        assert k in g, path + k
+walk(old, new, got, "")
+assert "merge_state" not in got
+PY
+
+# Models: each candidate's change once, any order or all at once.
+"$PT" -m "$T/base.npz" --init --seed 5 "$EXP" >/dev/null
+i=0
+for f in $(ls "$EXP" | head -n 12); do
+	i=$((i + 1)); mkdir -p "$T/b$((i % 3))"; cp "$EXP/$f" "$T/b$((i % 3))/"
+done
+for k in 0 1 2; do "$PT" -m "$T/base.npz" --out "$T/c$k.npz" "$T/b$k" >/dev/null; done
+cp "$T/base.npz" "$T/m1.npz"; cp "$T/base.npz" "$T/m2.npz"; cp "$T/base.npz" "$T/m3.npz"; cp "$T/base.npz" "$T/avg.npz"
+"$MR" model -o "$T/m1.npz" "$T/c0.npz" "$T/c1.npz" "$T/c2.npz"; expect_status 0 $? "all at once"
+for k in 2 0 1; do "$MR" model -o "$T/m2.npz" "$T/c$k.npz"; done
+"$MR" model -o "$T/m3.npz" "$T/c1.npz"
+"$MR" model --average -o "$T/avg.npz" "$T/c0.npz" "$T/c1.npz" "$T/c2.npz"
+$PY - "$T" <<'PY' || fail "model merge laws"
+import sys, numpy as np
+d = sys.argv[1]
+L = lambda n: np.load("%s/%s.npz" % (d, n))
+b, c, m1, m2, m3, avg = L("base"), [L("c0"), L("c1"), L("c2")], L("m1"), L("m2"), L("m3"), L("avg")
+g = [x["candidate_games"][0] for x in c]
+for k in ("W1", "b1", "W2", "b2", "W3", "b3"):
+    want = b[k] + sum(x[k] - b[k] for x in c)
+    assert np.abs(m1[k] - want).max() <= 1e-12 * max(1, np.abs(want).max()), k
+    assert np.abs(m2[k] - want).max() <= 1e-12 * max(1, np.abs(want).max()), k
+    assert np.abs(m3[k] - c[1][k]).max() <= 1e-12, k          # one candidate onto its own base
+    mean = b[k] + sum(gi * (x[k] - b[k]) for gi, x in zip(g, c)) / sum(g)
+    assert np.abs(avg[k] - mean).max() <= 1e-12, k
+for name in ("episode_count", "optim_step"):
+    assert m3[name][0] == c[1][name][0], name
+assert m1["episode_count"][0] == b["episode_count"][0] + sum(g)
+assert m1["optim_step"][0] == b["optim_step"][0] + 3
+assert np.abs(m3["adam_v_W1"] - c[1]["adam_v_W1"]).max() == 0
+PY
+cp "$T/m1.npz" "$T/before.npz"
+"$MR" model -o "$T/m1.npz" "$T/c0.npz" 2>"$T/err"; expect_status 0 $? "candidate merged twice"
+expect_grep "already merged" "$T/err" "merged-twice note"
+cmp -s "$T/m1.npz" "$T/before.npz" || fail "a merged-twice candidate changed the model"
+"$PT" -m "$T/wide.npz" --init --hidden 32 "$EXP" >/dev/null
+"$PT" -m "$T/wide.npz" --out "$T/cw.npz" "$EXP" >/dev/null
+"$MR" model -o "$T/m1.npz" "$T/cw.npz" 2>"$T/err"; expect_status 65 $? "other layer shapes"
+"$MR" model -o "$T/m1.npz" "$T/base.npz" 2>"$T/err"; expect_status 65 $? "not a candidate"
+cmp -s "$T/m1.npz" "$T/before.npz" || fail "a refused merge changed the model"
+"$MR" model -o "$T/none.npz" "$T/c0.npz" 2>/dev/null; expect_status 66 $? "missing model"
+"$MR" learned "$T/p0.json" 2>/dev/null; expect_status 64 $? "no -o"
+"$MR" soup -o "$T/x" "$T/p0.json" 2>/dev/null; expect_status 64 $? "unknown kind"
+finish

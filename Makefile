@@ -13,10 +13,11 @@ CC ?= cc
 CFLAGS ?= -O3 -g
 WARN = -std=gnu11 -Wall -Wextra -Werror
 CPPFLAGS += -Ilib -D_GNU_SOURCE
-LDLIBS = -lzip -lcjson -lbz2 -lz -lmd -lopenblas -lm
+LDLIBS = -lzip -lcjson -lbz2 -lz -lmd -lopenblas -lproc2 -ldl -lm
 TEST_LDLIBS = -L/usr/lib -lstorm
 
-PROGRAMS = replay-analyze policy-train
+# Every src/NAME.c is a program.
+PROGRAMS = $(sort $(basename $(notdir $(wildcard src/*.c))))
 LIB_SRC = $(wildcard lib/*.c)
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_HELPERS = tests/replay_writer.c tests/testutil.c
@@ -38,7 +39,8 @@ LIBA = $(OUT)/libbgtrain.a
 BINS = $(PROGRAMS:%=$(BINDIR)/%)
 TESTS = $(TEST_SRC:tests/%.c=$(OUT)/tests/%)
 TOOLS = $(OUT)/tests/mkreplay $(OUT)/tests/merge_summaries $(OUT)/tests/floor_stormlib \
-	$(OUT)/tests/policy_probs $(OUT)/tests/sgemm_peak
+	$(OUT)/tests/policy_probs $(OUT)/tests/sgemm_peak \
+	$(if $(wildcard tests/fake_nvml.c),$(OUT)/tests/libnvidia-ml.so.1)
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE)
 
@@ -60,6 +62,11 @@ $(OUT)/tests/%: tests/%.c $(TEST_HELPERS) tests/*.h $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) $< $(TEST_HELPERS) $(LIBA) \
 		$(LDLIBS) $(TEST_LDLIBS) -o $@
+
+# A stand-in for NVIDIA's library, so the GPU code is tested without a GPU.
+$(OUT)/tests/libnvidia-ml.so.1: tests/fake_nvml.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -shared -fPIC $< -o $@
 
 tests-built: $(BINS) $(TESTS) $(TOOLS)
 

@@ -271,6 +271,20 @@ same_shape(const struct policy *a, const struct policy *b)
 	return 1;
 }
 
+/* The model a --init candidate started from: its weights less its change. */
+static void
+start_from_base(struct model *m, const struct candidate *c)
+{
+	size_t k;
+
+	model_create(m, c->m.net.n_layers, c->m.net.width, 0);
+	for (k = 0; k < m->net.n_params; k++)
+		m->net.params[k] = c->m.net.params[k] - c->delta[k];
+	m->baseline = c->m.baseline;
+	m->episode_count = c->m.episode_count - c->games;
+	m->optim_step = c->m.optim_step - c->steps;
+}
+
 int
 merge_models(const char *target, char *const *cands, int n, int average,
 	     int quiet)
@@ -285,12 +299,14 @@ merge_models(const char *target, char *const *cands, int n, int average,
 	if ((lock = lock_file(target)) < 0)
 		die(EX_IOERR, "%s.lock: %s", target, strerror(errno));
 	atomic_remove_stale(target);
-	if (model_read(target, &m, &why) < 0) {
+	if (model_read(target, &m, &why) < 0 && !(access(target, F_OK) < 0 &&
+	    errno == ENOENT)) {
 		warnmsg("%s: %s", target, why.data);
-		status = access(target, F_OK) < 0 ? EX_NOINPUT : EX_DATAERR;
+		status = EX_DATAERR;
 		goto out;
 	}
-	have_model = 1;
+	have_model = m.net.params != NULL;
+
 	/* Read and check every candidate before the model changes. */
 	for (i = 0; i < n; i++) {
 		int j, dup = 0;
@@ -300,6 +316,16 @@ merge_models(const char *target, char *const *cands, int n, int average,
 			warnmsg("%s: %s", cands[i], why.data);
 			status = access(cands[i], F_OK) < 0 ? EX_NOINPUT : EX_DATAERR;
 			goto out;
+		}
+		if (!have_model) {
+			if (c[i].base_md5[0] != '\0') {
+				warnmsg("%s: %s (only a candidate made with --init "
+				    "starts a model)", target, strerror(ENOENT));
+				status = EX_NOINPUT;
+				goto out;
+			}
+			start_from_base(&m, &c[i]);
+			have_model = 1;
 		}
 		if (!same_shape(&m.net, &c[i].m.net)) {
 			warnmsg("%s: its layers do not match %s's", cands[i], target);

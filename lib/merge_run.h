@@ -13,6 +13,7 @@ int merge_learned(const char *target, char *const *parts, int n, double alpha,
 /*
  * Add each policy-train --out candidate's change to the model at target,
  * once; with average, the games-weighted mean of the changes instead.
+ * A missing target starts from the model a --init candidate started from.
  * Returns the exit status.
  */
 int merge_models(const char *target, char *const *cands, int n, int average,

@@ -126,6 +126,18 @@ cmp -s "$T/m1.npz" "$T/before.npz" || fail "a merged-twice candidate changed the
 "$MR" model -o "$T/m1.npz" "$T/base.npz" 2>"$T/err"; expect_status 65 $? "not a candidate"
 cmp -s "$T/m1.npz" "$T/before.npz" || fail "a refused merge changed the model"
 "$MR" model -o "$T/none.npz" "$T/c0.npz" 2>/dev/null; expect_status 66 $? "missing model"
+# A --init candidate starts a missing model: the same model policy-train --init makes.
+"$PT" -m "$T/fresh.npz" --init --seed 4 --out "$T/ic.npz" "$T/b0" >/dev/null
+"$MR" model -o "$T/fresh.npz" "$T/ic.npz"; expect_status 0 $? "--init candidate into a missing model"
+"$PT" -m "$T/direct.npz" --init --seed 4 "$T/b0" >/dev/null
+$PY - "$T/fresh.npz" "$T/direct.npz" <<'PY' || fail "a merged --init candidate differs from policy-train --init"
+import sys, numpy as np
+a, b = np.load(sys.argv[1]), np.load(sys.argv[2])
+for k in ("W1", "b1", "W2", "b2", "W3", "b3", "adam_m_W2", "adam_v_b3"):
+    assert np.abs(a[k] - b[k]).max() <= 1e-12, k
+for k in ("episode_count", "optim_step"):
+    assert a[k][0] == b[k][0], k
+PY
 "$MR" learned "$T/p0.json" 2>/dev/null; expect_status 64 $? "no -o"
 "$MR" soup -o "$T/x" "$T/p0.json" 2>/dev/null; expect_status 64 $? "unknown kind"
 finish

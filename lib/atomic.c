@@ -11,6 +11,8 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <libgen.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -128,4 +130,52 @@ atomic_remove_stale(const char *path)
 		globfree(&g);
 	}
 	free(pattern);
+}
+
+int
+move_into(const char *dir, const char *path, const char *reason)
+{
+	char *copy = xstrdup(path), *dest, *note;
+	uint8_t buf[65536], *data = NULL;
+	size_t size = 0, n;
+	FILE *f;
+	int rc = 0, saved;
+
+	mkdir(dir, 0755);
+	dest = xmalloc(strlen(dir) + strlen(copy) + 2);
+	sprintf(dest, "%s/%s", dir, basename(copy));
+	if (rename(path, dest) < 0) {
+		/* Another file system: copy whole, then let go of the original. */
+		if (errno != EXDEV || (f = fopen(path, "rb")) == NULL) {
+			rc = -1;
+			goto out;
+		}
+		while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+			data = xrealloc(data, size + n);
+			memcpy(data + size, buf, n);
+			size += n;
+		}
+		rc = ferror(f) ? -1 : 0;
+		fclose(f);
+		if (rc == 0)
+			rc = atomic_write(dest, data ? (void *)data : (void *)"", size);
+		if (rc == 0)
+			rc = unlink(path);
+		if (rc < 0)
+			goto out;
+	}
+	if (reason) {
+		note = xmalloc(strlen(dest) + sizeof ".reason");
+		sprintf(note, "%s.reason", dest);
+		if (atomic_write(note, reason, strlen(reason)) < 0)
+			rc = -1;
+		free(note);
+	}
+out:
+	saved = errno;
+	free(data);
+	free(dest);
+	free(copy);
+	errno = saved;
+	return rc;
 }

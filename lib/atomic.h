@@ -27,6 +27,13 @@ void atomic_abort(struct atomic_file *af);
  */
 void atomic_remove_stale(const char *path);
 
+/*
+ * Move path into dir (created if needed), keeping its name: rename(2), or on
+ * another file system an atomic copy and an unlink. With a reason, also
+ * write it to dir/NAME.reason. Returns 0, or -1 with errno set.
+ */
+int move_into(const char *dir, const char *path, const char *reason);
+
 /* Replace path with data[0..size) in one go. */
 int atomic_write(const char *path, const void *data, size_t size);
 

@@ -101,62 +101,6 @@ collect_inputs(char *const *paths, int n, struct path_set *files, int *missing)
 	}
 }
 
-/* rename(2), or copy and unlink when dest is on another file system. */
-static int
-move_file(const char *from, const char *to)
-{
-	size_t size;
-	uint8_t *data;
-	FILE *f;
-	int ok;
-
-	if (rename(from, to) == 0)
-		return 0;
-	if (errno != EXDEV || (f = fopen(from, "rb")) == NULL)
-		return -1;
-	data = NULL;
-	size = 0;
-	{
-		uint8_t buf[65536];
-		size_t n;
-
-		while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-			data = xrealloc(data, size + n);
-			memcpy(data + size, buf, n);
-			size += n;
-		}
-	}
-	ok = !ferror(f);
-	fclose(f);
-	ok = ok && atomic_write(to, data ? (void *)data : (void *)"", size) == 0 &&
-	    unlink(from) == 0;
-	free(data);
-	return ok ? 0 : -1;
-}
-
-static void
-quarantine(const char *dir, const char *path, const char *why)
-{
-	char *copy = xstrdup(path), *dest, *note;
-	const char *base = basename(copy);
-	FILE *f;
-
-	mkdir(dir, 0755);
-	dest = xmalloc(strlen(dir) + strlen(base) + 2);
-	sprintf(dest, "%s/%s", dir, base);
-	note = xmalloc(strlen(dest) + 8);
-	sprintf(note, "%s.reason", dest);
-	if (move_file(path, dest) < 0)
-		warnmsg("%s: cannot move to %s: %s", path, dir, strerror(errno));
-	else if ((f = fopen(note, "w")) != NULL) {
-		fprintf(f, "%s\n", why);
-		fclose(f);
-	}
-	free(note);
-	free(dest);
-	free(copy);
-}
-
 /* Read every file; returns how many were bad (each reported). */
 static size_t
 read_episodes(const struct path_set *files, int features, int actions,
@@ -173,8 +117,10 @@ read_episodes(const struct path_set *files, int features, int actions,
 		sb_reset(&why);
 		if (experience_read(files->v[i], d->features, actions, &e, &why) < 0) {
 			warnmsg("%s: %s", files->v[i], why.data);
-			if (o->quarantine)
-				quarantine(o->quarantine, files->v[i], why.data);
+			if (o->quarantine && move_into(o->quarantine, files->v[i],
+			    why.data) < 0)
+				warnmsg("%s: cannot move into %s: %s", files->v[i],
+				    o->quarantine, strerror(errno));
 			bad++;
 			continue;
 		}

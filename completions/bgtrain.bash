@@ -1,0 +1,57 @@
+# bash completion for bgtrain
+_bgtrain()
+{
+	local cur prev what= i w
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	# The first word that is neither an option nor an option's argument.
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		w=${COMP_WORDS[i]}
+		case $w in
+		-r|--replays|-e|--experience|-s|--state|-j|--jobs|--learned|\
+		--model|--quarantine|--done-dir|--priority|--config|--cpu|--mem|\
+		--gpu-mem|--gpu-util|--load|--far|--stats-every|--grace|--settle|\
+		--replay-batch|--train-batch)
+			((i++)); continue;;
+		-*)
+			continue;;
+		esac
+		what=$w
+		break
+	done
+	case $prev in
+	-r|--replays|-e|--experience|-s|--state|--quarantine|--done-dir)
+		COMPREPLY=($(compgen -d -- "$cur")); return;;
+	--learned)
+		COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))
+		return;;
+	--model)
+		COMPREPLY=($(compgen -f -X '!*.npz' -- "$cur") $(compgen -d -- "$cur"))
+		return;;
+	--config)
+		COMPREPLY=($(compgen -f -- "$cur")); return;;
+	--priority)
+		COMPREPLY=($(compgen -W "training analysis" -- "$cur")); return;;
+	-j|--jobs)
+		# auto, or 1 up to the number of CPUs.
+		COMPREPLY=($(compgen -W "auto $(seq 1 "$(nproc 2>/dev/null || echo 8)")" -- "$cur"))
+		return;;
+	--cpu|--mem|--gpu-mem|--gpu-util|--load|--far|--stats-every|--grace|\
+	--settle|--replay-batch|--train-batch)
+		return;;
+	esac
+	if [[ $cur == -* ]]; then
+		case $what in
+		status) COMPREPLY=($(compgen -W "--state --replays --experience
+			--config --json --help --version" -- "$cur"));;
+		*) COMPREPLY=($(compgen -W "--replays --experience --state --jobs
+			--learned --model --quarantine --done-dir --priority --config
+			--cpu --mem --gpu-mem --gpu-util --load --far --stats-every
+			--grace --settle --replay-batch --train-batch --json --quiet
+			--help --version" -- "$cur"));;
+		esac
+		return
+	fi
+	[[ -z $what ]] && COMPREPLY=($(compgen -W "run once status" -- "$cur"))
+}
+complete -o filenames -F _bgtrain bgtrain

@@ -1,0 +1,22 @@
+# bash completion for res-gate
+_res_gate()
+{
+	local cur prev
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	case $prev in
+	--sysfs-root)
+		COMPREPLY=($(compgen -d -- "$cur")); return;;
+	--cpu|--mem|--gpu-util|--gpu-mem|--load)
+		COMPREPLY=($(compgen -W "off" -- "$cur")); return;;
+	--far|-i|--interval)
+		return;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "--cpu --mem --gpu-util --gpu-mem --load --far
+			--interval --wait --json --sysfs-root --verbose --help
+			--version" -- "$cur"))
+		return
+	fi
+}
+complete -F _res_gate res-gate

@@ -1,0 +1,38 @@
+/* driver.h - bgtrain: the suite's programs in parallel behind the gate */
+#ifndef DRIVER_H
+#define DRIVER_H
+
+#include <stddef.h>
+
+#include "gate.h"
+
+enum priority { PRIORITY_TRAINING, PRIORITY_ANALYSIS };
+
+struct driver_options {
+	const char *replays;		/* folder of .SC2Replay files */
+	const char *experience;		/* the bot's experience folder */
+	const char *state;		/* ledger, lock, work files, job log */
+	const char *learned;		/* learned_build_orders.json */
+	const char *model;		/* rl_agent_model.npz */
+	const char *quarantine;		/* bad inputs go here, with the reason */
+	const char *done_dir;		/* merged replays move here, if set */
+	const char *bin_dir;		/* where replay-analyze and the others are */
+	int jobs;			/* workers; 0: follow free CPU and memory */
+	enum priority priority;
+	size_t replay_batch;		/* replays per analysis job */
+	size_t train_batch;		/* experience files per training job */
+	int stats_every;		/* print statistics every N finished jobs */
+	double grace;			/* seconds between SIGTERM and SIGKILL */
+	double settle;			/* seconds a file must be still to be read */
+	double tick;			/* seconds between gate samples and scans */
+	struct gate_thresholds gate;
+	int quiet;
+};
+
+void driver_defaults(struct driver_options *o);
+/* Run until SIGINT/SIGTERM (once: until no work is left); the exit status. */
+int driver_run(const struct driver_options *o, int once);
+/* What the state folder says: done, queued, running, failed. */
+int driver_status(const struct driver_options *o, int json);
+
+#endif

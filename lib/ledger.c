@@ -1,0 +1,359 @@
+/*
+ * ledger.c - the driver's record of every input, keyed by content hash
+ *
+ * An append-only text file, one record a line:
+ *   P <job> <analysis|training> <output> <md5> <hash,hash,...> <path>...
+ *   M <job>
+ *   B <hash> <path> <reason>
+ * (fields separated by tabs). A job's inputs are done once its output is
+ * merged (P then M). After a crash, a P without its M is merged again on
+ * restart: both merges are idempotent (replays by content, candidates by
+ * their MD5), so nothing is counted twice and nothing is redone.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "die.h"
+#include "ledger.h"
+#include "strbuf.h"
+
+static uint64_t
+hash_of(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static size_t *
+slot(const struct ledger *l, const char *hash)
+{
+	size_t i = hash_of(hash) & (l->index_cap - 1);
+
+	while (l->index[i] && strcmp(l->hash_keys[l->index[i] - 1], hash) != 0)
+		i = (i + 1) & (l->index_cap - 1);
+	return &l->index[i];
+}
+
+/* Raise hash's state (never lower it: done stays done). */
+static void
+set_state(struct ledger *l, const char *hash, int state)
+{
+	size_t *s, i;
+
+	if ((l->n_hashes + 1) * 2 > l->index_cap) {
+		free(l->index);
+		l->index_cap = l->index_cap ? l->index_cap * 2 : 1024;
+		l->index = xcalloc(l->index_cap, sizeof l->index[0]);
+		for (i = 0; i < l->n_hashes; i++)
+			*slot(l, l->hash_keys[i]) = i + 1;
+	}
+	s = slot(l, hash);
+	if (*s == 0) {
+		if (l->n_hashes == l->cap_keys) {
+			l->cap_keys = l->cap_keys ? l->cap_keys * 2 : 1024;
+			l->hash_keys = xreallocarray(l->hash_keys, l->cap_keys,
+			    sizeof l->hash_keys[0]);
+			l->hash_state = xreallocarray(l->hash_state, l->cap_keys, 1);
+		}
+		snprintf(l->hash_keys[l->n_hashes], MD5_HEX_SIZE, "%s", hash);
+		l->hash_state[l->n_hashes] = LEDGER_UNKNOWN;
+		*s = ++l->n_hashes;
+	}
+	if (state > l->hash_state[*s - 1])
+		l->hash_state[*s - 1] = (unsigned char)state;
+}
+
+int
+ledger_state(const struct ledger *l, const char *hash)
+{
+	size_t *s;
+
+	if (l->index_cap == 0)
+		return LEDGER_UNKNOWN;
+	s = slot(l, hash);
+	return *s ? l->hash_state[*s - 1] : LEDGER_UNKNOWN;
+}
+
+static struct ledger_job *
+find_job(struct ledger *l, int64_t id)
+{
+	size_t i;
+
+	for (i = l->n_jobs; i-- > 0;)
+		if (l->jobs[i].id == id)
+			return &l->jobs[i];
+	return NULL;
+}
+
+static void
+add_job(struct ledger *l, int64_t id, enum job_kind kind, const char *output,
+	const char *md5, size_t n, char (*hashes)[MD5_HEX_SIZE], char *const *paths)
+{
+	struct ledger_job *j;
+	size_t i;
+
+	if (l->n_jobs == l->cap_jobs) {
+		l->cap_jobs = l->cap_jobs ? l->cap_jobs * 2 : 64;
+		l->jobs = xreallocarray(l->jobs, l->cap_jobs, sizeof l->jobs[0]);
+	}
+	j = &l->jobs[l->n_jobs++];
+	memset(j, 0, sizeof *j);
+	j->id = id;
+	j->kind = kind;
+	j->output = xstrdup(output);
+	snprintf(j->md5, sizeof j->md5, "%s", md5);
+	j->n_inputs = n;
+	j->hashes = xcalloc(n ? n : 1, sizeof j->hashes[0]);
+	j->paths = xcalloc(n ? n : 1, sizeof j->paths[0]);
+	for (i = 0; i < n; i++) {
+		snprintf(j->hashes[i], MD5_HEX_SIZE, "%s", hashes[i]);
+		j->paths[i] = xstrdup(paths[i]);
+		set_state(l, hashes[i], LEDGER_PRODUCED);
+	}
+	if (id >= l->next_job)
+		l->next_job = id + 1;
+}
+
+static void
+mark_merged(struct ledger *l, struct ledger_job *j)
+{
+	size_t i;
+
+	j->merged = 1;
+	for (i = 0; i < j->n_inputs; i++)
+		set_state(l, j->hashes[i], LEDGER_DONE);
+}
+
+/* Split line at tabs in place; returns the number of fields (at most max). */
+static size_t
+split(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max) {
+		f[n++] = line;
+		if ((line = strchr(line, '\t')) == NULL)
+			break;
+		*line++ = '\0';
+	}
+	return n;
+}
+
+static void
+replay_line(struct ledger *l, char *line)
+{
+	char *f[8];
+	size_t n = split(line, f, 7);
+
+	if (n >= 6 && strcmp(f[0], "P") == 0) {
+		/* Hashes are comma-separated; paths are the tab-separated rest. */
+		size_t k = 1, i;
+		char *p, **paths;
+		char (*hashes)[MD5_HEX_SIZE];
+
+		for (p = f[5]; *p; p++)
+			k += *p == ',';
+		if (*f[5] == '\0')
+			k = 0;
+		hashes = xcalloc(k ? k : 1, sizeof hashes[0]);
+		paths = xcalloc(k ? k : 1, sizeof paths[0]);
+		for (i = 0, p = f[5]; i < k; i++) {
+			char *comma = strchr(p, ',');
+
+			if (comma)
+				*comma = '\0';
+			snprintf(hashes[i], MD5_HEX_SIZE, "%s", p);
+			p = comma ? comma + 1 : p + strlen(p);
+		}
+		for (i = 0, p = n > 6 ? f[6] : NULL; i < k; i++) {
+			char *tab = p ? strchr(p, '\t') : NULL;
+
+			if (tab)
+				*tab = '\0';
+			paths[i] = p ? p : "";
+			p = tab ? tab + 1 : NULL;
+		}
+		add_job(l, strtoll(f[1], NULL, 10),
+		    strcmp(f[2], "training") == 0 ? JOB_TRAINING : JOB_ANALYSIS,
+		    f[3], f[4], k, hashes, paths);
+		free(hashes);
+		free(paths);
+	} else if (n >= 2 && strcmp(f[0], "M") == 0) {
+		struct ledger_job *j = find_job(l, strtoll(f[1], NULL, 10));
+
+		if (j)
+			mark_merged(l, j);
+	} else if (n >= 2 && strcmp(f[0], "B") == 0) {
+		set_state(l, f[1], LEDGER_BAD);
+		l->bad++;
+	}
+}
+
+int
+ledger_open(struct ledger *l, const char *state_dir)
+{
+	struct strbuf text = { 0 };
+	char buf[65536], *line, *nl;
+	ssize_t got;
+	off_t keep;
+	int fd;
+
+	memset(l, 0, sizeof *l);
+	l->fd = -1;
+	l->path = xmalloc(strlen(state_dir) + sizeof "/ledger.tsv");
+	sprintf(l->path, "%s/ledger.tsv", state_dir);
+	if ((fd = open(l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+		return -1;
+	while ((got = read(fd, buf, sizeof buf)) > 0)
+		sb_add(&text, buf, (size_t)got);
+	if (got < 0) {
+		close(fd);
+		sb_free(&text);
+		return -1;
+	}
+	/* Only whole lines count; a crash may have cut the last one short. */
+	keep = 0;
+	for (line = text.data; line && (nl = memchr(line, '\n',
+	    text.len - (size_t)(line - text.data))) != NULL; line = nl + 1) {
+		*nl = '\0';
+		replay_line(l, line);
+		keep = (off_t)(nl + 1 - text.data);
+	}
+	if ((size_t)keep != text.len && (ftruncate(fd, keep) < 0 || fsync(fd) < 0)) {
+		close(fd);
+		sb_free(&text);
+		return -1;
+	}
+	sb_free(&text);
+	if (lseek(fd, 0, SEEK_END) < 0) {
+		close(fd);
+		return -1;
+	}
+	l->fd = fd;
+	return 0;
+}
+
+void
+ledger_close(struct ledger *l)
+{
+	size_t i, k;
+
+	if (l->fd >= 0)
+		close(l->fd);
+	for (i = 0; i < l->n_jobs; i++) {
+		for (k = 0; k < l->jobs[i].n_inputs; k++)
+			free(l->jobs[i].paths[k]);
+		free(l->jobs[i].paths);
+		free(l->jobs[i].hashes);
+		free(l->jobs[i].output);
+	}
+	free(l->jobs);
+	free(l->index);
+	free(l->hash_keys);
+	free(l->hash_state);
+	free(l->path);
+	memset(l, 0, sizeof *l);
+	l->fd = -1;
+}
+
+/* Tabs and newlines in a path would break the record: spaces stand in. */
+static void
+add_field(struct strbuf *sb, const char *s)
+{
+	sb_addc(sb, '\t');
+	for (; *s; s++)
+		sb_addc(sb, *s == '\t' || *s == '\n' ? ' ' : *s);
+}
+
+static int
+append(struct ledger *l, const struct strbuf *line)
+{
+	const char *p = line->data;
+	size_t left = line->len;
+
+	while (left) {
+		ssize_t n = write(l->fd, p, left);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	return fsync(l->fd);
+}
+
+int
+ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
+		const char *output, const char *md5, size_t n,
+		char (*hashes)[MD5_HEX_SIZE], char *const *paths)
+{
+	struct strbuf sb = { 0 };
+	size_t i;
+	int rc;
+
+	sb_printf(&sb, "P\t%lld\t%s", (long long)id,
+	    kind == JOB_TRAINING ? "training" : "analysis");
+	add_field(&sb, output);
+	add_field(&sb, md5);
+	sb_addc(&sb, '\t');
+	for (i = 0; i < n; i++) {
+		if (i)
+			sb_addc(&sb, ',');
+		sb_adds(&sb, hashes[i]);
+	}
+	for (i = 0; i < n; i++)
+		add_field(&sb, paths[i]);
+	sb_addc(&sb, '\n');
+	rc = append(l, &sb);
+	sb_free(&sb);
+	if (rc == 0)
+		add_job(l, id, kind, output, md5, n, hashes, paths);
+	return rc;
+}
+
+int
+ledger_merged(struct ledger *l, int64_t id)
+{
+	struct strbuf sb = { 0 };
+	struct ledger_job *j;
+	int rc;
+
+	sb_printf(&sb, "M\t%lld\n", (long long)id);
+	rc = append(l, &sb);
+	sb_free(&sb);
+	if (rc == 0 && (j = find_job(l, id)) != NULL)
+		mark_merged(l, j);
+	return rc;
+}
+
+int
+ledger_bad(struct ledger *l, const char *hash, const char *path,
+	   const char *reason)
+{
+	struct strbuf sb = { 0 };
+	int rc;
+
+	sb_printf(&sb, "B\t%s", hash);
+	add_field(&sb, path);
+	add_field(&sb, reason);
+	sb_addc(&sb, '\n');
+	rc = append(l, &sb);
+	sb_free(&sb);
+	if (rc == 0) {
+		set_state(l, hash, LEDGER_BAD);
+		l->bad++;
+	}
+	return rc;
+}

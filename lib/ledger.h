@@ -1,0 +1,62 @@
+/* ledger.h - the driver's record of every input, keyed by content hash */
+#ifndef LEDGER_H
+#define LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "digest.h"
+
+enum job_kind { JOB_ANALYSIS, JOB_TRAINING };
+
+/* A job whose output exists and is recorded, with the inputs it consumed. */
+struct ledger_job {
+	int64_t id;
+	enum job_kind kind;
+	char *output;			/* the summary or candidate file */
+	char md5[MD5_HEX_SIZE];		/* of the output, when it was produced */
+	size_t n_inputs;
+	char (*hashes)[MD5_HEX_SIZE];
+	char **paths;
+	int merged;
+};
+
+struct ledger {
+	int fd;				/* ledger.tsv, opened for appending */
+	char *path;
+	struct ledger_job *jobs;	/* every produced job, merged or not */
+	size_t n_jobs, cap_jobs;
+	size_t *index;			/* open addressing over hashes: see ledger.c */
+	size_t index_cap, n_hashes;
+	char (*hash_keys)[MD5_HEX_SIZE];
+	unsigned char *hash_state;	/* LEDGER_* of each key */
+	size_t cap_keys;
+	int64_t next_job;
+	size_t bad;			/* inputs recorded bad */
+};
+
+/* In rising order: an input's state only ever rises. */
+enum { LEDGER_UNKNOWN = 0, LEDGER_PRODUCED, LEDGER_DONE, LEDGER_BAD };
+
+/*
+ * Open (creating) state_dir/ledger.tsv and replay it. A last line that a
+ * crash cut short is dropped. Returns 0, or -1 with errno set.
+ */
+int ledger_open(struct ledger *l, const char *state_dir);
+void ledger_close(struct ledger *l);
+
+/* What the ledger knows of an input. */
+int ledger_state(const struct ledger *l, const char *hash);
+
+/*
+ * Each record is one line, written with one write(2) and fsync'ed before
+ * the call returns, so that a crash loses at most the record being written.
+ */
+int ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
+		    const char *output, const char *md5, size_t n,
+		    char (*hashes)[MD5_HEX_SIZE], char *const *paths);
+int ledger_merged(struct ledger *l, int64_t id);
+int ledger_bad(struct ledger *l, const char *hash, const char *path,
+	       const char *reason);
+
+#endif

@@ -1,0 +1,107 @@
+/*
+ * scan.c - the driver's view of its input folders
+ *
+ * Rescanned every second: stat(2) is cheap, hashing is not, so a file is
+ * hashed once, after it has settled, and again only if it changes.
+ */
+#include <sys/stat.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "die.h"
+#include "scan.h"
+#include "walk.h"
+
+static int
+compare_path(const void *key, const void *entry)
+{
+	return strcmp(key, ((const struct scanned *)entry)->path);
+}
+
+static int
+compare_entries(const void *a, const void *b)
+{
+	return strcmp(((const struct scanned *)a)->path,
+	    ((const struct scanned *)b)->path);
+}
+
+/* s->v[0..sorted) is in path order; entries added this scan follow it. */
+static struct scanned *
+find(struct scan *s, size_t sorted, const char *path)
+{
+	struct scanned *e = bsearch(path, s->v, sorted, sizeof s->v[0], compare_path);
+	size_t i;
+
+	if (e)
+		return e;
+	for (i = sorted; i < s->n; i++)
+		if (strcmp(s->v[i].path, path) == 0)
+			return &s->v[i];
+	return NULL;
+}
+
+size_t
+scan_folder(struct scan *s, const char *dir, int (*keep)(const char *),
+	    double now, double settle)
+{
+	struct path_set found = { NULL, 0, 0 };
+	size_t i, k, ready = 0, sorted = s->n;
+
+	for (i = 0; i < s->n; i++)
+		s->v[i].seen = 0;
+	walk_files(dir, keep, &found);
+	for (i = 0; i < found.n; i++) {
+		struct scanned *e = find(s, sorted, found.v[i]);
+		struct stat st;
+
+		if (stat(found.v[i], &st) < 0)
+			continue;
+		if (e == NULL) {
+			if (s->n == s->cap) {
+				s->cap = s->cap ? s->cap * 2 : 256;
+				s->v = xreallocarray(s->v, s->cap, sizeof s->v[0]);
+			}
+			e = &s->v[s->n++];
+			memset(e, 0, sizeof *e);
+			e->path = xstrdup(found.v[i]);
+			e->size = -1;
+		}
+		e->seen = 1;
+		if (e->size != (long long)st.st_size || e->mtime != st.st_mtime) {
+			e->size = (long long)st.st_size;
+			e->mtime = st.st_mtime;
+			e->stable_since = now;
+			if (e->state == INPUT_NEW)
+				e->hash[0] = '\0';
+		}
+		if (e->state == INPUT_NEW && e->hash[0] == '\0' &&
+		    now - e->stable_since >= settle &&
+		    (double)time(NULL) - (double)e->mtime >= settle &&
+		    md5_file(e->path, e->hash) == 0)
+			ready++;
+	}
+	path_set_free(&found);
+	/* Drop what vanished, unless a job still holds it. */
+	for (i = k = 0; i < s->n; i++) {
+		if (s->v[i].seen || s->v[i].state == INPUT_QUEUED ||
+		    s->v[i].state == INPUT_RUNNING)
+			s->v[k++] = s->v[i];
+		else
+			free(s->v[i].path);
+	}
+	s->n = k;
+	qsort(s->v, s->n, sizeof s->v[0], compare_entries);
+	return ready;
+}
+
+void
+scan_free(struct scan *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i].path);
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,80 @@
+/*
+ * spawn.c - child processes in their own process groups
+ *
+ * Each worker leads its own process group so that stopping a job stops all
+ * of it, and so that a Ctrl+C on the terminal reaches the driver alone: the
+ * driver then decides, and stops the jobs itself, with a grace period.
+ */
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "spawn.h"
+
+static void
+redirect(const char *path, int fd, int flags)
+{
+	int f = open(path ? path : "/dev/null", flags, 0644);
+
+	if (f < 0)
+		_exit(127);
+	if (f != fd) {
+		dup2(f, fd);
+		close(f);
+	}
+}
+
+pid_t
+spawn(char *const argv[], const char *out, const char *err)
+{
+	pid_t parent = getpid(), pid = fork();
+	sigset_t none;
+
+	if (pid != 0) {
+		/* Also here, so that the group exists before spawn() returns. */
+		if (pid > 0)
+			setpgid(pid, pid);
+		return pid;
+	}
+	setpgid(0, 0);
+	/* If the driver dies (even by SIGKILL), its workers go with it. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(127);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	redirect(NULL, 0, O_RDONLY);
+	redirect(out, 1, O_WRONLY | O_CREAT | O_APPEND);
+	redirect(err, 2, O_WRONLY | O_CREAT | O_APPEND);
+	execv(argv[0], argv);
+	fprintf(stderr, "%s: cannot run: %s\n", argv[0], "exec failed");
+	_exit(127);
+}
+
+void
+spawn_signal(pid_t pid, int sig)
+{
+	if (pid > 0 && kill(-pid, sig) < 0)
+		kill(pid, sig);
+}
+
+int
+spawn_wait(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return status;
+}

@@ -1,0 +1,21 @@
+/* spawn.h - child processes in their own process groups */
+#ifndef SPAWN_H
+#define SPAWN_H
+
+#include <sys/types.h>
+
+/*
+ * Start argv[0] (a path) with argv, in a process group of its own, with
+ * standard input from /dev/null and standard output and error appended to
+ * out and err (NULL: /dev/null). The child gets SIGTERM if the driver dies,
+ * so a SIGKILLed driver leaves no worker behind. Returns the pid, or -1.
+ */
+pid_t spawn(char *const argv[], const char *out, const char *err);
+
+/* Signal a child's whole process group. */
+void spawn_signal(pid_t pid, int sig);
+
+/* Wait for pid; returns its wait status, retrying on EINTR. */
+int spawn_wait(pid_t pid);
+
+#endif

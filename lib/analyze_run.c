@@ -14,6 +14,7 @@
 #include "analyze.h"
 #include "analyze_run.h"
 #include "atomic.h"
+#include "clock.h"
 #include "die.h"
 #include "jsonl.h"
 #include "progress.h"
@@ -32,16 +33,6 @@ emit(struct sink *s, const struct strbuf *line)
 		s->failed = errno ? errno : EIO;
 }
 
-static void
-iso_now(char *buf, size_t size)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-}
-
 static int
 write_summary(const struct learned *l, const char *path)
 {
@@ -49,7 +40,7 @@ write_summary(const struct learned *l, const char *path)
 	char when[32];
 	int rc;
 
-	iso_now(when, sizeof when);
+	iso_local_time(when, sizeof when);
 	learned_render(l, &sb, when);
 	rc = atomic_write(path, sb.data, sb.len);
 	if (rc < 0)

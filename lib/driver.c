@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "clock.h"
 #include "die.h"
 #include "digest.h"
 #include "driver.h"
@@ -113,24 +114,6 @@ wait_for_event(double seconds, const sigset_t *open)
 	ts.tv_sec = (time_t)seconds;
 	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
 	ppoll(NULL, 0, &ts, open);
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double
-wall_clock(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static char *
@@ -356,8 +339,8 @@ start_job(struct driver *d, enum job_kind kind, struct scanned **in, size_t n,
 	argv[a++] = xstrdup("--");
 	for (i = 0; i < n; i++)
 		argv[a++] = xstrdup(j->paths[i]);
-	j->started = now();
-	j->wall_started = wall_clock();
+	j->started = monotonic_seconds();
+	j->wall_started = wall_seconds();
 	j->pid = spawn(argv, NULL, j->err);
 	for (i = 0; i < a; i++)
 		free(argv[i]);
@@ -542,7 +525,7 @@ static void
 finish_job(struct driver *d, size_t index, int status)
 {
 	struct job *j = &d->jobs[index];
-	double secs = now() - j->started;
+	double secs = monotonic_seconds() - j->started;
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	int *bad = xcalloc(j->n ? j->n : 1, sizeof bad[0]);
 	int requeued = j->requeue;
@@ -758,7 +741,7 @@ write_status(struct driver *d)
 		sb_printf(&sb, "%s{\"job\": %lld, \"kind\": \"%s\", \"inputs\": %zu, "
 		    "\"seconds\": %.1f}", i ? ", " : "", (long long)d->jobs[i].id,
 		    d->jobs[i].kind == JOB_ANALYSIS ? "analysis" : "training",
-		    d->jobs[i].n, now() - d->jobs[i].started);
+		    d->jobs[i].n, monotonic_seconds() - d->jobs[i].started);
 	sb_printf(&sb, "], \"slots\": %d, \"gate\": %d, \"replays_analyzed\": %zu, "
 	    "\"models_trained\": %zu, \"errors\": %zu}\n", d->slots, d->verdict,
 	    d->replays_analyzed, d->models_trained, d->errors);
@@ -780,14 +763,14 @@ unsettled(const struct scan *s)
 static void
 stop_all(struct driver *d)
 {
-	double deadline = now() + d->o->grace;
+	double deadline = monotonic_seconds() + d->o->grace;
 	size_t i;
 
 	for (i = 0; i < d->n_jobs; i++) {
 		d->jobs[i].requeue = 1;	/* not done: their inputs run next time */
 		spawn_signal(d->jobs[i].pid, SIGTERM);
 	}
-	while (d->n_jobs && now() < deadline) {
+	while (d->n_jobs && monotonic_seconds() < deadline) {
 		reap(d, 0);
 		if (d->n_jobs)
 			usleep(20000);
@@ -862,7 +845,7 @@ driver_run(const struct driver_options *o, int once)
 
 	recover(&d);
 	while (!stop_signal) {
-		double t = now();
+		double t = monotonic_seconds();
 
 		reap(&d, 0);
 		if (t >= next_tick) {
@@ -888,7 +871,8 @@ driver_run(const struct driver_options *o, int once)
 		    unsettled(&d.replays) == 0 && unsettled(&d.experience) == 0 &&
 		    next_tick > t)
 			break;
-		wait_for_event(next_tick - now() > 0 ? next_tick - now() : 0, &open);
+		t = next_tick - monotonic_seconds();
+		wait_for_event(t > 0 ? t : 0, &open);
 	}
 	if (stop_signal)
 		stop_all(&d);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "cgroup.h"
+#include "clock.h"
 #include "die.h"
 #include "gate.h"
 #include "jsonw.h"
@@ -26,26 +27,6 @@ struct gate_probe {
 	double last;		/* when the CPU counters were read (monotonic s) */
 	double cg_cpu;		/* the limited cgroup's CPU seconds then; -1 unknown */
 };
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void
-pause_for(double seconds)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)seconds;
-	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
 
 /* The host's CPU ticks since the last read, and the cgroup's total (or -1). */
 static int
@@ -76,7 +57,7 @@ gate_probe_new(const char *root)
 		gate_probe_free(p);
 		return NULL;
 	}
-	p->last = now();
+	p->last = monotonic_seconds();
 	return p;
 }
 
@@ -95,7 +76,7 @@ static void
 measure_cpu(struct gate_probe *p, struct gate_sample *s, double busy, double total,
     double cg)
 {
-	double t = now(), quota = p->cg.cpus;
+	double t = monotonic_seconds(), quota = p->cg.cpus;
 
 	s->cpus = res_cpus(&p->host);
 	s->seconds = t - p->last;
@@ -128,8 +109,8 @@ gate_measure(struct gate_probe *p, double interval, struct gate_sample *s)
 	if (interval > 0) {
 		if (read_cpu(p, &busy, &ticks, &p->cg_cpu) != 0)
 			return -1;
-		p->last = now();
-		pause_for(interval);
+		p->last = monotonic_seconds();
+		pause_seconds(interval);
 	}
 	if (read_cpu(p, &busy, &ticks, &cg) != 0)
 		return -1;

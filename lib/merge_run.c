@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "clock.h"
 #include "die.h"
 #include "learned.h"
 #include "lock.h"
@@ -60,16 +61,6 @@ read_text(const char *path, size_t *size)
 	text[n] = '\0';
 	*size = n;
 	return text;
-}
-
-static void
-iso_now(char *buf, size_t size)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
 }
 
 /* new = (1 - alpha) old + alpha part, number by number; keys of one side kept. */
@@ -128,7 +119,7 @@ merge_alpha(const char *target, char *const *parts, int n, double alpha,
 	}
 	/* A blend is no longer an exact sum: no merge state survives it. */
 	cJSON_DeleteItemFromObjectCaseSensitive(tree, "merge_state");
-	iso_now(when, sizeof when);
+	iso_local_time(when, sizeof when);
 	cJSON_DeleteItemFromObjectCaseSensitive(tree, "generated_at");
 	cJSON_AddStringToObject(tree, "generated_at", when);
 	{
@@ -197,7 +188,7 @@ merge_exact(const char *target, char *const *parts, int n, struct learned *l,
 		learned_free(p);
 	}
 	if (status == 0 && changed) {
-		iso_now(when, sizeof when);
+		iso_local_time(when, sizeof when);
 		learned_render(l, out, when);
 	}
 	learned_free(l);

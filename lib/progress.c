@@ -7,24 +7,16 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "clock.h"
 #include "die.h"
 #include "progress.h"
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 void
 progress_start(struct progress *p, int on, size_t total)
 {
 	p->on = on;
 	p->total = total;
-	p->started = now();
+	p->started = monotonic_seconds();
 	p->last_draw = 0;
 }
 
@@ -35,7 +27,7 @@ progress_update(struct progress *p, size_t done, size_t errors)
 
 	if (!p->on)
 		return;
-	t = now();
+	t = monotonic_seconds();
 	if (t - p->last_draw < 0.1 && done < p->total)
 		return;
 	p->last_draw = t;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "clock.h"
 #include "die.h"
 #include "digest.h"
 #include "experience.h"
@@ -65,15 +66,6 @@ struct dataset {
 	float *adv;
 	double return_sum;	/* sum over episodes of their total reward */
 };
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void
 collect_inputs(char *const *paths, int n, struct path_set *files, int *missing)
@@ -265,16 +257,6 @@ full_loss(struct trainer *tr, const struct dataset *d)
 	return total / (double)d->rows;
 }
 
-static uint64_t
-splitmix64(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 struct outcome {
 	double loss_before, loss_after;
 	int64_t steps;
@@ -412,7 +394,7 @@ train_run(char *const *paths, int n_paths, const struct train_options *o)
 	char base_md5[MD5_HEX_SIZE] = "";
 	int missing = 0, lock = -1, status = 0, have_model;
 	size_t bad;
-	double t0 = now();
+	double t0 = monotonic_seconds();
 
 	memset(&d, 0, sizeof d);
 	memset(&base, 0, sizeof base);
@@ -493,7 +475,7 @@ train_run(char *const *paths, int n_paths, const struct train_options *o)
 			warnmsg("%s: cannot write: %s", target, why.data);
 			status = EX_IOERR;
 		} else {
-			report(o, &d, &result, bad, now() - t0, target);
+			report(o, &d, &result, bad, monotonic_seconds() - t0, target);
 			if (fflush(stdout) != 0)
 				status = EX_IOERR;
 		}

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "clock.h"
 #include "die.h"
 #include "gate.h"
 #include "strbuf.h"
@@ -81,26 +82,6 @@ number_arg(const char *opt, const char *s, double lo, double hi, int off)
 	return v;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void
-pause_for(double seconds)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)seconds;
-	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -150,7 +131,7 @@ main(int argc, char **argv)
 	if ((probe = gate_probe_new(root)) == NULL)
 		die(EX_OSFILE, "cannot read /proc/stat and /proc/meminfo");
 
-	start = now();
+	start = monotonic_seconds();
 	for (;;) {
 		if (gate_measure(probe, interval, &s) != 0)
 			die(EX_OSFILE, "cannot read /proc/stat and /proc/meminfo");
@@ -162,14 +143,14 @@ main(int argc, char **argv)
 		}
 		if (wait < 0 || status == GATE_OPEN)
 			break;
-		left = wait - (now() - start);
+		left = wait - (monotonic_seconds() - start);
 		if (left <= 0) {
 			status = EX_TEMPFAIL;
 			break;
 		}
 		/* --interval 0: checks 200 ms apart, each over the pause before it. */
 		if (interval == 0)
-			pause_for(left < 0.2 ? left : 0.2);
+			pause_seconds(left < 0.2 ? left : 0.2);
 	}
 	gate_probe_free(probe);
 	if (json) {

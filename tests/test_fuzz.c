@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "clock.h"
 #include "jsonl.h"
 #include "learned.h"
 #include "testutil.h"
@@ -38,20 +39,7 @@ static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 static uint64_t
 rng(void)
 {
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	return splitmix64(&rng_state);
 }
 
 static size_t results, errors;
@@ -62,7 +50,7 @@ run_case(const uint8_t *data, size_t size, struct learned *l)
 {
 	struct strbuf why = { 0 }, line = { 0 };
 	struct game g;
-	double t = now();
+	double t = monotonic_seconds();
 
 	alarm(CASE_ALARM);
 	if (analyze_replay(data, size, &g, &why) == 0) {
@@ -76,7 +64,7 @@ run_case(const uint8_t *data, size_t size, struct learned *l)
 		errors++;
 	}
 	alarm(0);
-	t = now() - t;
+	t = monotonic_seconds() - t;
 	if (t > slowest)
 		slowest = t;
 	sb_free(&why);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "args.h"
 #include "die.h"
 #include "driver.h"
 #include "version.h"
@@ -85,32 +86,6 @@ struct settings {
 	int json;
 };
 
-static int
-number(const char *key, const char *v, double lo, double hi, double *out)
-{
-	char *end;
-	double x = strtod(v, &end);
-
-
-	if (*v == '\0' || *end != '\0' || !(x >= lo && x <= hi)) {
-		warnmsg("--%s: a number from %g to %g, not '%s'", key, lo, hi, v);
-		return -1;
-	}
-	*out = x;
-	return 0;
-}
-
-/* A gate threshold: a number, or "off" as with res-gate. */
-static int
-threshold(const char *key, const char *v, double hi, double *out)
-{
-	if (strcmp(v, "off") == 0) {
-		*out = -1;
-		return 0;
-	}
-	return number(key, v, 0, hi, out);
-}
-
 /* One setting, from the command line or a config file: the same names. */
 static int
 set(void *ctx, const char *key, const char *v)
@@ -129,7 +104,7 @@ set(void *ctx, const char *key, const char *v)
 	else if (strcmp(key, "jobs") == 0) {
 		if (strcmp(v, "auto") == 0)
 			o->jobs = 0;
-		else if (number(key, v, 1, 1024, &x) == 0)
+		else if (parse_number(key, v, 1, 1024, 1, 0, &x) == 0)
 			o->jobs = (int)x;
 		else
 			return -1;
@@ -142,17 +117,17 @@ set(void *ctx, const char *key, const char *v)
 			warnmsg("--priority: training or analysis, not '%s'", v);
 			return -1;
 		}
-	} else if (strcmp(key, "cpu") == 0) return threshold(key, v, 100, &o->gate.cpu);
-	else if (strcmp(key, "mem") == 0) return threshold(key, v, 100, &o->gate.mem);
-	else if (strcmp(key, "gpu-mem") == 0) return threshold(key, v, 100, &o->gate.gpu_mem);
-	else if (strcmp(key, "gpu-util") == 0) return threshold(key, v, 100, &o->gate.gpu_util);
-	else if (strcmp(key, "load") == 0) return threshold(key, v, 1e6, &o->gate.load);
-	else if (strcmp(key, "far") == 0) return number(key, v, 0, 100, &o->gate.far);
-	else if (strcmp(key, "grace") == 0) return number(key, v, 0, 86400, &o->grace);
-	else if (strcmp(key, "settle") == 0) return number(key, v, 0, 86400, &o->settle);
+	} else if (strcmp(key, "cpu") == 0) return parse_number(key, v, 0, 100, 0, 1, &o->gate.cpu);
+	else if (strcmp(key, "mem") == 0) return parse_number(key, v, 0, 100, 0, 1, &o->gate.mem);
+	else if (strcmp(key, "gpu-mem") == 0) return parse_number(key, v, 0, 100, 0, 1, &o->gate.gpu_mem);
+	else if (strcmp(key, "gpu-util") == 0) return parse_number(key, v, 0, 100, 0, 1, &o->gate.gpu_util);
+	else if (strcmp(key, "load") == 0) return parse_number(key, v, 0, 1e6, 0, 1, &o->gate.load);
+	else if (strcmp(key, "far") == 0) return parse_number(key, v, 0, 100, 0, 0, &o->gate.far);
+	else if (strcmp(key, "grace") == 0) return parse_number(key, v, 0, 86400, 0, 0, &o->grace);
+	else if (strcmp(key, "settle") == 0) return parse_number(key, v, 0, 86400, 0, 0, &o->settle);
 	else if (strcmp(key, "stats-every") == 0 || strcmp(key, "replay-batch") == 0 ||
 	    strcmp(key, "train-batch") == 0) {
-		if (number(key, v, 1, 1e6, &x) < 0)
+		if (parse_number(key, v, 1, 1e6, 1, 0, &x) < 0)
 			return -1;
 		if (key[0] == 's')
 			o->stats_every = (int)x;

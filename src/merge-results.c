@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "die.h"
 #include "merge_run.h"
 #include "version.h"
@@ -48,17 +49,12 @@ main(int argc, char **argv)
 	const char *output = NULL, *what;
 	double alpha = -1;
 	int c, average = 0, quiet = 0;
-	char *end;
 
 	progname = "merge-results";
 	while ((c = getopt_long(argc, argv, "o:qhV", options, NULL)) != -1) {
 		switch (c) {
 		case 'o': output = optarg; break;
-		case OPT_ALPHA:
-			alpha = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0' || !(alpha >= 0 && alpha <= 1))
-				die(EX_USAGE, "--alpha: a number from 0 to 1, not %s", optarg);
-			break;
+		case OPT_ALPHA: alpha = arg_number("--alpha", optarg, 0, 1, 0); break;
 		case OPT_AVERAGE: average = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;

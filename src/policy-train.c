@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "die.h"
 #include "train_run.h"
 #include "version.h"
@@ -75,29 +76,6 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static long long
-int_arg(const char *opt, const char *s, long long lo, long long hi)
-{
-	char *end;
-	long long v = strtoll(s, &end, 10);
-
-	if (*s == '\0' || *end != '\0' || v < lo || v > hi)
-		die(EX_USAGE, "%s: not a whole number from %lld to %lld: %s", opt,
-		    lo, hi, s);
-	return v;
-}
-
-static double
-real_arg(const char *opt, const char *s, double lo)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (*s == '\0' || *end != '\0' || !(v >= lo) || v > 1e300)
-		die(EX_USAGE, "%s: not a number (at least %g): %s", opt, lo, s);
-	return v;
-}
-
 static void
 hidden_arg(struct train_options *o, const char *s)
 {
@@ -107,7 +85,7 @@ hidden_arg(struct train_options *o, const char *s)
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (o->n_hidden == POLICY_MAX_LAYERS - 1)
 			die(EX_USAGE, "--hidden: at most %d layers", POLICY_MAX_LAYERS - 1);
-		o->hidden[o->n_hidden++] = (int)int_arg("--hidden", tok, 1, 1 << 16);
+		o->hidden[o->n_hidden++] = (int)arg_integer("--hidden", tok, 1, 1 << 16);
 	}
 	free(copy);
 }
@@ -126,17 +104,17 @@ main(int argc, char **argv)
 		case 'o': o.out = optarg; break;
 		case OPT_INIT: o.init = 1; break;
 		case OPT_HIDDEN: hidden_arg(&o, optarg); break;
-		case OPT_ACTIONS: o.actions = (int)int_arg("--actions", optarg, 2, 64); break;
-		case 'e': o.epochs = (int)int_arg("--epochs", optarg, 1, 1000000); break;
+		case OPT_ACTIONS: o.actions = (int)arg_integer("--actions", optarg, 2, 64); break;
+		case 'e': o.epochs = (int)arg_integer("--epochs", optarg, 1, 1000000); break;
 		case OPT_BATCH:
-			o.batch_episodes = (size_t)int_arg("--batch-episodes", optarg,
+			o.batch_episodes = (size_t)arg_integer("--batch-episodes", optarg,
 			    1, 1LL << 40);
 			break;
-		case OPT_SEED: o.seed = (uint64_t)int_arg("--seed", optarg, 0, INT64_MAX); break;
-		case OPT_LR: o.lr = real_arg("--lr", optarg, 0); break;
-		case OPT_GAMMA: o.gamma = real_arg("--gamma", optarg, 0); break;
-		case OPT_ENTROPY: o.entropy = real_arg("--entropy", optarg, 0); break;
-		case OPT_CLIP: o.clip = real_arg("--clip", optarg, 1e-12); break;
+		case OPT_SEED: o.seed = (uint64_t)arg_integer("--seed", optarg, 0, INT64_MAX); break;
+		case OPT_LR: o.lr = arg_number("--lr", optarg, 0, 1e300, 0); break;
+		case OPT_GAMMA: o.gamma = arg_number("--gamma", optarg, 0, 1e300, 0); break;
+		case OPT_ENTROPY: o.entropy = arg_number("--entropy", optarg, 0, 1e300, 0); break;
+		case OPT_CLIP: o.clip = arg_number("--clip", optarg, 1e-12, 1e300, 0); break;
 		case OPT_OPTIMIZER:
 			if (strcmp(optarg, "adam") == 0)
 				o.optimizer = OPT_ADAM;
@@ -146,7 +124,7 @@ main(int argc, char **argv)
 				die(EX_USAGE, "--optimizer: adam or sgd, not %s", optarg);
 			break;
 		case OPT_NO_NORMALIZE: o.normalize = 0; break;
-		case 't': o.threads = (int)int_arg("--threads", optarg, 1, 256); break;
+		case 't': o.threads = (int)arg_integer("--threads", optarg, 1, 256); break;
 		case OPT_SKIP_BAD: o.skip_bad = 1; break;
 		case OPT_QUARANTINE: o.quarantine = optarg; break;
 		case OPT_JSON: o.json = 1; break;

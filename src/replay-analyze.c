@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "analyze_run.h"
+#include "args.h"
 #include "die.h"
 #include "inputs.h"
 #include "learned.h"
@@ -53,17 +54,6 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static double
-seconds_arg(const char *opt, const char *s)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (*s == '\0' || *end != '\0' || !(v >= 0))
-		die(EX_USAGE, "%s: not a number of seconds: %s", opt, s);
-	return v;
-}
-
 static int
 race_arg(const char *s)
 {
@@ -93,10 +83,10 @@ main(int argc, char **argv)
 		case OPT_RACE: ao.filter.race = race_arg(optarg); break;
 		case OPT_ALL_RESULTS: ao.filter.winners_only = 0; break;
 		case OPT_MIN_SECONDS:
-			ao.filter.min_seconds = seconds_arg("--min-seconds", optarg);
+			ao.filter.min_seconds = arg_number("--min-seconds", optarg, 0, 1e9, 0);
 			break;
 		case OPT_MAX_SECONDS:
-			ao.filter.max_seconds = seconds_arg("--max-seconds", optarg);
+			ao.filter.max_seconds = arg_number("--max-seconds", optarg, 0, 1e9, 0);
 			break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;

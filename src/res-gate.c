@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "args.h"
 #include "die.h"
 #include "gate.h"
 #include "strbuf.h"
@@ -66,22 +67,6 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* A number from lo to hi, or -1 for "off" when off is allowed. */
-static double
-number_arg(const char *opt, const char *s, double lo, double hi, int off)
-{
-	char *end;
-	double v;
-
-	if (off && strcmp(s, "off") == 0)
-		return -1;
-	v = strtod(s, &end);
-	if (*s == '\0' || *end != '\0' || !(v >= lo && v <= hi))
-		die(EX_USAGE, "%s: a number from %.15g to %.15g%s, not %s", opt, lo, hi,
-		    off ? " or off" : "", s);
-	return v;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -98,21 +83,21 @@ main(int argc, char **argv)
 	gate_thresholds_default(&t);
 	while ((c = getopt_long(argc, argv, "i:vhV", options, NULL)) != -1) {
 		switch (c) {
-		case OPT_CPU: t.cpu = number_arg("--cpu", optarg, 0, 100, 1); break;
-		case OPT_MEM: t.mem = number_arg("--mem", optarg, 0, 100, 1); break;
+		case OPT_CPU: t.cpu = arg_number("--cpu", optarg, 0, 100, 1); break;
+		case OPT_MEM: t.mem = arg_number("--mem", optarg, 0, 100, 1); break;
 		case OPT_GPU_UTIL:
-			t.gpu_util = number_arg("--gpu-util", optarg, 0, 100, 1);
+			t.gpu_util = arg_number("--gpu-util", optarg, 0, 100, 1);
 			break;
 		case OPT_GPU_MEM:
-			t.gpu_mem = number_arg("--gpu-mem", optarg, 0, 100, 1);
+			t.gpu_mem = arg_number("--gpu-mem", optarg, 0, 100, 1);
 			break;
-		case OPT_LOAD: t.load = number_arg("--load", optarg, 0, 100, 1); break;
-		case OPT_FAR: t.far = number_arg("--far", optarg, 0, 100, 0); break;
+		case OPT_LOAD: t.load = arg_number("--load", optarg, 0, 100, 1); break;
+		case OPT_FAR: t.far = arg_number("--far", optarg, 0, 100, 0); break;
 		case 'i':
-			interval = number_arg("--interval", optarg, 0, 3600000, 0) / 1000;
+			interval = arg_number("--interval", optarg, 0, 3600000, 0) / 1000;
 			break;
 		case OPT_WAIT:
-			wait = optarg ? number_arg("--wait", optarg, 0, 1e9, 0) : INFINITY;
+			wait = optarg ? arg_number("--wait", optarg, 0, 1e9, 0) : INFINITY;
 			break;
 		case OPT_JSON: json = 1; break;
 		case OPT_SYSFS_ROOT: root = optarg; break;

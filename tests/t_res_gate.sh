@@ -73,7 +73,7 @@ for bad in "--cpu 101" "--cpu abc" "--cpu -1" "--mem 100.5" "--load x" "--far -1
 	[ -s "$T/err" ] || fail "res-gate $bad: no message"
 done
 "$RG" --cpu 101 2>"$T/err"
-expect_grep "^res-gate: --cpu: a number from 0 to 100 or off, not 101$" "$T/err" "--cpu 101 message"
+expect_grep "^res-gate: --cpu: a number from 0 to 100 or off, not '101'$" "$T/err" "--cpu 101 message"
 "$RG" --version >"$T/out"
 expect_grep "^res-gate $(sed -n 's/.*BGTRAIN_VERSION "\(.*\)"/\1/p' lib/version.h)$" "$T/out" "--version"
 

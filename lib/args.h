@@ -1,0 +1,17 @@
+/* args.h - numbers from the command line and config files, checked */
+#ifndef ARGS_H
+#define ARGS_H
+
+/*
+ * A decimal number from lo to hi (integers only when whole is set), or,
+ * when off is set, the word "off", which gives -1. Returns 0, or -1 with a
+ * message "--opt: a number from lo to hi, not 's'" on stderr.
+ */
+int parse_number(const char *opt, const char *s, double lo, double hi,
+		 int whole, int off, double *out);
+
+/* The same, ending the program with EX_USAGE on a bad value. */
+double arg_number(const char *opt, const char *s, double lo, double hi, int off);
+long long arg_integer(const char *opt, const char *s, long long lo, long long hi);
+
+#endif

@@ -5,18 +5,10 @@
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
+
+#include "clock.h"
 
 #define N 2048
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 int
 main(void)
@@ -33,11 +25,11 @@ main(void)
 		b[i] = (float)(i % 5) * 0.2f;
 	}
 	for (rep = 0; rep < 5; rep++) {
-		double t = now(), gflops;
+		double t = monotonic_seconds(), gflops;
 
 		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, N, N, 1.0f,
 		    a, N, b, N, 0.0f, c, N);
-		gflops = 2.0 * N * N * N / (now() - t) / 1e9;
+		gflops = 2.0 * N * N * N / (monotonic_seconds() - t) / 1e9;
 		if (gflops > best)
 			best = gflops;
 	}

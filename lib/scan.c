@@ -30,7 +30,8 @@ compare_entries(const void *a, const void *b)
 static struct scanned *
 find(struct scan *s, size_t sorted, const char *path)
 {
-	struct scanned *e = bsearch(path, s->v, sorted, sizeof s->v[0], compare_path);
+	struct scanned *e = sorted ? bsearch(path, s->v, sorted, sizeof s->v[0],
+	    compare_path) : NULL;
 	size_t i;
 
 	if (e)
@@ -91,7 +92,8 @@ scan_folder(struct scan *s, const char *dir, int (*keep)(const char *),
 			free(s->v[i].path);
 	}
 	s->n = k;
-	qsort(s->v, s->n, sizeof s->v[0], compare_entries);
+	if (s->n)
+		qsort(s->v, s->n, sizeof s->v[0], compare_entries);
 	return ready;
 }
 

@@ -70,7 +70,8 @@ walk_files(const char *dir, int (*keep)(const char *path), struct path_set *out)
 {
 	int rc = collect(dir, keep, out);
 
-	qsort(out->v, out->n, sizeof out->v[0], compare_strings);
+	if (out->n)
+		qsort(out->v, out->n, sizeof out->v[0], compare_strings);
 	return rc;
 }
 

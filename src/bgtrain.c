@@ -84,7 +84,18 @@ struct settings {
 	struct driver_options o;
 	const char *state;
 	int json;
+	char **owned;		/* strings the settings point to, freed at exit */
+	size_t n_owned;
 };
+
+/* A copy that lives as long as the settings (config lines do not). */
+static char *
+keep(struct settings *st, char *s)
+{
+	st->owned = xreallocarray(st->owned, st->n_owned + 1, sizeof st->owned[0]);
+	st->owned[st->n_owned++] = s;
+	return s;
+}
 
 /* One setting, from the command line or a config file: the same names. */
 static int
@@ -94,13 +105,13 @@ set(void *ctx, const char *key, const char *v)
 	struct driver_options *o = &st->o;
 	double x;
 
-	if (strcmp(key, "replays") == 0) o->replays = xstrdup(v);
-	else if (strcmp(key, "experience") == 0) o->experience = xstrdup(v);
-	else if (strcmp(key, "state") == 0) st->state = xstrdup(v);
-	else if (strcmp(key, "learned") == 0) o->learned = xstrdup(v);
-	else if (strcmp(key, "model") == 0) o->model = xstrdup(v);
-	else if (strcmp(key, "quarantine") == 0) o->quarantine = xstrdup(v);
-	else if (strcmp(key, "done-dir") == 0) o->done_dir = xstrdup(v);
+	if (strcmp(key, "replays") == 0) o->replays = keep(st, xstrdup(v));
+	else if (strcmp(key, "experience") == 0) o->experience = keep(st, xstrdup(v));
+	else if (strcmp(key, "state") == 0) st->state = keep(st, xstrdup(v));
+	else if (strcmp(key, "learned") == 0) o->learned = keep(st, xstrdup(v));
+	else if (strcmp(key, "model") == 0) o->model = keep(st, xstrdup(v));
+	else if (strcmp(key, "quarantine") == 0) o->quarantine = keep(st, xstrdup(v));
+	else if (strcmp(key, "done-dir") == 0) o->done_dir = keep(st, xstrdup(v));
 	else if (strcmp(key, "jobs") == 0) {
 		if (strcmp(v, "auto") == 0)
 			o->jobs = 0;
@@ -164,7 +175,8 @@ own_dir(const char *argv0)
 		buf[n] = '\0';
 		return xstrdup(dirname(buf));
 	}
-	return xstrdup(dirname(xstrdup(argv0)));
+	snprintf(buf, sizeof buf, "%s", argv0);
+	return xstrdup(dirname(buf));
 }
 
 int
@@ -172,8 +184,8 @@ main(int argc, char **argv)
 {
 	struct settings st;
 	const char *cmd, *env;
-	char *home_state = NULL;
-	int c, index, i;
+	int c, index, i, status;
+	size_t k;
 
 	progname = "bgtrain";
 	memset(&st, 0, sizeof st);
@@ -218,7 +230,8 @@ main(int argc, char **argv)
 	if (st.state == NULL) {
 		const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 
-		home_state = xmalloc(PATH_MAX);
+		char *home_state = keep(&st, xmalloc(PATH_MAX));
+
 		if (xdg && *xdg)
 			snprintf(home_state, PATH_MAX, "%s/bgtrain", xdg);
 		else
@@ -228,15 +241,23 @@ main(int argc, char **argv)
 	}
 	st.o.state = st.state;
 	if (st.o.learned == NULL)
-		st.o.learned = in_state(st.state, "learned_build_orders.json");
+		st.o.learned = keep(&st, in_state(st.state, "learned_build_orders.json"));
 	if (st.o.model == NULL)
-		st.o.model = in_state(st.state, "rl_agent_model.npz");
-	st.o.bin_dir = own_dir(argv[0]);
-	if (strcmp(cmd, "status") == 0)
-		return driver_status(&st.o, st.json);
-	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "once") != 0)
-		die(EX_USAGE, "%s: not run, once or status", cmd);
-	if (st.o.replays == NULL && st.o.experience == NULL)
-		die(EX_USAGE, "nothing to watch: give --replays or --experience");
-	return driver_run(&st.o, strcmp(cmd, "once") == 0);
+		st.o.model = keep(&st, in_state(st.state, "rl_agent_model.npz"));
+	st.o.bin_dir = keep(&st, own_dir(argv[0]));
+	if (strcmp(cmd, "status") == 0) {
+		status = driver_status(&st.o, st.json);
+	} else if (strcmp(cmd, "run") != 0 && strcmp(cmd, "once") != 0) {
+		warnmsg("%s: not run, once or status", cmd);
+		status = EX_USAGE;
+	} else if (st.o.replays == NULL && st.o.experience == NULL) {
+		warnmsg("nothing to watch: give --replays or --experience");
+		status = EX_USAGE;
+	} else {
+		status = driver_run(&st.o, strcmp(cmd, "once") == 0);
+	}
+	for (k = 0; k < st.n_owned; k++)
+		free(st.owned[k]);
+	free(st.owned);
+	return status;
 }

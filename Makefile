@@ -39,7 +39,7 @@ LIBA = $(OUT)/libbgtrain.a
 BINS = $(PROGRAMS:%=$(BINDIR)/%)
 TESTS = $(TEST_SRC:tests/%.c=$(OUT)/tests/%)
 TOOLS = $(OUT)/tests/mkreplay $(OUT)/tests/merge_summaries $(OUT)/tests/floor_stormlib \
-	$(OUT)/tests/policy_probs $(OUT)/tests/sgemm_peak \
+	$(OUT)/tests/policy_probs $(OUT)/tests/sgemm_peak $(OUT)/tests/mkexperience \
 	$(if $(wildcard tests/fake_nvml.c),$(OUT)/tests/libnvidia-ml.so.1)
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE)

@@ -8,6 +8,7 @@
  * from the ledger (ledger.c) and from merges that are idempotent.
  */
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -734,9 +735,15 @@ write_status(struct driver *d)
 {
 	struct strbuf sb = { 0 };
 	char *path = path_join(d->o->state, "status.json");
+	struct rusage ru;
 	size_t i;
 
-	sb_printf(&sb, "{\"pid\": %ld, \"running\": [", (long)getpid());
+	/* The driver's own CPU time, its workers' not included: its overhead. */
+	getrusage(RUSAGE_SELF, &ru);
+	sb_printf(&sb, "{\"pid\": %ld, \"driver_cpu_seconds\": %.3f, \"jobs_finished\": %zu, "
+	    "\"running\": [", (long)getpid(), (double)ru.ru_utime.tv_sec +
+	    ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	    ru.ru_stime.tv_usec / 1e6, d->finished);
 	for (i = 0; i < d->n_jobs; i++)
 		sb_printf(&sb, "%s{\"job\": %lld, \"kind\": \"%s\", \"inputs\": %zu, "
 		    "\"seconds\": %.1f}", i ? ", " : "", (long long)d->jobs[i].id,

@@ -1,0 +1,52 @@
+# t_bgtrain_gate - far over the gate, the driver stops its youngest job and runs it again later
+. tests/lib.sh
+need_shared
+BG=$BIN/bgtrain
+$PY -c "import numpy" 2>/dev/null || { fail "python3-numpy is missing"; finish; }
+$PY - "$T/big" <<'PY'
+import os, sys, numpy as np
+os.makedirs(sys.argv[1])
+rng = np.random.default_rng(2)
+n = 1500000
+np.savez(sys.argv[1] + "/exp_big.npz", states=rng.standard_normal((n, 15)).astype(np.float32),
+         actions=rng.integers(0, 5, n), rewards=rng.standard_normal(n).astype(np.float32))
+PY
+touch -d "@1600000000" "$T/big/exp_big.npz"
+loads=
+trap 'kill $loads 2>/dev/null; rm -rf "$T"' EXIT
+
+# The driver's own worker does not count against the gate: alone, it runs on.
+"$BG" run --experience "$T/big" --state "$T/s" --cpu 50 --far 10 --mem 100 --gpu-mem 100 \
+	--settle 0 --grace 5 -q >"$T/out" 2>&1 &
+pid=$!
+for i in $(seq 1 100); do
+	pgrep -f "policy-train.*$T/big" >/dev/null && break
+	sleep 0.1
+done
+pgrep -f "policy-train.*$T/big" >/dev/null || fail "the training job never started"
+# Someone else's work fills every core: far over, the youngest job stops.
+for i in $(seq 1 "$(nproc)"); do
+	sh -c 'while :; do :; done' &
+	loads="$loads $!"
+done
+for i in $(seq 1 100); do
+	grep -q "	15	1	" "$T/s/joblog.tsv" 2>/dev/null && break
+	sleep 0.1
+done
+grep -q "	15	1	" "$T/s/joblog.tsv" || fail "far over the gate, the job was not stopped (SIGTERM)"
+sleep 2
+pgrep -f "policy-train.*$T/big" >/dev/null && fail "a job started while the gate was closed"
+kill $loads; loads=
+# The gate opens again: the job runs again and lands, once.
+for i in $(seq 1 300); do
+	grep -q "^M	" "$T/s/ledger.tsv" 2>/dev/null && break
+	sleep 0.1
+done
+kill -TERM "$pid"; wait "$pid"
+$PY - "$T/s" <<'PY' || fail "the stopped job did not run again exactly once"
+import sys, numpy as np
+lines = [l.split("\t") for l in open(sys.argv[1] + "/ledger.tsv")]
+assert sum(1 for l in lines if l[0] == "M") == 1, lines
+assert np.load(sys.argv[1] + "/rl_agent_model.npz")["episode_count"][0] == 1
+PY
+finish

@@ -38,6 +38,8 @@
 #include "workers.h"
 
 #define MAX_ATTEMPTS 3
+/* What --jobs auto sets aside for each worker it adds. */
+#define AUTO_WORKER_MEMORY (512.0 * 1024 * 1024)
 
 void
 driver_defaults(struct driver_options *o)
@@ -638,8 +640,13 @@ sample_gate(struct driver *d, double t)
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		double used = s.cpu >= 0 ? s.cpu : 0;
 		double free_cpus = (double)cpus * (100.0 - used) / 100.0;
+		double free_mem = (100.0 - s.mem) / 100.0 * (double)s.mem_total;
+		int by_mem = (int)(free_mem / AUTO_WORKER_MEMORY);
 
+		/* As many workers as free CPUs, and as free memory can hold. */
 		d->slots = (int)(free_cpus + 0.5);
+		if (s.mem_total > 0 && by_mem < d->slots)
+			d->slots = by_mem;
 		if (d->slots < 1)
 			d->slots = 1;
 		if (d->slots > cpus)

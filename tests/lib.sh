@@ -42,6 +42,29 @@ reference_list() {
 	tail -n +2 "$REPLAYS/MANIFEST.tsv" | cut -f1 | sed "s|^|$REPLAYS/|"
 }
 
+# big_experience DIR: one game of 1.5 million decisions, about two seconds of
+# training: a job that is surely running when a test acts on it.
+big_experience() {
+	$PY - "$1" <<'PY'
+import os, sys, numpy as np
+os.makedirs(sys.argv[1])
+rng = np.random.default_rng(1)
+n = 1500000
+np.savez(sys.argv[1] + "/exp_big.npz", states=rng.standard_normal((n, 15)).astype(np.float32),
+         actions=rng.integers(0, 5, n), rewards=rng.standard_normal(n).astype(np.float32))
+PY
+	touch -d "@1600000000" "$1/exp_big.npz"
+}
+
+# wait_for_process PATTERN: up to 10 s for a process whose command line matches.
+wait_for_process() {
+	for i in $(seq 1 100); do
+		pgrep -f "$1" >/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 finish() {
 	[ "$failures" -eq 0 ] && echo "all checks passed" && exit 0
 	echo "$failures checks failed"

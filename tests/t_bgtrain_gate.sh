@@ -3,15 +3,7 @@
 need_shared
 BG=$BIN/bgtrain
 $PY -c "import numpy" 2>/dev/null || { fail "python3-numpy is missing"; finish; }
-$PY - "$T/big" <<'PY'
-import os, sys, numpy as np
-os.makedirs(sys.argv[1])
-rng = np.random.default_rng(2)
-n = 1500000
-np.savez(sys.argv[1] + "/exp_big.npz", states=rng.standard_normal((n, 15)).astype(np.float32),
-         actions=rng.integers(0, 5, n), rewards=rng.standard_normal(n).astype(np.float32))
-PY
-touch -d "@1600000000" "$T/big/exp_big.npz"
+big_experience "$T/big"
 loads=
 trap 'kill $loads 2>/dev/null; rm -rf "$T"' EXIT
 
@@ -19,11 +11,7 @@ trap 'kill $loads 2>/dev/null; rm -rf "$T"' EXIT
 "$BG" run --experience "$T/big" --state "$T/s" --cpu 50 --far 10 --mem 100 --gpu-mem 100 \
 	--settle 0 --grace 5 -q >"$T/out" 2>&1 &
 pid=$!
-for i in $(seq 1 100); do
-	pgrep -f "policy-train.*$T/big" >/dev/null && break
-	sleep 0.1
-done
-pgrep -f "policy-train.*$T/big" >/dev/null || fail "the training job never started"
+wait_for_process "policy-train.*$T/big" || fail "the training job never started"
 # Someone else's work fills every core: far over, the youngest job stops.
 for i in $(seq 1 "$(nproc)"); do
 	sh -c 'while :; do :; done' &

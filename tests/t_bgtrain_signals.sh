@@ -64,22 +64,10 @@ expect_status 143 $? "SIGTERM exit status"
 expect_grep "^Replays Analyzed: 94$" "$T/out" "work proceeds with the gate raised"
 
 # SIGINT mid-job: the job is stopped and no process survives.
-$PY - "$T/big" <<'PY'
-import os, sys, numpy as np
-os.makedirs(sys.argv[1])
-rng = np.random.default_rng(1)
-n = 1500000
-np.savez(sys.argv[1] + "/exp_big.npz", states=rng.standard_normal((n, 15)).astype(np.float32),
-         actions=rng.integers(0, 5, n), rewards=rng.standard_normal(n).astype(np.float32))
-PY
-touch -d "@1600000000" "$T/big/exp_big.npz"
+big_experience "$T/big"
 "$BG" run --experience "$T/big" --state "$T/int" --grace 5 $GATE -q >/dev/null 2>&1 &
 pid=$!
-for i in $(seq 1 50); do
-	pgrep -f "policy-train.*$T/big" >/dev/null && break
-	sleep 0.1
-done
-pgrep -f "policy-train.*$T/big" >/dev/null || fail "the training job never started"
+wait_for_process "policy-train.*$T/big" || fail "the training job never started"
 kill -INT "$pid"; wait "$pid"
 expect_status 130 $? "SIGINT exit status"
 pgrep -f "$T/big" >/dev/null && fail "a worker survived SIGINT"

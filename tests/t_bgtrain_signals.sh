@@ -63,6 +63,24 @@ expect_status 143 $? "SIGTERM exit status"
 "$BG" once --replays "$T/replays" --state "$T/gated" $GATE -q >"$T/out" 2>&1
 expect_grep "^Replays Analyzed: 94$" "$T/out" "work proceeds with the gate raised"
 
+# Half-written inputs wait: *.tmp.npz never counts, a file still changing
+# waits until it has been still for --settle seconds.
+mkdir "$T/fresh"
+cp "$(ls "$T/exp"/*.npz | head -n 1)" "$T/fresh/exp_a.tmp.npz"
+"$BG" run --experience "$T/fresh" --state "$T/settle" $GATE --settle 3 -q >/dev/null 2>&1 &
+pid=$!
+sleep 1
+cp "$(ls "$T/exp"/*.npz | sed -n 2p)" "$T/fresh/exp_b.npz"
+sleep 1.5
+grep -q "exp_b" "$T/settle/ledger.tsv" 2>/dev/null && fail "a file was read before it settled"
+for i in $(seq 1 80); do
+	grep -q "^M	" "$T/settle/ledger.tsv" 2>/dev/null && break
+	sleep 0.1
+done
+kill -TERM "$pid"; wait "$pid"
+grep -q "exp_b.npz" "$T/settle/ledger.tsv" || fail "a settled file was never read"
+grep -q "tmp.npz" "$T/settle/ledger.tsv" && fail "a *.tmp.npz file was read"
+
 # SIGINT mid-job: the job is stopped and no process survives.
 big_experience "$T/big"
 "$BG" run --experience "$T/big" --state "$T/int" --grace 5 $GATE -q >/dev/null 2>&1 &

@@ -135,18 +135,33 @@ atomic_remove_stale(const char *path)
 int
 move_into(const char *dir, const char *path, const char *reason)
 {
-	char *copy = xstrdup(path), *dest, *note;
+	char *copy = xstrdup(path), *base, *dest, *note;
 	uint8_t buf[65536], *data = NULL;
 	size_t size = 0, n;
 	FILE *f;
-	int rc = 0, saved;
+	int rc = 0, saved, k;
 
 	mkdir(dir, 0755);
-	dest = xmalloc(strlen(dir) + strlen(copy) + 2);
-	sprintf(dest, "%s/%s", dir, basename(copy));
-	if (rename(path, dest) < 0) {
+	base = basename(copy);
+	dest = xmalloc(strlen(dir) + strlen(base) + 16);
+	/* Never over another file: two folders may hold the same name. */
+	for (k = 0; k < 1000; k++) {
+		if (k == 0)
+			sprintf(dest, "%s/%s", dir, base);
+		else
+			sprintf(dest, "%s/%s.%d", dir, base, k);
+		if (renameat2(AT_FDCWD, path, AT_FDCWD, dest, RENAME_NOREPLACE) == 0)
+			break;
+		if (errno == EEXIST)
+			continue;
+		if (errno != EXDEV || access(dest, F_OK) == 0) {
+			if (errno == EXDEV)
+				continue;
+			rc = -1;
+			goto out;
+		}
 		/* Another file system: copy whole, then let go of the original. */
-		if (errno != EXDEV || (f = fopen(path, "rb")) == NULL) {
+		if ((f = fopen(path, "rb")) == NULL) {
 			rc = -1;
 			goto out;
 		}
@@ -163,6 +178,12 @@ move_into(const char *dir, const char *path, const char *reason)
 			rc = unlink(path);
 		if (rc < 0)
 			goto out;
+		break;
+	}
+	if (k == 1000) {
+		errno = EEXIST;
+		rc = -1;
+		goto out;
 	}
 	if (reason) {
 		note = xmalloc(strlen(dest) + sizeof ".reason");

@@ -1,6 +1,10 @@
 /* digest.c - content hashes, through libmd */
+#include <sys/stat.h>
+
+#include <fcntl.h>
 #include <md5.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "digest.h"
 
@@ -15,13 +19,20 @@ md5_file(const char *path, char hex[MD5_HEX_SIZE])
 {
 	uint8_t buf[65536];
 	MD5_CTX ctx;
+	struct stat st;
 	size_t n;
 	FILE *f;
-	int bad;
+	int bad, fd;
 
 	hex[0] = '\0';
-	if ((f = fopen(path, "rb")) == NULL)
+	/* Non-blocking open: a FIFO where a file was expected must not hang us. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (f = fdopen(fd, "rb")) == NULL) {
+		close(fd);
+		return -1;
+	}
 	MD5Init(&ctx);
 	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
 		MD5Update(&ctx, buf, n);

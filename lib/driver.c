@@ -38,6 +38,7 @@
 #include "workers.h"
 
 #define MAX_ATTEMPTS 3
+#define ONCE_GATE_PATIENCE 600
 /* What --jobs auto sets aside for each worker it adds. */
 #define AUTO_WORKER_MEMORY (512.0 * 1024 * 1024)
 
@@ -82,6 +83,10 @@ struct driver {
 	int verdict;
 	FILE *joblog;
 	int64_t *pending;	/* recorded analysis jobs waiting to be merged */
+	size_t stats_printed_at;	/* d->finished when the block was last printed */
+	char *merge_log;		/* merge-results' messages */
+	double gate_closed_since;	/* once: when the gate last closed with nothing running */
+	int gave_up;
 	size_t n_pending;
 	/* statistics, as the old tool printed them */
 	size_t replays_analyzed, models_trained, errors, finished;
@@ -95,6 +100,21 @@ static void
 on_stop(int sig)
 {
 	stop_signal = sig;
+}
+
+/* Take a SIGINT or SIGTERM that is pending while the signals are blocked. */
+static void
+take_pending_stop(void)
+{
+	struct timespec zero = { 0, 0 };
+	sigset_t stops;
+	int sig;
+
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	if ((sig = sigtimedwait(&stops, NULL, &zero)) > 0)
+		stop_signal = sig;
 }
 
 /* Only there to interrupt ppoll() when a worker exits. */
@@ -207,8 +227,8 @@ ready_inputs(struct driver *d, struct scan *s)
 
 		if (e->state != INPUT_NEW || e->hash[0] == '\0')
 			continue;
-		/* Produced but never merged (its output was lost): it runs again. */
-		if (ledger_state(&d->ledger, e->hash) >= LEDGER_DONE)
+		/* Known to the ledger: done, bad, or waiting for its merge. */
+		if (ledger_state(&d->ledger, e->hash) != LEDGER_UNKNOWN)
 			e->state = INPUT_DONE;
 		else
 			ready++;
@@ -227,23 +247,48 @@ compare_oldest(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-/* Up to max ready inputs of s, oldest first (replays: in path order). */
+static int
+compare_hash_strings(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Up to max ready inputs of s, oldest first (replays: in path order). Two
+ * files with the same content are one input: a hash already running, or
+ * already chosen here, is left for later (and then found done).
+ */
 static size_t
 pick(struct scan *s, size_t max, int oldest_first, struct scanned **out)
 {
-	size_t i, n = 0, cap = s->n ? s->n : 1;
+	size_t i, n = 0, k = 0, taken = 0, cap = s->n ? s->n : 1;
 	struct scanned **all = xcalloc(cap, sizeof all[0]);
+	const char **busy = xcalloc(cap, sizeof busy[0]);
 
-	for (i = 0; i < s->n; i++)
+	for (i = 0; i < s->n; i++) {
 		if (s->v[i].state == INPUT_NEW && s->v[i].hash[0])
 			all[n++] = &s->v[i];
+		else if (s->v[i].state == INPUT_RUNNING)
+			busy[k++] = s->v[i].hash;
+	}
 	if (oldest_first)
 		qsort(all, n, sizeof all[0], compare_oldest);
-	if (n > max)
-		n = max;
-	memcpy(out, all, n * sizeof all[0]);
+	if (k)
+		qsort(busy, k, sizeof busy[0], compare_hash_strings);
+	for (i = 0; i < n && taken < max; i++) {
+		const char *h = all[i]->hash;
+		size_t t;
+		int dup = k && bsearch(&h, busy, k, sizeof busy[0],
+		    compare_hash_strings) != NULL;
+
+		for (t = 0; t < taken && !dup; t++)
+			dup = strcmp(out[t]->hash, h) == 0;
+		if (!dup)
+			out[taken++] = all[i];
+	}
 	free(all);
-	return n;
+	free(busy);
+	return taken;
 }
 
 /* ---- jobs ---- */
@@ -398,6 +443,7 @@ merge_output(struct driver *d, const struct ledger_job *lj)
 {
 	char *argv[7];
 	int status, i;
+	pid_t pid;
 
 	argv[0] = program(d, "merge-results");
 	argv[1] = xstrdup(lj->kind == JOB_ANALYSIS ? "learned" : "model");
@@ -406,10 +452,12 @@ merge_output(struct driver *d, const struct ledger_job *lj)
 	argv[4] = xstrdup(lj->kind == JOB_ANALYSIS ? d->o->learned : d->o->model);
 	argv[5] = xstrdup(lj->output);
 	argv[6] = NULL;
-	status = spawn_wait(spawn(argv, NULL, NULL));
+	pid = spawn(argv, NULL, d->merge_log);
+	/* No child, no wait: waitpid(-1) would take a job's exit status. */
+	status = pid > 0 ? spawn_wait(pid) : -1;
 	for (i = 0; i < 6; i++)
 		free(argv[i]);
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
 /* Merge a recorded output and account for it: 0 when its inputs are done. */
@@ -528,27 +576,34 @@ static void
 finish_job(struct driver *d, size_t index, int status)
 {
 	struct job *j = &d->jobs[index];
+	struct scan *s = j->kind == JOB_ANALYSIS ? &d->replays : &d->experience;
 	double secs = monotonic_seconds() - j->started;
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	int *bad = xcalloc(j->n ? j->n : 1, sizeof bad[0]);
-	int requeued = j->requeue;
+	int landed = 0, named = 0;
 	size_t i;
 
 	log_job(d, j, status, secs);
 	d->processing += secs;
-	if (j->requeue) {
-		set_inputs(d, j, INPUT_NEW);
-	} else if (code == 0 || code == EX_DATAERR) {
+	/* A job that finished before the stop reached it still counts. */
+	if (code == 0 || code == EX_DATAERR) {
 		/* 65: some inputs were unusable; the program named each one. */
 		bad_inputs(d, j, bad);
-		if (access(j->output, F_OK) == 0)
+		for (i = 0; i < j->n; i++)
+			named += bad[i];
+		if (access(j->output, F_OK) == 0) {
 			land(d, j, bad);
-		else
-			set_inputs(d, j, INPUT_DONE);
+			landed = 1;
+		} else if (named == (int)j->n) {
+			landed = 1;	/* nothing usable: every input recorded bad */
+		}
+	}
+	if (landed) {
 		d->finished++;
+	} else if (j->requeue) {
+		set_inputs(d, j, INPUT_NEW);
+		remove_tree(j->dir);
 	} else {
-		struct scan *s = j->kind == JOB_ANALYSIS ? &d->replays : &d->experience;
-
 		d->errors++;
 		d->finished++;
 		warnmsg("job %lld (%s) failed with %s %d; see %s", (long long)j->id,
@@ -556,25 +611,28 @@ finish_job(struct driver *d, size_t index, int status)
 		    code >= 0 ? "status" : "signal",
 		    code >= 0 ? code : (WIFSIGNALED(status) ? WTERMSIG(status) : 0),
 		    j->err);
+		/*
+		 * A failure may be the setup's (a missing program, a full disk),
+		 * not the inputs': they are tried again, and after three failures
+		 * left for this run, never recorded bad.
+		 */
 		for (i = 0; i < j->n; i++) {
 			struct scanned *e = find_input(s, j->paths[i]);
 
-			if (e == NULL)
+			if (e == NULL || bad[i])
 				continue;
-			if (++e->attempts >= MAX_ATTEMPTS)
-				mark_bad(d, s, j->hashes[i], j->paths[i],
-				    "its jobs failed three times");
-			else
-				e->state = INPUT_NEW;
+			e->state = ++e->attempts >= MAX_ATTEMPTS ? INPUT_DONE : INPUT_NEW;
 		}
 	}
 	free(bad);
 	job_free(j);
 	memmove(j, j + 1, (d->n_jobs - index - 1) * sizeof *j);
 	d->n_jobs--;
-	if (!requeued && d->o->stats_every > 0 &&
-	    d->finished % (size_t)d->o->stats_every == 0)
+	if (d->o->stats_every > 0 && d->finished > d->stats_printed_at &&
+	    d->finished % (size_t)d->o->stats_every == 0) {
+		d->stats_printed_at = d->finished;
 		print_stats(d);
+	}
 }
 
 static void
@@ -588,6 +646,8 @@ reap(struct driver *d, int block)
 
 		if (r == d->jobs[i].pid)
 			finish_job(d, i, status);
+		else if (r < 0 && errno == ECHILD)
+			finish_job(d, i, W_EXITCODE(EX_OSERR, 0));	/* lost: a failure */
 		else
 			i++;
 	}
@@ -604,10 +664,12 @@ recover(struct driver *d)
 		char md5[MD5_HEX_SIZE];
 
 		if (lj->merged)
-			continue;
+			continue;	/* merged, or lost and recorded so */
 		if (md5_file(lj->output, md5) < 0 || strcmp(md5, lj->md5) != 0) {
 			warnmsg("job %lld: %s is gone or changed; its inputs run again",
 			    (long long)lj->id, lj->output);
+			if (ledger_lost(&d->ledger, lj->id) < 0)
+				warnmsg("%s: %s", d->ledger.path, strerror(errno));
 			continue;
 		}
 		merge_recorded(d, lj);
@@ -702,6 +764,7 @@ start_training(struct driver *d)
 	if (init_running || (init && busy > 0))
 		return 0;
 	in = xcalloc(d->o->train_batch, sizeof in[0]);
+	ready_inputs(d, &d->experience);	/* what landed since the last tick */
 	n = pick(&d->experience, d->o->train_batch, 1, in);
 	rc = n ? start_job(d, JOB_TRAINING, in, n, init) == 0 : 0;
 	free(in);
@@ -718,6 +781,7 @@ start_analysis(struct driver *d)
 	if (d->o->replays == NULL)
 		return 0;
 	in = xcalloc(d->o->replay_batch, sizeof in[0]);
+	ready_inputs(d, &d->replays);
 	n = pick(&d->replays, d->o->replay_batch, 0, in);
 	rc = n ? start_job(d, JOB_ANALYSIS, in, n, 0) == 0 : 0;
 	free(in);
@@ -794,10 +858,33 @@ stop_all(struct driver *d)
 	reap(d, 1);
 }
 
+/*
+ * once, for cron: if the gate stays closed with nothing running for
+ * ONCE_GATE_PATIENCE seconds, give up (exit 75) rather than block the next
+ * cron run; the work waits for it.
+ */
+static int
+gate_gave_up(struct driver *d, double t)
+{
+	if (d->verdict == GATE_OPEN || d->n_jobs > 0) {
+		d->gate_closed_since = 0;
+		return 0;
+	}
+	if (d->gate_closed_since == 0)
+		d->gate_closed_since = t;
+	if (t - d->gate_closed_since < ONCE_GATE_PATIENCE)
+		return 0;
+	warnmsg("the gate stayed closed for %d seconds: giving up until the next run",
+	    ONCE_GATE_PATIENCE);
+	d->gave_up = 1;
+	return 1;
+}
+
+/* One driver per state folder; its pid goes into the lock file for status. */
 static int
 lock_state(const char *state)
 {
-	char *path = path_join(state, "driver.lock");
+	char *path = path_join(state, "driver.lock"), pid[32];
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 
 	free(path);
@@ -806,7 +893,35 @@ lock_state(const char *state)
 			close(fd);
 		return -1;
 	}
+	snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, strlen(pid), 0) < 0)
+		warnmsg("%s/driver.lock: %s", state, strerror(errno));
 	return fd;
+}
+
+/* Whether the driver named in the lock file runs (status takes no lock). */
+static int
+driver_alive(const char *state)
+{
+	char *path = path_join(state, "driver.lock"), buf[64] = "", comm[64] = "";
+	FILE *f = fopen(path, "r");
+	long pid = 0;
+
+	free(path);
+	if (f) {
+		if (fgets(buf, sizeof buf, f))
+			pid = strtol(buf, NULL, 10);
+		fclose(f);
+	}
+	if (pid <= 0 || kill((pid_t)pid, 0) < 0)
+		return 0;
+	snprintf(buf, sizeof buf, "/proc/%ld/comm", pid);
+	if ((f = fopen(buf, "r")) != NULL) {
+		if (fgets(comm, sizeof comm, f) == NULL)
+			comm[0] = '\0';
+		fclose(f);
+	}
+	return strncmp(comm, "bgtrain", 7) == 0;
 }
 
 int
@@ -831,10 +946,11 @@ driver_run(const struct driver_options *o, int once)
 	work = path_join(o->state, "work");
 	mkdir(work, 0755);
 	free(work);
-	if (ledger_open(&d.ledger, o->state) < 0)
+	if (ledger_open(&d.ledger, o->state, 1) < 0)
 		die(EX_IOERR, "%s/ledger.tsv: %s", o->state, strerror(errno));
+	d.merge_log = path_join(o->state, "merge.log");
 	logpath = path_join(o->state, "joblog.tsv");
-	if ((d.joblog = fopen(logpath, "a")) != NULL && ftell(d.joblog) == 0)
+	if ((d.joblog = fopen(logpath, "ae")) != NULL && ftell(d.joblog) == 0)
 		fprintf(d.joblog, "Seq\tKind\tStarttime\tJobRuntime\tExitval\tSignal\t"
 		    "Inputs\tCommand\n");
 	free(logpath);
@@ -877,9 +993,13 @@ driver_run(const struct driver_options *o, int once)
 				stop_youngest(&d);
 			write_status(&d);
 		}
-		if (d.verdict == GATE_OPEN)
+		/* A stop that came during a scan or a merge: start nothing new. */
+		take_pending_stop();
+		if (d.verdict == GATE_OPEN && !stop_signal)
 			start_jobs(&d);
 		merge_pending(&d);
+		if (once && gate_gave_up(&d, t))
+			break;
 		if (once && d.n_jobs == 0 && ready_inputs(&d, &d.replays) == 0 &&
 		    ready_inputs(&d, &d.experience) == 0 &&
 		    unsettled(&d.replays) == 0 && unsettled(&d.experience) == 0 &&
@@ -894,7 +1014,7 @@ driver_run(const struct driver_options *o, int once)
 	print_stats(&d);
 	write_status(&d);
 	status = stop_signal == SIGINT ? 130 : stop_signal == SIGTERM ? 143 :
-	    d.errors ? EX_DATAERR : 0;
+	    d.gave_up ? EX_TEMPFAIL : d.errors ? EX_DATAERR : 0;
 	if (d.joblog)
 		fclose(d.joblog);
 	workers_usage_free(&d.usage);
@@ -904,6 +1024,7 @@ driver_run(const struct driver_options *o, int once)
 	ledger_close(&d.ledger);
 	free(d.jobs);
 	free(d.pending);
+	free(d.merge_log);
 	close(lock);
 	return status;
 }
@@ -916,15 +1037,12 @@ driver_status(const struct driver_options *o, int json)
 	size_t i, done = 0, pending_replays = 0, pending_exp = 0, trained = 0;
 	char *status_path = path_join(o->state, "status.json");
 	char *running = NULL;
-	int lock, active;
+	int active;
 
-	if (ledger_open(&l, o->state) < 0)
+	if (ledger_open(&l, o->state, 0) < 0)
 		die(EX_NOINPUT, "%s/ledger.tsv: %s", o->state, strerror(errno));
-	/* Who holds the driver lock is running; status.json says what it does. */
-	lock = lock_state(o->state);
-	active = lock < 0;
-	if (lock >= 0)
-		close(lock);
+	/* The driver's pid is in its lock file; status.json says what it does. */
+	active = driver_alive(o->state);
 	if (active) {
 		size_t size;
 		FILE *f = fopen(status_path, "r");
@@ -939,7 +1057,7 @@ driver_status(const struct driver_options *o, int json)
 		}
 	}
 	for (i = 0; i < l.n_jobs; i++) {
-		if (!l.jobs[i].merged)
+		if (l.jobs[i].merged != 1)
 			continue;
 		if (l.jobs[i].kind == JOB_ANALYSIS)
 			done += l.jobs[i].n_inputs;

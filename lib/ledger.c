@@ -4,6 +4,7 @@
  * An append-only text file, one record a line:
  *   P <job> <analysis|training> <output> <md5> <hash,hash,...> <path>...
  *   M <job>
+ *   L <job>                (its output was lost: its inputs run again)
  *   B <hash> <path> <reason>
  * (fields separated by tabs). A job's inputs are done once its output is
  * merged (P then M). After a crash, a P without its M is merged again on
@@ -124,6 +125,19 @@ add_job(struct ledger *l, int64_t id, enum job_kind kind, const char *output,
 }
 
 static void
+mark_lost(struct ledger *l, struct ledger_job *j)
+{
+	size_t i, *s;
+
+	j->merged = -1;
+	for (i = 0; i < j->n_inputs; i++) {
+		s = slot(l, j->hashes[i]);
+		if (*s && l->hash_state[*s - 1] == LEDGER_PRODUCED)
+			l->hash_state[*s - 1] = LEDGER_UNKNOWN;
+	}
+}
+
+static void
 mark_merged(struct ledger *l, struct ledger_job *j)
 {
 	size_t i;
@@ -192,6 +206,11 @@ replay_line(struct ledger *l, char *line)
 
 		if (j)
 			mark_merged(l, j);
+	} else if (n >= 2 && strcmp(f[0], "L") == 0) {
+		struct ledger_job *j = find_job(l, strtoll(f[1], NULL, 10));
+
+		if (j && !j->merged)
+			mark_lost(l, j);
 	} else if (n >= 2 && strcmp(f[0], "B") == 0) {
 		set_state(l, f[1], LEDGER_BAD);
 		l->bad++;
@@ -199,7 +218,7 @@ replay_line(struct ledger *l, char *line)
 }
 
 int
-ledger_open(struct ledger *l, const char *state_dir)
+ledger_open(struct ledger *l, const char *state_dir, int writable)
 {
 	struct strbuf text = { 0 };
 	char buf[65536], *line, *nl;
@@ -211,7 +230,9 @@ ledger_open(struct ledger *l, const char *state_dir)
 	l->fd = -1;
 	l->path = xmalloc(strlen(state_dir) + sizeof "/ledger.tsv");
 	sprintf(l->path, "%s/ledger.tsv", state_dir);
-	if ((fd = open(l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+	fd = writable ? open(l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644) :
+	    open(l->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
 	while ((got = read(fd, buf, sizeof buf)) > 0)
 		sb_add(&text, buf, (size_t)got);
@@ -227,6 +248,11 @@ ledger_open(struct ledger *l, const char *state_dir)
 		*nl = '\0';
 		replay_line(l, line);
 		keep = (off_t)(nl + 1 - text.data);
+	}
+	if (!writable) {
+		close(fd);
+		sb_free(&text);
+		return 0;
 	}
 	if ((size_t)keep != text.len && (ftruncate(fd, keep) < 0 || fsync(fd) < 0)) {
 		close(fd);
@@ -335,6 +361,21 @@ ledger_merged(struct ledger *l, int64_t id)
 	sb_free(&sb);
 	if (rc == 0 && (j = find_job(l, id)) != NULL)
 		mark_merged(l, j);
+	return rc;
+}
+
+int
+ledger_lost(struct ledger *l, int64_t id)
+{
+	struct strbuf sb = { 0 };
+	struct ledger_job *j;
+	int rc;
+
+	sb_printf(&sb, "L\t%lld\n", (long long)id);
+	rc = append(l, &sb);
+	sb_free(&sb);
+	if (rc == 0 && (j = find_job(l, id)) != NULL && !j->merged)
+		mark_lost(l, j);
 	return rc;
 }
 

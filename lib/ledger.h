@@ -18,7 +18,7 @@ struct ledger_job {
 	size_t n_inputs;
 	char (*hashes)[MD5_HEX_SIZE];
 	char **paths;
-	int merged;
+	int merged;			/* 1 merged, -1 its output was lost */
 };
 
 struct ledger {
@@ -35,14 +35,16 @@ struct ledger {
 	size_t bad;			/* inputs recorded bad */
 };
 
-/* In rising order: an input's state only ever rises. */
+/* In rising order: an input's state only rises, but for a lost job's inputs. */
 enum { LEDGER_UNKNOWN = 0, LEDGER_PRODUCED, LEDGER_DONE, LEDGER_BAD };
 
 /*
- * Open (creating) state_dir/ledger.tsv and replay it. A last line that a
- * crash cut short is dropped. Returns 0, or -1 with errno set.
+ * Open state_dir/ledger.tsv and replay it. Writable (the driver, under its
+ * lock): created if missing, and a last line that a crash cut short is cut
+ * off. Read-only (status, beside a running driver): nothing is changed.
+ * Returns 0, or -1 with errno set.
  */
-int ledger_open(struct ledger *l, const char *state_dir);
+int ledger_open(struct ledger *l, const char *state_dir, int writable);
 void ledger_close(struct ledger *l);
 
 /* What the ledger knows of an input. */
@@ -56,6 +58,8 @@ int ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
 		    const char *output, const char *md5, size_t n,
 		    char (*hashes)[MD5_HEX_SIZE], char *const *paths);
 int ledger_merged(struct ledger *l, int64_t id);
+/* A produced job whose output is gone: its inputs are unknown again. */
+int ledger_lost(struct ledger *l, int64_t id);
 int ledger_bad(struct ledger *l, const char *hash, const char *path,
 	       const char *reason);
 

@@ -48,6 +48,7 @@ scan_folder(struct scan *s, const char *dir, int (*keep)(const char *),
 {
 	struct path_set found = { NULL, 0, 0 };
 	size_t i, k, ready = 0, sorted = s->n;
+	double age;
 
 	for (i = 0; i < s->n; i++)
 		s->v[i].seen = 0;
@@ -56,7 +57,8 @@ scan_folder(struct scan *s, const char *dir, int (*keep)(const char *),
 		struct scanned *e = find(s, sorted, found.v[i]);
 		struct stat st;
 
-		if (stat(found.v[i], &st) < 0)
+		/* Only regular files: a FIFO would block the hash forever. */
+		if (stat(found.v[i], &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
 		if (e == NULL) {
 			if (s->n == s->cap) {
@@ -73,14 +75,25 @@ scan_folder(struct scan *s, const char *dir, int (*keep)(const char *),
 			e->size = (long long)st.st_size;
 			e->mtime = st.st_mtime;
 			e->stable_since = now;
-			if (e->state == INPUT_NEW)
+			/* New content is a new input, unless a job holds the file. */
+			if (e->state == INPUT_NEW || e->state == INPUT_DONE) {
 				e->hash[0] = '\0';
+				e->state = INPUT_NEW;
+				e->attempts = 0;
+			}
 		}
+		age = (double)time(NULL) - (double)e->mtime;
+		/* A clock that puts the file in the future must not hold it forever. */
 		if (e->state == INPUT_NEW && e->hash[0] == '\0' &&
-		    now - e->stable_since >= settle &&
-		    (double)time(NULL) - (double)e->mtime >= settle &&
-		    md5_file(e->path, e->hash) == 0)
-			ready++;
+		    now - e->stable_since >= settle && (age >= settle || age < 0)) {
+			if (md5_file(e->path, e->hash) == 0) {
+				ready++;
+			} else {
+				/* Unreadable: left alone until it changes. */
+				e->hash[0] = '\0';
+				e->state = INPUT_DONE;
+			}
+		}
 	}
 	path_set_free(&found);
 	/* Drop what vanished, unless a job still holds it. */

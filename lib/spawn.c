@@ -56,6 +56,8 @@ spawn(char *const argv[], const char *out, const char *err)
 	redirect(NULL, 0, O_RDONLY);
 	redirect(out, 1, O_WRONLY | O_CREAT | O_APPEND);
 	redirect(err, 2, O_WRONLY | O_CREAT | O_APPEND);
+	/* The driver's files (job log, libproc2's /proc handles) stay its own. */
+	close_range(3, ~0U, 0);
 	execv(argv[0], argv);
 	fprintf(stderr, "%s: cannot run: %s\n", argv[0], "exec failed");
 	_exit(127);

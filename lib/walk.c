@@ -45,7 +45,8 @@ collect(const char *dir, int (*keep)(const char *), struct path_set *out)
 		child = xmalloc(strlen(dir) + strlen(de->d_name) + 2);
 		sprintf(child, "%s%s%s", dir, has_suffix(dir, "/") ? "" : "/",
 		    de->d_name);
-		if (stat(child, &st) == 0 && S_ISDIR(st.st_mode)) {
+		/* lstat: a symbolic link to a folder is not followed (no loops). */
+		if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode)) {
 			if (collect(child, keep, out) < 0)
 				rc = -1;
 			free(child);

@@ -7,7 +7,12 @@
 
 struct workers_usage {
 	struct pids_info *info;
-	unsigned long long last_ticks;	/* CPU ticks of the workers at the last sample */
+	/* Each worker's CPU ticks at the last sample: a worker that exits
+	 * takes its ticks with it, and must not make the others' look negative. */
+	pid_t *pids;
+	unsigned long long *ticks;
+	size_t n;
+	double children_cpu;		/* reaped children's CPU seconds at the last sample */
 	double last_time;
 	double cpu_percent;		/* of the whole machine, since the last sample */
 	double mem_percent;		/* resident memory, of MemTotal */

@@ -99,6 +99,26 @@ PY
 expect_grep "^Models Trained: 11$" "$T/out3" "stats with 3 jobs: 42 files, four a job"
 expect_grep "^Replays Analyzed: 94$" "$T/out3" "stats with 3 jobs: replays"
 
+# The same game under two names is one game: trained once.
+mkdir -p "$T/dup/sub"
+f=$(ls "$T/gen" | head -n 1); g=$(ls "$T/gen" | sed -n 2p)
+cp "$T/gen/$f" "$T/dup/a.npz"; cp "$T/gen/$f" "$T/dup/sub/a-copy.npz"; cp "$T/gen/$g" "$T/dup/b.npz"
+touch -d "@1600000000" "$T/dup/a.npz" "$T/dup/sub/a-copy.npz" "$T/dup/b.npz"
+"$BG" once --experience "$T/dup" --state "$T/sdup" $GATE -q >/dev/null 2>&1
+expect_status 0 $? "duplicate contents"
+$PY -c "import sys, numpy as np; sys.exit(0 if np.load(sys.argv[1])['episode_count'][0] == 2 else 1)" \
+	"$T/sdup/rl_agent_model.npz" || fail "a game under two names was trained twice"
+
+# A broken setup (the work folder cannot be made) fails jobs, never inputs.
+mkdir -p "$T/sbroken" "$T/few"
+cp "$(ls "$T/replays2"/*.SC2Replay | head -n 1)" "$T/few/"
+touch "$T/sbroken/work"
+"$BG" once --replays "$T/few" --state "$T/sbroken" --quarantine "$T/qbroken" $GATE -q >"$T/out" 2>&1
+expect_status 65 $? "jobs that cannot run"
+[ -e "$T/qbroken" ] && fail "a broken setup quarantined good inputs"
+grep -q "^B" "$T/sbroken/ledger.tsv" && fail "a broken setup recorded good inputs as bad"
+[ -f "$T/few/$(ls "$T/few" | head -n 1)" ] || fail "the input was moved"
+
 # A config file holds the same settings; a second driver on one state folder is refused.
 printf 'replays = %s\nexperience = %s\njobs = 2\ncpu = 100\nmem = 100\nsettle = 0\n' \
 	"$T/replays" "$T/exp" >"$T/conf"

@@ -4,6 +4,16 @@ need_shared
 BG=$BIN/bgtrain
 $PY -c "import numpy" 2>/dev/null || { fail "python3-numpy is missing"; finish; }
 big_experience "$T/big"
+# A wider model (the driver trains the model it finds) makes the job last
+# seconds, long enough for the gate to catch it running.
+mkdir -p "$T/s" "$T/seed"
+$PY - "$T/seed" <<'PY'
+import sys, numpy as np
+np.savez(sys.argv[1] + "/exp_seed.npz", states=np.zeros((4, 15), np.float32),
+         actions=np.zeros(4, np.int64), rewards=np.zeros(4, np.float32))
+PY
+"$BIN/policy-train" -m "$T/s/rl_agent_model.npz" --init --hidden 256,256 "$T/seed" >/dev/null ||
+	fail "cannot make the wide model"
 loads=
 trap 'kill $loads 2>/dev/null; rm -rf "$T"' EXIT
 
@@ -26,7 +36,7 @@ sleep 2
 pgrep -f "policy-train.*$T/big" >/dev/null && fail "a job started while the gate was closed"
 kill $loads; loads=
 # The gate opens again: the job runs again and lands, once.
-for i in $(seq 1 300); do
+for i in $(seq 1 600); do
 	grep -q "^M	" "$T/s/ledger.tsv" 2>/dev/null && break
 	sleep 0.1
 done
@@ -35,6 +45,6 @@ $PY - "$T/s" <<'PY' || fail "the stopped job did not run again exactly once"
 import sys, numpy as np
 lines = [l.split("\t") for l in open(sys.argv[1] + "/ledger.tsv")]
 assert sum(1 for l in lines if l[0] == "M") == 1, lines
-assert np.load(sys.argv[1] + "/rl_agent_model.npz")["episode_count"][0] == 1
+assert np.load(sys.argv[1] + "/rl_agent_model.npz")["episode_count"][0] == 1 + 1
 PY
 finish

@@ -322,17 +322,13 @@ on_unit_born(struct walk *w, uint32_t loop, const struct vvalue *body)
 	struct name type = blob_name(vv_field(body, UNIT_TYPE));
 	int64_t owner = vv_field_int(body, UNIT_CONTROL, 0);
 	struct unit *u = unit_put(&w->units, unit_tag(body));
-	size_t i;
 
 	u->type = type;
 	u->owner = owner;
 	u->init_item = 0;
 	if (loop == 0 && game_is_player(w->g, owner) &&
-	    w->g->race[owner - 1] == NULL) {
-		for (i = 0; i < COUNT(town_halls); i++)
-			if (name_is(type, town_halls[i][0]))
-				w->g->race[owner - 1] = town_halls[i][1];
-	}
+	    w->g->race[owner - 1] == NULL)
+		w->g->race[owner - 1] = town_hall_race(type.s, type.n);
 	if (emits(w, loop, owner) && !born_skipped_name(type, body))
 		add_item(w, owner, loop, type, unit_kind(type), ITEM_BORN);
 }
@@ -425,6 +421,18 @@ buildorder_analyze(struct game *g, const char **why)
 		if (g->race[i] == NULL)
 			g->race[i] = r->players[i].race;
 	return rc;
+}
+
+const char *
+town_hall_race(const char *name, size_t len)
+{
+	struct name n = { name, len };
+	size_t i;
+
+	for (i = 0; i < COUNT(town_halls); i++)
+		if (name_is(n, town_halls[i][0]))
+			return town_halls[i][1];
+	return NULL;
 }
 
 int

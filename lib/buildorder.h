@@ -37,6 +37,8 @@ struct game {
  * Returns 0, or -1 with *why set when the tracker data is damaged.
  */
 int buildorder_analyze(struct game *g, const char **why);
+/* The race whose town hall (Hatchery, Nexus, CommandCenter) name is, or NULL. */
+const char *town_hall_race(const char *name, size_t len);
 /* True for the entries of the player list that are players, not observers. */
 int game_is_player(const struct game *g, int64_t pid);
 void game_free(struct game *g);

@@ -176,19 +176,6 @@ multiset_add(struct multiset *m, int64_t v)
 	m->v[m->n++] = v;
 }
 
-static int
-is_town_hall(const struct bo_item *it)
-{
-	static const char *const halls[] = { "Hatchery", "Nexus", "CommandCenter" };
-	size_t i;
-
-	for (i = 0; i < 3; i++)
-		if (strlen(halls[i]) == it->name_len &&
-		    memcmp(it->name, halls[i], it->name_len) == 0)
-			return 1;
-	return 0;
-}
-
 static void
 add_build(struct learned *l, struct section *sec, const struct build_order *bo)
 {
@@ -210,7 +197,7 @@ add_build(struct learned *l, struct section *sec, const struct build_order *bo)
 			st->items++;
 			sec->items++;
 		}
-		if (it->event == ITEM_INIT && is_town_hall(it) && halls < N_EXPANSIONS) {
+		if (it->event == ITEM_INIT && town_hall_race(it->name, it->name_len) && halls < N_EXPANSIONS) {
 			sec->expansions[halls]++;
 			sec->expansion_loops[halls++] += it->loop;
 		}

@@ -349,16 +349,25 @@ ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
 	return rc;
 }
 
+/* Append a record that only names a job: M (merged) or L (lost). */
+static int
+append_job_record(struct ledger *l, char tag, int64_t id)
+{
+	struct strbuf sb = { 0 };
+	int rc;
+
+	sb_printf(&sb, "%c\t%lld\n", tag, (long long)id);
+	rc = append(l, &sb);
+	sb_free(&sb);
+	return rc;
+}
+
 int
 ledger_merged(struct ledger *l, int64_t id)
 {
-	struct strbuf sb = { 0 };
 	struct ledger_job *j;
-	int rc;
+	int rc = append_job_record(l, 'M', id);
 
-	sb_printf(&sb, "M\t%lld\n", (long long)id);
-	rc = append(l, &sb);
-	sb_free(&sb);
 	if (rc == 0 && (j = find_job(l, id)) != NULL)
 		mark_merged(l, j);
 	return rc;
@@ -367,13 +376,9 @@ ledger_merged(struct ledger *l, int64_t id)
 int
 ledger_lost(struct ledger *l, int64_t id)
 {
-	struct strbuf sb = { 0 };
 	struct ledger_job *j;
-	int rc;
+	int rc = append_job_record(l, 'L', id);
 
-	sb_printf(&sb, "L\t%lld\n", (long long)id);
-	rc = append(l, &sb);
-	sb_free(&sb);
 	if (rc == 0 && (j = find_job(l, id)) != NULL && !j->merged)
 		mark_lost(l, j);
 	return rc;

@@ -98,8 +98,7 @@ scan_folder(struct scan *s, const char *dir, int (*keep)(const char *),
 	path_set_free(&found);
 	/* Drop what vanished, unless a job still holds it. */
 	for (i = k = 0; i < s->n; i++) {
-		if (s->v[i].seen || s->v[i].state == INPUT_QUEUED ||
-		    s->v[i].state == INPUT_RUNNING)
+		if (s->v[i].seen || s->v[i].state == INPUT_RUNNING)
 			s->v[k++] = s->v[i];
 		else
 			free(s->v[i].path);

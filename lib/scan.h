@@ -7,7 +7,7 @@
 
 #include "digest.h"
 
-enum input_state { INPUT_NEW, INPUT_QUEUED, INPUT_RUNNING, INPUT_DONE };
+enum input_state { INPUT_NEW, INPUT_RUNNING, INPUT_DONE };
 
 struct scanned {
 	char *path;

@@ -12,15 +12,30 @@ DESTDIR ?=
 CC ?= cc
 CFLAGS ?= -O3 -g
 WARN = -std=gnu11 -Wall -Wextra -Werror
-CPPFLAGS += -Ilib -D_GNU_SOURCE
+CPPFLAGS += -D_GNU_SOURCE
 LDLIBS = -lzip -lcjson -lbz2 -lz -lmd -lopenblas -lproc2 -ldl -lm
 TEST_LDLIBS = -L/usr/lib -lstorm
 
 # Every src/NAME.c is a program.
 PROGRAMS = $(sort $(basename $(notdir $(wildcard src/*.c))))
-LIB_SRC = $(wildcard lib/*.c)
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_HELPERS = tests/replay_writer.c tests/testutil.c
+
+# The library, in layers (README: "The house by layer"). A layer sees its own
+# headers and those of the layers it stands on, nothing else: an upward
+# #include does not compile. Each layer is one static archive, and each
+# program links only the layers it uses.
+LAYERS = base replay learn resource driver
+SEES_base = base
+SEES_replay = base replay
+SEES_learn = base learn
+SEES_resource = base resource
+SEES_driver = base resource driver
+USES_replay-analyze = replay base
+USES_policy-train = learn base
+USES_merge-results = replay learn base
+USES_res-gate = resource base
+USES_bgtrain = driver resource base
 
 # BUILD=asan puts an instrumented copy of everything under build/asan.
 BUILD ?= release
@@ -34,33 +49,45 @@ OUT = build/release
 BINDIR = bin
 endif
 
-LIB_OBJ = $(LIB_SRC:lib/%.c=$(OUT)/lib/%.o)
-LIBA = $(OUT)/libbgtrain.a
+layer_objs = $(patsubst lib/%.c,$(OUT)/lib/%.o,$(wildcard lib/$(1)/*.c))
+layer_incs = $(foreach l,$(SEES_$(1)),-Ilib/$(l))
+prog_archives = $(foreach l,$(USES_$(1)),$(OUT)/lib$(l).a)
+ALL_ARCHIVES = $(foreach l,$(LAYERS),$(OUT)/lib$(l).a)
 BINS = $(PROGRAMS:%=$(BINDIR)/%)
 TESTS = $(TEST_SRC:tests/%.c=$(OUT)/tests/%)
 TOOLS = $(OUT)/tests/mkreplay $(OUT)/tests/merge_summaries $(OUT)/tests/floor_stormlib \
 	$(OUT)/tests/policy_probs $(OUT)/tests/sgemm_peak $(OUT)/tests/mkexperience \
 	$(if $(wildcard tests/fake_nvml.c),$(OUT)/tests/libnvidia-ml.so.1)
+# Tests reach every layer, top first so that the archives link in order.
+TEST_INCS = -Itests $(foreach l,$(LAYERS),-Ilib/$(l))
+TEST_ARCHIVES = $(foreach l,driver resource learn replay base,$(OUT)/lib$(l).a)
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE)
 
 all: $(BINS)
 
-$(OUT)/lib/%.o: lib/%.c lib/*.h
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+define layer_rules
+$(OUT)/lib/$(1)/%.o: lib/$(1)/%.c $(foreach l,$(SEES_$(1)),$$(wildcard lib/$(l)/*.h))
+	@mkdir -p $$(@D)
+	$$(CC) $$(CPPFLAGS) $(call layer_incs,$(1)) $$(ALL_CFLAGS) -c $$< -o $$@
 
-$(LIBA): $(LIB_OBJ)
-	rm -f $@
-	ar rcs $@ $^
+$(OUT)/lib$(1).a: $(call layer_objs,$(1))
+	rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS),$(eval $(call layer_rules,$(l))))
 
-$(BINDIR)/%: src/%.c $(LIBA)
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< $(LIBA) $(LDLIBS) -o $@
+define program_rule
+$(BINDIR)/$(1): src/$(1).c $(call prog_archives,$(1)) $(foreach l,$(USES_$(1)),$$(wildcard lib/$(l)/*.h))
+	@mkdir -p $$(@D)
+	$$(CC) $$(CPPFLAGS) $(foreach l,$(USES_$(1)),-Ilib/$(l)) $$(ALL_CFLAGS) $$< \
+		$(call prog_archives,$(1)) $$(LDLIBS) -o $$@
+endef
+$(foreach p,$(PROGRAMS),$(eval $(call program_rule,$(p))))
 
-$(OUT)/tests/%: tests/%.c $(TEST_HELPERS) tests/*.h $(LIBA)
+$(OUT)/tests/%: tests/%.c $(TEST_HELPERS) tests/*.h $(ALL_ARCHIVES)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) $< $(TEST_HELPERS) $(LIBA) \
+	$(CC) $(CPPFLAGS) $(TEST_INCS) $(ALL_CFLAGS) $< $(TEST_HELPERS) $(TEST_ARCHIVES) \
 		$(LDLIBS) $(TEST_LDLIBS) -o $@
 
 # A stand-in for NVIDIA's library, so the GPU code is tested without a GPU.

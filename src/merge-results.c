@@ -8,7 +8,8 @@
 
 #include "args.h"
 #include "die.h"
-#include "merge_run.h"
+#include "learned_merge.h"
+#include "model_merge.h"
 #include "version.h"
 
 static void

@@ -75,7 +75,7 @@ done
 "$RG" --cpu 101 2>"$T/err"
 expect_grep "^res-gate: --cpu: a number from 0 to 100 or off, not '101'$" "$T/err" "--cpu 101 message"
 "$RG" --version >"$T/out"
-expect_grep "^res-gate $(sed -n 's/.*BGTRAIN_VERSION "\(.*\)"/\1/p' lib/version.h)$" "$T/out" "--version"
+expect_grep "^res-gate $(sed -n 's/.*BGTRAIN_VERSION "\(.*\)"/\1/p' lib/base/version.h)$" "$T/out" "--version"
 
 # cgroup v2: the limit sits on the parent of our group, whose memory.max is "max".
 V2=$T/v2

@@ -1,7 +1,7 @@
 /*
- * merge_run.c - merge-results' runs: learned files and models, under a lock
+ * learned_merge.c - merge-results' learned run: summaries into one file
  *
- * Both runs hold an exclusive lock on TARGET.lock from reading the target
+ * The run holds an exclusive lock on TARGET.lock from reading the target
  * to renaming the new one into place, so concurrent mergers queue instead of
  * overwriting each other (the old tool's "last writer wins"). Every input
  * is read and checked before anything is written: one that does not fit
@@ -9,59 +9,20 @@
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "atomic.h"
 #include "clock.h"
 #include "die.h"
+#include "file.h"
 #include "learned.h"
+#include "learned_merge.h"
 #include "lock.h"
-#include "merge_run.h"
-#include "model.h"
 
+/* A summary is a few MB for a million replays; a GiB is not one. */
 #define SUMMARY_SIZE_LIMIT (1u << 30)
-
-/* The whole file, NUL-terminated; NULL with errno set. */
-static char *
-read_text(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	char *text = NULL;
-	size_t n = 0, cap = 0, got;
-
-	if (f == NULL)
-		return NULL;
-	for (;;) {
-		if (cap - n < 65536) {
-			cap = cap ? cap * 2 : 65536;
-			if (cap > SUMMARY_SIZE_LIMIT) {
-				free(text);
-				fclose(f);
-				errno = EFBIG;
-				return NULL;
-			}
-			text = xrealloc(text, cap + 1);
-		}
-		if ((got = fread(text + n, 1, cap - n, f)) == 0)
-			break;
-		n += got;
-	}
-	if (ferror(f)) {
-		free(text);
-		fclose(f);
-		errno = EIO;
-		return NULL;
-	}
-	fclose(f);
-	text[n] = '\0';
-	*size = n;
-	return text;
-}
 
 /* new = (1 - alpha) old + alpha part, number by number; keys of one side kept. */
 static void
@@ -94,7 +55,7 @@ merge_alpha(const char *target, char *const *parts, int n, double alpha,
 
 	for (i = 0; i < n; i++) {
 		size_t size;
-		char *text = read_text(parts[i], &size);
+		char *text = file_read(parts[i], SUMMARY_SIZE_LIMIT, &size);
 		cJSON *p;
 
 		if (text == NULL) {
@@ -144,7 +105,7 @@ merge_exact(const char *target, char *const *parts, int n, struct learned *l,
 
 	for (i = 0; i < n && status == 0; i++) {
 		size_t size;
-		char *text = read_text(parts[i], &size);
+		char *text = file_read(parts[i], SUMMARY_SIZE_LIMIT, &size);
 		struct learned *p;
 
 		if (text == NULL) {
@@ -210,7 +171,7 @@ merge_learned(const char *target, char *const *parts, int n, double alpha,
 	if ((lock = lock_file(target)) < 0)
 		die(EX_IOERR, "%s.lock: %s", target, strerror(errno));
 	atomic_remove_stale(target);
-	if ((text = read_text(target, &size)) != NULL) {
+	if ((text = file_read(target, SUMMARY_SIZE_LIMIT, &size)) != NULL) {
 		tree = cJSON_ParseWithLength(text, size);
 		if (!cJSON_IsObject(tree)) {
 			warnmsg("%s: not a JSON object", target);
@@ -245,130 +206,6 @@ merge_learned(const char *target, char *const *parts, int n, double alpha,
 	}
 	unlock_file(lock);
 	sb_free(&out);
-	sb_free(&why);
-	return status;
-}
-
-static int
-same_shape(const struct policy *a, const struct policy *b)
-{
-	int i;
-
-	if (a->n_layers != b->n_layers)
-		return 0;
-	for (i = 0; i <= a->n_layers; i++)
-		if (a->width[i] != b->width[i])
-			return 0;
-	return 1;
-}
-
-/* The model a --init candidate started from: its weights less its change. */
-static void
-start_from_base(struct model *m, const struct candidate *c)
-{
-	size_t k;
-
-	model_create(m, c->m.net.n_layers, c->m.net.width, 0);
-	for (k = 0; k < m->net.n_params; k++)
-		m->net.params[k] = c->m.net.params[k] - c->delta[k];
-	m->baseline = c->m.baseline;
-	m->episode_count = c->m.episode_count - c->games;
-	m->optim_step = c->m.optim_step - c->steps;
-}
-
-int
-merge_models(const char *target, char *const *cands, int n, int average,
-	     int quiet)
-{
-	struct candidate *c = xcalloc((size_t)n, sizeof c[0]);
-	struct strbuf why = { 0 };
-	struct model m;
-	int lock, i, status = 0, have_model = 0, used = 0;
-	double games = 0;
-	size_t k;
-
-	if ((lock = lock_file(target)) < 0)
-		die(EX_IOERR, "%s.lock: %s", target, strerror(errno));
-	atomic_remove_stale(target);
-	if (model_read(target, &m, &why) < 0 && !(access(target, F_OK) < 0 &&
-	    errno == ENOENT)) {
-		warnmsg("%s: %s", target, why.data);
-		status = EX_DATAERR;
-		goto out;
-	}
-	have_model = m.net.params != NULL;
-
-	/* Read and check every candidate before the model changes. */
-	for (i = 0; i < n; i++) {
-		int j, dup = 0;
-
-		sb_reset(&why);
-		if (candidate_read(cands[i], &c[i], &why) < 0) {
-			warnmsg("%s: %s", cands[i], why.data);
-			status = access(cands[i], F_OK) < 0 ? EX_NOINPUT : EX_DATAERR;
-			goto out;
-		}
-		if (!have_model) {
-			if (c[i].base_md5[0] != '\0') {
-				warnmsg("%s: %s (only a candidate made with --init "
-				    "starts a model)", target, strerror(ENOENT));
-				status = EX_NOINPUT;
-				goto out;
-			}
-			start_from_base(&m, &c[i]);
-			have_model = 1;
-		}
-		if (!same_shape(&m.net, &c[i].m.net)) {
-			warnmsg("%s: its layers do not match %s's", cands[i], target);
-			status = EX_DATAERR;
-			goto out;
-		}
-		for (j = 0; j < i; j++)
-			dup |= strcmp(c[j].md5, c[i].md5) == 0;
-		if (dup || model_has_merged(&m, c[i].md5)) {
-			if (!quiet)
-				warnmsg("%s: already merged into %s: nothing to do",
-				    cands[i], target);
-			c[i].games = -1;	/* skipped */
-			continue;
-		}
-		games += (double)c[i].games;
-		used++;
-	}
-	if (used == 0)
-		goto out;
-	/* The moments: the games-weighted mean over this call's candidates. */
-	memset(m.adam_m, 0, m.net.n_params * sizeof(double));
-	memset(m.adam_v, 0, m.net.n_params * sizeof(double));
-	for (i = 0; i < n; i++) {
-		double w, share;
-
-		if (c[i].games < 0)
-			continue;
-		share = games > 0 ? (double)c[i].games / games : 1.0 / used;
-		/* Asynchronous SGD adds each change whole; --average weighs them by games. */
-		w = average ? share : 1.0;
-		for (k = 0; k < m.net.n_params; k++) {
-			m.net.params[k] += w * c[i].delta[k];
-			m.adam_m[k] += share * c[i].m.adam_m[k];
-			m.adam_v[k] += share * c[i].m.adam_v[k];
-		}
-		m.optim_step += c[i].steps;
-		m.episode_count += c[i].games;
-		model_add_merged(&m, c[i].md5);
-	}
-	sb_reset(&why);
-	if (model_write(&m, target, NULL, &why) < 0) {
-		warnmsg("%s: cannot write: %s", target, why.data);
-		status = EX_IOERR;
-	}
-out:
-	for (i = 0; i < n; i++)
-		candidate_free(&c[i]);
-	free(c);
-	if (have_model)
-		model_free(&m);
-	unlock_file(lock);
 	sb_free(&why);
 	return status;
 }

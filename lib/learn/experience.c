@@ -8,12 +8,6 @@
 #include "npz.h"
 #include "walk.h"
 
-int
-experience_wanted(const char *path)
-{
-	return has_suffix(path, ".npz") && !has_suffix(path, ".tmp.npz");
-}
-
 static int
 check(const struct npz *z, int features, int actions, struct strbuf *why)
 {

@@ -29,7 +29,7 @@
 #include "die.h"
 #include "digest.h"
 #include "driver.h"
-#include "experience.h"
+#include "filenames.h"
 #include "ledger.h"
 #include "scan.h"
 #include "spawn.h"
@@ -170,7 +170,7 @@ print_stats(struct driver *d)
 static int
 is_replay(const char *path)
 {
-	return has_suffix(path, ".SC2Replay");
+	return is_replay_name(path);
 }
 
 static struct scanned *

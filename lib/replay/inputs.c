@@ -17,6 +17,7 @@
 #include <zip.h>
 
 #include "die.h"
+#include "filenames.h"
 #include "inputs.h"
 #include "walk.h"
 
@@ -71,7 +72,7 @@ add_zip(struct input_list *l, const char *path)
 	for (i = 0; i < count; i++) {
 		const char *name = zip_get_name(za, (zip_uint64_t)i, 0);
 
-		if (name && has_suffix(name, ".SC2Replay")) {
+		if (name && is_replay_name(name)) {
 			names[n].name = xstrdup(name);
 			names[n++].index = i;
 		}
@@ -88,7 +89,7 @@ add_zip(struct input_list *l, const char *path)
 static int
 is_replay_or_zip(const char *path)
 {
-	return has_suffix(path, ".SC2Replay") || has_suffix(path, ".zip");
+	return is_replay_name(path) || is_zip_name(path);
 }
 
 /* A folder's replays in the byte order of their whole paths. */
@@ -101,7 +102,7 @@ add_folder(struct input_list *l, const char *path)
 	if (walk_files(path, is_replay_or_zip, &found) < 0)
 		l->unreadable = 1;
 	for (k = 0; k < found.n; k++) {
-		if (has_suffix(found.v[k], ".zip"))
+		if (is_zip_name(found.v[k]))
 			add_zip(l, found.v[k]);
 		else
 			push(l, found.v[k], NULL, -1);
@@ -124,9 +125,9 @@ add_path(struct input_list *l, const char *path, int named)
 	}
 	if (S_ISDIR(st.st_mode))
 		add_folder(l, path);
-	else if (has_suffix(path, ".zip"))
+	else if (is_zip_name(path))
 		add_zip(l, path);
-	else if (named || has_suffix(path, ".SC2Replay"))
+	else if (named || is_replay_name(path))
 		push(l, path, NULL, -1);
 }
 

@@ -27,7 +27,4 @@ int experience_read(const char *path, int features, int actions,
 		    struct episode *e, struct strbuf *why);
 void episode_free(struct episode *e);
 
-/* The bot writes *.tmp.npz and renames: those are never read. */
-int experience_wanted(const char *path);
-
 #endif

@@ -24,6 +24,7 @@
 #include "die.h"
 #include "digest.h"
 #include "experience.h"
+#include "filenames.h"
 #include "jsonw.h"
 #include "lock.h"
 #include "model.h"

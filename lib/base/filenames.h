@@ -1,0 +1,12 @@
+/* filenames.h - which files in the bot's folders are ours to read, by name */
+#ifndef FILENAMES_H
+#define FILENAMES_H
+
+/* A replay: *.SC2Replay, any case. */
+int is_replay_name(const char *path);
+/* A replay pack: *.zip, any case. */
+int is_zip_name(const char *path);
+/* A finished experience file: *.npz but not the bot's half-written *.tmp.npz. */
+int experience_wanted(const char *path);
+
+#endif

@@ -13,7 +13,6 @@ CC ?= cc
 CFLAGS ?= -O3 -g
 WARN = -std=gnu11 -Wall -Wextra -Werror
 CPPFLAGS += -D_GNU_SOURCE
-LDLIBS = -lzip -lcjson -lbz2 -lz -lmd -lopenblas -lproc2 -ldl -lm
 TEST_LDLIBS = -L/usr/lib -lstorm
 
 # Every src/NAME.c is a program.
@@ -36,6 +35,12 @@ USES_policy-train = learn base
 USES_merge-results = replay learn base
 USES_res-gate = resource base
 USES_bgtrain = driver resource base
+# The outside libraries each layer calls.
+LIBS_base = -lmd -lm
+LIBS_replay = -lzip -lcjson -lbz2 -lz
+LIBS_learn = -lzip -lopenblas
+LIBS_resource = -lproc2 -ldl
+LIBS_driver = -lcjson
 
 # BUILD=asan puts an instrumented copy of everything under build/asan.
 BUILD ?= release
@@ -52,6 +57,7 @@ endif
 layer_objs = $(patsubst lib/%.c,$(OUT)/lib/%.o,$(wildcard lib/$(1)/*.c))
 layer_incs = $(foreach l,$(SEES_$(1)),-Ilib/$(l))
 prog_archives = $(foreach l,$(USES_$(1)),$(OUT)/lib$(l).a)
+prog_libs = $(sort $(foreach l,$(USES_$(1)),$(LIBS_$(l))))
 ALL_ARCHIVES = $(foreach l,$(LAYERS),$(OUT)/lib$(l).a)
 BINS = $(PROGRAMS:%=$(BINDIR)/%)
 TESTS = $(TEST_SRC:tests/%.c=$(OUT)/tests/%)
@@ -61,6 +67,7 @@ TOOLS = $(OUT)/tests/mkreplay $(OUT)/tests/merge_summaries $(OUT)/tests/floor_st
 # Tests reach every layer, top first so that the archives link in order.
 TEST_INCS = -Itests $(foreach l,$(LAYERS),-Ilib/$(l))
 TEST_ARCHIVES = $(foreach l,driver resource learn replay base,$(OUT)/lib$(l).a)
+TEST_LIBS = $(sort $(foreach l,$(LAYERS),$(LIBS_$(l))))
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE)
 
@@ -81,14 +88,14 @@ define program_rule
 $(BINDIR)/$(1): src/$(1).c $(call prog_archives,$(1)) $(foreach l,$(USES_$(1)),$$(wildcard lib/$(l)/*.h))
 	@mkdir -p $$(@D)
 	$$(CC) $$(CPPFLAGS) $(foreach l,$(USES_$(1)),-Ilib/$(l)) $$(ALL_CFLAGS) $$< \
-		$(call prog_archives,$(1)) $$(LDLIBS) -o $$@
+		$(call prog_archives,$(1)) $(call prog_libs,$(1)) $$(LDLIBS) -o $$@
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call program_rule,$(p))))
 
 $(OUT)/tests/%: tests/%.c $(TEST_HELPERS) tests/*.h $(ALL_ARCHIVES)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(TEST_INCS) $(ALL_CFLAGS) $< $(TEST_HELPERS) $(TEST_ARCHIVES) \
-		$(LDLIBS) $(TEST_LDLIBS) -o $@
+		$(TEST_LIBS) $(LDLIBS) $(TEST_LDLIBS) -o $@
 
 # A stand-in for NVIDIA's library, so the GPU code is tested without a GPU.
 $(OUT)/tests/libnvidia-ml.so.1: tests/fake_nvml.c

@@ -38,13 +38,19 @@ die(int status, const char *fmt, ...)
 	exit(status);
 }
 
+void
+out_of_memory(size_t n)
+{
+	die(EX_OSERR, "out of memory (%zu bytes)", n);
+}
+
 void *
 xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 
 	if (p == NULL)
-		die(EX_OSERR, "out of memory (%zu bytes)", n);
+		out_of_memory(n);
 	return p;
 }
 
@@ -54,7 +60,7 @@ xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size ? size : 1);
 
 	if (p == NULL)
-		die(EX_OSERR, "out of memory (%zu x %zu bytes)", n, size);
+		out_of_memory(size && n > SIZE_MAX / size ? SIZE_MAX : n * size);
 	return p;
 }
 
@@ -63,7 +69,7 @@ xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (p == NULL)
-		die(EX_OSERR, "out of memory (%zu bytes)", n);
+		out_of_memory(n);
 	return p;
 }
 
@@ -71,7 +77,7 @@ void *
 xreallocarray(void *p, size_t n, size_t size)
 {
 	if (size && n > SIZE_MAX / size)
-		die(EX_OSERR, "out of memory (%zu x %zu bytes)", n, size);
+		out_of_memory(SIZE_MAX);
 	return xrealloc(p, n * size);
 }
 

@@ -1,5 +1,6 @@
 /* strbuf.c - a growable byte buffer */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@ reserve(struct strbuf *sb, size_t more)
 	if (want <= sb->cap)
 		return;
 	if (want < sb->len)
-		die(EX_OSERR, "out of memory");
+		out_of_memory(SIZE_MAX);
 	sb->cap = sb->cap ? sb->cap : 256;
 	while (sb->cap < want)
 		sb->cap *= 2;
@@ -78,8 +79,8 @@ sb_printf(struct strbuf *sb, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		die(EX_SOFTWARE, "vsnprintf failed");
+	if (n < 0)	/* a format glibc cannot print: nothing to add */
+		return;
 	reserve(sb, (size_t)n);
 	va_start(ap, fmt);
 	vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);

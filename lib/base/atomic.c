@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <libgen.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,9 @@
 
 #include "atomic.h"
 #include "die.h"
+#include "path.h"
+
+#define COPY_CHUNK 65536
 
 int
 atomic_open(struct atomic_file *af, const char *path)
@@ -132,24 +134,54 @@ atomic_remove_stale(const char *path)
 	free(pattern);
 }
 
+/* Copy path to dest through a temporary file, streamed: any size. */
+static int
+copy_file(const char *path, const char *dest)
+{
+	struct atomic_file af;
+	char buf[COPY_CHUNK];
+	size_t n;
+	FILE *f;
+	int saved;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return -1;
+	if (atomic_open(&af, dest) < 0)
+		goto fail;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		if (fwrite(buf, 1, n, af.f) != n)
+			break;
+	if (ferror(f) || ferror(af.f)) {
+		saved = errno ? errno : EIO;
+		atomic_abort(&af);
+		errno = saved;
+		goto fail;
+	}
+	fclose(f);
+	return atomic_commit(&af);
+fail:
+	saved = errno;
+	fclose(f);
+	errno = saved;
+	return -1;
+}
+
 int
 move_into(const char *dir, const char *path, const char *reason)
 {
-	char *copy = xstrdup(path), *base, *dest, *note;
-	uint8_t buf[65536], *data = NULL;
-	size_t size = 0, n;
-	FILE *f;
+	char *copy = xstrdup(path), *base, *joined, *dest, *note;
 	int rc = 0, saved, k;
 
 	mkdir(dir, 0755);
 	base = basename(copy);
-	dest = xmalloc(strlen(dir) + strlen(base) + 16);
+	joined = path_join(dir, base);
+	dest = xmalloc(strlen(joined) + 16);
 	/* Never over another file: two folders may hold the same name. */
 	for (k = 0; k < 1000; k++) {
 		if (k == 0)
-			sprintf(dest, "%s/%s", dir, base);
+			strcpy(dest, joined);
 		else
-			sprintf(dest, "%s/%s.%d", dir, base, k);
+			sprintf(dest, "%s.%d", joined, k);
 		if (renameat2(AT_FDCWD, path, AT_FDCWD, dest, RENAME_NOREPLACE) == 0)
 			break;
 		if (errno == EEXIST)
@@ -161,19 +193,7 @@ move_into(const char *dir, const char *path, const char *reason)
 			goto out;
 		}
 		/* Another file system: copy whole, then let go of the original. */
-		if ((f = fopen(path, "rb")) == NULL) {
-			rc = -1;
-			goto out;
-		}
-		while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-			data = xrealloc(data, size + n);
-			memcpy(data + size, buf, n);
-			size += n;
-		}
-		rc = ferror(f) ? -1 : 0;
-		fclose(f);
-		if (rc == 0)
-			rc = atomic_write(dest, data ? (void *)data : (void *)"", size);
+		rc = copy_file(path, dest);
 		if (rc == 0)
 			rc = unlink(path);
 		if (rc < 0)
@@ -194,8 +214,8 @@ move_into(const char *dir, const char *path, const char *reason)
 	}
 out:
 	saved = errno;
-	free(data);
 	free(dest);
+	free(joined);
 	free(copy);
 	errno = saved;
 	return rc;

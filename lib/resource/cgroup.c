@@ -19,10 +19,14 @@
 
 #include "cgroup.h"
 #include "die.h"
+#include "path.h"
 #include "resources.h"
 
 /* /proc/self/cgroup and memory.stat are a few hundred bytes to a few KiB. */
 #define CG_TEXT_MAX 16384
+
+/* Where the cgroup file systems are mounted, below --sysfs-root. */
+#define CGROUP_MOUNT "sys/fs/cgroup"
 
 /* v1 "unlimited" is LONG_MAX rounded down to a page; anything near it is none. */
 #define V1_NO_LIMIT (1ULL << 62)
@@ -33,18 +37,6 @@ struct groups {
 	char *cpu, *cpu_ctl;		/* v1 path and controller list ("cpu,cpuacct") */
 	char *acct, *acct_ctl;		/* v1 path and controller list of cpuacct */
 };
-
-static char *
-cat3(const char *a, const char *b, const char *c)
-{
-	size_t na = strlen(a), nb = strlen(b), nc = strlen(c);
-	char *s = xmalloc(na + nb + nc + 1);
-
-	memcpy(s, a, na);
-	memcpy(s + na, b, nb);
-	memcpy(s + na + nb, c, nc + 1);
-	return s;
-}
 
 static int
 is_dir(const char *path)
@@ -85,7 +77,7 @@ read_groups(const char *root, struct groups *g)
 	char *text = xmalloc(CG_TEXT_MAX), *file, *line, *next, *c1, *c2;
 
 	memset(g, 0, sizeof *g);
-	file = cat3(root, "/proc/self/cgroup", "");
+	file = path_join(root, "proc/self/cgroup");
 	if (kfile_read(file, text, CG_TEXT_MAX) < 0)
 		text[0] = '\0';
 	free(file);
@@ -135,12 +127,14 @@ free_groups(struct groups *g)
 static char *
 v1_top(const char *root, const char *name, const char *ctl)
 {
-	char *top = cat3(root, "/sys/fs/cgroup/", name);
+	char *all = path_join(root, CGROUP_MOUNT), *top = path_join(all, name);
 
-	if (is_dir(top))
-		return top;
-	free(top);
-	return cat3(root, "/sys/fs/cgroup/", ctl);
+	if (!is_dir(top)) {
+		free(top);
+		top = path_join(all, ctl);
+	}
+	free(all);
+	return top;
 }
 
 /* Our group's folder under top, or top when the path is not there. */
@@ -151,7 +145,7 @@ group_dir(const char *top, const char *path)
 
 	if (strcmp(path, "/") == 0)
 		return xstrdup(top);
-	dir = cat3(top, path, "");
+	dir = path_join(top, path + 1);
 	if (is_dir(dir))
 		return dir;
 	free(dir);
@@ -162,7 +156,7 @@ group_dir(const char *top, const char *path)
 static double
 mem_v2(const char *dir)
 {
-	char *f = cat3(dir, "/memory.max", "");
+	char *f = path_join(dir, "memory.max");
 	unsigned long long v;
 	int ok = kfile_ull(f, &v) == 0;
 
@@ -173,7 +167,7 @@ mem_v2(const char *dir)
 static double
 mem_v1(const char *dir)
 {
-	char *f = cat3(dir, "/memory.limit_in_bytes", "");
+	char *f = path_join(dir, "memory.limit_in_bytes");
 	unsigned long long v;
 	int ok = kfile_ull(f, &v) == 0;
 
@@ -184,7 +178,7 @@ mem_v1(const char *dir)
 static double
 cpu_v2(const char *dir)
 {
-	char *f = cat3(dir, "/cpu.max", ""), buf[64];
+	char *f = path_join(dir, "cpu.max"), buf[64];
 	unsigned long long quota, period;
 	long n = kfile_read(f, buf, sizeof buf);
 
@@ -198,7 +192,7 @@ cpu_v2(const char *dir)
 static double
 cpu_v1(const char *dir)
 {
-	char *f = cat3(dir, "/cpu.cfs_quota_us", ""), buf[64];
+	char *f = path_join(dir, "cpu.cfs_quota_us"), buf[64];
 	unsigned long long period;
 	long long quota;
 	long n = kfile_read(f, buf, sizeof buf);
@@ -206,7 +200,7 @@ cpu_v1(const char *dir)
 	free(f);
 	if (n <= 0 || sscanf(buf, "%lld", &quota) != 1 || quota <= 0)
 		return 0;	/* -1: no quota */
-	f = cat3(dir, "/cpu.cfs_period_us", "");
+	f = path_join(dir, "cpu.cfs_period_us");
 	n = kfile_ull(f, &period);
 	free(f);
 	return n == 0 && period > 0 ? (double)quota / (double)period : 0;
@@ -252,7 +246,7 @@ find_memory(struct cgroup *cg, const char *root, const struct groups *g)
 		v = tightest(top, dir, mem_v1, &cg->mem_dir);
 		cg->mem_version = 1;
 	} else if (g->v2 != NULL) {
-		top = cat3(root, "/sys/fs/cgroup", "");
+		top = path_join(root, CGROUP_MOUNT);
 		dir = group_dir(top, g->v2);
 		v = tightest(top, dir, mem_v2, &cg->mem_dir);
 		cg->mem_version = 2;
@@ -274,12 +268,15 @@ find_memory(struct cgroup *cg, const char *root, const struct groups *g)
 static char *
 v1_usage_file(const char *root, const struct groups *g, const char *cpu_top)
 {
-	char *top, *f;
+	char *top, *dir, *f;
 	unsigned long long v;
 
 	if (g->acct != NULL) {
 		top = v1_top(root, "cpuacct", g->acct_ctl);
-		f = cat3(top, cpu_top, "/cpuacct.usage");
+		/* cpu_top is "" or "/a/b": our place below the top. */
+		dir = path_join(top, cpu_top[0] == '/' ? cpu_top + 1 : cpu_top);
+		f = path_join(dir, "cpuacct.usage");
+		free(dir);
 		free(top);
 		if (kfile_ull(f, &v) == 0)
 			return f;
@@ -301,7 +298,7 @@ find_cpu(struct cgroup *cg, const char *root, const struct groups *g)
 		if (where != NULL) {
 			/* where + strlen(top): the group's place below the top. */
 			cg->cpu_usage = v1_usage_file(root, g, where + strlen(top));
-			f = cat3(where, "/cpuacct.usage", "");
+			f = path_join(where, "cpuacct.usage");
 			if (cg->cpu_usage == NULL && kfile_ull(f, &v) == 0)
 				cg->cpu_usage = f;
 			else
@@ -309,11 +306,11 @@ find_cpu(struct cgroup *cg, const char *root, const struct groups *g)
 		}
 		cg->cpu_version = 1;
 	} else if (g->v2 != NULL) {
-		top = cat3(root, "/sys/fs/cgroup", "");
+		top = path_join(root, CGROUP_MOUNT);
 		dir = group_dir(top, g->v2);
 		cg->cpus = tightest(top, dir, cpu_v2, &where);
 		if (where != NULL)
-			cg->cpu_usage = cat3(where, "/cpu.stat", "");
+			cg->cpu_usage = path_join(where, "cpu.stat");
 		cg->cpu_version = 2;
 	} else {
 		return;
@@ -358,14 +355,14 @@ cgroup_mem_used(const struct cgroup *cg, unsigned long long *bytes)
 
 	if (cg->mem_version == 0)
 		return -1;
-	f = cat3(cg->mem_dir, v1 ? "/memory.usage_in_bytes" : "/memory.current", "");
+	f = path_join(cg->mem_dir, v1 ? "memory.usage_in_bytes" : "memory.current");
 	ok = kfile_ull(f, &usage) == 0;
 	free(f);
 	if (!ok)
 		return -1;
 	/* Page cache the kernel drops before it would fail an allocation. */
 	text = xmalloc(CG_TEXT_MAX);
-	f = cat3(cg->mem_dir, "/memory.stat", "");
+	f = path_join(cg->mem_dir, "memory.stat");
 	if (kfile_read(f, text, CG_TEXT_MAX) >= 0 &&
 	    kfile_key(text, v1 ? "total_inactive_file" : "inactive_file", &inactive) != 0)
 		inactive = 0;

@@ -65,6 +65,32 @@ wait_for_process() {
 	return 1
 }
 
+# merge_setup: the programs, the good experience files, numpy, and the
+# summary of the whole reference set in $T/whole.json ($T/list its replays).
+merge_setup() {
+	RA=$BIN/replay-analyze
+	MR=$BIN/merge-results
+	PT=$BIN/policy-train
+	EXP=$SHARED/experience/good
+	$PY -c "import numpy" 2>/dev/null || { fail "python3-numpy is missing"; finish; }
+	reference_list >"$T/list"
+	"$RA" -s "$T/whole.json" --race any - <"$T/list" >/dev/null
+}
+
+# random_split LIST PREFIX SEED PARTS: LIST's lines shuffled by SEED into
+# PARTS disjoint, non-empty files PREFIX.0 .. PREFIX.(PARTS-1).
+random_split() {
+	$PY - "$@" <<'PY'
+import random, sys
+paths = open(sys.argv[1]).read().splitlines()
+rng = random.Random(int(sys.argv[3]))
+rng.shuffle(paths)
+cuts = sorted(rng.sample(range(1, len(paths)), int(sys.argv[4]) - 1))
+for i, (a, b) in enumerate(zip([0] + cuts, cuts + [len(paths)])):
+    open("%s.%d" % (sys.argv[2], i), "w").write("\n".join(paths[a:b]) + "\n")
+PY
+}
+
 finish() {
 	[ "$failures" -eq 0 ] && echo "all checks passed" && exit 0
 	echo "$failures checks failed"

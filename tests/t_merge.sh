@@ -1,13 +1,7 @@
 # t_merge - merge-results: the merge laws on real data, no-ops, refusals, --alpha, --average
 . tests/lib.sh
 need_shared
-RA=$BIN/replay-analyze
-MR=$BIN/merge-results
-PT=$BIN/policy-train
-EXP=$SHARED/experience/good
-$PY -c "import numpy" 2>/dev/null || { fail "python3-numpy is missing"; finish; }
-reference_list >"$T/list"
-"$RA" -s "$T/whole.json" --race any - <"$T/list" >/dev/null
+merge_setup
 
 same_summary() {	# same_summary A B: equal apart from generated_at
 	$PY - "$1" "$2" <<'PY'
@@ -20,15 +14,7 @@ PY
 
 # Random disjoint splits, merged one by one in a random order, or all at once.
 for seed in 11 12 13; do
-	$PY - "$T/list" "$T/split" "$seed" <<'PY'
-import random, sys
-paths = open(sys.argv[1]).read().splitlines()
-rng = random.Random(int(sys.argv[3]))
-rng.shuffle(paths)
-cuts = sorted(rng.sample(range(1, len(paths)), 4))
-for i, (a, b) in enumerate(zip([0] + cuts, cuts + [len(paths)])):
-    open("%s.%d" % (sys.argv[2], i), "w").write("\n".join(paths[a:b]) + "\n")
-PY
+	random_split "$T/list" "$T/split" "$seed" 5
 	for i in 0 1 2 3 4; do "$RA" -s "$T/p$i.json" --race any - <"$T/split.$i" >/dev/null; done
 	rm -f "$T/one.json" "$T/all.json"
 	for i in $($PY -c "import random, sys; l = list(range(5)); random.Random(int(sys.argv[1])).shuffle(l); print(*l)" "$seed"); do

@@ -1,13 +1,7 @@
 # t_merge_stress - merge-results under fire: 8 mergers at once, 200 merges killed with SIGKILL
 . tests/lib.sh
 need_shared
-RA=$BIN/replay-analyze
-MR=$BIN/merge-results
-PT=$BIN/policy-train
-EXP=$SHARED/experience/good
-$PY -c "import numpy" 2>/dev/null || { fail "python3-numpy is missing"; finish; }
-reference_list >"$T/list"
-"$RA" -s "$T/whole.json" --race any - <"$T/list" >/dev/null
+merge_setup
 
 # Eight disjoint summaries and eight candidates from one base, merged at once.
 split -n l/8 -d "$T/list" "$T/part."

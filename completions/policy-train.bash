@@ -5,7 +5,7 @@ _policy_train()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	case $prev in
-	-m|--model|-o|--out)
+	-m|--model|-o|--out|--report)
 		COMPREPLY=($(compgen -f -- "$cur")); return;;
 	--quarantine)
 		COMPREPLY=($(compgen -d -- "$cur")); return;;
@@ -19,7 +19,7 @@ _policy_train()
 		COMPREPLY=($(compgen -W "--model --out --init --hidden --actions
 			--epochs --batch-episodes --seed --lr --gamma --entropy --clip
 			--optimizer --no-normalize --threads --skip-bad --quarantine
-			--json --quiet --help --version" -- "$cur"))
+			--report --json --quiet --help --version" -- "$cur"))
 		return
 	fi
 	COMPREPLY=($(compgen -f -X '!*.npz' -- "$cur") $(compgen -d -- "$cur"))

@@ -36,6 +36,8 @@ usage(FILE *f)
 "  -t, --threads N          OpenBLAS threads (default 1)\n"
 "      --skip-bad           train on the good files when some are bad\n"
 "      --quarantine DIR     move bad experience files to DIR\n"
+"      --report FILE        write {\"file\", \"error\"} lines for the inputs not\n"
+"                           trained on to FILE (- for stdout)\n"
 "      --json               print the summary as JSON\n"
 "  -q, --quiet              no progress on a terminal\n"
 "  -h, --help               show this help\n"
@@ -48,7 +50,7 @@ usage(FILE *f)
 enum {
 	OPT_INIT = 256, OPT_HIDDEN, OPT_ACTIONS, OPT_BATCH, OPT_SEED, OPT_LR,
 	OPT_GAMMA, OPT_ENTROPY, OPT_CLIP, OPT_OPTIMIZER, OPT_NO_NORMALIZE,
-	OPT_SKIP_BAD, OPT_QUARANTINE, OPT_JSON
+	OPT_SKIP_BAD, OPT_QUARANTINE, OPT_REPORT, OPT_JSON
 };
 
 static const struct option options[] = {
@@ -69,6 +71,7 @@ static const struct option options[] = {
 	{ "threads", required_argument, NULL, 't' },
 	{ "skip-bad", no_argument, NULL, OPT_SKIP_BAD },
 	{ "quarantine", required_argument, NULL, OPT_QUARANTINE },
+	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -85,7 +88,8 @@ hidden_arg(struct train_options *o, const char *s)
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (o->n_hidden == POLICY_MAX_LAYERS - 1)
 			die(EX_USAGE, "--hidden: at most %d layers", POLICY_MAX_LAYERS - 1);
-		o->hidden[o->n_hidden++] = (int)arg_integer("--hidden", tok, 1, 1 << 16);
+		o->hidden[o->n_hidden++] = (int)arg_integer("--hidden", tok, 1,
+		    POLICY_MAX_WIDTH);
 	}
 	free(copy);
 }
@@ -104,29 +108,42 @@ main(int argc, char **argv)
 		case 'o': o.out = optarg; break;
 		case OPT_INIT: o.init = 1; break;
 		case OPT_HIDDEN: hidden_arg(&o, optarg); break;
-		case OPT_ACTIONS: o.actions = (int)arg_integer("--actions", optarg, 2, 64); break;
-		case 'e': o.epochs = (int)arg_integer("--epochs", optarg, 1, 1000000); break;
+		case OPT_ACTIONS: o.actions = (int)arg_integer("--actions", optarg, 2,
+			    POLICY_MAX_ACTIONS);
+			break;
+		case 'e':
+			o.train.epochs = (int)arg_integer("--epochs", optarg, 1, 1000000);
+			break;
 		case OPT_BATCH:
-			o.batch_episodes = (size_t)arg_integer("--batch-episodes", optarg,
+			o.train.batch_episodes = (size_t)arg_integer("--batch-episodes", optarg,
 			    1, 1LL << 40);
 			break;
-		case OPT_SEED: o.seed = (uint64_t)arg_integer("--seed", optarg, 0, INT64_MAX); break;
-		case OPT_LR: o.lr = arg_number("--lr", optarg, 0, 1e300, 0); break;
-		case OPT_GAMMA: o.gamma = arg_number("--gamma", optarg, 0, 1e300, 0); break;
-		case OPT_ENTROPY: o.entropy = arg_number("--entropy", optarg, 0, 1e300, 0); break;
-		case OPT_CLIP: o.clip = arg_number("--clip", optarg, 1e-12, 1e300, 0); break;
+		case OPT_SEED:
+			o.train.seed = (uint64_t)arg_integer("--seed", optarg, 0, INT64_MAX);
+			break;
+		case OPT_LR: o.train.lr = arg_number("--lr", optarg, 0, 1e300, 0); break;
+		case OPT_GAMMA:
+			o.train.gamma = arg_number("--gamma", optarg, 0, 1e300, 0);
+			break;
+		case OPT_ENTROPY:
+			o.train.entropy = arg_number("--entropy", optarg, 0, 1e300, 0);
+			break;
+		case OPT_CLIP:
+			o.train.clip = arg_number("--clip", optarg, 1e-12, 1e300, 0);
+			break;
 		case OPT_OPTIMIZER:
 			if (strcmp(optarg, "adam") == 0)
-				o.optimizer = OPT_ADAM;
+				o.train.optimizer = OPT_ADAM;
 			else if (strcmp(optarg, "sgd") == 0)
-				o.optimizer = OPT_SGD;
+				o.train.optimizer = OPT_SGD;
 			else
 				die(EX_USAGE, "--optimizer: adam or sgd, not %s", optarg);
 			break;
-		case OPT_NO_NORMALIZE: o.normalize = 0; break;
+		case OPT_NO_NORMALIZE: o.train.normalize = 0; break;
 		case 't': o.threads = (int)arg_integer("--threads", optarg, 1, 256); break;
 		case OPT_SKIP_BAD: o.skip_bad = 1; break;
 		case OPT_QUARANTINE: o.quarantine = optarg; break;
+		case OPT_REPORT: o.report = optarg; break;
 		case OPT_JSON: o.json = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
@@ -140,8 +157,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE;
 	}
-	if (o.gamma > 1)
-		die(EX_USAGE, "--gamma: at most 1, not %g", o.gamma);
-	o.progress = !quiet && !o.json && isatty(STDERR_FILENO);
+	if (o.train.gamma > 1)
+		die(EX_USAGE, "--gamma: at most 1, not %g", o.train.gamma);
+	o.train.progress = !quiet && !o.json && isatty(STDERR_FILENO);
 	return train_run(argv + optind, argc - optind, &o);
 }

@@ -12,6 +12,7 @@
 #include "die.h"
 #include "experience.h"
 #include "model.h"
+#include "policy.h"
 
 int
 main(int argc, char **argv)

@@ -69,6 +69,38 @@ for why in "exp_truncated.npz: not a zip" "exp_text.npz: not a zip" "exp_nan.npz
 done
 grep -q "tmp.npz" "$T/err" && fail "a *.tmp.npz file was read"
 cmp -s "$T/model.npz" "$T/before.npz" || fail "model changed by a failed run"
+# --report: a {"file", "error"} line per input not trained on, for the driver.
+"$PT" -m "$T/model.npz" --report "$T/report.jsonl" "$T/mixed" "$T/mixed/exp_half.tmp.npz" \
+    "$T/gone.npz" >"$T/out" 2>"$T/err"
+expect_status 66 $? "--report with a missing input"
+expect_grep '"file": ".*gone.npz", "error": "No such file or directory"' "$T/report.jsonl" \
+    "--report names a missing input"
+"$PT" -m "$T/model.npz" --report "$T/report.jsonl" "$T/mixed" "$T/mixed/exp_half.tmp.npz" \
+    >"$T/out" 2>"$T/err"
+expect_status 65 $? "--report with bad files"
+$PY - "$T/report.jsonl" "$T/mixed" <<'PY' || fail "--report does not name each bad file with its reason"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+got = {l["file"]: l["error"] for l in lines}
+assert all(set(l) == {"file", "error"} for l in lines), lines
+d = sys.argv[2]
+want = {"exp_truncated.npz": "not a zip", "exp_text.npz": "not a zip",
+        "exp_nan.npz": "reward at step 2 is not finite",
+        "exp_action.npz": "action 7 at step 1 is out of range",
+        "exp_width.npz": "states have 14 features", "exp_half.tmp.npz": "not read"}
+assert len(got) == len(lines) == len(want), got
+for name, why in want.items():
+    assert why in got[d + "/" + name], (name, got.get(d + "/" + name))
+PY
+cmp -s "$T/model.npz" "$T/before.npz" || fail "model changed by a failed run"
+"$PT" -m "$T/model.npz" --out "$T/rcand.npz" --report "$T/report.jsonl" "$EXP/good" >/dev/null 2>&1
+expect_status 0 $? "--report on good inputs"
+[ -f "$T/report.jsonl" ] && [ ! -s "$T/report.jsonl" ] || fail "--report: not an empty file for good inputs"
+"$PT" -m "$T/model.npz" --out "$T/rcand.npz" --report - --quiet "$T/mixed/exp_nan.npz" \
+    >"$T/out" 2>/dev/null
+expect_status 65 $? "--report - with a bad file"
+expect_grep '^{"file": ".*exp_nan.npz", "error": "reward at step 2 is not finite"}$' "$T/out" \
+    "--report - writes the line to stdout"
 "$PT" -m "$T/model.npz" --skip-bad --quarantine "$T/bad" --json "$T/mixed" >"$T/out" 2>"$T/err"
 expect_status 0 $? "--skip-bad"
 expect_grep '"episodes": 27, ' "$T/out" "--skip-bad trains on the good 27"

@@ -6,6 +6,12 @@
  * gradient of the first step, the weights after 1 and 10 full-batch steps
  * and the final loss. Ours must agree to 1e-5 relative per tensor,
  * ||ours - ref|| / ||ref||, as in llm.c's test against PyTorch.
+ *
+ * It drives the very functions policy-train runs (trainer.h: the data set
+ * built from the episodes, the gradient, the epochs of updates, the loss),
+ * once with the chunk size policy-train uses and once with chunks of 7 rows,
+ * so that a gradient summed over several chunks and a last partial chunk
+ * is held to the same tolerance.
  */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -13,14 +19,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experience.h"
+#include "file.h"
 #include "model.h"
 #include "npz.h"
-#include "policy.h"
-#include "reinforce.h"
-#include "experience.h"
+#include "trainer.h"
 #include "testutil.h"
 
 #define TOLERANCE 1e-5
+/* 17 rows of data: chunks of 7, 7 and 3. */
+#define SMALL_CHUNK_ROWS 7
+#define REFERENCE_EPISODES 4
+#define CONFIG_LIMIT (1 << 20)
+#define EXPECTED_LIMIT (1 << 26)
 
 static double worst;
 
@@ -76,110 +87,126 @@ config_number(const cJSON *c, const char *key)
 	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
+/* The hyper-parameters of config.json, as policy-train's parameters. */
+static int
+read_config(const char *dir, struct train_params *p)
+{
+	char path[4200];
+	cJSON *config;
+	char *text;
+	size_t size;
+
+	snprintf(path, sizeof path, "%s/config.json", dir);
+	if ((text = file_read(path, CONFIG_LIMIT, &size)) == NULL)
+		return -1;
+	config = cJSON_ParseWithLength(text, size);
+	free(text);
+	train_params_defaults(p);
+	p->gamma = config_number(config, "gamma");
+	p->entropy = config_number(config, "entropy_coef");
+	p->clip = config_number(config, "clip_grad_norm");
+	p->lr = config_number(config, "lr");
+	p->normalize = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(config,
+	    "normalize_advantages"));
+	p->optimizer = OPT_ADAM;
+	cJSON_Delete(config);
+	return 0;
+}
+
+/* The reference's four episodes, as policy-train reads and builds them. */
+static void
+read_dataset(const char *dir, const struct model *m, const struct train_params *p,
+	     struct dataset *d)
+{
+	char path[4200];
+	struct strbuf why = { 0 };
+	size_t i;
+
+	memset(d, 0, sizeof *d);
+	for (i = 0; i < REFERENCE_EPISODES; i++) {
+		struct episode e;
+
+		snprintf(path, sizeof path, "%s/ep_%02zu.npz", dir, i);
+		EXPECT(experience_read(path, m->net.width[0],
+		    m->net.width[m->net.n_layers], &e, &why) == 0);
+		if (i == 0)
+			EXPECT(e.steps == 1);
+		dataset_add(d, &e);
+	}
+	dataset_build(d, p->gamma, p->normalize);
+	sb_free(&why);
+}
+
+/* The whole case, from the initial model, with chunks of chunk_rows rows. */
+static void
+check_case(const char *dir, const struct npz *ref, struct train_params p,
+	   size_t chunk_rows)
+{
+	char path[4200];
+	struct strbuf why = { 0 };
+	struct train_outcome out;
+	struct dataset d;
+	struct trainer tr;
+	struct batch b;
+	struct model m;
+	double loss;
+
+	printf("chunks of %zu rows:\n", chunk_rows);
+	p.chunk_rows = chunk_rows;
+	snprintf(path, sizeof path, "%s/init_model.npz", dir);
+	EXPECT(model_read(path, &m, &why) == 0);
+	if (m.net.params == NULL)
+		return;
+	read_dataset(dir, &m, &p, &d);
+	if (d.rows == 0) {
+		model_free(&m);
+		return;
+	}
+
+	/* The first step's loss and gradient, before clipping. */
+	trainer_init(&tr, &m, d.rows, &p);
+	dataset_batch(&d, &b);
+	loss = trainer_gradient(&tr, &b);
+	compare("loss_0", &loss, npz_get(ref, "loss_0"), 1);
+	compare_tensors(&m.net, tr.grad, ref, "grad_", "");
+	trainer_free(&tr);
+
+	/* One epoch of the full batch is one step; nine more make ten. */
+	p.epochs = 1;
+	train(&m, &d, &p, &out);
+	compare("loss_before", &out.loss_before, npz_get(ref, "loss_0"), 1);
+	compare_tensors(&m.net, m.net.params, ref, "", "_after_1");
+	p.epochs = 9;
+	train(&m, &d, &p, &out);
+	EXPECT(m.optim_step == 10);
+	compare_tensors(&m.net, m.net.params, ref, "", "_after_10");
+	compare("loss_final", &out.loss_after, npz_get(ref, "loss_final"), 1);
+
+	dataset_free(&d);
+	model_free(&m);
+	sb_free(&why);
+}
+
 int
 main(void)
 {
 	char dir[4096], path[4200];
 	struct strbuf why = { 0 };
-	struct episode ep[4];
-	struct model m;
+	struct train_params p;
 	struct npz ref;
-	struct policy_work w;
-	struct optim opt;
-	cJSON *config;
-	uint8_t *text;
-	size_t size, rows = 0, r = 0, i;
-	float *states, *adv;
-	int32_t *actions;
-	double *grad, loss, gamma, entropy, clip, lr;
-	int step, features, n_actions, normalize;
 
 	snprintf(dir, sizeof dir, "%s/reference/reinforce", shared_dir());
-	snprintf(path, sizeof path, "%s/config.json", dir);
-	if ((text = slurp(path, &size)) == NULL)
+	if (read_config(dir, &p) < 0)
 		return skip_or_fail("test_reinforce");
-	config = cJSON_ParseWithLength((char *)text, size);
-	free(text);
-	gamma = config_number(config, "gamma");
-	entropy = config_number(config, "entropy_coef");
-	clip = config_number(config, "clip_grad_norm");
-	lr = config_number(config, "lr");
-	normalize = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(config,
-	    "normalize_advantages"));
-	cJSON_Delete(config);
-
-	snprintf(path, sizeof path, "%s/init_model.npz", dir);
-	EXPECT(model_read(path, &m, &why) == 0);
 	snprintf(path, sizeof path, "%s/expected.npz", dir);
-	EXPECT(npz_read(path, 1 << 26, &ref, &why) == 0);
+	EXPECT(npz_read(path, EXPECTED_LIMIT, &ref, &why) == 0);
 	if (test_failures)
 		return test_exit();
-	features = m.net.width[0];
-	n_actions = m.net.width[m.net.n_layers];
-	for (i = 0; i < 4; i++) {
-		snprintf(path, sizeof path, "%s/ep_%02zu.npz", dir, i);
-		EXPECT(experience_read(path, features, n_actions, &ep[i], &why) == 0);
-		rows += ep[i].steps;
-	}
-	EXPECT(ep[0].steps == 1);
-	states = malloc(rows * (size_t)features * sizeof(float));
-	actions = malloc(rows * sizeof(int32_t));
-	adv = malloc(rows * sizeof(float));
-	for (i = 0; i < 4; i++) {
-		double *a = malloc(ep[i].steps * sizeof(double));
-		size_t t;
-
-		reinforce_advantages(ep[i].rewards, ep[i].steps, gamma, normalize, a);
-		memcpy(states + r * (size_t)features, ep[i].states,
-		    ep[i].steps * (size_t)features * sizeof(float));
-		for (t = 0; t < ep[i].steps; t++) {
-			actions[r + t] = ep[i].actions[t];
-			adv[r + t] = (float)a[t];
-		}
-		r += ep[i].steps;
-		free(a);
-		episode_free(&ep[i]);
-	}
-
-	policy_work_init(&w, &m.net, rows);
-	grad = malloc(m.net.n_params * sizeof(double));
-	optim_init(&opt, OPT_ADAM, lr, m.net.n_params, m.adam_m, m.adam_v, 0);
-	for (step = 1; step <= 10; step++) {
-		float *logits;
-
-		policy_load_weights(&m.net, &w);
-		logits = policy_forward(&m.net, &w, states, rows);
-		loss = reinforce_loss(logits, rows, n_actions, actions, adv, entropy,
-		    logits, 1.0 / (double)rows) / (double)rows;
-		policy_backward(&m.net, &w, states, rows, 0);
-		for (i = 0; i < m.net.n_params; i++)
-			grad[i] = w.grad[i];
-		if (step == 1) {
-			printf("step 1:\n");
-			compare("loss_0", &loss, npz_get(&ref, "loss_0"), 1);
-			compare_tensors(&m.net, grad, &ref, "grad_", "");
-		}
-		optim_clip(grad, m.net.n_params, clip);
-		optim_step(&opt, m.net.params, grad);
-		if (step == 1)
-			compare_tensors(&m.net, m.net.params, &ref, "", "_after_1");
-	}
-	printf("after 10 steps:\n");
-	compare_tensors(&m.net, m.net.params, &ref, "", "_after_10");
-	policy_load_weights(&m.net, &w);
-	loss = reinforce_loss(policy_forward(&m.net, &w, states, rows), rows,
-	    n_actions, actions, adv, entropy, NULL, 0) / (double)rows;
-	compare("loss_final", &loss, npz_get(&ref, "loss_final"), 1);
+	check_case(dir, &ref, p, TRAIN_CHUNK_ROWS);
+	check_case(dir, &ref, p, SMALL_CHUNK_ROWS);
 	printf("test_reinforce: worst relative error %.3g (tolerance %g)\n", worst,
 	    TOLERANCE);
-
-	policy_work_free(&w);
-	model_free(&m);
 	npz_free(&ref);
-	free(grad);
-	free(states);
-	free(actions);
-	free(adv);
 	sb_free(&why);
 	return test_exit();
 }

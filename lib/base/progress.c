@@ -4,6 +4,7 @@
  * Drawn on stderr only when it is a terminal, so pipes and cron logs stay
  * clean; redrawn at most ten times a second, so it costs nothing per replay.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -20,21 +21,43 @@ progress_start(struct progress *p, int on, size_t total)
 	p->last_draw = 0;
 }
 
-void
-progress_update(struct progress *p, size_t done, size_t errors)
+/* Whether to draw now: the terminal is not redrawn faster than it is read. */
+static int
+due(struct progress *p, size_t done)
 {
 	double t;
 
 	if (!p->on)
-		return;
+		return 0;
 	t = monotonic_seconds();
 	if (t - p->last_draw < 0.1 && done < p->total)
-		return;
+		return 0;
 	p->last_draw = t;
-	fprintf(stderr, "\r\033[K%s: %zu/%zu replays (%d%%), %zu unusable, %.1fs",
-	    progname, done, p->total,
-	    p->total ? (int)(done * 100 / p->total) : 100, errors, t - p->started);
+	return 1;
+}
+
+void
+progress_text(struct progress *p, size_t done, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!due(p, done))
+		return;
+	fprintf(stderr, "\r\033[K%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fflush(stderr);
+}
+
+void
+progress_update(struct progress *p, size_t done, size_t errors)
+{
+	if (!p->on)
+		return;
+	progress_text(p, done, "%zu/%zu replays (%d%%), %zu unusable, %.1fs",
+	    done, p->total, p->total ? (int)(done * 100 / p->total) : 100, errors,
+	    monotonic_seconds() - p->started);
 }
 
 void

@@ -14,6 +14,12 @@ struct progress {
 void progress_start(struct progress *p, int on, size_t total);
 /* Redraw at most ten times a second; done of total, errors so far. */
 void progress_update(struct progress *p, size_t done, size_t errors);
+/*
+ * The same, for a line of the caller's words after "PROGNAME: " (an epoch,
+ * not replays): drawn at most ten times a second, and always at done == total.
+ */
+void progress_text(struct progress *p, size_t done, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Erase the line. */
 void progress_end(struct progress *p);
 

@@ -15,6 +15,8 @@
 #include "npz.h"
 
 #define MODEL_MEMBER_LIMIT (512u << 20)
+/* A merged candidate's MD5 is stored as its hex digits, without the NUL. */
+#define MD5_HEX_LEN (MD5_HEX_SIZE - 1)
 
 static const struct npy_array *
 float_member(const struct npz *z, const char *name, int ndim, size_t d0,
@@ -83,7 +85,8 @@ model_read(const char *path, struct model *m, struct strbuf *why)
 		if ((a = npz_get(&z, name)) == NULL)
 			break;
 		if (n == POLICY_MAX_LAYERS || a->ndim != 2 || a->shape[0] == 0 ||
-		    a->shape[1] == 0 || a->shape[0] > 1 << 20 || a->shape[1] > 1 << 20 ||
+		    a->shape[1] == 0 || a->shape[0] > POLICY_MAX_WIDTH ||
+		    a->shape[1] > POLICY_MAX_WIDTH ||
 		    (n > 0 && (size_t)width[n] != a->shape[0])) {
 			sb_printf(why, "%s: layers do not chain or are too many", name);
 			goto fail;
@@ -96,8 +99,8 @@ model_read(const char *path, struct model *m, struct strbuf *why)
 		sb_adds(why, "no W1: not a policy model");
 		goto fail;
 	}
-	if (width[n] > 64) {
-		sb_adds(why, "more than 64 actions");
+	if (width[n] > POLICY_MAX_ACTIONS) {
+		sb_printf(why, "more than %d actions", POLICY_MAX_ACTIONS);
 		goto fail;
 	}
 	policy_layout(&m->net, n, width);
@@ -123,14 +126,14 @@ model_read(const char *path, struct model *m, struct strbuf *why)
 		sb_free(&ignored);
 	}
 	if ((a = npz_get(&z, "merged_candidates")) != NULL && a->dtype == NPY_U1 &&
-	    a->count % 32 == 0) {
+	    a->count % MD5_HEX_LEN == 0) {
 		size_t i;
 
-		for (i = 0; i < a->count / 32; i++) {
-			char md5[33];
+		for (i = 0; i < a->count / MD5_HEX_LEN; i++) {
+			char md5[MD5_HEX_SIZE];
 
-			memcpy(md5, (const char *)a->data + i * 32, 32);
-			md5[32] = '\0';
+			memcpy(md5, (const char *)a->data + i * MD5_HEX_LEN, MD5_HEX_LEN);
+			md5[MD5_HEX_LEN] = '\0';
 			model_add_merged(m, md5);
 		}
 	}
@@ -158,26 +161,20 @@ model_free(struct model *m)
 	policy_free(&m->net);
 	free(m->adam_m);
 	free(m->adam_v);
-	free(m->merged);
+	hashmap_free(&m->merged);
 	memset(m, 0, sizeof *m);
 }
 
 int
 model_has_merged(const struct model *m, const char *md5)
 {
-	size_t i;
-
-	for (i = 0; i < m->n_merged; i++)
-		if (strcmp(m->merged[i], md5) == 0)
-			return 1;
-	return 0;
+	return hashmap_get_str(&m->merged, md5) != NULL;
 }
 
 void
 model_add_merged(struct model *m, const char *md5)
 {
-	m->merged = xreallocarray(m->merged, m->n_merged + 1, sizeof m->merged[0]);
-	snprintf(m->merged[m->n_merged++], sizeof m->merged[0], "%s", md5);
+	hashmap_put_str(&m->merged, md5, NULL);
 }
 
 static void
@@ -221,12 +218,13 @@ model_write(const struct model *m, const char *path,
 	add_scalar_i64(&z, "optim_step", m->optim_step);
 	add_tensors(&z, &m->net, "adam_m_", m->adam_m);
 	add_tensors(&z, &m->net, "adam_v_", m->adam_v);
-	if (m->n_merged) {
-		size_t bytes = m->n_merged * 32;
+	if (m->merged.n) {
+		size_t bytes = m->merged.n * MD5_HEX_LEN;
 		char *ids = xmalloc(bytes);
 
-		for (i = 0; i < m->n_merged; i++)
-			memcpy(ids + i * 32, m->merged[i], 32);
+		for (i = 0; i < m->merged.n; i++)
+			memcpy(ids + i * MD5_HEX_LEN, hashmap_key(&m->merged, i),
+			    MD5_HEX_LEN);
 		npz_add(&z, "merged_candidates", NPY_U1, 1, &bytes, ids);
 		free(ids);
 	}
@@ -274,7 +272,7 @@ candidate_read(const char *path, struct candidate *c, struct strbuf *why)
 		goto fail;
 	}
 	if ((a = npz_get(&z, "base_md5")) != NULL && a->dtype == NPY_U1) {
-		len = a->count < 32 ? a->count : 32;
+		len = a->count < MD5_HEX_LEN ? a->count : MD5_HEX_LEN;
 		memcpy(c->base_md5, a->data, len);
 		c->base_md5[len] = '\0';
 	}

@@ -5,8 +5,9 @@
 #include <stdint.h>
 
 #include "digest.h"
+#include "hashmap.h"
+#include "layout.h"
 #include "optim.h"
-#include "policy.h"
 #include "strbuf.h"
 
 /* Written into every model, so later versions can read older files. */
@@ -18,8 +19,7 @@ struct model {
 	int64_t episode_count;
 	int64_t optim_step;		/* optimiser steps taken so far */
 	double *adam_m, *adam_v;	/* n_params each, zeros when absent */
-	char (*merged)[MD5_HEX_SIZE];	/* hex MD5s of the candidates merged in */
-	size_t n_merged;
+	struct hashmap merged;		/* hex MD5s of the candidates merged in */
 };
 
 /*

@@ -17,6 +17,7 @@
 #include "lock.h"
 #include "model.h"
 #include "model_merge.h"
+
 static int
 same_shape(const struct policy *a, const struct policy *b)
 {
@@ -55,8 +56,11 @@ merge_models(const char *target, char *const *cands, int n, int average,
 	double games = 0;
 	size_t k;
 
-	if ((lock = lock_file(target)) < 0)
-		die(EX_IOERR, "%s.lock: %s", target, strerror(errno));
+	if ((lock = lock_file(target)) < 0) {
+		warnmsg("%s.lock: %s", target, strerror(errno));
+		free(c);
+		return EX_IOERR;
+	}
 	atomic_remove_stale(target);
 	if (model_read(target, &m, &why) < 0 && !(access(target, F_OK) < 0 &&
 	    errno == ENOENT)) {

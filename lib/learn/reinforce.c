@@ -8,9 +8,8 @@
  */
 #include <math.h>
 
+#include "layout.h"
 #include "reinforce.h"
-
-#define MAX_ACTIONS 64
 
 void
 reinforce_advantages(const double *rewards, size_t t, double gamma,
@@ -50,11 +49,11 @@ reinforce_loss(const float *logits, size_t n, int actions, const int32_t *action
 	size_t r;
 	int j;
 
-	if (actions < 1 || actions > MAX_ACTIONS)
+	if (actions < 1 || actions > POLICY_MAX_ACTIONS)
 		return NAN;
 	for (r = 0; r < n; r++) {
 		const float *z = logits + r * (size_t)actions;
-		double logp[MAX_ACTIONS], p[MAX_ACTIONS], zmax = z[0], sum = 0,
+		double logp[POLICY_MAX_ACTIONS], p[POLICY_MAX_ACTIONS], zmax = z[0], sum = 0,
 		    lse, entropy = 0;
 
 		for (j = 1; j < actions; j++)

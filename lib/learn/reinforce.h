@@ -18,7 +18,8 @@ void reinforce_advantages(const double *rewards, size_t t, double gamma,
  *   -A_t log pi(a_t|s_t) - c H(pi(.|s_t)),
  * in float64; the batch loss is that sum over all its rows divided by their
  * number N. When dlogits is not NULL it receives grad_scale (1/N) times the
- * gradient of the sum (it may be the logits array itself). At most 64 actions.
+ * gradient of the sum (it may be the logits array itself). At most
+ * POLICY_MAX_ACTIONS actions.
  */
 double reinforce_loss(const float *logits, size_t n, int actions,
 		      const int32_t *action, const float *adv, double entropy_coef,

@@ -5,27 +5,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "optim.h"
-#include "policy.h"
+#include "layout.h"
+#include "trainer.h"
 
 struct train_options {
 	const char *model;		/* -m: read, and written back unless out */
 	const char *out;		/* --out: write a candidate here instead */
 	const char *quarantine;		/* move bad experience files here */
+	const char *report;		/* {"file", "error"} lines here; "-" stdout */
 	int init;			/* create the model */
 	int hidden[POLICY_MAX_LAYERS];
 	int n_hidden;
 	int actions;
-	int epochs;
-	size_t batch_episodes;		/* 0: full batch */
-	uint64_t seed;
-	double lr, gamma, entropy, clip;
-	enum optimizer optimizer;
-	int normalize;
+	struct train_params train;
 	int threads;
 	int skip_bad;
 	int json;
-	int progress;
 };
 
 void train_defaults(struct train_options *o);

@@ -68,6 +68,30 @@ usage(FILE *f, const struct opt_set *set)
 "72 /proc cannot be read.\n");
 }
 
+/*
+ * The thresholds and the rest. Returns the exit status when that is all
+ * there is to do (--help, a usage error), else -1.
+ */
+static int
+args_read(struct opt_set *set, struct gate_thresholds *t, struct args *a,
+	  int argc, char **argv)
+{
+	int rc;
+
+	if (opt_add(set, gate_options, t) < 0 ||
+	    opt_add(set, res_gate_options, a) < 0)
+		return EX_SOFTWARE;
+	if ((rc = opt_parse(set, argc, argv)) == -2)
+		usage(stderr, set);
+	if (rc < 0)
+		return EX_USAGE;
+	if (a->help)
+		usage(stdout, set);
+	else if (a->version)
+		printf("res-gate %s\n", BGTRAIN_VERSION);
+	return a->help || a->version ? 0 : -1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -82,20 +106,10 @@ main(int argc, char **argv)
 	int status;
 
 	progname = "res-gate";
-	if (opt_add(&set, gate_options, &t) < 0 ||
-	    opt_add(&set, res_gate_options, &a) < 0)
-		return EX_SOFTWARE;
-	status = opt_parse(&set, argc, argv);
-	if (status == -2)
-		usage(stderr, &set);
-	if (status < 0)
-		return EX_USAGE;
-	if (a.help)
-		usage(stdout, &set);
-	if (a.version)
-		printf("res-gate %s\n", BGTRAIN_VERSION);
-	if (a.help || a.version)
-		return 0;
+	if ((status = args_read(&set, &t, &a, argc, argv)) >= 0) {
+		opt_free(&set);
+		return status;
+	}
 	if (optind < argc)
 		die(EX_USAGE, "unexpected argument: %s (--wait takes its seconds as --wait=N)",
 		    argv[optind]);

@@ -36,8 +36,10 @@ _bgtrain()
 		# auto, or 1 up to the number of CPUs.
 		COMPREPLY=($(compgen -W "auto $(seq 1 "$(nproc 2>/dev/null || echo 8)")" -- "$cur"))
 		return;;
-	--cpu|--mem|--gpu-mem|--gpu-util|--load|--far|--stats-every|--grace|\
-	--settle|--replay-batch|--train-batch)
+	--cpu|--mem|--gpu-mem|--gpu-util|--load)
+		# The gate's thresholds, as res-gate's: a number, or off.
+		COMPREPLY=($(compgen -W "off" -- "$cur")); return;;
+	--far|--stats-every|--grace|--settle|--replay-batch|--train-batch)
 		return;;
 	esac
 	if [[ $cur == -* ]]; then

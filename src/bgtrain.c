@@ -1,158 +1,118 @@
 /*
  * bgtrain - the background driver: replay analysis and policy training in
  * parallel behind the resource gate, exactly once, Ctrl+C-safe
+ *
+ * main() only gathers the settings and calls the driver. The command line
+ * and the config file share one table per concern (bgtrain's below, the
+ * gate's in gate_options.c) and one setter, so a key means the same in both.
  */
-#include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "args.h"
 #include "die.h"
 #include "driver.h"
+#include "gate_options.h"
+#include "options.h"
 #include "version.h"
 
+struct settings {
+	struct driver_options o;
+	const char *state;
+	int json, help, version;
+};
+
+/* In the order of enum priority: the index is the value, stored as an int. */
+static const char *const priorities[] = { "training", "analysis", NULL };
+_Static_assert(sizeof(enum priority) == sizeof(int), "--priority is stored as an int");
+
+/*
+ * bgtrain's own options; the gate's thresholds come from gate_options. The
+ * defaults here are driver_defaults()' own, shown by --help.
+ */
+static const struct opt bgtrain_options[] = {
+	{ .name = "replays", .letter = 'r', .kind = OPT_STRING,
+	  .field = offsetof(struct settings, o.replays), .arg = "DIR",
+	  .help = "replay folder (default: $REPLAY_ARCHIVE_DIR)" },
+	{ .name = "experience", .letter = 'e', .kind = OPT_STRING,
+	  .field = offsetof(struct settings, o.experience), .arg = "DIR",
+	  .help = "the bot's experience folder" },
+	{ .name = "state", .letter = 's', .kind = OPT_STRING,
+	  .field = offsetof(struct settings, state), .arg = "DIR",
+	  .help = "ledger, lock and job log (default ~/.local/state/bgtrain)" },
+	{ .name = "jobs", .letter = 'j', .kind = OPT_INT,
+	  .field = offsetof(struct settings, o.jobs), .arg = "N|auto",
+	  .lo = 1, .hi = 1024, .word = "auto", .word_value = 0, .def = "2",
+	  .help = "workers, or auto to follow free CPU and memory\n"
+	  "($NUM_INSTANCES, when set, replaces the default)" },
+	{ .name = "learned", .kind = OPT_STRING,
+	  .field = offsetof(struct settings, o.learned), .arg = "FILE",
+	  .help = "learned_build_orders.json (default STATE/...)" },
+	{ .name = "model", .kind = OPT_STRING,
+	  .field = offsetof(struct settings, o.model), .arg = "FILE",
+	  .help = "rl_agent_model.npz (default STATE/...)" },
+	{ .name = "quarantine", .kind = OPT_STRING,
+	  .field = offsetof(struct settings, o.quarantine), .arg = "DIR",
+	  .help = "bad inputs go here, with the reason" },
+	{ .name = "done-dir", .kind = OPT_STRING,
+	  .field = offsetof(struct settings, o.done_dir), .arg = "DIR",
+	  .help = "analysed replays move here" },
+	{ .name = "priority", .kind = OPT_CHOICE,
+	  .field = offsetof(struct settings, o.priority), .arg = "KIND",
+	  .words = priorities, .def = "training",
+	  .help = "training or analysis first" },
+	{ .name = "config", .kind = OPT_CONFIG, .arg = "FILE", .cli_only = 1,
+	  .help = "settings as 'key = value', keys as these options" },
+	{ .name = "stats-every", .kind = OPT_INT,
+	  .field = offsetof(struct settings, o.stats_every), .arg = "N",
+	  .lo = 1, .hi = 1e6, .def = "5",
+	  .help = "statistics every N finished jobs" },
+	{ .name = "grace", .kind = OPT_NUMBER,
+	  .field = offsetof(struct settings, o.grace), .arg = "S",
+	  .lo = 0, .hi = 86400, .def = "30",
+	  .help = "seconds from SIGTERM to SIGKILL at exit" },
+	{ .name = "settle", .kind = OPT_NUMBER,
+	  .field = offsetof(struct settings, o.settle), .arg = "S",
+	  .lo = 0, .hi = 86400, .def = "2",
+	  .help = "seconds a file must be unchanged before it is read" },
+	{ .name = "replay-batch", .kind = OPT_SIZE,
+	  .field = offsetof(struct settings, o.replay_batch), .arg = "N",
+	  .lo = 1, .hi = 1e6, .def = "100", .help = "replays per analysis job" },
+	{ .name = "train-batch", .kind = OPT_SIZE,
+	  .field = offsetof(struct settings, o.train_batch), .arg = "N",
+	  .lo = 1, .hi = 1e6, .def = "10",
+	  .help = "experience files per training job" },
+	{ .name = "json", .kind = OPT_FLAG, .field = offsetof(struct settings, json),
+	  .help = "status as JSON" },
+	{ .name = "quiet", .letter = 'q', .kind = OPT_FLAG,
+	  .field = offsetof(struct settings, o.quiet),
+	  .help = "no notes about bad inputs" },
+	{ .name = "help", .letter = 'h', .kind = OPT_FLAG, .stop = 1, .cli_only = 1,
+	  .field = offsetof(struct settings, help), .help = "show this help" },
+	{ .name = "version", .letter = 'V', .kind = OPT_FLAG, .stop = 1, .cli_only = 1,
+	  .field = offsetof(struct settings, version), .help = "show the version" },
+	{ .name = NULL }
+};
+
 static void
-usage(FILE *f)
+usage(FILE *f, const struct opt_set *set)
 {
 	fprintf(f,
 "usage: bgtrain run|once|status [OPTIONS]\n"
 "Analyse replays and train the policy in the background, behind a resource gate.\n"
 "  run      work until SIGINT or SIGTERM     once     do all pending work, exit\n"
 "  status   what the state folder says: done, queued, running, failed\n"
+"\n");
+	opt_help(f, set);
+	fprintf(f,
 "\n"
-"  -r, --replays DIR       replay folder (default: $REPLAY_ARCHIVE_DIR)\n"
-"  -e, --experience DIR    the bot's experience folder\n"
-"  -s, --state DIR         ledger, lock and job log (default ~/.local/state/bgtrain)\n"
-"  -j, --jobs N|auto       workers (default: $NUM_INSTANCES, else 2)\n"
-"      --learned FILE      learned_build_orders.json (default STATE/...)\n"
-"      --model FILE        rl_agent_model.npz (default STATE/...)\n"
-"      --quarantine DIR    bad inputs go here, with the reason\n"
-"      --done-dir DIR      analysed replays move here\n"
-"      --priority KIND     training (default) or analysis first\n"
-"      --config FILE       settings as 'key = value', keys as these options\n"
-"      --cpu P --mem P --gpu-mem P --gpu-util P --load X --far P\n"
-"                          the gate, as res-gate (defaults 80 85 90 off off 10)\n"
-"      --stats-every N     statistics every N finished jobs (default 5)\n"
-"      --grace S           seconds from SIGTERM to SIGKILL at exit (default 30)\n"
-"      --settle S          seconds a file must be unchanged before it is read (2)\n"
-"      --replay-batch N    replays per analysis job (default 100)\n"
-"      --train-batch N     experience files per training job (default 10)\n"
-"      --json              status as JSON\n"
-"  -q, --quiet             no notes about bad inputs\n"
-"  -h, --help              show this help\n"
-"  -V, --version           show the version\n"
-"\n"
+"The gate's options are res-gate's; PCT is 0 to 100, or off.\n"
 "Exit status: 0 done, 64 usage, 65 some inputs were bad or jobs failed,\n"
 "75 another bgtrain holds the state folder, 130 SIGINT, 143 SIGTERM.\n");
-}
-
-static const struct option options[] = {
-	{ "replays", required_argument, NULL, 'r' },
-	{ "experience", required_argument, NULL, 'e' },
-	{ "state", required_argument, NULL, 's' },
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "learned", required_argument, NULL, 0 },
-	{ "model", required_argument, NULL, 0 },
-	{ "quarantine", required_argument, NULL, 0 },
-	{ "done-dir", required_argument, NULL, 0 },
-	{ "priority", required_argument, NULL, 0 },
-	{ "config", required_argument, NULL, 0 },
-	{ "cpu", required_argument, NULL, 0 },
-	{ "mem", required_argument, NULL, 0 },
-	{ "gpu-mem", required_argument, NULL, 0 },
-	{ "gpu-util", required_argument, NULL, 0 },
-	{ "load", required_argument, NULL, 0 },
-	{ "far", required_argument, NULL, 0 },
-	{ "stats-every", required_argument, NULL, 0 },
-	{ "grace", required_argument, NULL, 0 },
-	{ "settle", required_argument, NULL, 0 },
-	{ "replay-batch", required_argument, NULL, 0 },
-	{ "train-batch", required_argument, NULL, 0 },
-	{ "json", no_argument, NULL, 0 },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
-};
-
-struct settings {
-	struct driver_options o;
-	const char *state;
-	int json;
-	char **owned;		/* strings the settings point to, freed at exit */
-	size_t n_owned;
-};
-
-/* A copy that lives as long as the settings (config lines do not). */
-static char *
-keep(struct settings *st, char *s)
-{
-	st->owned = xreallocarray(st->owned, st->n_owned + 1, sizeof st->owned[0]);
-	st->owned[st->n_owned++] = s;
-	return s;
-}
-
-/* One setting, from the command line or a config file: the same names. */
-static int
-set(void *ctx, const char *key, const char *v)
-{
-	struct settings *st = ctx;
-	struct driver_options *o = &st->o;
-	double x;
-
-	if (strcmp(key, "replays") == 0) o->replays = keep(st, xstrdup(v));
-	else if (strcmp(key, "experience") == 0) o->experience = keep(st, xstrdup(v));
-	else if (strcmp(key, "state") == 0) st->state = keep(st, xstrdup(v));
-	else if (strcmp(key, "learned") == 0) o->learned = keep(st, xstrdup(v));
-	else if (strcmp(key, "model") == 0) o->model = keep(st, xstrdup(v));
-	else if (strcmp(key, "quarantine") == 0) o->quarantine = keep(st, xstrdup(v));
-	else if (strcmp(key, "done-dir") == 0) o->done_dir = keep(st, xstrdup(v));
-	else if (strcmp(key, "jobs") == 0) {
-		if (strcmp(v, "auto") == 0)
-			o->jobs = 0;
-		else if (parse_number(key, v, 1, 1024, 1, 0, &x) == 0)
-			o->jobs = (int)x;
-		else
-			return -1;
-	} else if (strcmp(key, "priority") == 0) {
-		if (strcmp(v, "training") == 0)
-			o->priority = PRIORITY_TRAINING;
-		else if (strcmp(v, "analysis") == 0)
-			o->priority = PRIORITY_ANALYSIS;
-		else {
-			warnmsg("--priority: training or analysis, not '%s'", v);
-			return -1;
-		}
-	} else if (strcmp(key, "cpu") == 0) return parse_number(key, v, 0, 100, 0, 1, &o->gate.cpu);
-	else if (strcmp(key, "mem") == 0) return parse_number(key, v, 0, 100, 0, 1, &o->gate.mem);
-	else if (strcmp(key, "gpu-mem") == 0) return parse_number(key, v, 0, 100, 0, 1, &o->gate.gpu_mem);
-	else if (strcmp(key, "gpu-util") == 0) return parse_number(key, v, 0, 100, 0, 1, &o->gate.gpu_util);
-	else if (strcmp(key, "load") == 0) return parse_number(key, v, 0, 1e6, 0, 1, &o->gate.load);
-	else if (strcmp(key, "far") == 0) return parse_number(key, v, 0, 100, 0, 0, &o->gate.far);
-	else if (strcmp(key, "grace") == 0) return parse_number(key, v, 0, 86400, 0, 0, &o->grace);
-	else if (strcmp(key, "settle") == 0) return parse_number(key, v, 0, 86400, 0, 0, &o->settle);
-	else if (strcmp(key, "stats-every") == 0 || strcmp(key, "replay-batch") == 0 ||
-	    strcmp(key, "train-batch") == 0) {
-		if (parse_number(key, v, 1, 1e6, 1, 0, &x) < 0)
-			return -1;
-		if (key[0] == 's')
-			o->stats_every = (int)x;
-		else if (key[0] == 'r')
-			o->replay_batch = (size_t)x;
-		else
-			o->train_batch = (size_t)x;
-	} else if (strcmp(key, "json") == 0) st->json = 1;
-	else if (strcmp(key, "quiet") == 0) o->quiet = 1;
-	else {
-		warnmsg("unknown setting '%s'", key);
-		return -1;
-	}
-	return 0;
 }
 
 static char *
@@ -179,72 +139,83 @@ own_dir(const char *argv0)
 	return xstrdup(dirname(buf));
 }
 
-int
-main(int argc, char **argv)
+/*
+ * Defaults, the environment, config files, the command line: in that
+ * order, each overriding the one before. Returns the exit status when
+ * there is nothing more to do (--help, a usage error), else -1.
+ */
+static int
+settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 {
-	struct settings st;
-	const char *cmd, *env;
-	int c, index, i, status;
-	size_t k;
+	const char *env;
+	int rc;
 
-	progname = "bgtrain";
-	memset(&st, 0, sizeof st);
-	driver_defaults(&st.o);
-	if ((env = getenv("REPLAY_ARCHIVE_DIR")) && *env)
-		st.o.replays = env;
-	if ((env = getenv("NUM_INSTANCES")) && *env && set(&st, "jobs", env) < 0)
+	memset(st, 0, sizeof *st);
+	driver_defaults(&st->o);
+	if (opt_add(set, bgtrain_options, st) < 0 ||
+	    opt_add(set, gate_options, &st->o.gate) < 0)
+		return EX_SOFTWARE;
+	if ((env = getenv("REPLAY_ARCHIVE_DIR")) && *env &&
+	    opt_set_key(set, "replays", env) < 0)
 		return EX_USAGE;
-	/* The config file first, so that the command line overrides it. */
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strncmp(a, "--config=", 9) == 0 &&
-		    config_read(a + 9, set, &st) < 0)
-			return EX_USAGE;
-		if (strcmp(a, "--config") == 0 && i + 1 < argc &&
-		    config_read(argv[i + 1], set, &st) < 0)
-			return EX_USAGE;
-	}
-	while ((c = getopt_long(argc, argv, "r:e:s:j:qhV", options, &index)) != -1) {
-		const char *key = NULL;
-
-		switch (c) {
-		case 'r': key = "replays"; break;
-		case 'e': key = "experience"; break;
-		case 's': key = "state"; break;
-		case 'j': key = "jobs"; break;
-		case 'q': key = "quiet"; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("bgtrain %s\n", BGTRAIN_VERSION); return 0;
-		case 0: key = options[index].name; break;
-		default: usage(stderr); return EX_USAGE;
-		}
-		if (strcmp(key, "config") != 0 && set(&st, key, optarg ? optarg : "") < 0)
-			return EX_USAGE;
-	}
+	if ((env = getenv("NUM_INSTANCES")) && *env &&
+	    opt_set_key(set, "jobs", env) < 0)
+		return EX_USAGE;
+	if ((rc = opt_parse(set, argc, argv)) == -2)
+		usage(stderr, set);
+	if (rc < 0)
+		return EX_USAGE;
+	if (st->help)
+		usage(stdout, set);
+	else if (st->version)
+		printf("bgtrain %s\n", BGTRAIN_VERSION);
+	if (st->help || st->version)
+		return 0;
 	if (optind + 1 != argc) {
-		usage(stderr);
+		usage(stderr, set);
 		return EX_USAGE;
 	}
-	cmd = argv[optind];
-	if (st.state == NULL) {
-		const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	return -1;
+}
 
-		char *home_state = keep(&st, xmalloc(PATH_MAX));
+/* The state folder and the files in it that were not given. */
+static void
+settings_paths(struct settings *st, struct opt_set *set, const char *argv0)
+{
+	if (st->state == NULL) {
+		const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+		char *home_state = opt_keep(set, xmalloc(PATH_MAX));
 
 		if (xdg && *xdg)
 			snprintf(home_state, PATH_MAX, "%s/bgtrain", xdg);
 		else
 			snprintf(home_state, PATH_MAX, "%s/.local/state/bgtrain",
 			    home ? home : ".");
-		st.state = home_state;
+		st->state = home_state;
 	}
-	st.o.state = st.state;
-	if (st.o.learned == NULL)
-		st.o.learned = keep(&st, in_state(st.state, "learned_build_orders.json"));
-	if (st.o.model == NULL)
-		st.o.model = keep(&st, in_state(st.state, "rl_agent_model.npz"));
-	st.o.bin_dir = keep(&st, own_dir(argv[0]));
+	st->o.state = st->state;
+	if (st->o.learned == NULL)
+		st->o.learned = opt_keep(set, in_state(st->state, "learned_build_orders.json"));
+	if (st->o.model == NULL)
+		st->o.model = opt_keep(set, in_state(st->state, "rl_agent_model.npz"));
+	st->o.bin_dir = opt_keep(set, own_dir(argv0));
+}
+
+int
+main(int argc, char **argv)
+{
+	struct settings st;
+	struct opt_set set = { 0 };
+	const char *cmd;
+	int status;
+
+	progname = "bgtrain";
+	if ((status = settings_read(&st, &set, argc, argv)) >= 0) {
+		opt_free(&set);
+		return status;
+	}
+	cmd = argv[optind];
+	settings_paths(&st, &set, argv[0]);
 	if (strcmp(cmd, "status") == 0) {
 		status = driver_status(&st.o, st.json);
 	} else if (strcmp(cmd, "run") != 0 && strcmp(cmd, "once") != 0) {
@@ -256,8 +227,6 @@ main(int argc, char **argv)
 	} else {
 		status = driver_run(&st.o, strcmp(cmd, "once") == 0);
 	}
-	for (k = 0; k < st.n_owned; k++)
-		free(st.owned[k]);
-	free(st.owned);
+	opt_free(&set);
 	return status;
 }

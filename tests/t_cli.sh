@@ -1,5 +1,50 @@
-# t_cli - replay-analyze's interface: inputs, zips, exit codes, output, progress
+# t_cli - replay-analyze's interface: inputs, zips, exit codes, output, progress;
+# and the options bgtrain and res-gate share: config files, the gate's table
 . tests/lib.sh
+BG=$BIN/bgtrain
+
+# bgtrain's --config is parsed by getopt like any option, so its
+# abbreviations are read too, and the command line overrides the file
+# whatever their order. status on a missing state folder names the folder
+# it was given (66), which shows where the setting came from.
+printf 'state = %s\n' "$T/from-conf" >"$T/bg.conf"
+"$BG" status --conf "$T/bg.conf" 2>"$T/err"; expect_status 66 $? "bgtrain status --conf FILE"
+expect_grep "$T/from-conf/ledger.tsv" "$T/err" "--conf FILE is read"
+"$BG" status --conf="$T/bg.conf" 2>"$T/err"; expect_status 66 $? "bgtrain status --conf=FILE"
+expect_grep "$T/from-conf/ledger.tsv" "$T/err" "--conf=FILE is read"
+"$BG" --state "$T/from-cli" status --conf "$T/bg.conf" 2>"$T/err"
+expect_status 66 $? "--state before --conf"
+expect_grep "$T/from-cli/ledger.tsv" "$T/err" "the command line overrides the file before it"
+"$BG" status --config "$T/bg.conf" -s "$T/from-cli" 2>"$T/err"
+expect_grep "$T/from-cli/ledger.tsv" "$T/err" "the command line overrides the file after it"
+for bad in 'no-such-key = 1' 'config = /dev/null' 'help = 1' 'jobs = many' 'priority = soon'; do
+	printf '%s\n' "$bad" >"$T/bad.conf"
+	"$BG" status --conf "$T/bad.conf" --state "$T/from-cli" 2>"$T/err"
+	expect_status 64 $? "bgtrain --conf with '$bad'"
+	expect_grep "bad.conf:1" "$T/err" "'$bad': the message names the line"
+done
+
+# The gate's thresholds are one table: res-gate, bgtrain's command line and
+# its config file take the same values and refuse the same, in the same words.
+for bad in "load 101" "cpu 101" "mem -1" "far off" "gpu-util x" "gpu-mem 100.5"; do
+	"$BIN/res-gate" --$bad 2>"$T/err.rg"; expect_status 64 $? "res-gate --$bad"
+	"$BG" status --state "$T/none" --$bad 2>"$T/err.bg"; expect_status 64 $? "bgtrain --$bad"
+	sed 's/^res-gate: //' "$T/err.rg" >"$T/msg.rg"
+	sed 's/^bgtrain: //' "$T/err.bg" >"$T/msg.bg"
+	cmp -s "$T/msg.rg" "$T/msg.bg" || fail "--$bad: res-gate and bgtrain say different things"
+	echo "$bad" | sed 's/ / = /' >"$T/gate.conf"
+	"$BG" status --state "$T/none" --config "$T/gate.conf" 2>/dev/null
+	expect_status 64 $? "bgtrain config '$bad'"
+done
+for good in "load 100" "cpu off" "far 0" "gpu-util 0" "load off"; do
+	"$BIN/res-gate" --interval 0 --$good >/dev/null 2>&1
+	[ $? -le 2 ] || fail "res-gate --$good was refused"
+	"$BG" status --state "$T/none" --$good 2>/dev/null; expect_status 66 $? "bgtrain --$good"
+	echo "$good" | sed 's/ / = /' >"$T/gate.conf"
+	"$BG" status --state "$T/none" --config "$T/gate.conf" 2>/dev/null
+	expect_status 66 $? "bgtrain config '$good'"
+done
+
 need_shared
 RA=$BIN/replay-analyze
 reference_list | head -n 5 >"$T/five"

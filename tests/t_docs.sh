@@ -1,8 +1,21 @@
 # t_docs - --help, --version, man pages and completions stay true to the code
 #
-# For every program in src/, each long option of its getopt_long table must
-# be listed by --help, in its man page and in both completions.
+# For every program in src/, each long option must be listed by --help, in
+# its man page and in both completions. The options are read from the code:
+# a program's getopt_long table, or the option tables (struct opt) it gives
+# opt_add(), its own in src/ and those it takes from lib/ (gate_options).
 . tests/lib.sh
+
+# The option tables src names in opt_add(), one a line.
+opt_tables() {
+	sed -n 's/.*opt_add([^,]*, *\([a-z_]*\),.*/\1/p' "$1"
+}
+
+# The names in the option table $1 (struct opt), wherever it is defined.
+opt_table_names() {
+	sed -n "/^\(static \)\{0,1\}const struct opt $1\[\] = {/,/^};/p" src/*.c lib/*/*.c |
+		grep -o '\.name = "[a-z-]*"' | sed 's/.*= "//; s/"//'
+}
 for src in src/*.c; do
 	prog=$(basename "$src" .c)
 	[ -x "$BIN/$prog" ] || { fail "$prog is not built"; continue; }
@@ -14,6 +27,11 @@ for src in src/*.c; do
 	[ -f "completions/_$prog" ] || fail "completions/_$prog is missing"
 	sed 's/\\-/-/g; s/\\%//g' "man/$prog.1" >"$T/man"
 	opts=$(sed -n '/^static const struct option/,/^};/p' "$src" | grep -o '{ "[a-z-]*"' | sed 's/{ "//; s/"//')
+	for table in $(opt_tables "$src"); do
+		names=$(opt_table_names "$table")
+		[ -n "$names" ] || fail "$prog: option table $table not found"
+		opts="$opts $names"
+	done
 	[ -n "$opts" ] || fail "$prog: no options found in $src"
 	for o in $opts; do
 		grep -q -- "--$o" "$T/help" || fail "$prog --help lacks --$o"

@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "die.h"
 #include "gate.h"
+#include "gate_options.h"
 #include "jsonw.h"
 #include "resources.h"
 
@@ -163,12 +164,8 @@ gate_exclude(struct gate_sample *s, double cpu_percent, double mem_percent)
 void
 gate_thresholds_default(struct gate_thresholds *t)
 {
-	t->cpu = 80;
-	t->mem = 85;
-	t->gpu_util = -1;
-	t->gpu_mem = 90;
-	t->load = -1;
-	t->far = 10;
+	/* The table's defaults are values it takes: this cannot fail. */
+	(void)opt_defaults(gate_options, t);
 }
 
 static int

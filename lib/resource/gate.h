@@ -66,7 +66,10 @@ int gate_measure(struct gate_probe *p, double interval, struct gate_sample *s);
  */
 void gate_exclude(struct gate_sample *s, double cpu_percent, double mem_percent);
 
-/* cpu 80, mem 85, gpu_mem 90 (the old tool's), gpu_util and load off, far 10. */
+/*
+ * The defaults of gate_options: cpu 80, mem 85, gpu_mem 90 (the old
+ * tool's), gpu_util and load off, far 10.
+ */
 void gate_thresholds_default(struct gate_thresholds *t);
 
 /*

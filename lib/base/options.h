@@ -1,0 +1,95 @@
+/*
+ * options.h - one table per concern describes its options: the command
+ * line (getopt_long), the config file and --help all read it
+ *
+ * An option is declared once, as data: its name, argument, limits, the
+ * field it sets and its default. A program adds the tables it takes (its
+ * own, the gate's) to an opt_set, each with the struct it fills; the set
+ * builds getopt_long's arrays, sets a key from a config file with the same
+ * setter as the command line, and prints --help. Plain tables of structs
+ * with offsets, so a reader sees every option in one place.
+ */
+#ifndef OPTIONS_H
+#define OPTIONS_H
+
+#include <getopt.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum opt_kind {
+	OPT_STRING,	/* const char *: the value, copied */
+	OPT_NUMBER,	/* double from lo to hi */
+	OPT_INT,	/* int: a whole number from lo to hi */
+	OPT_SIZE,	/* size_t: a whole number from lo to hi */
+	OPT_FLAG,	/* int set to 1; a config file's value is ignored */
+	OPT_CHOICE,	/* int or an int-sized enum: the value's index in words */
+	OPT_CONFIG	/* a file of "key = value" lines of the same set */
+};
+
+struct opt {
+	const char *name;	/* long option and config key; NULL ends a table */
+	int letter;		/* the short option, or 0 */
+	enum opt_kind kind;
+	size_t field;		/* offsetof the value in the table's struct */
+	const char *arg;	/* the argument's name in --help; NULL for flags */
+	double lo, hi;		/* OPT_NUMBER, OPT_INT, OPT_SIZE: the limits */
+	const char *word;	/* a word taken instead of a number ("off")... */
+	double word_value;	/* ...and the number it stands for (in range
+				   of the field: -1 only for double and int) */
+	const char *const *words;	/* OPT_CHOICE: the values, NULL-ended */
+	int optional;		/* the argument may be left out (--wait[=S])... */
+	double bare;		/* ...and then the number is this */
+	int cli_only;		/* not a config key (help, version, config) */
+	int stop;		/* parsing stops here (help, version) */
+	const char *def;	/* the default, as it would be given, or NULL */
+	const char *help;	/* for --help; '\n' starts a continuation line */
+};
+
+#define OPT_TABLES 4
+
+struct opt_set {
+	const struct opt *tables[OPT_TABLES];
+	void *bases[OPT_TABLES];	/* the struct each table fills */
+	size_t ntables;
+	struct option *longopts;	/* for getopt_long, built as tables come */
+	char *shortopts;
+	char **owned;			/* strings the filled structs point to */
+	size_t nowned;
+};
+
+/*
+ * Add a table (ending with a NULL name) that fills base, and store its
+ * defaults there. Tables are searched in the order they were added.
+ * Returns 0, or -1 when a default is not a value of its option (a bug).
+ */
+int opt_add(struct opt_set *s, const struct opt *table, void *base);
+
+/* Store each default of table into base. Returns 0, or -1 as opt_add. */
+int opt_defaults(const struct opt *table, void *base);
+
+/*
+ * Set key (a long option name) to value, as a config file line would; the
+ * setter config_read takes, with set the opt_set. Returns 0, or -1 after a
+ * message (an unknown key, a value out of range).
+ */
+int opt_set_key(void *set, const char *key, const char *value);
+
+/*
+ * Parse argv with getopt_long in two passes: the first reads the config
+ * files (OPT_CONFIG) in the order given, the second sets every other
+ * option, so the command line overrides the files whatever the order.
+ * Returns 0 with optind at the first operand, 1 when an option with stop
+ * was given, -1 after a message about a value or a config file, -2 after
+ * getopt's message about an unknown option or a missing argument.
+ */
+int opt_parse(struct opt_set *s, int argc, char **argv);
+
+/* Make s free str with the rest; returns str. */
+char *opt_keep(struct opt_set *s, char *str);
+
+/* The options of every table, one per line, as --help shows them. */
+void opt_help(FILE *f, const struct opt_set *s);
+
+void opt_free(struct opt_set *s);
+
+#endif

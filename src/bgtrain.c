@@ -18,6 +18,7 @@
 #include "driver.h"
 #include "gate_options.h"
 #include "options.h"
+#include "path.h"
 #include "version.h"
 
 struct settings {
@@ -115,15 +116,6 @@ usage(FILE *f, const struct opt_set *set)
 "75 another bgtrain holds the state folder, 130 SIGINT, 143 SIGTERM.\n");
 }
 
-static char *
-in_state(const char *state, const char *name)
-{
-	char *p = xmalloc(strlen(state) + strlen(name) + 2);
-
-	sprintf(p, "%s/%s", state, name);
-	return p;
-}
-
 /* The suite's other programs live beside this one. */
 static char *
 own_dir(const char *argv0)
@@ -184,20 +176,18 @@ settings_paths(struct settings *st, struct opt_set *set, const char *argv0)
 {
 	if (st->state == NULL) {
 		const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-		char *home_state = opt_keep(set, xmalloc(PATH_MAX));
 
 		if (xdg && *xdg)
-			snprintf(home_state, PATH_MAX, "%s/bgtrain", xdg);
+			st->state = opt_keep(set, path_join(xdg, "bgtrain"));
 		else
-			snprintf(home_state, PATH_MAX, "%s/.local/state/bgtrain",
-			    home ? home : ".");
-		st->state = home_state;
+			st->state = opt_keep(set, path_join(home ? home : ".",
+			    ".local/state/bgtrain"));
 	}
 	st->o.state = st->state;
 	if (st->o.learned == NULL)
-		st->o.learned = opt_keep(set, in_state(st->state, "learned_build_orders.json"));
+		st->o.learned = opt_keep(set, path_join(st->state, "learned_build_orders.json"));
 	if (st->o.model == NULL)
-		st->o.model = opt_keep(set, in_state(st->state, "rl_agent_model.npz"));
+		st->o.model = opt_keep(set, path_join(st->state, "rl_agent_model.npz"));
 	st->o.bin_dir = opt_keep(set, own_dir(argv0));
 }
 

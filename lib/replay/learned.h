@@ -1,4 +1,4 @@
-/* learned.h - learned_build_orders.json: aggregate, merge, render */
+/* learned.h - learned_build_orders.json: count, merge, render, read back */
 #ifndef LEARNED_H
 #define LEARNED_H
 

@@ -168,8 +168,10 @@ merge_learned(const char *target, char *const *parts, int n, double alpha,
 	char *text;
 	size_t size;
 
-	if ((lock = lock_file(target)) < 0)
-		die(EX_IOERR, "%s.lock: %s", target, strerror(errno));
+	if ((lock = lock_file(target)) < 0) {
+		warnmsg("%s.lock: %s", target, strerror(errno));
+		return EX_IOERR;
+	}
 	atomic_remove_stale(target);
 	if ((text = file_read(target, SUMMARY_SIZE_LIMIT, &size)) != NULL) {
 		tree = cJSON_ParseWithLength(text, size);

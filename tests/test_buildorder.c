@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "file.h"
+#include "inputs.h"
 #include "jsonl.h"
 #include "protocol.h"
 #include "replay_writer.h"
@@ -33,7 +35,7 @@ load(struct rw_replay *r, struct game *g, struct strbuf *why)
 {
 	char path[64];
 	uint8_t *data;
-	size_t size;
+	size_t size = 0;
 	int rc;
 
 	snprintf(path, sizeof path, "%s/case.SC2Replay", dir);
@@ -42,7 +44,7 @@ load(struct rw_replay *r, struct game *g, struct strbuf *why)
 		exit(1);
 	}
 	rw_free(r);
-	data = slurp(path, &size);
+	data = (uint8_t *)file_read(path, INPUT_SIZE_LIMIT, &size);
 	rc = analyze_replay(data, size, g, why);
 	free(data);
 	return rc;

@@ -7,6 +7,9 @@
 #include "buildorder.h"
 #include "strbuf.h"
 
+/* A summary is a few MB for a million replays; a GiB is not one. */
+#define LEARNED_SIZE_LIMIT	(1u << 30)
+
 /* Replays are recorded by their hex MD5. */
 #define LEARNED_HASH_LEN	32
 

@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "protocol.h"
+
 static const char *const members[] = {
-	"replay.details", "replay.tracker.events", "replay.gamemetadata.json",
+	MEMBER_DETAILS, MEMBER_TRACKER, MEMBER_GAMEMETADATA,
 };
 
 int

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 
 #include "die.h"
+#include "file.h"
 #include "learned.h"
-#include "testutil.h"
 
 int
 main(int argc, char **argv)
@@ -24,12 +24,12 @@ main(int argc, char **argv)
 		die(EX_USAGE, "usage: merge_summaries SUMMARY...");
 	for (i = 1; i < argc; i++) {
 		size_t size;
-		uint8_t *text = slurp(argv[i], &size);
+		char *text = file_read(argv[i], LEARNED_SIZE_LIMIT, &size);
 		struct learned *l;
 
 		if (text == NULL)
 			die(EX_NOINPUT, "%s: cannot read", argv[i]);
-		if ((l = learned_parse((char *)text, size, &why)) == NULL)
+		if ((l = learned_parse(text, size, &why)) == NULL)
 			die(EX_DATAERR, "%s: %s", argv[i], why.data);
 		free(text);
 		if (total == NULL) {

@@ -22,15 +22,16 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "protocol.h"
 #include "replay_writer.h"
 
-/* Game loops per real second at "Faster" speed is 22.4 = 112/5. */
-#define SEC(s)		((uint32_t)((s) * 112 / 5))
+/* Game loops in s real seconds at "Faster" speed. */
+#define SEC(s)		((uint32_t)((s) * FASTER_LOOPS / FASTER_SECONDS))
 
 #define MAXBLD		256	/* buildings a player may own */
 #define MAXALIVE	512	/* army units (and overlords) tracked */
 
-enum { EV_BORN, EV_INIT, EV_DONE, EV_DIED, EV_MORPH, EV_UPGRADE };
+enum { GEN_BORN, GEN_INIT, GEN_DONE, GEN_DIED, GEN_MORPH, GEN_UPGRADE };
 
 /* A tracker event before the units get their tags. */
 struct ev {
@@ -463,14 +464,14 @@ build(struct game *g, struct player *p, uint32_t t, const char *name,
 		p->food -= 2;
 		p->workers--;
 	}
-	add(g, t, EV_INIT, p->id, u, name, NULL,
+	add(g, t, GEN_INIT, p->id, u, name, NULL,
 	    p->race == &races[ZERG] ? -2 : 0, 0);
-	add(g, b->done, EV_DONE, p->id, u, NULL, NULL, 0, cap);
+	add(g, b->done, GEN_DONE, p->id, u, NULL, NULL, 0, cap);
 	p->cap += cap;
 	p->items++;
 	/* Gateways become warp gates once the research is done. */
 	if (p->warpgate && strcmp(name, "Gateway") == 0) {
-		add(g, b->done + between(g, 10, 120), EV_MORPH, p->id, u,
+		add(g, b->done + between(g, 10, 120), GEN_MORPH, p->id, u,
 		    "WarpGate", NULL, 0, 0);
 		b->morphed = 1;
 	}
@@ -495,17 +496,17 @@ make_unit(struct game *g, struct player *p, uint32_t t,
 		egg = shift(t, -(int)SEC(d->build));
 		larva = shift(egg, -between(g, 20, 400));
 		l = new_unit(g);
-		add(g, larva, EV_BORN, p->id, l, "Larva", "", 0, 0);
+		add(g, larva, GEN_BORN, p->id, l, "Larva", "", 0, 0);
 		n = d->how == MADE_PAIR ? 2 : 1;
-		add(g, egg, EV_MORPH, p->id, l, "Egg", NULL, 0, 0);
-		add(g, t, EV_MORPH, p->id, l, "Larva", NULL, 0, 0);
-		add(g, t, EV_DIED, p->id, l, NULL, NULL, 0, 0);
+		add(g, egg, GEN_MORPH, p->id, l, "Egg", NULL, 0, 0);
+		add(g, t, GEN_MORPH, p->id, l, "Larva", NULL, 0, 0);
+		add(g, t, GEN_DIED, p->id, l, NULL, NULL, 0, 0);
 		u = -1;
 		for (i = 0; i < n; i++) {
 			l = new_unit(g);
 			if (u < 0)
 				u = l;
-			add(g, t, EV_BORN, p->id, l, d->name, d->ability,
+			add(g, t, GEN_BORN, p->id, l, d->name, d->ability,
 			    d->food, d == &zerg_overlord ? 8 : 0);
 			if (d != p->race->worker)
 				keep_alive(p, l, d, t);
@@ -521,8 +522,8 @@ make_unit(struct game *g, struct player *p, uint32_t t,
 		if (p->warpgate) {
 			/* Warp-ins are stamped when they start. */
 			u = new_unit(g);
-			add(g, t, EV_INIT, p->id, u, d->name, NULL, d->food, 0);
-			add(g, t + SEC(5), EV_DONE, p->id, u, NULL, NULL, 0, 0);
+			add(g, t, GEN_INIT, p->id, u, d->name, NULL, d->food, 0);
+			add(g, t + SEC(5), GEN_DONE, p->id, u, NULL, NULL, 0, 0);
 			keep_alive(p, u, d, t + SEC(5));
 			p->food += d->food;
 			p->items++;
@@ -531,7 +532,7 @@ make_unit(struct game *g, struct player *p, uint32_t t,
 		/* FALLTHROUGH */
 	default:
 		u = new_unit(g);
-		add(g, t, EV_BORN, p->id, u, d->name, d->ability, d->food, 0);
+		add(g, t, GEN_BORN, p->id, u, d->name, d->ability, d->food, 0);
 		if (d->weight > 0)
 			keep_alive(p, u, d, t);
 		p->food += d->food;
@@ -580,8 +581,8 @@ morph(struct game *g, struct player *p, struct alive *a, uint32_t t,
 	uint32_t end = t + SEC(seconds);
 
 	if (cocoon != NULL)
-		add(g, t, EV_MORPH, p->id, a->unit, cocoon, NULL, food, 0);
-	add(g, end, EV_MORPH, p->id, a->unit, final, NULL, 0, 0);
+		add(g, t, GEN_MORPH, p->id, a->unit, cocoon, NULL, food, 0);
+	add(g, end, GEN_MORPH, p->id, a->unit, final, NULL, 0, 0);
 	p->food += food;
 	p->items++;
 	a->def = def;
@@ -629,7 +630,7 @@ try_morph(struct game *g, struct player *p, uint32_t t)
 			/* Not morphed: a Lair goes on to be a Hive. */
 			b->name = "Lair";
 			b->done = t + SEC(57);
-			add(g, b->done, EV_MORPH, p->id, b->unit, "Lair", NULL,
+			add(g, b->done, GEN_MORPH, p->id, b->unit, "Lair", NULL,
 			    0, 0);
 			p->items++;
 			return 1;
@@ -639,7 +640,7 @@ try_morph(struct game *g, struct player *p, uint32_t t)
 			b->morphed = 1;
 			b->name = "Hive";
 			b->done = t + SEC(71);
-			add(g, b->done, EV_MORPH, p->id, b->unit, "Hive", NULL,
+			add(g, b->done, GEN_MORPH, p->id, b->unit, "Hive", NULL,
 			    0, 0);
 			p->items++;
 			return 1;
@@ -650,7 +651,7 @@ try_morph(struct game *g, struct player *p, uint32_t t)
 			b->name = chance(g, 85) ? "OrbitalCommand" :
 			    "PlanetaryFortress";
 			b->done = t + SEC(b->name[0] == 'O' ? 25 : 36);
-			add(g, b->done, EV_MORPH, p->id, b->unit, b->name, NULL,
+			add(g, b->done, GEN_MORPH, p->id, b->unit, b->name, NULL,
 			    0, 0);
 			p->items++;
 			return 1;
@@ -710,7 +711,7 @@ warp_gates(struct game *g, struct player *p, uint32_t t)
 		    !p->bld[i].morphed) {
 			p->bld[i].morphed = 1;
 			add(g, (p->bld[i].done > t ? p->bld[i].done : t) +
-			    between(g, 10, 200), EV_MORPH, p->id,
+			    between(g, 10, 200), GEN_MORPH, p->id,
 			    p->bld[i].unit, "WarpGate", NULL, 0, 0);
 		}
 }
@@ -722,7 +723,7 @@ try_upgrade(struct game *g, struct player *p, uint32_t t)
 
 	if (u->name == NULL || t < SEC(u->earliest) || !has(p, u->needs, t))
 		return 0;
-	add(g, t, EV_UPGRADE, p->id, -1, u->name, NULL, 0, 0);
+	add(g, t, GEN_UPGRADE, p->id, -1, u->name, NULL, 0, 0);
 	p->items++;
 	p->next_upgrade++;
 	if (strcmp(u->name, "WarpGateResearch") == 0)
@@ -742,7 +743,7 @@ fight(struct game *g, struct player *p, uint32_t t)
 		a = &p->alive[i];
 		if (a->def->food > 0 && a->ready <= t && chance(g, 45)) {
 			span = t - a->ready < 300 ? (int)(t - a->ready) : 300;
-			add(g, t - between(g, 0, span), EV_DIED, p->id,
+			add(g, t - between(g, 0, span), GEN_DIED, p->id,
 			    a->unit, NULL, NULL, -a->def->food, 0);
 			p->food -= a->def->food;
 			*a = p->alive[--p->nalive];
@@ -789,22 +790,22 @@ noise(struct game *g, struct player *p, uint32_t t)
 	int u;
 
 	if (!p->sprayed && t > SEC(200) && chance(g, 20)) {
-		add(g, t, EV_UPGRADE, p->id, -1, p->race->spray, NULL, 0, 0);
+		add(g, t, GEN_UPGRADE, p->id, -1, p->race->spray, NULL, 0, 0);
 		p->sprayed = 1;
 		return;
 	}
 	u = new_unit(g);
 	if (p->race == &races[ZERG] && has(p, "SpawningPool", t)) {
-		add(g, t, EV_INIT, p->id, u, "CreepTumorQueen", NULL, 0, 0);
-		add(g, t + SEC(11), EV_DONE, p->id, u, NULL, NULL, 0, 0);
+		add(g, t, GEN_INIT, p->id, u, "CreepTumorQueen", NULL, 0, 0);
+		add(g, t + SEC(11), GEN_DONE, p->id, u, NULL, NULL, 0, 0);
 	} else if (p->race == &races[TERRAN] && has(p, "OrbitalCommand", t)) {
-		add(g, t, EV_BORN, p->id, u, "MULE", "CalldownMULE", 0, 0);
-		add(g, t + SEC(64), EV_DIED, p->id, u, NULL, NULL, 0, 0);
+		add(g, t, GEN_BORN, p->id, u, "MULE", "CalldownMULE", 0, 0);
+		add(g, t + SEC(64), GEN_DIED, p->id, u, NULL, NULL, 0, 0);
 	} else if (p->race == &races[PROTOSS] && has(p, "CyberneticsCore",
 	    t)) {
-		add(g, t, EV_BORN, p->id, u, "AdeptPhaseShift",
+		add(g, t, GEN_BORN, p->id, u, "AdeptPhaseShift",
 		    "AdeptPhaseShift", 0, 0);
-		add(g, t + SEC(7), EV_DIED, p->id, u, NULL, NULL, 0, 0);
+		add(g, t + SEC(7), GEN_DIED, p->id, u, NULL, NULL, 0, 0);
 	}
 }
 
@@ -857,22 +858,22 @@ start(struct game *g, struct player *p)
 	b->built = 0;
 	b->cap = r->hall_cap;
 	b->morphed = 0;
-	add(g, 0, EV_BORN, p->id, b->unit, r->hall, NULL, 0, r->hall_cap);
+	add(g, 0, GEN_BORN, p->id, b->unit, r->hall, NULL, 0, r->hall_cap);
 	p->cap = r->hall_cap;
 	p->bases = 1;
 	for (i = 0; i < 12; i++)
-		add(g, 0, EV_BORN, p->id, new_unit(g), r->worker->name, NULL,
+		add(g, 0, GEN_BORN, p->id, new_unit(g), r->worker->name, NULL,
 		    2, 0);
 	p->food = 24;
 	p->workers = 12;
 	if (r == &races[ZERG]) {
 		u = new_unit(g);
-		add(g, 0, EV_BORN, p->id, u, "Overlord", NULL, 0, 8);
+		add(g, 0, GEN_BORN, p->id, u, "Overlord", NULL, 0, 8);
 		keep_alive(p, u, &zerg_overlord, 0);
 		p->cap += 8;
 		p->overlord_cap += 8;
 		for (i = 0; i < 3; i++)
-			add(g, 0, EV_BORN, p->id, new_unit(g), "Larva", NULL,
+			add(g, 0, GEN_BORN, p->id, new_unit(g), "Larva", NULL,
 			    0, 0);
 	}
 }
@@ -981,9 +982,9 @@ emit(struct game *g, struct rw_replay *r, uint32_t end, int positions)
 			if (stats <= l && stats <= pos) {
 				for (pl = 1; pl <= 2; pl++)
 					rw_player_stats(r, stats, pl,
-					    (int64_t)food[pl] * 2048,
+					    (int64_t)food[pl] * (SUPPLY_ONE / 2),
 					    (int64_t)(cap[pl] > 200 ? 200 :
-					    cap[pl]) * 4096);
+					    cap[pl]) * SUPPLY_ONE);
 				stats = stats == 1 ? 160 : stats + 160;
 			} else if (pos <= l && positions > 0) {
 				n = positions / 2 + between(g, 0, positions);
@@ -999,7 +1000,7 @@ emit(struct game *g, struct rw_replay *r, uint32_t end, int positions)
 			break;
 		food[e->player] += e->food;
 		cap[e->player] += e->cap;
-		if (e->kind == EV_BORN || e->kind == EV_INIT) {
+		if (e->kind == GEN_BORN || e->kind == GEN_INIT) {
 			if (freed_head < nfreed) {
 				tags[e->unit] = freed[freed_head++];
 				tags[e->unit].recycle++;
@@ -1009,29 +1010,29 @@ emit(struct game *g, struct rw_replay *r, uint32_t end, int positions)
 			}
 		}
 		switch (e->kind) {
-		case EV_BORN:
+		case GEN_BORN:
 			rw_unit_born(r, e->loop, tags[e->unit].index,
 			    tags[e->unit].recycle, e->name, e->player,
 			    e->player, e->ability);
 			break;
-		case EV_INIT:
+		case GEN_INIT:
 			rw_unit_init(r, e->loop, tags[e->unit].index,
 			    tags[e->unit].recycle, e->name, e->player);
 			break;
-		case EV_DONE:
+		case GEN_DONE:
 			rw_unit_done(r, e->loop, tags[e->unit].index,
 			    tags[e->unit].recycle);
 			break;
-		case EV_DIED:
+		case GEN_DIED:
 			rw_unit_died(r, e->loop, tags[e->unit].index,
 			    tags[e->unit].recycle);
 			freed[nfreed++] = tags[e->unit];
 			break;
-		case EV_MORPH:
+		case GEN_MORPH:
 			rw_type_change(r, e->loop, tags[e->unit].index,
 			    tags[e->unit].recycle, e->name);
 			break;
-		case EV_UPGRADE:
+		case GEN_UPGRADE:
 			rw_upgrade(r, e->loop, e->player, e->name, 1);
 			break;
 		}
@@ -1055,7 +1056,7 @@ make_player(struct game *g, struct rw_player *rp, char *name, size_t size,
 	rp->race = race->name;
 	rp->result = result;
 	rp->team_id = team;
-	rp->control = 2;
+	rp->control = CONTROL_HUMAN;
 	rp->observe = 0;
 	rp->region = between(g, 1, 3);
 	rp->realm = 1;

@@ -17,10 +17,8 @@
 #include <StormLib.h>
 #include <cjson/cJSON.h>
 
+#include "protocol.h"
 #include "replay_writer.h"
-
-/* The first base build whose UnitBorn has creator fields (tags 7-9). */
-#define CREATOR_BASE_BUILD	55505
 
 /* The MPQ user-data block: 16 bytes of its own header, then the replay
  * header; the archive starts right after it. */
@@ -125,14 +123,14 @@ put_varint(struct buf *b, int64_t v)
 static void
 v_array(struct buf *b, int64_t n)
 {
-	put_byte(b, 0);
+	put_byte(b,V_ARRAY);
 	put_varint(b, n);
 }
 
 static void
 v_blob(struct buf *b, const void *data, size_t n)
 {
-	put_byte(b, 2);
+	put_byte(b,V_BLOB);
 	put_varint(b, (int64_t)n);
 	put(b, data, n);
 }
@@ -148,21 +146,21 @@ v_str(struct buf *b, const char *s)
 static void
 v_choice(struct buf *b, int tag)
 {
-	put_byte(b, 3);
+	put_byte(b,V_CHOICE);
 	put_varint(b, tag);
 }
 
 static void
 v_optional(struct buf *b, int present)
 {
-	put_byte(b, 4);
+	put_byte(b,V_OPTIONAL);
 	put_byte(b, present != 0);
 }
 
 static void
 v_struct(struct buf *b, int nfields)
 {
-	put_byte(b, 5);
+	put_byte(b,V_STRUCT);
 	put_varint(b, nfields);
 }
 
@@ -175,21 +173,21 @@ v_field(struct buf *b, int tag)
 static void
 v_u8(struct buf *b, int v)
 {
-	put_byte(b, 6);
+	put_byte(b,V_U8);
 	put_byte(b, v);
 }
 
 static void
 v_fourcc(struct buf *b, const unsigned char bytes[4])
 {
-	put_byte(b, 7);
+	put_byte(b,V_U32);
 	put(b, bytes, 4);
 }
 
 static void
 v_int(struct buf *b, int64_t v)
 {
-	put_byte(b, 9);
+	put_byte(b,V_INT);
 	put_varint(b, v);
 }
 
@@ -386,10 +384,10 @@ rw_player_stats(struct rw_replay *r, uint32_t loop, int player,
 	/* Real stats structs have 39 fields.  Besides food, a few get
 	 * plausible made-up values (resources, workers, values of units):
 	 * real ones are never all zero, and that shows in compression. */
-	workers = food_used_fixed > 0 ? food_used_fixed / 4096 * 3 / 5 : 0;
-	event_start(r, loop, 0, 2);
-	field_int(b, 0, player);
-	v_field(b, 1);
+	workers = food_used_fixed > 0 ? food_used_fixed / SUPPLY_ONE * 3 / 5 : 0;
+	event_start(r, loop, EV_PLAYER_STATS, 2);
+	field_int(b, STATS_PLAYER, player);
+	v_field(b, STATS_BODY);
 	v_struct(b, 39);
 	for (tag = 0; tag < 39; tag++) {
 		switch (tag) {
@@ -410,13 +408,13 @@ rw_player_stats(struct rw_replay *r, uint32_t loop, int player,
 			break;
 		case 13:		/* mineralsUsedCurrentArmy */
 		case 16:		/* mineralsUsedCurrentEconomy */
-			v = (food_used_fixed / 4096 - workers) * 40 +
+			v = (food_used_fixed / SUPPLY_ONE - workers) * 40 +
 			    (h >> (tag & 7)) % 100;
 			break;
-		case 29:
+		case STATS_FOOD_USED:
 			v = food_used_fixed;
 			break;
-		case 30:
+		case STATS_FOOD_MADE:
 			v = food_made_fixed;
 			break;
 		default:
@@ -433,14 +431,14 @@ rw_unit_born(struct rw_replay *r, uint32_t loop, int index, int recycle,
     const char *creator_ability)
 {
 	struct buf *b = &r->tracker;
-	int creator = r->base_build >= CREATOR_BASE_BUILD;
+	int creator = r->base_build >= BORN_CREATOR_BASE_BUILD;
 
-	event_start(r, loop, 1, creator ? 10 : 7);
-	field_int(b, 0, index);
-	field_int(b, 1, recycle);
-	field_str(b, 2, type);
-	field_int(b, 3, control_player);
-	field_int(b, 4, upkeep_player);
+	event_start(r, loop, EV_UNIT_BORN, creator ? 10 : 7);
+	field_int(b, UNIT_INDEX, index);
+	field_int(b, UNIT_RECYCLE, recycle);
+	field_str(b, UNIT_TYPE, type);
+	field_int(b, UNIT_CONTROL, control_player);
+	field_int(b, UNIT_UPKEEP, upkeep_player);
 	field_int(b, 5, unit_x(index));
 	field_int(b, 6, unit_y(index));
 	if (!creator)
@@ -450,7 +448,7 @@ rw_unit_born(struct rw_replay *r, uint32_t loop, int index, int recycle,
 	v_optional(b, 0);
 	v_field(b, 8);
 	v_optional(b, 0);
-	v_field(b, 9);
+	v_field(b, BORN_CREATOR_ABILITY);
 	v_optional(b, creator_ability != NULL);
 	if (creator_ability != NULL)
 		v_str(b, creator_ability);
@@ -461,9 +459,9 @@ rw_unit_died(struct rw_replay *r, uint32_t loop, int index, int recycle)
 {
 	struct buf *b = &r->tracker;
 
-	event_start(r, loop, 2, 7);
-	field_int(b, 0, index);
-	field_int(b, 1, recycle);
+	event_start(r, loop, EV_UNIT_DIED, 7);
+	field_int(b, UNIT_INDEX, index);
+	field_int(b, UNIT_RECYCLE, recycle);
 	v_field(b, 2);			/* killerPlayerId */
 	v_optional(b, 0);
 	field_int(b, 3, unit_x(index));
@@ -480,11 +478,11 @@ rw_owner_change(struct rw_replay *r, uint32_t loop, int index, int recycle,
 {
 	struct buf *b = &r->tracker;
 
-	event_start(r, loop, 3, 4);
-	field_int(b, 0, index);
-	field_int(b, 1, recycle);
-	field_int(b, 2, control_player);
-	field_int(b, 3, upkeep_player);
+	event_start(r, loop, EV_UNIT_OWNER_CHANGE, 4);
+	field_int(b, UNIT_INDEX, index);
+	field_int(b, UNIT_RECYCLE, recycle);
+	field_int(b, 2, control_player);	/* controlPlayerId */
+	field_int(b, 3, upkeep_player);		/* upkeepPlayerId */
 }
 
 void
@@ -493,10 +491,10 @@ rw_type_change(struct rw_replay *r, uint32_t loop, int index, int recycle,
 {
 	struct buf *b = &r->tracker;
 
-	event_start(r, loop, 4, 3);
-	field_int(b, 0, index);
-	field_int(b, 1, recycle);
-	field_str(b, 2, new_type);
+	event_start(r, loop, EV_UNIT_TYPE_CHANGE, 3);
+	field_int(b, UNIT_INDEX, index);
+	field_int(b, UNIT_RECYCLE, recycle);
+	field_str(b, UNIT_TYPE, new_type);
 }
 
 void
@@ -505,10 +503,10 @@ rw_upgrade(struct rw_replay *r, uint32_t loop, int player,
 {
 	struct buf *b = &r->tracker;
 
-	event_start(r, loop, 5, 3);
-	field_int(b, 0, player);
-	field_str(b, 1, upgrade);
-	field_int(b, 2, count);
+	event_start(r, loop, EV_UPGRADE, 3);
+	field_int(b, UPGRADE_PLAYER, player);
+	field_str(b, UPGRADE_NAME, upgrade);
+	field_int(b, UPGRADE_COUNT, count);
 }
 
 void
@@ -517,12 +515,12 @@ rw_unit_init(struct rw_replay *r, uint32_t loop, int index, int recycle,
 {
 	struct buf *b = &r->tracker;
 
-	event_start(r, loop, 6, 7);
-	field_int(b, 0, index);
-	field_int(b, 1, recycle);
-	field_str(b, 2, type);
-	field_int(b, 3, control_player);
-	field_int(b, 4, control_player);
+	event_start(r, loop, EV_UNIT_INIT, 7);
+	field_int(b, UNIT_INDEX, index);
+	field_int(b, UNIT_RECYCLE, recycle);
+	field_str(b, UNIT_TYPE, type);
+	field_int(b, UNIT_CONTROL, control_player);
+	field_int(b, UNIT_UPKEEP, control_player);
 	field_int(b, 5, unit_x(index));
 	field_int(b, 6, unit_y(index));
 }
@@ -532,9 +530,9 @@ rw_unit_done(struct rw_replay *r, uint32_t loop, int index, int recycle)
 {
 	struct buf *b = &r->tracker;
 
-	event_start(r, loop, 7, 2);
-	field_int(b, 0, index);
-	field_int(b, 1, recycle);
+	event_start(r, loop, EV_UNIT_DONE, 2);
+	field_int(b, UNIT_INDEX, index);
+	field_int(b, UNIT_RECYCLE, recycle);
 }
 
 void
@@ -546,7 +544,7 @@ rw_unit_positions(struct rw_replay *r, uint32_t loop, int first_index,
 
 	if (n_units < 0)
 		n_units = 0;
-	event_start(r, loop, 8, 2);
+	event_start(r, loop, EV_UNIT_POSITIONS, 2);
 	field_int(b, 0, first_index);
 	v_field(b, 1);
 	v_array(b, 3 * (int64_t)n_units);
@@ -565,7 +563,7 @@ rw_player_setup(struct rw_replay *r, uint32_t loop, int player, int type,
 {
 	struct buf *b = &r->tracker;
 
-	event_start(r, loop, 9, 4);
+	event_start(r, loop, EV_PLAYER_SETUP, 4);
 	field_int(b, 0, player);
 	field_int(b, 1, type);
 	v_field(b, 2);
@@ -645,16 +643,16 @@ make_header(const struct rw_replay *r, uint32_t loops, struct buf *b)
 	v_struct(b, 9);
 	v_field(b, 0);
 	v_blob(b, magic, sizeof(magic) - 1);
-	v_field(b, 1);
+	v_field(b, HEADER_VERSION);
 	v_struct(b, 6);
 	field_int(b, 0, 1);			/* flags */
-	field_int(b, 1, r->major);
-	field_int(b, 2, r->minor);
-	field_int(b, 3, r->revision);
-	field_int(b, 4, r->build);
-	field_int(b, 5, r->base_build);
+	field_int(b, VERSION_MAJOR, r->major);
+	field_int(b, VERSION_MINOR, r->minor);
+	field_int(b, VERSION_REVISION, r->revision);
+	field_int(b, VERSION_BUILD, r->build);
+	field_int(b, VERSION_BASE_BUILD, r->base_build);
 	field_int(b, 2, 2);			/* type */
-	field_int(b, 3, loops);
+	field_int(b, HEADER_LOOPS, loops);
 	v_field(b, 4);				/* useScaledTime */
 	v_u8(b, 1);
 	v_field(b, 5);				/* ngdpRootKey */
@@ -690,24 +688,24 @@ make_player(const struct rw_player *p, int slot, struct buf *b)
 	memcpy(fourcc + 4 - n, p->program_id, n);
 
 	v_struct(b, 11);
-	field_str(b, 0, p->name);
-	v_field(b, 1);
+	field_str(b, PLAYER_NAME, p->name);
+	v_field(b, PLAYER_TOON);
 	v_struct(b, 4);
-	field_int(b, 0, p->region);
-	v_field(b, 1);
+	field_int(b, TOON_REGION, p->region);
+	v_field(b, TOON_PROGRAM);
 	v_fourcc(b, fourcc);
-	field_int(b, 2, p->realm);
-	field_int(b, 4, p->toon_id);
-	field_str(b, 2, p->race);
+	field_int(b, TOON_REALM, p->realm);
+	field_int(b, TOON_ID, p->toon_id);
+	field_str(b, PLAYER_RACE, p->race);
 	v_field(b, 3);
 	v_struct(b, 4);
 	for (i = 0; i < 4; i++)
 		field_int(b, i, color[slot % 4][i]);
-	field_int(b, 4, p->control);
-	field_int(b, 5, p->team_id);
+	field_int(b, PLAYER_CONTROL, p->control);
+	field_int(b, PLAYER_TEAM, p->team_id);
 	field_int(b, 6, 100);			/* handicap */
-	field_int(b, 7, p->observe);
-	field_int(b, 8, p->result);
+	field_int(b, PLAYER_OBSERVE, p->observe);
+	field_int(b, PLAYER_RESULT, p->result);
 	v_field(b, 9);				/* workingSetSlotId */
 	v_optional(b, 1);
 	v_int(b, slot);
@@ -722,12 +720,12 @@ make_details(const struct rw_replay *r, struct buf *b)
 	int i;
 
 	v_struct(b, 18);
-	v_field(b, 0);
+	v_field(b, DETAILS_PLAYERS);
 	v_optional(b, 1);
 	v_array(b, r->nplayers);
 	for (i = 0; i < r->nplayers; i++)
 		make_player(&r->players[i].p, i, b);
-	field_str(b, 1, r->map);
+	field_str(b, DETAILS_TITLE, r->map);
 	field_str(b, 2, "");			/* difficulty */
 	v_field(b, 3);				/* thumbnail */
 	v_struct(b, 1);
@@ -785,11 +783,11 @@ static const char *
 result_name(int result)
 {
 	switch (result) {
-	case 1:
+	case RESULT_WIN:
 		return "Win";
-	case 2:
+	case RESULT_LOSS:
 		return "Loss";
-	case 3:
+	case RESULT_TIE:
 		return "Tie";
 	default:
 		return "Undecided";
@@ -933,13 +931,13 @@ make_archive(const struct rw_replay *r, const char *tmp, const char *path,
 		return -1;
 	}
 	err |= add_member(mpq, path, fl & RW_DETAILS_BACKUP_ONLY ?
-	    "replay.details.backup" : "replay.details", details->p,
+	    MEMBER_DETAILS_BACKUP : MEMBER_DETAILS, details->p,
 	    details->len, fl);
 	if (!(fl & RW_OMIT_TRACKER) && !err)
-		err |= add_member(mpq, path, "replay.tracker.events",
+		err |= add_member(mpq, path, MEMBER_TRACKER,
 		    r->tracker.p, r->tracker.len, fl);
 	if (metadata != NULL && !err)
-		err |= add_member(mpq, path, "replay.gamemetadata.json",
+		err |= add_member(mpq, path, MEMBER_GAMEMETADATA,
 		    metadata, strlen(metadata), fl);
 	for (i = 0; i < r->nmembers && !err; i++)
 		err |= add_member(mpq, path, r->members[i].name,
@@ -1029,7 +1027,7 @@ rw_write(const struct rw_replay *r, const char *path)
 		goto out;
 	}
 	memset(block, 0, sizeof(block));
-	memcpy(block, "MPQ\x1b", 4);
+	put_le32(block, MPQ_USER_DATA_MAGIC);
 	put_le32(block + 4, USER_DATA_SIZE);
 	put_le32(block + 8, ARCHIVE_OFFSET);
 	put_le32(block + 12, header.len);

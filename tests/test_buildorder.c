@@ -13,7 +13,10 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "file.h"
+#include "inputs.h"
 #include "jsonl.h"
+#include "protocol.h"
 #include "replay_writer.h"
 #include "testutil.h"
 
@@ -32,7 +35,7 @@ load(struct rw_replay *r, struct game *g, struct strbuf *why)
 {
 	char path[64];
 	uint8_t *data;
-	size_t size;
+	size_t size = 0;
 	int rc;
 
 	snprintf(path, sizeof path, "%s/case.SC2Replay", dir);
@@ -41,7 +44,7 @@ load(struct rw_replay *r, struct game *g, struct strbuf *why)
 		exit(1);
 	}
 	rw_free(r);
-	data = slurp(path, &size);
+	data = (uint8_t *)file_read(path, INPUT_SIZE_LIMIT, &size);
 	rc = analyze_replay(data, size, g, why);
 	free(data);
 	return rc;
@@ -83,11 +86,12 @@ test_build_order(void)
 	struct game g;
 
 	rw_unit_born(r, 50, 3, 1, "Overlord", 1, 1, "");	/* before any stats */
-	rw_player_stats(r, 100, 1, 12 * 4096, 14 * 4096);
+	rw_player_stats(r, 100, 1, 12 * SUPPLY_ONE, 14 * SUPPLY_ONE);
 	rw_unit_born(r, 200, 4, 1, "Drone", 1, 1, "");
 	rw_unit_born(r, 210, 5, 1, "Larva", 1, 1, "");		/* skipped */
 	rw_unit_init(r, 1000, 6, 1, "SpawningPool", 1);
-	rw_player_stats(r, 1100, 1, 14 * 4096 + 2048, 14 * 4096);
+	rw_player_stats(r, 1100, 1, 14 * SUPPLY_ONE + SUPPLY_ONE / 2,
+	    14 * SUPPLY_ONE);
 	rw_unit_init(r, 1200, 7, 1, "Extractor", 1);
 	rw_unit_died(r, 1300, 7, 1);				/* cancelled */
 	rw_unit_done(r, 1500, 6, 1);
@@ -202,11 +206,11 @@ test_races_and_players(void)
 	p.race = "테란";
 	rw_add_player(r, &p);
 	p.race = "Зерг";
-	p.control = 3;			/* AI: no toon */
+	p.control = CONTROL_COMPUTER;	/* AI: no toon */
 	p.result = 3;
 	rw_add_player(r, &p);
 	p.race = "Unbekannt";
-	p.control = 2;
+	p.control = CONTROL_HUMAN;
 	p.result = 0;
 	rw_add_player(r, &p);
 	p.race = "Mystery";
@@ -254,13 +258,13 @@ test_missing_members(void)
 	rw_unit_born(r, 10, 3, 1, "Drone", 1, 1, "");
 	rw_tracker_raw(r, "\x05\xff\xff", 3);			/* a broken event */
 	EXPECT(load(r, &g, &why) == -1);
-	EXPECT(strstr(why.data, "replay.tracker.events: ") != NULL);
+	EXPECT(strstr(why.data, MEMBER_TRACKER ": ") != NULL);
 
 	sb_reset(&why);
 	r = two_players();
-	rw_add_member(r, "replay.details", "\x05\x04", 2);	/* damaged details */
+	rw_add_member(r, MEMBER_DETAILS, "\x05\x04", 2);	/* damaged details */
 	EXPECT(load(r, &g, &why) == -1);
-	EXPECT(strstr(why.data, "replay.details") != NULL);
+	EXPECT(strstr(why.data, MEMBER_DETAILS) != NULL);
 	sb_free(&why);
 }
 

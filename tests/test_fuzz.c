@@ -16,6 +16,8 @@
 
 #include "analyze.h"
 #include "clock.h"
+#include "file.h"
+#include "inputs.h"
 #include "jsonl.h"
 #include "learned.h"
 #include "testutil.h"
@@ -89,7 +91,8 @@ main(int argc, char **argv)
 
 	for (i = 0; i < replays.n; i++) {
 		size_t size;
-		uint8_t *data = slurp(replays.v[i], &size);
+		uint8_t *data = (uint8_t *)file_read(replays.v[i],
+		    INPUT_SIZE_LIMIT, &size);
 
 		current = replays.v[i];
 		EXPECT(data != NULL);
@@ -111,7 +114,8 @@ main(int argc, char **argv)
 	for (long k = 0; k < random_cases; k++) {
 		size_t size, n, j;
 		const char *path = replays.v[rng() % replays.n];
-		uint8_t *data = slurp(path, &size);
+		uint8_t *data = (uint8_t *)file_read(path, INPUT_SIZE_LIMIT,
+		    &size);
 
 		current = path;
 		if (data == NULL || size == 0) {

@@ -19,11 +19,12 @@
 #include <unistd.h>
 
 #include "mpq.h"
+#include "protocol.h"
 #include "testutil.h"
 
 static const char *const members[] = {
-	"replay.details", "replay.details.backup", "replay.tracker.events",
-	"replay.gamemetadata.json", "replay.initData", "replay.attributes.events",
+	MEMBER_DETAILS, MEMBER_DETAILS_BACKUP, MEMBER_TRACKER,
+	MEMBER_GAMEMETADATA, MEMBER_INITDATA, MEMBER_ATTRIBUTES,
 };
 
 /* Returns the number of mismatches in this file; prints each. */
@@ -33,7 +34,7 @@ check_file(const char *path)
 	struct stat st;
 	uint8_t *file;
 	struct mpq m;
-	const char *why = NULL;
+	struct strbuf why = { 0 };
 	HANDLE archive = NULL;
 	int fd, bad = 0, ours_open, storm_open;
 	size_t i;
@@ -49,7 +50,8 @@ check_file(const char *path)
 	if (!storm_open || !ours_open) {
 		/* Both must refuse, or StormLib refuses what we read: never the reverse. */
 		if (storm_open && !ours_open) {
-			printf("%s: StormLib opens it, we do not: %s\n", path, why);
+			printf("%s: StormLib opens it, we do not: %s\n", path,
+			    why.data);
 			bad++;
 		}
 		goto out;
@@ -60,8 +62,10 @@ check_file(const char *path)
 		size_t ours_size = 0;
 		DWORD size = 0, got = 0;
 		int have = SFileOpenFileEx(archive, members[i], 0, &f);
-		enum mpq_status st2 = mpq_read(&m, members[i], 1u << 28, &ours,
-		    &ours_size, &why);
+		enum mpq_status st2;
+
+		sb_reset(&why);
+		st2 = mpq_read(&m, members[i], 1u << 28, &ours, &ours_size, &why);
 
 		if (have) {
 			size = SFileGetFileSize(f, NULL);
@@ -72,7 +76,7 @@ check_file(const char *path)
 		if (have && st2 != MPQ_OK) {
 			printf("%s: %s: StormLib reads %u bytes, we fail (%s)\n",
 			    path, members[i], (unsigned)size,
-			    st2 == MPQ_MISSING ? "missing" : why);
+			    st2 == MPQ_MISSING ? "missing" : why.data);
 			bad++;
 		} else if (have && (ours_size != size || memcmp(ours, theirs, size))) {
 			printf("%s: %s: bytes differ (%zu vs %u)\n", path,
@@ -92,6 +96,7 @@ out:
 	if (ours_open)
 		mpq_close(&m);
 	munmap(file, (size_t)st.st_size);
+	sb_free(&why);
 	return bad;
 }
 

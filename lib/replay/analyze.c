@@ -7,13 +7,10 @@ int
 analyze_replay(const uint8_t *data, size_t size, struct game *g,
 	       struct strbuf *why)
 {
-	const char *reason = NULL;
-
 	memset(g, 0, sizeof *g);
 	if (replay_load(&g->replay, data, size, why) < 0)
 		return -1;
-	if (buildorder_analyze(g, &reason) < 0) {
-		sb_printf(why, "replay.tracker.events: %s", reason);
+	if (buildorder_analyze(g, why) < 0) {
 		game_free(g);
 		return -1;
 	}

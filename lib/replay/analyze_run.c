@@ -60,8 +60,11 @@ analyze_inputs(struct input_list *inputs, const struct analysis_options *o)
 	int status;
 
 	if (o->output) {
-		if (atomic_open(&out.af, o->output) < 0)
-			die(EX_IOERR, "%s: %s", o->output, strerror(errno));
+		if (atomic_open(&out.af, o->output) < 0) {
+			warnmsg("%s: %s", o->output, strerror(errno));
+			learned_free(learned);
+			return EX_IOERR;
+		}
 		out.f = out.af.f;
 		out.name = o->output;
 	}

@@ -11,34 +11,10 @@
 
 #include "buildorder.h"
 #include "die.h"
+#include "hashmap.h"
+#include "protocol.h"
 #include "tracker.h"
-
-enum {
-	STATS_PLAYER = 0, STATS_BODY = 1, STATS_FOOD_USED = 29, STATS_FOOD_MADE = 30,
-	UNIT_INDEX = 0, UNIT_RECYCLE = 1, UNIT_TYPE = 2, UNIT_CONTROL = 3,
-	BORN_CREATOR_ABILITY = 9,
-	UPGRADE_PLAYER = 0, UPGRADE_NAME = 1
-};
-
-struct name { const char *s; size_t n; };
-
-/* Sorted (strcmp order) so that bsearch finds names. */
-static const char *const buildings[] = {
-	"Armory", "Assimilator", "AssimilatorRich", "BanelingNest", "Barracks",
-	"BarracksReactor", "BarracksTechLab", "Bunker", "CommandCenter",
-	"CyberneticsCore", "DarkShrine", "EngineeringBay", "EvolutionChamber",
-	"Extractor", "ExtractorRich", "Factory", "FactoryReactor",
-	"FactoryTechLab", "FleetBeacon", "Forge", "FusionCore", "Gateway",
-	"GhostAcademy", "GreaterSpire", "Hatchery", "Hive", "HydraliskDen",
-	"InfestationPit", "Lair", "LurkerDenMP", "MissileTurret", "Nexus",
-	"NydusCanal", "NydusNetwork", "OrbitalCommand", "PhotonCannon",
-	"PlanetaryFortress", "Pylon", "Reactor", "Refinery", "RefineryRich",
-	"RoachWarren", "RoboticsBay", "RoboticsFacility", "SensorTower",
-	"ShieldBattery", "SpawningPool", "SpineCrawler", "Spire", "SporeCrawler",
-	"Stargate", "Starport", "StarportReactor", "StarportTechLab",
-	"SupplyDepot", "SupplyDepotDrop", "TechLab", "TemplarArchive",
-	"TwilightCouncil", "UltraliskCavern", "WarpGate",
-};
+#include "units.h"
 
 static const char *const init_skipped[] = {
 	"CreepTumor", "CreepTumorBurrowed", "CreepTumorQueen", "OracleStasisTrap",
@@ -63,6 +39,9 @@ static const char *const born_skipped_prefixes[] = {
 	"Collapsible", "DeathBurst", "Debris", "Trophy", "Reward", "Spray",
 };
 
+/* Units made by these abilities are not really there. */
+static const char *const ability_skipped_prefixes[] = { "Hallucination" };
+
 static const char *const upgrade_skipped_prefixes[] = {
 	"Spray", "Reward", "GameHeart", "Skin", "Theme", "Worker", "Refinery",
 	"Trophy", "Emote", "Decoration", "StagingArea",
@@ -79,50 +58,7 @@ static const char *const morphs[][2] = {
 	{ "OverlordTransport", "TransportOverlordCocoon" },
 };
 
-static const char *const town_halls[][2] = {
-	{ "Hatchery", "Zerg" }, { "Nexus", "Protoss" },
-	{ "CommandCenter", "Terran" },
-};
-
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-static int
-name_is(struct name n, const char *s)
-{
-	return strlen(s) == n.n && memcmp(n.s, s, n.n) == 0;
-}
-
-static int
-compare_name(const void *key, const void *member)
-{
-	const struct name *n = key;
-	const char *s = *(const char *const *)member;
-	size_t len = strlen(s);
-	int c = memcmp(n->s, s, n->n < len ? n->n : len);
-
-	if (c != 0)
-		return c;
-	return n->n < len ? -1 : n->n > len;
-}
-
-static int
-in_sorted(struct name n, const char *const *list, size_t count)
-{
-	return bsearch(&n, list, count, sizeof list[0], compare_name) != NULL;
-}
-
-static int
-has_prefix(struct name n, const char *const *prefixes, size_t count)
-{
-	size_t i, len;
-
-	for (i = 0; i < count; i++) {
-		len = strlen(prefixes[i]);
-		if (n.n >= len && memcmp(n.s, prefixes[i], len) == 0)
-			return 1;
-	}
-	return 0;
-}
 
 static struct name
 blob_name(const struct vvalue *v)
@@ -139,69 +75,48 @@ blob_name(const struct vvalue *v)
 
 /* What the stream has said of a unit tag so far. */
 struct unit {
-	uint32_t tag;
-	int used;
 	struct name type;
 	int64_t owner;
 	size_t init_item;	/* index + 1 in the owner's items, 0 for none */
 };
 
+/* The units in the order first seen; map: the tag's bytes -> index in v. */
 struct units {
-	struct unit *slots;
-	size_t cap, count;
+	struct hashmap map;
+	struct unit *v;
+	size_t n, cap;
 };
-
-static struct unit *
-unit_slot(struct units *u, uint32_t tag)
-{
-	/* Tags are index << 18 | recycle: mix the high bits into the low ones. */
-	uint32_t h = tag;
-	size_t i;
-
-	h ^= h >> 16;
-	h *= 0x7feb352d;
-	h ^= h >> 15;
-	h *= 0x846ca68b;
-	h ^= h >> 16;
-	i = h & (u->cap - 1);
-
-	while (u->slots[i].used && u->slots[i].tag != tag)
-		i = (i + 1) & (u->cap - 1);
-	return &u->slots[i];
-}
 
 static struct unit *
 unit_find(struct units *u, uint32_t tag)
 {
-	struct unit *s = unit_slot(u, tag);
+	size_t *at = hashmap_get(&u->map, &tag, sizeof tag);
 
-	return s->used ? s : NULL;
+	return at ? &u->v[*at] : NULL;
 }
 
 static struct unit *
 unit_put(struct units *u, uint32_t tag)
 {
-	struct unit *s;
+	int added;
+	size_t *at = hashmap_put(&u->map, &tag, sizeof tag, &added);
 
-	if ((u->count + 1) * 2 > u->cap) {
-		struct unit *old = u->slots;
-		size_t i, old_cap = u->cap;
+	if (added) {
+		if (u->n == u->cap) {
+			u->cap = u->cap ? u->cap * 2 : 1024;
+			u->v = xreallocarray(u->v, u->cap, sizeof u->v[0]);
+		}
+		memset(&u->v[u->n], 0, sizeof u->v[0]);
+		*at = u->n++;
+	}
+	return &u->v[*at];
+}
 
-		u->cap = old_cap ? old_cap * 2 : 1024;
-		u->slots = xcalloc(u->cap, sizeof u->slots[0]);
-		for (i = 0; i < old_cap; i++)
-			if (old[i].used)
-				*unit_slot(u, old[i].tag) = old[i];
-		free(old);
-	}
-	s = unit_slot(u, tag);
-	if (!s->used) {
-		u->count++;
-		memset(s, 0, sizeof *s);
-		s->used = 1;
-		s->tag = tag;
-	}
-	return s;
+static void
+units_free(struct units *u)
+{
+	hashmap_free(&u->map);
+	free(u->v);
 }
 
 struct supply {
@@ -245,14 +160,14 @@ add_item(struct walk *w, int64_t owner, uint32_t loop, struct name name,
 static enum item_kind
 unit_kind(struct name n)
 {
-	return in_sorted(n, buildings, COUNT(buildings)) ? KIND_BUILDING : KIND_UNIT;
+	return unit_is_building(n) ? KIND_BUILDING : KIND_UNIT;
 }
 
 static uint32_t
 unit_tag(const struct vvalue *body)
 {
-	return (uint32_t)(vv_field_int(body, UNIT_INDEX, 0) << 18) |
-	    (uint32_t)(vv_field_int(body, UNIT_RECYCLE, 0) & 0x3ffff);
+	return (uint32_t)(vv_field_int(body, UNIT_INDEX, 0) << UNIT_TAG_INDEX_SHIFT) |
+	    (uint32_t)(vv_field_int(body, UNIT_RECYCLE, 0) & UNIT_TAG_RECYCLE_MASK);
 }
 
 static int
@@ -272,8 +187,8 @@ on_player_stats(struct walk *w, const struct vvalue *body)
 	if (pid < 1 || (uint64_t)pid > w->g->replay.n_players)
 		return;
 	w->supply[pid - 1].known = 1;
-	w->supply[pid - 1].used = (used > 0 ? (double)used : 0) / 4096;
-	w->supply[pid - 1].made = (made > 0 ? (double)made : 0) / 4096;
+	w->supply[pid - 1].used = (used > 0 ? (double)used : 0) / SUPPLY_ONE;
+	w->supply[pid - 1].made = (made > 0 ? (double)made : 0) / SUPPLY_ONE;
 }
 
 static void
@@ -287,7 +202,7 @@ on_unit_init(struct walk *w, uint32_t loop, const struct vvalue *body)
 	u->owner = owner;
 	u->init_item = 0;
 	if (!emits(w, loop, owner) ||
-	    in_sorted(type, init_skipped, COUNT(init_skipped)))
+	    name_in_sorted(type, init_skipped, COUNT(init_skipped)))
 		return;
 	add_item(w, owner, loop, type, unit_kind(type), ITEM_INIT);
 	u->init_item = w->g->orders[owner - 1].n;
@@ -311,9 +226,11 @@ born_skipped_name(struct name type, const struct vvalue *body)
 {
 	struct name ability = blob_name(vv_field(body, BORN_CREATOR_ABILITY));
 
-	return in_sorted(type, born_skipped, COUNT(born_skipped)) ||
-	    has_prefix(type, born_skipped_prefixes, COUNT(born_skipped_prefixes)) ||
-	    (ability.n >= 13 && memcmp(ability.s, "Hallucination", 13) == 0);
+	return name_in_sorted(type, born_skipped, COUNT(born_skipped)) ||
+	    name_has_prefix(type, born_skipped_prefixes,
+	    COUNT(born_skipped_prefixes)) ||
+	    name_has_prefix(ability, ability_skipped_prefixes,
+	    COUNT(ability_skipped_prefixes));
 }
 
 static void
@@ -328,7 +245,7 @@ on_unit_born(struct walk *w, uint32_t loop, const struct vvalue *body)
 	u->init_item = 0;
 	if (loop == 0 && game_is_player(w->g, owner) &&
 	    w->g->race[owner - 1] == NULL)
-		w->g->race[owner - 1] = town_hall_race(type.s, type.n);
+		w->g->race[owner - 1] = town_hall_race(type);
 	if (emits(w, loop, owner) && !born_skipped_name(type, body))
 		add_item(w, owner, loop, type, unit_kind(type), ITEM_BORN);
 }
@@ -359,49 +276,27 @@ on_upgrade(struct walk *w, uint32_t loop, const struct vvalue *body)
 	struct name name = blob_name(vv_field(body, UPGRADE_NAME));
 	int64_t owner = vv_field_int(body, UPGRADE_PLAYER, 0);
 
-	if (emits(w, loop, owner) && !has_prefix(name, upgrade_skipped_prefixes,
+	if (emits(w, loop, owner) && !name_has_prefix(name, upgrade_skipped_prefixes,
 	    COUNT(upgrade_skipped_prefixes)))
 		add_item(w, owner, loop, name, KIND_UPGRADE, ITEM_UPGRADE);
 }
 
-static const char *
-english_race(const char *race)
-{
-	/* Details hold the race in the language of the client that saved it. */
-	static const char *const names[][2] = {
-		{ "Terran", "Terran" }, { "Protoss", "Protoss" }, { "Zerg", "Zerg" },
-		{ "테란", "Terran" }, { "프로토스", "Protoss" }, { "저그", "Zerg" },
-		{ "Терран", "Terran" }, { "Терраны", "Terran" },
-		{ "Протосс", "Protoss" }, { "Протоссы", "Protoss" },
-		{ "Зерг", "Zerg" }, { "Зерги", "Zerg" },
-		{ "人类", "Terran" }, { "星灵", "Protoss" }, { "异虫", "Zerg" },
-		{ "人類", "Terran" }, { "神族", "Protoss" }, { "蟲族", "Zerg" },
-		{ "Terrani", "Terran" }, { "Protosi", "Protoss" }, { "Zergi", "Zerg" },
-		{ "Terraner", "Terran" },
-	};
-	size_t i;
-
-	for (i = 0; i < COUNT(names); i++)
-		if (strcmp(race, names[i][0]) == 0)
-			return names[i][1];
-	return NULL;
-}
-
 int
-buildorder_analyze(struct game *g, const char **why)
+buildorder_analyze(struct game *g, struct strbuf *why)
 {
 	struct replay *r = &g->replay;
-	struct walk w = { g, { NULL, 0, 0 }, NULL };
+	struct walk w = { 0 };
 	struct tracker t;
 	struct tracker_event ev;
 	size_t i;
 	int rc;
 
+	w.g = g;
 	g->orders = xcalloc(r->n_players, sizeof g->orders[0]);
 	g->race = xcalloc(r->n_players, sizeof g->race[0]);
 	w.supply = xcalloc(r->n_players, sizeof w.supply[0]);
 	for (i = 0; i < r->n_players; i++)
-		g->race[i] = english_race(r->players[i].race);
+		g->race[i] = race_english(r->players[i].race);
 	tracker_init(&t, r->tracker, r->tracker_size);
 	while ((rc = tracker_next(&t, &ev, why)) > 0) {
 		switch (ev.id) {
@@ -415,24 +310,12 @@ buildorder_analyze(struct game *g, const char **why)
 		}
 	}
 	tracker_free(&t);
-	free(w.units.slots);
+	units_free(&w.units);
 	free(w.supply);
 	for (i = 0; i < r->n_players; i++)
 		if (g->race[i] == NULL)
 			g->race[i] = r->players[i].race;
 	return rc;
-}
-
-const char *
-town_hall_race(const char *name, size_t len)
-{
-	struct name n = { name, len };
-	size_t i;
-
-	for (i = 0; i < COUNT(town_halls); i++)
-		if (name_is(n, town_halls[i][0]))
-			return town_halls[i][1];
-	return NULL;
 }
 
 int

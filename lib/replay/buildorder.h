@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "replay.h"
+#include "strbuf.h"
 
 enum item_kind { KIND_UNIT, KIND_BUILDING, KIND_UPGRADE };
 enum item_event { ITEM_INIT, ITEM_BORN, ITEM_MORPH, ITEM_UPGRADE };
@@ -34,11 +35,10 @@ struct game {
 
 /*
  * Walk g->replay's tracker events and fill the build orders and races.
- * Returns 0, or -1 with *why set when the tracker data is damaged.
+ * Returns 0, or -1 with a reason appended to why when the tracker data is
+ * damaged.
  */
-int buildorder_analyze(struct game *g, const char **why);
-/* The race whose town hall (Hatchery, Nexus, CommandCenter) name is, or NULL. */
-const char *town_hall_race(const char *name, size_t len);
+int buildorder_analyze(struct game *g, struct strbuf *why);
 /* True for the entries of the player list that are players, not observers. */
 int game_is_player(const struct game *g, int64_t pid);
 void game_free(struct game *g);

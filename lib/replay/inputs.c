@@ -19,6 +19,7 @@
 #include "die.h"
 #include "filenames.h"
 #include "inputs.h"
+#include "path.h"
 #include "walk.h"
 
 static void
@@ -165,8 +166,12 @@ inputs_free(struct input_list *l)
 	l->n = l->cap = 0;
 }
 
+/*
+ * Mapped, not read with file_read(): the decoder and the MD5 take the bytes
+ * in place, so a replay is never copied into the heap.
+ */
 static int
-read_file(const char *path, struct input_data *d, struct strbuf *why)
+map_file(const char *path, struct input_data *d, struct strbuf *why)
 {
 	struct stat st;
 	int fd;
@@ -178,8 +183,11 @@ read_file(const char *path, struct input_data *d, struct strbuf *why)
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > INPUT_SIZE_LIMIT) {
-		sb_adds(why, S_ISREG(st.st_mode) ? "file larger than 256 MiB" :
-		    "not a regular file");
+		if (S_ISREG(st.st_mode))
+			sb_printf(why, "file larger than %u MiB",
+			    INPUT_SIZE_LIMIT >> 20);
+		else
+			sb_adds(why, "not a regular file");
 		close(fd);
 		return -1;
 	}
@@ -222,7 +230,8 @@ read_zip_entry(const struct input_list *l, const struct input *in,
 		goto fail;
 	}
 	if (st.size > INPUT_SIZE_LIMIT) {
-		sb_adds(why, "zip entry larger than 256 MiB");
+		sb_printf(why, "zip entry larger than %u MiB",
+		    INPUT_SIZE_LIMIT >> 20);
 		goto fail;
 	}
 	if ((zf = zip_fopen_index(za, (zip_uint64_t)in->index, 0)) == NULL) {
@@ -261,7 +270,7 @@ input_read(const struct input_list *l, const struct input *in,
 	   struct input_data *d, struct strbuf *why)
 {
 	memset(d, 0, sizeof *d);
-	return in->entry ? read_zip_entry(l, in, d, why) : read_file(in->path, d, why);
+	return in->entry ? read_zip_entry(l, in, d, why) : map_file(in->path, d, why);
 }
 
 void
@@ -289,7 +298,7 @@ char *
 input_display_name(const struct input *in, const char *root)
 {
 	const char *path = in->path, *rel = NULL;
-	char real_path[PATH_MAX], real_root[PATH_MAX], *out;
+	char real_path[PATH_MAX], real_root[PATH_MAX];
 
 	if (root) {
 		rel = relative_to(path, root);
@@ -304,7 +313,5 @@ input_display_name(const struct input *in, const char *root)
 	}
 	if (in->entry == NULL)
 		return xstrdup(path);
-	out = xmalloc(strlen(path) + strlen(in->entry) + 2);
-	sprintf(out, "%s/%s", path, in->entry);
-	return out;
+	return path_join(path, in->entry);
 }

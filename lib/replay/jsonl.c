@@ -3,16 +3,18 @@
 
 #include "jsonl.h"
 #include "jsonw.h"
+#include "protocol.h"
 
 static const char *const kinds[] = { "unit", "building", "upgrade" };
 static const char *const events[] = { "init", "born", "morph", "upgrade" };
-static const char *const results[] = { NULL, "Win", "Loss", "Tie" };
+static const char *const results[] = {
+	[RESULT_WIN] = "Win", [RESULT_LOSS] = "Loss", [RESULT_TIE] = "Tie"
+};
 
 uint32_t
 loop_seconds(uint32_t loop)
 {
-	/* 16 loops a game second, 1.4 game seconds a real one at "Faster". */
-	return (uint32_t)((uint64_t)loop * 5 / 112);
+	return (uint32_t)((uint64_t)loop * FASTER_SECONDS / FASTER_LOOPS);
 }
 
 void
@@ -70,7 +72,7 @@ player_json(struct strbuf *sb, const struct game *g, size_t i)
 	sb_adds(sb, ", \"race\": ");
 	json_cstring(sb, g->race[i]);
 	sb_adds(sb, ", \"result\": ");
-	if (p->result >= 1 && p->result <= 3)
+	if (p->result >= RESULT_WIN && p->result <= RESULT_TIE)
 		sb_printf(sb, "\"%s\"", results[p->result]);
 	else
 		sb_adds(sb, "null");

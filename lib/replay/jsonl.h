@@ -11,7 +11,7 @@ void jsonl_game(struct strbuf *sb, const char *file, const char *md5,
 /* Append {"file": ..., "error": ...} and a newline. */
 void jsonl_error(struct strbuf *sb, const char *file, const char *error);
 
-/* "m:ss" of a game loop, through sec = floor(loop * 5 / 112). */
+/* "m:ss" of a game loop in real seconds at "Faster" (protocol.h). */
 void format_clock(char *buf, size_t size, uint32_t loop);
 uint32_t loop_seconds(uint32_t loop);
 

@@ -1,4 +1,4 @@
-/* learned.h - learned_build_orders.json: aggregate, merge, render */
+/* learned.h - learned_build_orders.json: count, merge, render, read back */
 #ifndef LEARNED_H
 #define LEARNED_H
 
@@ -6,6 +6,9 @@
 
 #include "buildorder.h"
 #include "strbuf.h"
+
+/* A summary is a few MB for a million replays; a GiB is not one. */
+#define LEARNED_SIZE_LIMIT	(1u << 30)
 
 /* Replays are recorded by their hex MD5. */
 #define LEARNED_HASH_LEN	32

@@ -21,9 +21,6 @@
 #include "learned_merge.h"
 #include "lock.h"
 
-/* A summary is a few MB for a million replays; a GiB is not one. */
-#define SUMMARY_SIZE_LIMIT (1u << 30)
-
 /* new = (1 - alpha) old + alpha part, number by number; keys of one side kept. */
 static void
 blend(cJSON *old, const cJSON *part, double alpha)
@@ -55,7 +52,7 @@ merge_alpha(const char *target, char *const *parts, int n, double alpha,
 
 	for (i = 0; i < n; i++) {
 		size_t size;
-		char *text = file_read(parts[i], SUMMARY_SIZE_LIMIT, &size);
+		char *text = file_read(parts[i], LEARNED_SIZE_LIMIT, &size);
 		cJSON *p;
 
 		if (text == NULL) {
@@ -105,7 +102,7 @@ merge_exact(const char *target, char *const *parts, int n, struct learned *l,
 
 	for (i = 0; i < n && status == 0; i++) {
 		size_t size;
-		char *text = file_read(parts[i], SUMMARY_SIZE_LIMIT, &size);
+		char *text = file_read(parts[i], LEARNED_SIZE_LIMIT, &size);
 		struct learned *p;
 
 		if (text == NULL) {
@@ -168,10 +165,12 @@ merge_learned(const char *target, char *const *parts, int n, double alpha,
 	char *text;
 	size_t size;
 
-	if ((lock = lock_file(target)) < 0)
-		die(EX_IOERR, "%s.lock: %s", target, strerror(errno));
+	if ((lock = lock_file(target)) < 0) {
+		warnmsg("%s.lock: %s", target, strerror(errno));
+		return EX_IOERR;
+	}
 	atomic_remove_stale(target);
-	if ((text = file_read(target, SUMMARY_SIZE_LIMIT, &size)) != NULL) {
+	if ((text = file_read(target, LEARNED_SIZE_LIMIT, &size)) != NULL) {
 		tree = cJSON_ParseWithLength(text, size);
 		if (!cJSON_IsObject(tree)) {
 			warnmsg("%s: not a JSON object", target);

@@ -14,22 +14,7 @@
 
 #include "die.h"
 #include "mpq.h"
-
-#define USER_DATA_MAGIC	0x1b51504dU	/* "MPQ\x1b" */
-#define ARCHIVE_MAGIC	0x1a51504dU	/* "MPQ\x1a" */
-
-#define FILE_IMPLODE	0x00000100U
-#define FILE_COMPRESS	0x00000200U
-#define FILE_ENCRYPTED	0x00010000U
-#define FILE_SINGLE_UNIT 0x01000000U
-#define FILE_SECTOR_CRC	0x04000000U
-#define FILE_EXISTS	0x80000000U
-
-#define HASH_EMPTY	0xffffffffU
-#define HASH_DELETED	0xfffffffeU
-
-#define COMPRESSION_ZLIB	0x02
-#define COMPRESSION_BZIP2	0x10
+#include "protocol.h"
 
 enum hash_type { HASH_OFFSET = 0, HASH_NAME_A = 1, HASH_NAME_B = 2, HASH_KEY = 3 };
 
@@ -119,7 +104,7 @@ read_table(const struct mpq *m, uint64_t pos, uint32_t n, const char *key_name)
 }
 
 int
-mpq_open(struct mpq *m, const uint8_t *file, size_t size, const char **why)
+mpq_open(struct mpq *m, const uint8_t *file, size_t size, struct strbuf *why)
 {
 	const uint8_t *h;
 	uint32_t header_size, hash_count, block_count;
@@ -131,37 +116,37 @@ mpq_open(struct mpq *m, const uint8_t *file, size_t size, const char **why)
 	m->file = file;
 	m->file_size = size;
 	if (size < 16) {
-		*why = "truncated: too short for an MPQ header";
+		sb_adds(why, "truncated: too short for an MPQ header");
 		return -1;
 	}
-	if (le32(file) == USER_DATA_MAGIC) {
+	if (le32(file) == MPQ_USER_DATA_MAGIC) {
 		uint32_t content = le32(file + 12), offset = le32(file + 8);
 
 		if (content > size - 16) {
-			*why = "truncated: replay header runs past the end of the file";
+			sb_adds(why, "truncated: replay header runs past the end of the file");
 			return -1;
 		}
 		m->user_data = file + 16;
 		m->user_data_size = content;
 		if (offset >= size || size - offset < 32) {
-			*why = "truncated: MPQ archive missing after the replay header";
+			sb_adds(why, "truncated: MPQ archive missing after the replay header");
 			return -1;
 		}
 		m->archive_offset = offset;
-	} else if (le32(file) != ARCHIVE_MAGIC) {
-		*why = "not an MPQ archive (no MPQ signature)";
+	} else if (le32(file) != MPQ_ARCHIVE_MAGIC) {
+		sb_adds(why, "not an MPQ archive (no MPQ signature)");
 		return -1;
 	}
 	h = file + m->archive_offset;
-	if (le32(h) != ARCHIVE_MAGIC) {
-		*why = "no MPQ archive header where the user data points";
+	if (le32(h) != MPQ_ARCHIVE_MAGIC) {
+		sb_adds(why, "no MPQ archive header where the user data points");
 		return -1;
 	}
 	m->archive_size = size - m->archive_offset;
 	header_size = le32(h + 4);
 	format = le16(h + 12);
 	if (header_size < 32 || header_size > m->archive_size) {
-		*why = "truncated: MPQ archive header";
+		sb_adds(why, "truncated: MPQ archive header");
 		return -1;
 	}
 	hash_pos = le32(h + 16);
@@ -173,14 +158,14 @@ mpq_open(struct mpq *m, const uint8_t *file, size_t size, const char **why)
 		block_pos |= (uint64_t)le16(h + 42) << 32;
 	}
 	if (hash_count == 0) {
-		*why = "empty MPQ archive (no hash table): a truncated replay";
+		sb_adds(why, "empty MPQ archive (no hash table): a truncated replay");
 		return -1;
 	}
 	m->hash_table = read_table(m, hash_pos, hash_count, "(hash table)");
 	m->block_table = read_table(m, block_pos, block_count, "(block table)");
 	if (m->hash_table == NULL || m->block_table == NULL) {
 		mpq_close(m);
-		*why = "truncated: MPQ hash or block table runs past the end of the file";
+		sb_adds(why, "truncated: MPQ hash or block table runs past the end of the file");
 		return -1;
 	}
 	m->hash_count = hash_count;
@@ -198,9 +183,9 @@ find_block(const struct mpq *m, const char *name, uint32_t *block)
 
 	for (i = 0; i < m->hash_count; i++) {
 		e = m->hash_table + (size_t)((start + i) % m->hash_count) * 4;
-		if (e[3] == HASH_EMPTY)
+		if (e[3] == MPQ_HASH_EMPTY)
 			return 0;
-		if (e[3] != HASH_DELETED && e[0] == a && e[1] == b &&
+		if (e[3] != MPQ_HASH_DELETED && e[0] == a && e[1] == b &&
 		    e[3] < m->block_count) {
 			*block = e[3];
 			return 1;
@@ -210,61 +195,69 @@ find_block(const struct mpq *m, const char *name, uint32_t *block)
 }
 
 /* Decompress one unit: in[0] names the method, the rest is the stream. */
+/* A damaged member's reason names it. */
+static void
+bad_member(struct strbuf *why, const char *name, const char *reason)
+{
+	sb_printf(why, "%s: %s", name, reason);
+}
+
 static int
 decompress_unit(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size,
-		const char **why)
+		const char *name, struct strbuf *why)
 {
 	if (in_size < 1) {
-		*why = "empty compressed unit";
+		bad_member(why, name, "empty compressed unit");
 		return -1;
 	}
-	if (in[0] == COMPRESSION_BZIP2) {
+	if (in[0] == MPQ_UNIT_BZIP2) {
 		unsigned int got = (unsigned int)out_size;
 		int rc;
 
 		if (in_size - 1 > UINT_MAX || out_size > UINT_MAX) {
-			*why = "compressed member too large";
+			bad_member(why, name, "compressed member too large");
 			return -1;
 		}
 		rc = BZ2_bzBuffToBuffDecompress((char *)out, &got,
 		    (char *)(uintptr_t)(in + 1), (unsigned int)(in_size - 1), 0, 0);
 		if (rc != BZ_OK || got != out_size) {
-			*why = rc == BZ_OUTBUFF_FULL ?
+			bad_member(why, name, rc == BZ_OUTBUFF_FULL ?
 			    "bzip2 data larger than the member size" :
-			    "damaged bzip2 data";
+			    "damaged bzip2 data");
 			return -1;
 		}
 		return 0;
 	}
-	if (in[0] == COMPRESSION_ZLIB) {
+	if (in[0] == MPQ_UNIT_ZLIB) {
 		uLongf got = out_size;
 		uLong used = in_size - 1;
 		int rc = uncompress2(out, &got, in + 1, &used);
 
 		if (rc != Z_OK || got != out_size) {
-			*why = rc == Z_BUF_ERROR && got == out_size ?
+			bad_member(why, name, rc == Z_BUF_ERROR && got == out_size ?
 			    "zlib data larger than the member size" :
-			    "damaged zlib data";
+			    "damaged zlib data");
 			return -1;
 		}
 		return 0;
 	}
-	*why = "unsupported MPQ compression method";
+	bad_member(why, name, "unsupported MPQ compression method");
 	return -1;
 }
 
 /* Members split into sectors: an offset table, then each sector on its own. */
 static int
 read_sectors(const struct mpq *m, const uint8_t *data, size_t csize,
-	     uint32_t flags, uint8_t *out, size_t fsize, const char **why)
+	     uint32_t flags, uint8_t *out, size_t fsize, const char *name,
+	     struct strbuf *why)
 {
 	const uint8_t *h = m->file + m->archive_offset;
 	size_t sector = (size_t)512 << (le16(h + 14) & 15);
 	size_t n = (fsize + sector - 1) / sector, i;
-	size_t table = (n + 1 + ((flags & FILE_SECTOR_CRC) ? 1 : 0)) * 4;
+	size_t table = (n + 1 + ((flags & MPQ_BLOCK_SECTOR_CRC) ? 1 : 0)) * 4;
 
 	if (table > csize) {
-		*why = "truncated: sector table";
+		bad_member(why, name, "truncated: sector table");
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -272,13 +265,13 @@ read_sectors(const struct mpq *m, const uint8_t *data, size_t csize,
 		size_t want = i + 1 < n ? sector : fsize - i * sector;
 
 		if (from > to || to > csize || from < table) {
-			*why = "damaged sector table";
+			bad_member(why, name, "damaged sector table");
 			return -1;
 		}
 		if (to - from == want)
 			memcpy(out + i * sector, data + from, want);
 		else if (decompress_unit(data + from, to - from, out + i * sector,
-		    want, why) < 0)
+		    want, name, why) < 0)
 			return -1;
 	}
 	return 0;
@@ -286,7 +279,7 @@ read_sectors(const struct mpq *m, const uint8_t *data, size_t csize,
 
 enum mpq_status
 mpq_read(const struct mpq *m, const char *name, size_t limit, uint8_t **out,
-	 size_t *out_size, const char **why)
+	 size_t *out_size, struct strbuf *why)
 {
 	uint32_t block, *b, flags;
 	uint64_t pos;
@@ -304,34 +297,34 @@ mpq_read(const struct mpq *m, const char *name, size_t limit, uint8_t **out,
 	csize = b[1];
 	fsize = b[2];
 	flags = b[3];
-	if (!(flags & FILE_EXISTS))
+	if (!(flags & MPQ_BLOCK_EXISTS))
 		return MPQ_MISSING;
-	if (flags & (FILE_ENCRYPTED | FILE_IMPLODE)) {
-		*why = "encrypted or imploded member";
+	if (flags & (MPQ_BLOCK_ENCRYPTED | MPQ_BLOCK_IMPLODE)) {
+		bad_member(why, name, "encrypted or imploded member");
 		return MPQ_BAD;
 	}
 	if (fsize > limit) {
-		*why = "member larger than the limit";
+		bad_member(why, name, "member larger than the limit");
 		return MPQ_BAD;
 	}
 	if (pos > m->archive_size || csize > m->archive_size - pos) {
-		*why = "truncated: member runs past the end of the file";
+		bad_member(why, name, "truncated: member runs past the end of the file");
 		return MPQ_BAD;
 	}
 	data = m->file + m->archive_offset + pos;
 	buf = xmalloc(fsize + 1);
-	if (!(flags & FILE_COMPRESS) || (csize == fsize && (flags & FILE_SINGLE_UNIT))) {
+	if (!(flags & MPQ_BLOCK_COMPRESS) || (csize == fsize && (flags & MPQ_BLOCK_SINGLE_UNIT))) {
 		if (csize < fsize) {
 			free(buf);
-			*why = "truncated: stored member";
+			bad_member(why, name, "truncated: stored member");
 			return MPQ_BAD;
 		}
 		memcpy(buf, data, fsize);
 		rc = 0;
-	} else if (flags & FILE_SINGLE_UNIT) {
-		rc = decompress_unit(data, csize, buf, fsize, why);
+	} else if (flags & MPQ_BLOCK_SINGLE_UNIT) {
+		rc = decompress_unit(data, csize, buf, fsize, name, why);
 	} else {
-		rc = read_sectors(m, data, csize, flags, buf, fsize, why);
+		rc = read_sectors(m, data, csize, flags, buf, fsize, name, why);
 	}
 	if (rc < 0) {
 		free(buf);

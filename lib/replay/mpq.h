@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strbuf.h"
+
 /* What mpq_read() found. */
 enum mpq_status {
 	MPQ_OK = 0,
@@ -26,13 +28,14 @@ struct mpq {
 };
 
 /* Parse the archive held in file[0..size). The memory must outlive the mpq.
- * Returns 0, or -1 with *why set to a static message. */
-int mpq_open(struct mpq *m, const uint8_t *file, size_t size, const char **why);
+ * Returns 0, or -1 with a reason appended to why. */
+int mpq_open(struct mpq *m, const uint8_t *file, size_t size,
+	     struct strbuf *why);
 
 /* Decompress member name into a new malloc'd buffer (*out, *out_size), refusing
- * members larger than limit bytes. *why is set when MPQ_BAD is returned. */
+ * members larger than limit bytes. MPQ_BAD appends "NAME: reason" to why. */
 enum mpq_status mpq_read(const struct mpq *m, const char *name, size_t limit,
-			 uint8_t **out, size_t *out_size, const char **why);
+			 uint8_t **out, size_t *out_size, struct strbuf *why);
 
 void mpq_close(struct mpq *m);
 

@@ -13,19 +13,9 @@
 
 #include "die.h"
 #include "mpq.h"
+#include "protocol.h"
 #include "replay.h"
 #include "versioned.h"
-
-enum {
-	HEADER_VERSION = 1, HEADER_LOOPS = 3,
-	VERSION_MAJOR = 1, VERSION_MINOR = 2, VERSION_REVISION = 3,
-	VERSION_BUILD = 4, VERSION_BASE_BUILD = 5,
-	DETAILS_PLAYERS = 0, DETAILS_TITLE = 1,
-	PLAYER_NAME = 0, PLAYER_TOON = 1, PLAYER_RACE = 2, PLAYER_CONTROL = 4,
-	PLAYER_TEAM = 5, PLAYER_OBSERVE = 7, PLAYER_RESULT = 8,
-	TOON_REGION = 0, TOON_PROGRAM = 1, TOON_REALM = 2, TOON_ID = 4,
-	CONTROL_HUMAN = 2
-};
 
 static char *
 blob_string(const struct vvalue *v)
@@ -141,7 +131,7 @@ read_details(struct replay *r, const uint8_t *data, size_t size,
 	details = vd_value(&d);
 	list = vv_field(details, DETAILS_PLAYERS);
 	if (details == NULL || list == NULL || list->type != V_ARRAY) {
-		sb_printf(why, "damaged replay.details: %s",
+		sb_printf(why, "damaged " MEMBER_DETAILS ": %s",
 		    d.error ? d.error : "no player list");
 		vd_free(&d);
 		return -1;
@@ -195,13 +185,7 @@ static enum mpq_status
 read_member(const struct mpq *m, const char *name, uint8_t **out, size_t *size,
 	    struct strbuf *why)
 {
-	const char *reason = NULL;
-	enum mpq_status st = mpq_read(m, name, REPLAY_MEMBER_LIMIT, out, size,
-	    &reason);
-
-	if (st == MPQ_BAD)
-		sb_printf(why, "%s: %s", name, reason);
-	return st;
+	return mpq_read(m, name, REPLAY_MEMBER_LIMIT, out, size, why);
 }
 
 int
@@ -209,44 +193,41 @@ replay_load(struct replay *r, const uint8_t *file, size_t size,
 	    struct strbuf *why)
 {
 	struct mpq m;
-	const char *reason = NULL;
 	uint8_t *data = NULL;
 	size_t n = 0;
 	enum mpq_status st;
 	int anonymised = 0;
 
 	memset(r, 0, sizeof *r);
-	if (mpq_open(&m, file, size, &reason) < 0) {
-		sb_adds(why, reason);
+	if (mpq_open(&m, file, size, why) < 0)
 		return -1;
-	}
 	if (read_header(r, &m, why) < 0)
 		goto fail;
-	st = read_member(&m, "replay.details", &data, &n, why);
+	st = read_member(&m, MEMBER_DETAILS, &data, &n, why);
 	if (st == MPQ_MISSING) {
 		/* Blizzard's anonymised packs keep only the .backup members. */
 		anonymised = 1;
-		st = read_member(&m, "replay.details.backup", &data, &n, why);
+		st = read_member(&m, MEMBER_DETAILS_BACKUP, &data, &n, why);
 	}
 	if (st == MPQ_MISSING)
-		sb_adds(why, "no replay.details");
+		sb_adds(why, "no " MEMBER_DETAILS);
 	if (st != MPQ_OK || read_details(r, data, n, why) < 0)
 		goto fail;
 	free(data);
 	data = NULL;
 
-	st = read_member(&m, "replay.tracker.events", &r->tracker,
+	st = read_member(&m, MEMBER_TRACKER, &r->tracker,
 	    &r->tracker_size, why);
 	if (st == MPQ_MISSING)
 		sb_adds(why, anonymised ?
-		    "no replay.tracker.events: an anonymised replay "
+		    "no " MEMBER_TRACKER ": an anonymised replay "
 		    "(machine-learning pack)" :
-		    "no replay.tracker.events (a replay from before 2.0.8, "
+		    "no " MEMBER_TRACKER " (a replay from before 2.0.8, "
 		    "or a stripped one)");
 	if (st != MPQ_OK)
 		goto fail;
 
-	st = read_member(&m, "replay.gamemetadata.json", &data, &n, why);
+	st = read_member(&m, MEMBER_GAMEMETADATA, &data, &n, why);
 	if (st == MPQ_OK)
 		read_apm(r, data, n);
 	else if (st == MPQ_BAD)

@@ -16,7 +16,7 @@ tracker_init(struct tracker *t, const uint8_t *data, size_t size)
 }
 
 int
-tracker_next(struct tracker *t, struct tracker_event *ev, const char **why)
+tracker_next(struct tracker *t, struct tracker_event *ev, struct strbuf *why)
 {
 	const struct vvalue *delta, *id, *body;
 
@@ -25,11 +25,12 @@ tracker_next(struct tracker *t, struct tracker_event *ev, const char **why)
 		return 0;
 	if ((delta = vd_value(&t->d)) == NULL || (id = vd_value(&t->d)) == NULL ||
 	    (body = vd_value(&t->d)) == NULL) {
-		*why = t->d.error;
+		sb_printf(why, "%s: %s", MEMBER_TRACKER, t->d.error);
 		return -1;
 	}
 	if (delta->type != V_CHOICE || id->type != V_INT || body->type != V_STRUCT) {
-		*why = "tracker event of an unexpected shape";
+		sb_printf(why, "%s: tracker event of an unexpected shape",
+		    MEMBER_TRACKER);
 		return -1;
 	}
 	t->loop += (uint32_t)vv_int(delta->kids, 0);

@@ -5,14 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strbuf.h"
 #include "versioned.h"
-
-enum tracker_event_id {
-	EV_PLAYER_STATS = 0, EV_UNIT_BORN = 1, EV_UNIT_DIED = 2,
-	EV_UNIT_OWNER_CHANGE = 3, EV_UNIT_TYPE_CHANGE = 4, EV_UPGRADE = 5,
-	EV_UNIT_INIT = 6, EV_UNIT_DONE = 7, EV_UNIT_POSITIONS = 8,
-	EV_PLAYER_SETUP = 9
-};
 
 struct tracker {
 	struct vdecoder d;
@@ -26,8 +20,12 @@ struct tracker_event {
 };
 
 void tracker_init(struct tracker *t, const uint8_t *data, size_t size);
-/* 1 with *ev filled, 0 at the end, -1 with *why on damaged data. */
-int tracker_next(struct tracker *t, struct tracker_event *ev, const char **why);
+/*
+ * 1 with *ev filled, 0 at the end, -1 on damaged data with a reason
+ * naming the member appended to why.
+ */
+int tracker_next(struct tracker *t, struct tracker_event *ev,
+		 struct strbuf *why);
 void tracker_free(struct tracker *t);
 
 #endif

@@ -5,10 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum vtype {
-	V_ARRAY = 0, V_BITARRAY = 1, V_BLOB = 2, V_CHOICE = 3, V_OPTIONAL = 4,
-	V_STRUCT = 5, V_U8 = 6, V_U32 = 7, V_U64 = 8, V_INT = 9
-};
+#include "protocol.h"
 
 /*
  * One decoded value. Arrays and structs hold n children in kids; a struct

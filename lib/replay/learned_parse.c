@@ -1,0 +1,172 @@
+/*
+ * learned_parse.c - reading learned_build_orders.json back into its state
+ *
+ * Only merge_state and the filter are read: everything else in the file is
+ * derived from them and is rendered again after a merge. Numbers must be
+ * integers a double holds exactly (a file is text that anyone may have
+ * edited); anything else is a damaged state, refused whole.
+ */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "learned_state.h"
+
+/* Integers up to 2^53 are exact in a JSON number. */
+#define EXACT_INTEGER_LIMIT	9007199254740992.0
+
+static int
+race_from_name(const char *s)
+{
+	int r;
+
+	for (r = RACE_ANY; r <= RACE_ZERG; r++)
+		if (strcmp(s, race_filter_name(r)) == 0)
+			return r;
+	return -1;
+}
+
+static int
+get_int(const cJSON *o, int64_t *out)
+{
+	if (!cJSON_IsNumber(o) || o->valuedouble != floor(o->valuedouble) ||
+	    fabs(o->valuedouble) > EXACT_INTEGER_LIMIT)
+		return -1;
+	*out = (int64_t)o->valuedouble;
+	return 0;
+}
+
+static int
+get_field_int(const cJSON *o, const char *key, int64_t *out)
+{
+	return get_int(cJSON_GetObjectItemCaseSensitive(o, key), out);
+}
+
+static int
+parse_section(struct section *sec, const cJSON *j)
+{
+	const cJSON *e, *names, *supply;
+	size_t i;
+
+	if (!cJSON_IsObject(j) || get_field_int(j, "builds", &sec->builds) ||
+	    get_field_int(j, "replays", &sec->replays) ||
+	    get_field_int(j, "replay_loops", &sec->replay_loops) ||
+	    get_field_int(j, "items", &sec->items))
+		return -1;
+	e = cJSON_GetObjectItemCaseSensitive(j, "expansions");
+	if (cJSON_GetArraySize(e) != N_EXPANSIONS)
+		return -1;
+	for (i = 0; i < N_EXPANSIONS; i++) {
+		const cJSON *pair = cJSON_GetArrayItem(e, (int)i);
+
+		if (cJSON_GetArraySize(pair) != 2 ||
+		    get_int(cJSON_GetArrayItem(pair, 0), &sec->expansions[i]) ||
+		    get_int(cJSON_GetArrayItem(pair, 1), &sec->expansion_loops[i]))
+			return -1;
+	}
+	supply = cJSON_GetObjectItemCaseSensitive(j, "supply_4096");
+	for (i = 0; i < N_SUPPLY_KEYS; i++) {
+		const cJSON *list = cJSON_GetObjectItemCaseSensitive(supply,
+		    supply_keys[i].key), *v;
+		int64_t x;
+
+		if (!cJSON_IsArray(list))
+			return -1;
+		cJSON_ArrayForEach(v, list) {
+			if (get_int(v, &x))
+				return -1;
+			multiset_add(&sec->supply[i], x);
+		}
+	}
+	names = cJSON_GetObjectItemCaseSensitive(j, "names");
+	if (!cJSON_IsObject(names))
+		return -1;
+	cJSON_ArrayForEach(e, names) {
+		struct name_stat *st;
+
+		if (cJSON_GetArraySize(e) != 3)
+			return -1;
+		st = section_name(sec, e->string, strlen(e->string));
+		if (get_int(cJSON_GetArrayItem(e, 0), &st->builds) ||
+		    get_int(cJSON_GetArrayItem(e, 1), &st->first_loops) ||
+		    get_int(cJSON_GetArrayItem(e, 2), &st->items))
+			return -1;
+	}
+	return 0;
+}
+
+/* The filter a file was made with; 0, or -1 when it is damaged. */
+static int
+parse_filter(const cJSON *filter, struct learned_filter *f)
+{
+	const cJSON *v;
+
+	learned_filter_defaults(f);
+	v = cJSON_GetObjectItemCaseSensitive(filter, "race");
+	f->race = cJSON_IsString(v) ? race_from_name(v->valuestring) : -1;
+	v = cJSON_GetObjectItemCaseSensitive(filter, "winners_only");
+	f->winners_only = cJSON_IsTrue(v);
+	v = cJSON_GetObjectItemCaseSensitive(filter, "min_seconds");
+	f->min_seconds = cJSON_IsNumber(v) ? v->valuedouble : -1;
+	v = cJSON_GetObjectItemCaseSensitive(filter, "max_seconds");
+	f->max_seconds = cJSON_IsNumber(v) ? v->valuedouble : HUGE_VAL;
+	if (f->race < 0 || f->min_seconds < 0 || !cJSON_IsBool(
+	    cJSON_GetObjectItemCaseSensitive(filter, "winners_only")))
+		return -1;
+	return 0;
+}
+
+struct learned *
+learned_parse(const char *text, size_t size, struct strbuf *why)
+{
+	cJSON *root = cJSON_ParseWithLength(text, size);
+	const cJSON *state, *hashes, *h;
+	struct learned_filter f;
+	struct learned *l = NULL;
+	int64_t format;
+	size_t s;
+
+	if (root == NULL) {
+		sb_adds(why, "not JSON");
+		return NULL;
+	}
+	state = cJSON_GetObjectItemCaseSensitive(root, "merge_state");
+	if (state == NULL) {
+		sb_adds(why, "no merge_state: not written by replay-analyze "
+		    "(an old tool's file merges only with --alpha)");
+		goto fail;
+	}
+	if (get_field_int(state, "format", &format) || format != STATE_FORMAT) {
+		sb_adds(why, "merge_state of an unknown format");
+		goto fail;
+	}
+	if (parse_filter(cJSON_GetObjectItemCaseSensitive(root, "filter"),
+	    &f) < 0) {
+		sb_adds(why, "damaged filter");
+		goto fail;
+	}
+	l = learned_new(&f);
+	hashes = cJSON_GetObjectItemCaseSensitive(state, "replays");
+	if (!cJSON_IsArray(hashes) ||
+	    get_field_int(state, "total_replays", &l->total_replays))
+		goto damaged;
+	cJSON_ArrayForEach(h, hashes) {
+		if (!cJSON_IsString(h) || strlen(h->valuestring) != LEARNED_HASH_LEN)
+			goto damaged;
+		if (!learned_add_replay(l, h->valuestring))
+			goto damaged;
+	}
+	for (s = 0; s < N_SECTIONS; s++)
+		if (parse_section(&l->sections[s],
+		    cJSON_GetObjectItemCaseSensitive(state, section_keys[s])) < 0)
+			goto damaged;
+	cJSON_Delete(root);
+	return l;
+damaged:
+	sb_adds(why, "damaged merge_state");
+fail:
+	learned_free(l);
+	cJSON_Delete(root);
+	return NULL;
+}

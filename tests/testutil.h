@@ -25,7 +25,4 @@ void path_list_free(struct path_list *l);
 /* Exit status for a test whose data is missing: a skip, or under CI=true a failure. */
 int skip_or_fail(const char *test);
 
-/* The whole file in a malloc'd buffer; NULL on failure. */
-uint8_t *slurp(const char *path, size_t *size);
-
 #endif

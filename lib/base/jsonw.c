@@ -120,3 +120,13 @@ json_float(struct strbuf *sb, double x)
 	shortest(buf, sizeof buf, x);
 	sb_adds(sb, buf);
 }
+
+void
+json_error_line(struct strbuf *sb, const char *file, const char *error)
+{
+	sb_adds(sb, "{\"file\": ");
+	json_cstring(sb, file);
+	sb_adds(sb, ", \"error\": ");
+	json_cstring(sb, error);
+	sb_adds(sb, "}\n");
+}

@@ -14,4 +14,11 @@ void json_number(struct strbuf *sb, double x);
 /* As json_number, but whole values keep a ".0" (Python's float repr). */
 void json_float(struct strbuf *sb, double x);
 
+/*
+ * Append {"file": FILE, "error": WHY} and a newline: the line by which a
+ * program names an input it could not use (replay-analyze's output,
+ * policy-train's --report), and which the driver reads.
+ */
+void json_error_line(struct strbuf *sb, const char *file, const char *error);
+
 #endif

@@ -51,11 +51,7 @@ static void
 refuse(struct strbuf *refused, const char *file, const char *reason)
 {
 	warnmsg("%s: %s", file, reason);
-	sb_adds(refused, "{\"file\": ");
-	json_cstring(refused, file);
-	sb_adds(refused, ", \"error\": ");
-	json_cstring(refused, reason);
-	sb_adds(refused, "}\n");
+	json_error_line(refused, file, reason);
 }
 
 /* --report: the refused inputs' lines, even none; -1 with errno when not written. */

@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "die.h"
 #include "jsonl.h"
+#include "jsonw.h"
 #include "progress.h"
 
 struct sink {
@@ -90,7 +91,7 @@ analyze_inputs(struct input_list *inputs, const struct analysis_options *o)
 			errors++;
 			progress_end(&prog);
 			warnmsg("%s: %s", file, why.data);
-			jsonl_error(&line, file, why.data);
+			json_error_line(&line, file, why.data);
 		}
 		input_release(&d);
 		emit(&out, &line);

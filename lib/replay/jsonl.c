@@ -121,13 +121,3 @@ jsonl_game(struct strbuf *sb, const char *file, const char *md5,
 	}
 	sb_adds(sb, "]}\n");
 }
-
-void
-jsonl_error(struct strbuf *sb, const char *file, const char *error)
-{
-	sb_adds(sb, "{\"file\": ");
-	json_cstring(sb, file);
-	sb_adds(sb, ", \"error\": ");
-	json_cstring(sb, error);
-	sb_adds(sb, "}\n");
-}

@@ -8,8 +8,6 @@
 /* Append a replay's line (with its newline); md5 is its hex content hash. */
 void jsonl_game(struct strbuf *sb, const char *file, const char *md5,
 		const struct game *g);
-/* Append {"file": ..., "error": ...} and a newline. */
-void jsonl_error(struct strbuf *sb, const char *file, const char *error);
 
 /* "m:ss" of a game loop in real seconds at "Faster" (protocol.h). */
 void format_clock(char *buf, size_t size, uint32_t loop);

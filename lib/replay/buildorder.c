@@ -191,16 +191,25 @@ on_player_stats(struct walk *w, const struct vvalue *body)
 	w->supply[pid - 1].made = (made > 0 ? (double)made : 0) / SUPPLY_ONE;
 }
 
+/* A unit begun or born: its type and owner, recorded under its tag. */
+static struct unit *
+unit_seen(struct walk *w, const struct vvalue *body)
+{
+	struct unit *u = unit_put(&w->units, unit_tag(body));
+
+	u->type = blob_name(vv_field(body, UNIT_TYPE));
+	u->owner = vv_field_int(body, UNIT_CONTROL, 0);
+	u->init_item = 0;
+	return u;
+}
+
 static void
 on_unit_init(struct walk *w, uint32_t loop, const struct vvalue *body)
 {
-	struct name type = blob_name(vv_field(body, UNIT_TYPE));
-	int64_t owner = vv_field_int(body, UNIT_CONTROL, 0);
-	struct unit *u = unit_put(&w->units, unit_tag(body));
+	struct unit *u = unit_seen(w, body);
+	struct name type = u->type;
+	int64_t owner = u->owner;
 
-	u->type = type;
-	u->owner = owner;
-	u->init_item = 0;
 	if (!emits(w, loop, owner) ||
 	    name_in_sorted(type, init_skipped, COUNT(init_skipped)))
 		return;
@@ -236,13 +245,10 @@ born_skipped_name(struct name type, const struct vvalue *body)
 static void
 on_unit_born(struct walk *w, uint32_t loop, const struct vvalue *body)
 {
-	struct name type = blob_name(vv_field(body, UNIT_TYPE));
-	int64_t owner = vv_field_int(body, UNIT_CONTROL, 0);
-	struct unit *u = unit_put(&w->units, unit_tag(body));
+	struct unit *u = unit_seen(w, body);
+	struct name type = u->type;
+	int64_t owner = u->owner;
 
-	u->type = type;
-	u->owner = owner;
-	u->init_item = 0;
 	if (loop == 0 && game_is_player(w->g, owner) &&
 	    w->g->race[owner - 1] == NULL)
 		w->g->race[owner - 1] = town_hall_race(type);

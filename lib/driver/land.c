@@ -24,17 +24,19 @@
 #include "die.h"
 #include "driver.h"
 #include "driver_internal.h"
+#include "hashmap.h"
 #include "job.h"
 #include "land.h"
+#include "report.h"
 #include "spawn.h"
 #include "state.h"
 
 /* Jobs that failed on an input before it is left alone for this run. */
 #define MAX_ATTEMPTS 3
 
-/* The inputs a job's program named on stderr as "prog: PATH: reason". */
+/* The inputs a training job's program named on stderr as "prog: PATH: reason". */
 static void
-refused_inputs(struct driver *d, struct job *j, int *bad)
+refused_on_stderr(struct driver *d, struct job *j, int *bad)
 {
 	FILE *f = fopen(j->err, "r");
 	char *line = NULL;
@@ -64,6 +66,36 @@ refused_inputs(struct driver *d, struct job *j, int *bad)
 	}
 	free(line);
 	fclose(f);
+}
+
+/*
+ * The inputs j's program refused, from the report it wrote (job.c says
+ * where): each is recorded bad, and bad[i] set for it.
+ */
+static void
+refused_inputs(struct driver *d, struct job *j, int *bad)
+{
+	struct report r = { 0 };
+	struct hashmap at = { 0 };	/* a job's path -> its index */
+	size_t i, *k;
+
+	if (j->kind == JOB_TRAINING) {
+		refused_on_stderr(d, j, bad);
+		return;
+	}
+	if (report_read(j->report, &r) < 0 && errno != ENOENT)
+		warnmsg("%s: %s", j->report, strerror(errno));
+	for (i = 0; i < j->n; i++)
+		*hashmap_put_str(&at, j->paths[i], NULL) = i;
+	for (i = 0; i < r.n; i++) {
+		if ((k = hashmap_get_str(&at, r.v[i].file)) == NULL || bad[*k])
+			continue;
+		bad[*k] = 1;
+		queue_mark_bad(d, queue_of(d, j->kind), j->hashes[*k],
+		    j->paths[*k], r.v[i].error);
+	}
+	hashmap_free(&at);
+	report_free(&r);
 }
 
 /* merge-results, run to completion: 0 when the output is in. */

@@ -104,6 +104,8 @@ job_command(const struct driver *d, const struct job *j, struct argv_builder *av
 		argv_push(av, d->o->model);
 		argv_push(av, "--out");
 		argv_push(av, j->output);
+		argv_push(av, "--report");
+		argv_push(av, j->report);
 		if (j->init)
 			argv_push(av, "--init");
 	}

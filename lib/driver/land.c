@@ -34,40 +34,6 @@
 /* Jobs that failed on an input before it is left alone for this run. */
 #define MAX_ATTEMPTS 3
 
-/* The inputs a training job's program named on stderr as "prog: PATH: reason". */
-static void
-refused_on_stderr(struct driver *d, struct job *j, int *bad)
-{
-	FILE *f = fopen(j->err, "r");
-	char *line = NULL;
-	size_t cap = 0, i;
-	ssize_t len;
-
-	if (f == NULL)
-		return;
-	while ((len = getline(&line, &cap, f)) > 0) {
-		char *p = strstr(line, ": ");
-
-		if (len && line[len - 1] == '\n')
-			line[len - 1] = '\0';
-		if (p == NULL)
-			continue;
-		p += 2;
-		for (i = 0; i < j->n; i++) {
-			size_t k = strlen(j->paths[i]);
-
-			if (!bad[i] && strncmp(p, j->paths[i], k) == 0 &&
-			    strncmp(p + k, ": ", 2) == 0) {
-				bad[i] = 1;
-				queue_mark_bad(d, queue_of(d, j->kind), j->hashes[i],
-				    j->paths[i], p + k + 2);
-			}
-		}
-	}
-	free(line);
-	fclose(f);
-}
-
 /*
  * The inputs j's program refused, from the report it wrote (job.c says
  * where): each is recorded bad, and bad[i] set for it.
@@ -79,10 +45,6 @@ refused_inputs(struct driver *d, struct job *j, int *bad)
 	struct hashmap at = { 0 };	/* a job's path -> its index */
 	size_t i, *k;
 
-	if (j->kind == JOB_TRAINING) {
-		refused_on_stderr(d, j, bad);
-		return;
-	}
 	if (report_read(j->report, &r) < 0 && errno != ENOENT)
 		warnmsg("%s: %s", j->report, strerror(errno));
 	for (i = 0; i < j->n; i++)

@@ -119,6 +119,29 @@ expect_status 65 $? "jobs that cannot run"
 grep -q "^B" "$T/sbroken/ledger.tsv" && fail "a broken setup recorded good inputs as bad"
 [ -f "$T/few/$(ls "$T/few" | head -n 1)" ] || fail "the input was moved"
 
+# The programs name the inputs they refused in files the driver gives them,
+# not on stderr: with their messages thrown away, the same inputs are refused.
+mkdir -p "$T/mute" "$T/mreplays" "$T/mexp"
+cp "$BG" "$BIN/merge-results" "$T/mute/"
+for p in replay-analyze policy-train; do
+	printf '#!/bin/sh\nexec "%s" "$@" 2>/dev/null\n' "$BIN/$p" >"$T/mute/$p"
+	chmod +x "$T/mute/$p"
+done
+cp "$T/replays2/zz_truncated.SC2Replay" "$(ls "$T/replays2"/*.SC2Replay | head -n 1)" "$T/mreplays/"
+cp "$T/exp2/exp_20260125_154732_ep0.npz" "$T/gen/$(ls "$T/gen" | head -n 1)" "$T/mexp/"
+"$T/mute/bgtrain" once --replays "$T/mreplays" --experience "$T/mexp" --state "$T/smute" \
+	--quarantine "$T/qmute" $GATE -q >"$T/out" 2>&1
+expect_status 65 $? "programs whose stderr is lost"
+expect_grep "^Replays Analyzed: 1$" "$T/out" "the good replay beside a refused one"
+expect_grep "^Models Trained: 1$" "$T/out" "the good game beside a refused one"
+[ -f "$T/qmute/zz_truncated.SC2Replay.reason" ] || fail "a refused replay went unnoticed without stderr"
+if [ -f "$T/qmute/exp_20260125_154732_ep0.npz.reason" ]; then
+	expect_grep "mismatched lengths" "$T/qmute/exp_20260125_154732_ep0.npz.reason" "a refused game's reason without stderr"
+else
+	fail "a refused game went unnoticed without stderr"
+fi
+[ "$(grep -c "^B" "$T/smute/ledger.tsv")" -eq 2 ] || fail "refused inputs recorded bad: want 2"
+
 # A config file holds the same settings; a second driver on one state folder is refused.
 printf 'replays = %s\nexperience = %s\njobs = 2\ncpu = 100\nmem = 100\nsettle = 0\n' \
 	"$T/replays" "$T/exp" >"$T/conf"

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "gate.h"
+#include "status.h"
 
 enum priority { PRIORITY_TRAINING, PRIORITY_ANALYSIS };
 
@@ -30,9 +31,11 @@ struct driver_options {
 };
 
 void driver_defaults(struct driver_options *o);
-/* Run until SIGINT/SIGTERM (once: until no work is left); the exit status. */
+/*
+ * Run until SIGINT/SIGTERM (once: until no work is left). Returns the exit
+ * status (sysexits(3), 130 or 143); a driver that cannot start says why in
+ * one message on stderr.
+ */
 int driver_run(const struct driver_options *o, int once);
-/* What the state folder says: done, queued, running, failed. */
-int driver_status(const struct driver_options *o, int json);
 
 #endif

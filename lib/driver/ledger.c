@@ -21,71 +21,35 @@
 #include <unistd.h>
 
 #include "die.h"
+#include "file.h"
 #include "ledger.h"
+#include "path.h"
 #include "strbuf.h"
 
-static uint64_t
-hash_of(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
-}
-
-static size_t *
-slot(const struct ledger *l, const char *hash)
-{
-	size_t i = hash_of(hash) & (l->index_cap - 1);
-
-	while (l->index[i] && strcmp(l->hash_keys[l->index[i] - 1], hash) != 0)
-		i = (i + 1) & (l->index_cap - 1);
-	return &l->index[i];
-}
+/* Our own file, read whole at each start; the bound only keeps sizes sane. */
+#define LEDGER_LIMIT ((size_t)1 << 40)
 
 /* Raise hash's state (never lower it: done stays done). */
 static void
 set_state(struct ledger *l, const char *hash, int state)
 {
-	size_t *s, i;
+	size_t *s = hashmap_put_str(&l->states, hash, NULL);
 
-	if ((l->n_hashes + 1) * 2 > l->index_cap) {
-		free(l->index);
-		l->index_cap = l->index_cap ? l->index_cap * 2 : 1024;
-		l->index = xcalloc(l->index_cap, sizeof l->index[0]);
-		for (i = 0; i < l->n_hashes; i++)
-			*slot(l, l->hash_keys[i]) = i + 1;
-	}
-	s = slot(l, hash);
-	if (*s == 0) {
-		if (l->n_hashes == l->cap_keys) {
-			l->cap_keys = l->cap_keys ? l->cap_keys * 2 : 1024;
-			l->hash_keys = xreallocarray(l->hash_keys, l->cap_keys,
-			    sizeof l->hash_keys[0]);
-			l->hash_state = xreallocarray(l->hash_state, l->cap_keys, 1);
-		}
-		snprintf(l->hash_keys[l->n_hashes], MD5_HEX_SIZE, "%s", hash);
-		l->hash_state[l->n_hashes] = LEDGER_UNKNOWN;
-		*s = ++l->n_hashes;
-	}
-	if (state > l->hash_state[*s - 1])
-		l->hash_state[*s - 1] = (unsigned char)state;
+	/* A new key starts at 0, LEDGER_UNKNOWN. */
+	if ((size_t)state > *s)
+		*s = (size_t)state;
 }
 
 int
 ledger_state(const struct ledger *l, const char *hash)
 {
-	size_t *s;
+	size_t *s = hashmap_get_str(&l->states, hash);
 
-	if (l->index_cap == 0)
-		return LEDGER_UNKNOWN;
-	s = slot(l, hash);
-	return *s ? l->hash_state[*s - 1] : LEDGER_UNKNOWN;
+	return s ? (int)*s : LEDGER_UNKNOWN;
 }
 
-static struct ledger_job *
-find_job(struct ledger *l, int64_t id)
+struct ledger_job *
+ledger_job(struct ledger *l, int64_t id)
 {
 	size_t i;
 
@@ -131,9 +95,9 @@ mark_lost(struct ledger *l, struct ledger_job *j)
 
 	j->merged = -1;
 	for (i = 0; i < j->n_inputs; i++) {
-		s = slot(l, j->hashes[i]);
-		if (*s && l->hash_state[*s - 1] == LEDGER_PRODUCED)
-			l->hash_state[*s - 1] = LEDGER_UNKNOWN;
+		s = hashmap_get_str(&l->states, j->hashes[i]);
+		if (s && *s == LEDGER_PRODUCED)
+			*s = LEDGER_UNKNOWN;
 	}
 }
 
@@ -197,17 +161,18 @@ replay_line(struct ledger *l, char *line)
 			p = tab ? tab + 1 : NULL;
 		}
 		add_job(l, strtoll(f[1], NULL, 10),
-		    strcmp(f[2], "training") == 0 ? JOB_TRAINING : JOB_ANALYSIS,
+		    strcmp(f[2], job_kind_name(JOB_TRAINING)) == 0 ?
+		    JOB_TRAINING : JOB_ANALYSIS,
 		    f[3], f[4], k, hashes, paths);
 		free(hashes);
 		free(paths);
 	} else if (n >= 2 && strcmp(f[0], "M") == 0) {
-		struct ledger_job *j = find_job(l, strtoll(f[1], NULL, 10));
+		struct ledger_job *j = ledger_job(l, strtoll(f[1], NULL, 10));
 
 		if (j)
 			mark_merged(l, j);
 	} else if (n >= 2 && strcmp(f[0], "L") == 0) {
-		struct ledger_job *j = find_job(l, strtoll(f[1], NULL, 10));
+		struct ledger_job *j = ledger_job(l, strtoll(f[1], NULL, 10));
 
 		if (j && !j->merged)
 			mark_lost(l, j);
@@ -220,52 +185,44 @@ replay_line(struct ledger *l, char *line)
 int
 ledger_open(struct ledger *l, const char *state_dir, int writable)
 {
-	struct strbuf text = { 0 };
-	char buf[65536], *line, *nl;
-	ssize_t got;
+	char *text, *line, *nl;
+	size_t len;
 	off_t keep;
-	int fd;
+	int fd, saved;
 
 	memset(l, 0, sizeof *l);
 	l->fd = -1;
-	l->path = xmalloc(strlen(state_dir) + sizeof "/ledger.tsv");
-	sprintf(l->path, "%s/ledger.tsv", state_dir);
+	l->path = path_join(state_dir, "ledger.tsv");
 	fd = writable ? open(l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644) :
 	    open(l->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	while ((got = read(fd, buf, sizeof buf)) > 0)
-		sb_add(&text, buf, (size_t)got);
-	if (got < 0) {
-		close(fd);
-		sb_free(&text);
-		return -1;
-	}
+	if ((text = file_read(l->path, LEDGER_LIMIT, &len)) == NULL)
+		goto fail;
 	/* Only whole lines count; a crash may have cut the last one short. */
 	keep = 0;
-	for (line = text.data; line && (nl = memchr(line, '\n',
-	    text.len - (size_t)(line - text.data))) != NULL; line = nl + 1) {
+	for (line = text; (nl = memchr(line, '\n', len - (size_t)(line - text))) !=
+	    NULL; line = nl + 1) {
 		*nl = '\0';
 		replay_line(l, line);
-		keep = (off_t)(nl + 1 - text.data);
+		keep = (off_t)(nl + 1 - text);
 	}
+	free(text);
 	if (!writable) {
 		close(fd);
-		sb_free(&text);
 		return 0;
 	}
-	if ((size_t)keep != text.len && (ftruncate(fd, keep) < 0 || fsync(fd) < 0)) {
-		close(fd);
-		sb_free(&text);
-		return -1;
-	}
-	sb_free(&text);
-	if (lseek(fd, 0, SEEK_END) < 0) {
-		close(fd);
-		return -1;
-	}
+	if ((size_t)keep != len && (ftruncate(fd, keep) < 0 || fsync(fd) < 0))
+		goto fail;
+	if (lseek(fd, 0, SEEK_END) < 0)
+		goto fail;
 	l->fd = fd;
 	return 0;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
 }
 
 void
@@ -283,9 +240,7 @@ ledger_close(struct ledger *l)
 		free(l->jobs[i].output);
 	}
 	free(l->jobs);
-	free(l->index);
-	free(l->hash_keys);
-	free(l->hash_state);
+	hashmap_free(&l->states);
 	free(l->path);
 	memset(l, 0, sizeof *l);
 	l->fd = -1;
@@ -329,8 +284,7 @@ ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
 	size_t i;
 	int rc;
 
-	sb_printf(&sb, "P\t%lld\t%s", (long long)id,
-	    kind == JOB_TRAINING ? "training" : "analysis");
+	sb_printf(&sb, "P\t%lld\t%s", (long long)id, job_kind_name(kind));
 	add_field(&sb, output);
 	add_field(&sb, md5);
 	sb_addc(&sb, '\t');
@@ -368,7 +322,7 @@ ledger_merged(struct ledger *l, int64_t id)
 	struct ledger_job *j;
 	int rc = append_job_record(l, 'M', id);
 
-	if (rc == 0 && (j = find_job(l, id)) != NULL)
+	if (rc == 0 && (j = ledger_job(l, id)) != NULL)
 		mark_merged(l, j);
 	return rc;
 }
@@ -379,7 +333,7 @@ ledger_lost(struct ledger *l, int64_t id)
 	struct ledger_job *j;
 	int rc = append_job_record(l, 'L', id);
 
-	if (rc == 0 && (j = find_job(l, id)) != NULL && !j->merged)
+	if (rc == 0 && (j = ledger_job(l, id)) != NULL && !j->merged)
 		mark_lost(l, j);
 	return rc;
 }

@@ -6,8 +6,8 @@
 #include <stdint.h>
 
 #include "digest.h"
-
-enum job_kind { JOB_ANALYSIS, JOB_TRAINING };
+#include "hashmap.h"
+#include "job.h"
 
 /* A job whose output exists and is recorded, with the inputs it consumed. */
 struct ledger_job {
@@ -26,11 +26,7 @@ struct ledger {
 	char *path;
 	struct ledger_job *jobs;	/* every produced job, merged or not */
 	size_t n_jobs, cap_jobs;
-	size_t *index;			/* open addressing over hashes: see ledger.c */
-	size_t index_cap, n_hashes;
-	char (*hash_keys)[MD5_HEX_SIZE];
-	unsigned char *hash_state;	/* LEDGER_* of each key */
-	size_t cap_keys;
+	struct hashmap states;		/* content hash -> LEDGER_* */
 	int64_t next_job;
 	size_t bad;			/* inputs recorded bad */
 };
@@ -46,6 +42,9 @@ enum { LEDGER_UNKNOWN = 0, LEDGER_PRODUCED, LEDGER_DONE, LEDGER_BAD };
  */
 int ledger_open(struct ledger *l, const char *state_dir, int writable);
 void ledger_close(struct ledger *l);
+
+/* The recorded job id, or NULL (the newest first: they are looked up young). */
+struct ledger_job *ledger_job(struct ledger *l, int64_t id);
 
 /* What the ledger knows of an input. */
 int ledger_state(const struct ledger *l, const char *hash);

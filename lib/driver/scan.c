@@ -14,32 +14,10 @@
 #include "walk.h"
 
 static int
-compare_path(const void *key, const void *entry)
-{
-	return strcmp(key, ((const struct scanned *)entry)->path);
-}
-
-static int
 compare_entries(const void *a, const void *b)
 {
 	return strcmp(((const struct scanned *)a)->path,
 	    ((const struct scanned *)b)->path);
-}
-
-/* s->v[0..sorted) is in path order; entries added this scan follow it. */
-static struct scanned *
-find(struct scan *s, size_t sorted, const char *path)
-{
-	struct scanned *e = sorted ? bsearch(path, s->v, sorted, sizeof s->v[0],
-	    compare_path) : NULL;
-	size_t i;
-
-	if (e)
-		return e;
-	for (i = sorted; i < s->n; i++)
-		if (strcmp(s->v[i].path, path) == 0)
-			return &s->v[i];
-	return NULL;
 }
 
 size_t
@@ -47,14 +25,16 @@ scan_folder(struct scan *s, const char *dir, int (*keep)(const char *),
 	    double now, double settle)
 {
 	struct path_set found = { NULL, 0, 0 };
-	size_t i, k, ready = 0, sorted = s->n;
+	size_t i, k, ready = 0;
 	double age;
 
+	/* Sorted since the last scan; what this one adds is searched apart. */
+	s->sorted = s->n;
 	for (i = 0; i < s->n; i++)
 		s->v[i].seen = 0;
 	walk_files(dir, keep, &found);
 	for (i = 0; i < found.n; i++) {
-		struct scanned *e = find(s, sorted, found.v[i]);
+		struct scanned *e = queue_find(s, found.v[i]);
 		struct stat st;
 
 		/* Only regular files: a FIFO would block the hash forever. */
@@ -106,6 +86,7 @@ scan_folder(struct scan *s, const char *dir, int (*keep)(const char *),
 	s->n = k;
 	if (s->n)
 		qsort(s->v, s->n, sizeof s->v[0], compare_entries);
+	s->sorted = s->n;
 	return ready;
 }
 

@@ -3,27 +3,8 @@
 #define SCAN_H
 
 #include <stddef.h>
-#include <time.h>
 
-#include "digest.h"
-
-enum input_state { INPUT_NEW, INPUT_RUNNING, INPUT_DONE };
-
-struct scanned {
-	char *path;
-	long long size;
-	time_t mtime;
-	double stable_since;	/* when size and mtime were last seen to change */
-	char hash[MD5_HEX_SIZE];/* "" until the file has settled */
-	enum input_state state;
-	int attempts;		/* jobs that failed on it */
-	int seen;		/* found by the latest scan */
-};
-
-struct scan {
-	struct scanned *v;
-	size_t n, cap;
-};
+#include "queue.h"
 
 /*
  * Look at every file below dir that keep() accepts. A file is hashed once

@@ -1,0 +1,48 @@
+/*
+ * driver_internal.h - the driver's state, shared by the files of lib/driver
+ *
+ * One struct that every concern of the driver reads and writes (the loop,
+ * the queue, the jobs, landing, the slots, the state folder): the concerns
+ * are split into files, the state is not, because each step of the loop
+ * touches several of them. Nothing outside lib/driver includes this.
+ */
+#ifndef DRIVER_INTERNAL_H
+#define DRIVER_INTERNAL_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "gate.h"
+#include "job.h"
+#include "ledger.h"
+#include "queue.h"
+#include "workers.h"
+
+struct driver_options;
+
+struct driver {
+	const struct driver_options *o;
+	struct ledger ledger;
+	struct scan replays, experience;
+	struct job *jobs;
+	size_t n_jobs;
+	int slots;
+	struct gate_probe *probe;
+	struct workers_usage usage;
+	int verdict;
+	sigset_t open;		/* the signals the event wait lets in */
+	FILE *joblog;
+	int64_t *pending;	/* recorded analysis jobs waiting to be merged */
+	size_t n_pending;
+	size_t stats_printed_at;	/* d->finished when the block was last printed */
+	char *merge_log;		/* merge-results' messages */
+	double gate_closed_since;	/* once: when the gate last closed with nothing running */
+	int gave_up;
+	/* statistics, as the old tool printed them */
+	size_t replays_analyzed, models_trained, errors, finished;
+	double processing;
+};
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * job.c - one job: a child running one of the suite's programs on a batch
+ *
+ * Every job has a folder of its own under STATE/work, named for its number,
+ * and every file the child writes goes there: the output the driver merges,
+ * the report in which the child names the inputs it refused, and its
+ * standard error, which only people read. The driver learns about inputs
+ * from files it named, never from the text of messages.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "die.h"
+#include "driver.h"
+#include "driver_internal.h"
+#include "job.h"
+#include "path.h"
+#include "queue.h"
+#include "spawn.h"
+
+const char *
+job_kind_name(enum job_kind kind)
+{
+	return kind == JOB_ANALYSIS ? "analysis" : "training";
+}
+
+const char *
+job_program_name(enum job_kind kind)
+{
+	return kind == JOB_ANALYSIS ? "replay-analyze" : "policy-train";
+}
+
+void
+job_free(struct job *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		free(j->paths[i]);
+	free(j->paths);
+	free(j->hashes);
+	free(j->dir);
+	free(j->output);
+	free(j->report);
+	free(j->err);
+}
+
+void
+job_remove_dir(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+
+	if (dp == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL) {
+		char *p;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		p = path_join(dir, de->d_name);
+		unlink(p);
+		free(p);
+	}
+	closedir(dp);
+	rmdir(dir);
+}
+
+static void
+push_program(struct argv_builder *av, const struct driver_options *o,
+	     const char *name)
+{
+	char *path = path_join(o->bin_dir, name);
+
+	argv_push(av, path);
+	free(path);
+}
+
+/*
+ * The child's command line. Both programs write the inputs they refuse as
+ * {"file", "error"} lines: replay-analyze among its output lines (-o),
+ * policy-train into --report.
+ */
+static void
+job_command(const struct driver *d, const struct job *j, struct argv_builder *av)
+{
+	push_program(av, d->o, job_program_name(j->kind));
+	argv_push(av, "--quiet");
+	if (j->kind == JOB_ANALYSIS) {
+		argv_push(av, "--summary");
+		argv_push(av, j->output);
+		argv_push(av, "-o");
+		argv_push(av, j->report);
+	} else {
+		argv_push(av, "--skip-bad");
+		argv_push(av, "-m");
+		argv_push(av, d->o->model);
+		argv_push(av, "--out");
+		argv_push(av, j->output);
+		argv_push(av, "--report");
+		argv_push(av, j->report);
+		if (j->init)
+			argv_push(av, "--init");
+	}
+	argv_push(av, "--");
+	argv_push_all(av, j->paths, j->n);
+}
+
+void
+job_merge_command(const struct driver_options *o, const struct ledger_job *lj,
+		  struct argv_builder *av)
+{
+	push_program(av, o, "merge-results");
+	argv_push(av, lj->kind == JOB_ANALYSIS ? "learned" : "model");
+	argv_push(av, "--quiet");
+	argv_push(av, "-o");
+	argv_push(av, lj->kind == JOB_ANALYSIS ? o->learned : o->model);
+	argv_push(av, lj->output);
+}
+
+int
+job_start(struct driver *d, enum job_kind kind, struct scanned **in, size_t n,
+	  int init)
+{
+	struct argv_builder av = { 0 };
+	struct job *j;
+	char name[64], *work;
+	size_t i;
+
+	d->jobs = xreallocarray(d->jobs, d->n_jobs + 1, sizeof d->jobs[0]);
+	j = &d->jobs[d->n_jobs];
+	memset(j, 0, sizeof *j);
+	j->id = d->ledger.next_job++;
+	j->kind = kind;
+	j->n = n;
+	j->init = init;
+	j->paths = xcalloc(n, sizeof j->paths[0]);
+	j->hashes = xcalloc(n, sizeof j->hashes[0]);
+	for (i = 0; i < n; i++) {
+		j->paths[i] = xstrdup(in[i]->path);
+		snprintf(j->hashes[i], MD5_HEX_SIZE, "%s", in[i]->hash);
+		in[i]->state = INPUT_RUNNING;
+	}
+	work = path_join(d->o->state, "work");
+	snprintf(name, sizeof name, "job-%06lld", (long long)j->id);
+	j->dir = path_join(work, name);
+	free(work);
+	job_remove_dir(j->dir);
+	mkdir(j->dir, 0755);
+	j->output = path_join(j->dir, kind == JOB_ANALYSIS ? "summary.json" :
+	    "candidate.npz");
+	j->report = path_join(j->dir, kind == JOB_ANALYSIS ? "build_orders.jsonl" :
+	    "report.jsonl");
+	j->err = path_join(j->dir, "stderr");
+
+	job_command(d, j, &av);
+	j->started = monotonic_seconds();
+	j->wall_started = wall_seconds();
+	j->pid = spawn(av.v, NULL, j->err);
+	argv_free(&av);
+	if (j->pid < 0) {
+		warnmsg("cannot start a job: %s", strerror(errno));
+		queue_set_inputs(d, j, INPUT_NEW);
+		job_free(j);
+		return -1;
+	}
+	d->n_jobs++;
+	return 0;
+}

@@ -1,0 +1,57 @@
+/* job.h - one job: a child running one of the suite's programs on a batch */
+#ifndef JOB_H
+#define JOB_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "argv.h"
+#include "digest.h"
+
+enum job_kind { JOB_ANALYSIS, JOB_TRAINING };
+
+struct job {
+	int64_t id;
+	enum job_kind kind;
+	pid_t pid;
+	double started;		/* monotonic, for run times */
+	double wall_started;	/* epoch seconds, for the job log */
+	size_t n;
+	char **paths;
+	char (*hashes)[MD5_HEX_SIZE];
+	char *dir;		/* STATE/work/job-NNNNNN, the child's own */
+	char *output;		/* the summary or candidate to merge */
+	char *report;		/* where the child names the inputs it refused */
+	char *err;		/* its standard error, for people */
+	int init;		/* a training job that creates the model */
+	int requeue;		/* stopped by the gate: its inputs go back */
+};
+
+struct driver;
+struct driver_options;
+struct ledger_job;
+struct scanned;
+
+/*
+ * Start a job on n inputs (they become INPUT_RUNNING) and add it to
+ * d->jobs. Returns 0, or -1 when the child could not be started (said on
+ * stderr; the inputs are queued again).
+ */
+int job_start(struct driver *d, enum job_kind kind, struct scanned **in,
+	      size_t n, int init);
+void job_free(struct job *j);
+/* A job's folder and the files in it (it has no subfolders). */
+void job_remove_dir(const char *dir);
+
+/* merge-results' command line for a recorded output. */
+void job_merge_command(const struct driver_options *o,
+		       const struct ledger_job *lj, struct argv_builder *av);
+
+/* "analysis" or "training", as the ledger, the job log and status say it. */
+const char *job_kind_name(enum job_kind kind);
+/* The program that runs a job of kind. */
+const char *job_program_name(enum job_kind kind);
+
+#endif

@@ -1,0 +1,277 @@
+/*
+ * land.c - finished jobs: their verdicts, their outputs merged exactly once
+ *
+ * A job's output is recorded in the ledger (P) before it is merged and the
+ * merge afterwards (M), so that a crash in between is merged again at the
+ * next start; merge-results is idempotent (replays by content, candidates
+ * by MD5), so nothing counts twice. A failed job never marks its inputs
+ * bad: the failure may be the setup's (a missing program, a full disk);
+ * only the inputs a program itself refused are.
+ */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "argv.h"
+#include "atomic.h"
+#include "clock.h"
+#include "die.h"
+#include "driver.h"
+#include "driver_internal.h"
+#include "hashmap.h"
+#include "job.h"
+#include "land.h"
+#include "report.h"
+#include "spawn.h"
+#include "state.h"
+
+/* Jobs that failed on an input before it is left alone for this run. */
+#define MAX_ATTEMPTS 3
+
+/*
+ * The inputs j's program refused, from the report it wrote (job.c says
+ * where): each is recorded bad, and bad[i] set for it.
+ */
+static void
+refused_inputs(struct driver *d, struct job *j, int *bad)
+{
+	struct report r = { 0 };
+	struct hashmap at = { 0 };	/* a job's path -> its index */
+	size_t i, *k;
+
+	if (report_read(j->report, &r) < 0 && errno != ENOENT)
+		warnmsg("%s: %s", j->report, strerror(errno));
+	for (i = 0; i < j->n; i++)
+		*hashmap_put_str(&at, j->paths[i], NULL) = i;
+	for (i = 0; i < r.n; i++) {
+		if ((k = hashmap_get_str(&at, r.v[i].file)) == NULL || bad[*k])
+			continue;
+		bad[*k] = 1;
+		queue_mark_bad(d, queue_of(d, j->kind), j->hashes[*k],
+		    j->paths[*k], r.v[i].error);
+	}
+	hashmap_free(&at);
+	report_free(&r);
+}
+
+/* merge-results, run to completion: 0 when the output is in. */
+static int
+merge_output(struct driver *d, const struct ledger_job *lj)
+{
+	struct argv_builder av = { 0 };
+	int status;
+	pid_t pid;
+
+	job_merge_command(d->o, lj, &av);
+	pid = spawn(av.v, NULL, d->merge_log);
+	/* No child, no wait: waitpid(-1) would take a job's exit status. */
+	status = pid > 0 ? spawn_wait(pid) : -1;
+	argv_free(&av);
+	return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* Merge a recorded output and account for it: 0 when its inputs are done. */
+static int
+merge_recorded(struct driver *d, struct ledger_job *lj)
+{
+	char *dir;
+	size_t i;
+
+	if (merge_output(d, lj) < 0) {
+		warnmsg("job %lld: merging %s failed; retried at the next start",
+		    (long long)lj->id, lj->output);
+		d->errors++;
+		return -1;
+	}
+	if (ledger_merged(&d->ledger, lj->id) < 0) {
+		warnmsg("%s: %s", d->ledger.path, strerror(errno));
+		return -1;
+	}
+	if (lj->kind == JOB_ANALYSIS)
+		d->replays_analyzed += lj->n_inputs;
+	else
+		d->models_trained++;
+	if (lj->kind == JOB_ANALYSIS && d->o->done_dir)
+		for (i = 0; i < lj->n_inputs; i++)
+			if (move_into(d->o->done_dir, lj->paths[i], NULL) < 0)
+				warnmsg("%s: cannot move into %s: %s", lj->paths[i],
+				    d->o->done_dir, strerror(errno));
+	dir = xstrdup(lj->output);
+	job_remove_dir(dirname(dir));
+	free(dir);
+	return 0;
+}
+
+void
+land_merge_pending(struct driver *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_pending; i++) {
+		struct ledger_job *lj = ledger_job(&d->ledger, d->pending[i]);
+
+		if (lj && !lj->merged)
+			merge_recorded(d, lj);
+	}
+	d->n_pending = 0;
+}
+
+/*
+ * Record one job's output in the ledger, before it is merged: a crash in
+ * between is merged on restart. A candidate is merged at once, so that the
+ * next training job starts from the model that includes it; a summary waits
+ * until the free worker has its next job.
+ */
+static void
+land(struct driver *d, struct job *j, const int *bad)
+{
+	char md5[MD5_HEX_SIZE];
+	char (*hashes)[MD5_HEX_SIZE] = xcalloc(j->n ? j->n : 1, sizeof hashes[0]);
+	char **paths = xcalloc(j->n ? j->n : 1, sizeof paths[0]);
+	size_t i, k = 0;
+
+	queue_set_inputs(d, j, INPUT_DONE);
+	for (i = 0; i < j->n; i++) {
+		if (bad[i])
+			continue;
+		snprintf(hashes[k], MD5_HEX_SIZE, "%s", j->hashes[i]);
+		paths[k++] = j->paths[i];
+	}
+	if (k > 0 && md5_file(j->output, md5) == 0) {
+		if (ledger_produced(&d->ledger, j->id, j->kind, j->output, md5, k,
+		    hashes, paths) < 0) {
+			warnmsg("%s: %s", d->ledger.path, strerror(errno));
+			d->errors++;
+		} else if (j->kind == JOB_TRAINING) {
+			merge_recorded(d, &d->ledger.jobs[d->ledger.n_jobs - 1]);
+		} else {
+			d->pending = xreallocarray(d->pending, d->n_pending + 1,
+			    sizeof d->pending[0]);
+			d->pending[d->n_pending++] = j->id;
+		}
+	}
+	free(hashes);
+	free(paths);
+}
+
+/*
+ * A failure may be the setup's, not the inputs': they are tried again, and
+ * after MAX_ATTEMPTS failures left for this run, never recorded bad.
+ */
+static void
+failed(struct driver *d, struct job *j, int status, const int *bad)
+{
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	struct scan *s = queue_of(d, j->kind);
+	size_t i;
+
+	d->errors++;
+	d->finished++;
+	warnmsg("job %lld (%s) failed with %s %d; see %s", (long long)j->id,
+	    job_program_name(j->kind), code >= 0 ? "status" : "signal",
+	    code >= 0 ? code : (WIFSIGNALED(status) ? WTERMSIG(status) : 0),
+	    j->err);
+	for (i = 0; i < j->n; i++) {
+		struct scanned *e = queue_find(s, j->paths[i]);
+
+		if (e == NULL || bad[i])
+			continue;
+		e->state = ++e->attempts >= MAX_ATTEMPTS ? INPUT_DONE : INPUT_NEW;
+	}
+}
+
+static void
+finish_job(struct driver *d, size_t index, int status)
+{
+	struct job *j = &d->jobs[index];
+	double secs = monotonic_seconds() - j->started;
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	int *bad = xcalloc(j->n ? j->n : 1, sizeof bad[0]);
+	int landed = 0;
+	size_t i, named = 0;
+
+	state_log_job(d, j, status, secs);
+	d->processing += secs;
+	/* A job that finished before the stop reached it still counts. */
+	if (code == 0 || code == EX_DATAERR) {
+		/*
+		 * 65: some inputs were unusable; the program named each one.
+		 * replay-analyze exits 0 only when it refused nothing, which
+		 * spares reading its output (some 100 KB a replay); policy-train
+		 * --skip-bad exits 0 having refused some.
+		 */
+		if (code == EX_DATAERR || j->kind == JOB_TRAINING)
+			refused_inputs(d, j, bad);
+		for (i = 0; i < j->n; i++)
+			named += (size_t)bad[i];
+		if (access(j->output, F_OK) == 0) {
+			land(d, j, bad);
+			landed = 1;
+		} else if (named == j->n) {
+			landed = 1;	/* nothing usable: every input recorded bad */
+		}
+	}
+	if (landed) {
+		d->finished++;
+	} else if (j->requeue) {
+		queue_set_inputs(d, j, INPUT_NEW);
+		job_remove_dir(j->dir);
+	} else {
+		failed(d, j, status, bad);
+	}
+	free(bad);
+	job_free(j);
+	memmove(j, j + 1, (d->n_jobs - index - 1) * sizeof *j);
+	d->n_jobs--;
+	if (d->o->stats_every > 0 && d->finished > d->stats_printed_at &&
+	    d->finished % (size_t)d->o->stats_every == 0) {
+		d->stats_printed_at = d->finished;
+		state_print_stats(d);
+	}
+}
+
+void
+land_reap(struct driver *d, int block)
+{
+	size_t i;
+	int status;
+
+	for (i = 0; i < d->n_jobs;) {
+		pid_t r = waitpid(d->jobs[i].pid, &status, block ? 0 : WNOHANG);
+
+		if (r == d->jobs[i].pid)
+			finish_job(d, i, status);
+		else if (r < 0 && errno == ECHILD)
+			finish_job(d, i, W_EXITCODE(EX_OSERR, 0));	/* lost: a failure */
+		else
+			i++;
+	}
+}
+
+void
+land_recover(struct driver *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->ledger.n_jobs; i++) {
+		struct ledger_job *lj = &d->ledger.jobs[i];
+		char md5[MD5_HEX_SIZE];
+
+		if (lj->merged)
+			continue;	/* merged, or lost and recorded so */
+		if (md5_file(lj->output, md5) < 0 || strcmp(md5, lj->md5) != 0) {
+			warnmsg("job %lld: %s is gone or changed; its inputs run again",
+			    (long long)lj->id, lj->output);
+			if (ledger_lost(&d->ledger, lj->id) < 0)
+				warnmsg("%s: %s", d->ledger.path, strerror(errno));
+			continue;
+		}
+		merge_recorded(d, lj);
+	}
+}

@@ -1,0 +1,150 @@
+/*
+ * queue.c - the driver's inputs, each with where it stands
+ *
+ * The queue is the scanned files themselves, kept in path order so that a
+ * job's paths are found again by binary search, with a state each. What is
+ * done for good is in the ledger; the states here only say what this run
+ * is doing with a file, and are rebuilt from the ledger at every start.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomic.h"
+#include "die.h"
+#include "driver.h"
+#include "driver_internal.h"
+#include "hashmap.h"
+#include "queue.h"
+
+static int
+compare_path(const void *key, const void *entry)
+{
+	return strcmp(key, ((const struct scanned *)entry)->path);
+}
+
+struct scanned *
+queue_find(const struct scan *s, const char *path)
+{
+	struct scanned *e = s->sorted ? bsearch(path, s->v, s->sorted,
+	    sizeof s->v[0], compare_path) : NULL;
+	size_t i;
+
+	if (e)
+		return e;
+	/* Files added by a scan that is still under way. */
+	for (i = s->sorted; i < s->n; i++)
+		if (strcmp(s->v[i].path, path) == 0)
+			return &s->v[i];
+	return NULL;
+}
+
+struct scan *
+queue_of(struct driver *d, enum job_kind kind)
+{
+	return kind == JOB_ANALYSIS ? &d->replays : &d->experience;
+}
+
+void
+queue_set_inputs(struct driver *d, const struct job *j, enum input_state st)
+{
+	struct scan *s = queue_of(d, j->kind);
+	size_t i;
+
+	for (i = 0; i < j->n; i++) {
+		struct scanned *e = queue_find(s, j->paths[i]);
+
+		if (e)
+			e->state = st;
+	}
+}
+
+void
+queue_mark_bad(struct driver *d, struct scan *s, const char *hash,
+	       const char *path, const char *reason)
+{
+	struct scanned *e = queue_find(s, path);
+
+	if (ledger_bad(&d->ledger, hash, path, reason) < 0)
+		warnmsg("%s: %s", d->ledger.path, strerror(errno));
+	if (e)
+		e->state = INPUT_DONE;
+	d->errors++;
+	if (!d->o->quiet)
+		warnmsg("%s: %s", path, reason);
+	if (d->o->quarantine && move_into(d->o->quarantine, path, reason) < 0)
+		warnmsg("%s: cannot move into %s: %s", path, d->o->quarantine,
+		    strerror(errno));
+}
+
+size_t
+queue_ready(struct driver *d, struct scan *s)
+{
+	size_t i, ready = 0;
+
+	for (i = 0; i < s->n; i++) {
+		struct scanned *e = &s->v[i];
+
+		if (e->state != INPUT_NEW || e->hash[0] == '\0')
+			continue;
+		/* Known to the ledger: done, bad, or waiting for its merge. */
+		if (ledger_state(&d->ledger, e->hash) != LEDGER_UNKNOWN)
+			e->state = INPUT_DONE;
+		else
+			ready++;
+	}
+	return ready;
+}
+
+static int
+compare_oldest(const void *a, const void *b)
+{
+	const struct scanned *x = *(const struct scanned *const *)a;
+	const struct scanned *y = *(const struct scanned *const *)b;
+
+	if (x->mtime != y->mtime)
+		return x->mtime < y->mtime ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+/*
+ * Two files with the same content are one input: a content that a running
+ * job holds, or that is already chosen here, is left for later (and then
+ * found done).
+ */
+size_t
+queue_pick(struct scan *s, size_t max, int oldest_first, struct scanned **out)
+{
+	struct hashmap taken = { 0 };
+	struct scanned **all = xcalloc(s->n ? s->n : 1, sizeof all[0]);
+	size_t i, n = 0, picked = 0;
+
+	for (i = 0; i < s->n; i++) {
+		if (s->v[i].state == INPUT_NEW && s->v[i].hash[0])
+			all[n++] = &s->v[i];
+		else if (s->v[i].state == INPUT_RUNNING)
+			hashmap_put_str(&taken, s->v[i].hash, NULL);
+	}
+	if (oldest_first)
+		qsort(all, n, sizeof all[0], compare_oldest);
+	for (i = 0; i < n && picked < max; i++) {
+		int added;
+
+		hashmap_put_str(&taken, all[i]->hash, &added);
+		if (added)
+			out[picked++] = all[i];
+	}
+	hashmap_free(&taken);
+	free(all);
+	return picked;
+}
+
+size_t
+queue_unsettled(const struct scan *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		n += s->v[i].state == INPUT_NEW && s->v[i].hash[0] == '\0';
+	return n;
+}

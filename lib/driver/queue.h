@@ -1,0 +1,63 @@
+/* queue.h - the driver's inputs, each with where it stands */
+#ifndef QUEUE_H
+#define QUEUE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "digest.h"
+#include "job.h"
+
+/*
+ * New (waiting to settle, or ready once hashed), held by a running job, or
+ * done for this run (in the ledger, bad, unreadable, or failed too often).
+ * The scan puts files in as new and takes changed ones back to new; the
+ * queue moves them along.
+ */
+enum input_state { INPUT_NEW, INPUT_RUNNING, INPUT_DONE };
+
+struct scanned {
+	char *path;
+	long long size;
+	time_t mtime;
+	double stable_since;	/* when size and mtime were last seen to change */
+	char hash[MD5_HEX_SIZE];/* "" until the file has settled */
+	enum input_state state;
+	int attempts;		/* jobs that failed on it */
+	int seen;		/* found by the latest scan */
+};
+
+/* One input folder's files, filled by scan.c. */
+struct scan {
+	struct scanned *v;
+	size_t n, cap;
+	size_t sorted;		/* v[0..sorted) is in path order; the rest is new */
+};
+
+struct driver;
+
+/* The file at path, or NULL. */
+struct scanned *queue_find(const struct scan *s, const char *path);
+/* The folder a job of kind takes its inputs from. */
+struct scan *queue_of(struct driver *d, enum job_kind kind);
+/* Put every input of j that is still in its folder into state st. */
+void queue_set_inputs(struct driver *d, const struct job *j,
+		      enum input_state st);
+/*
+ * An input its program refused: recorded bad in the ledger, done for good,
+ * moved into --quarantine with the reason, counted as an error.
+ */
+void queue_mark_bad(struct driver *d, struct scan *s, const char *hash,
+		    const char *path, const char *reason);
+/* Settle each hashed new input against the ledger; how many are ready. */
+size_t queue_ready(struct driver *d, struct scan *s);
+/*
+ * Up to max ready inputs of s into out, oldest first (else in path order),
+ * one file for each content.
+ */
+size_t queue_pick(struct scan *s, size_t max, int oldest_first,
+		  struct scanned **out);
+/* New files not yet hashed: still being written, or not yet looked at. */
+size_t queue_unsettled(const struct scan *s);
+
+#endif

@@ -1,0 +1,26 @@
+/* report.h - the inputs a child refused, as it wrote them for the driver */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stddef.h>
+
+struct refusal {
+	char *file;	/* the path as the driver gave it */
+	char *error;	/* why: goes to the ledger and the quarantine */
+};
+
+struct report {
+	struct refusal *v;
+	size_t n, cap;
+};
+
+/*
+ * Add to r every line of path that is a JSON object with a string "file"
+ * and a string "error"; other lines (replay-analyze's build orders) are
+ * skipped. Returns 0, or -1 with errno set when path cannot be read (a
+ * child that wrote no report refused nothing the driver can name).
+ */
+int report_read(const char *path, struct report *r);
+void report_free(struct report *r);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * status.c - bgtrain status: what a state folder says, beside a running driver
+ *
+ * Read-only on purpose: the ledger is replayed without its lock and without
+ * cutting a half-written last line, the folders are hashed without waiting
+ * for them to settle, and what the driver runs now comes from the
+ * status.json it replaces whole every tick.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "die.h"
+#include "driver.h"
+#include "file.h"
+#include "filenames.h"
+#include "ledger.h"
+#include "path.h"
+#include "scan.h"
+#include "state.h"
+#include "status.h"
+
+/* status.json holds one line per running job: far less than this. */
+#define STATUS_FILE_LIMIT (1 << 20)
+
+/* The running driver's status.json without its newline, or NULL. */
+static char *
+running_status(const char *state)
+{
+	char *path = path_join(state, "status.json"), *text;
+	size_t size;
+
+	text = file_read(path, STATUS_FILE_LIMIT, &size);
+	free(path);
+	if (text && size && text[size - 1] == '\n')
+		text[size - 1] = '\0';
+	return text;
+}
+
+/* How many of s's files the ledger has not yet counted done. */
+static size_t
+queued(const struct ledger *l, const struct scan *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		n += s->v[i].hash[0] && ledger_state(l, s->v[i].hash) < LEDGER_DONE;
+	return n;
+}
+
+int
+driver_status(const struct driver_options *o, int json)
+{
+	struct ledger l;
+	struct scan replays = { 0 }, experience = { 0 };
+	size_t i, done = 0, pending_replays, pending_exp, trained = 0;
+	char *running = NULL;
+	int active;
+
+	if (ledger_open(&l, o->state, 0) < 0) {
+		warnmsg("%s/ledger.tsv: %s", o->state, strerror(errno));
+		return EX_NOINPUT;
+	}
+	/* The driver's pid is in its lock file; status.json says what it does. */
+	active = state_driver_alive(o->state);
+	if (active)
+		running = running_status(o->state);
+	for (i = 0; i < l.n_jobs; i++) {
+		if (l.jobs[i].merged != 1)
+			continue;
+		if (l.jobs[i].kind == JOB_ANALYSIS)
+			done += l.jobs[i].n_inputs;
+		else
+			trained += l.jobs[i].n_inputs;
+	}
+	if (o->replays)
+		scan_folder(&replays, o->replays, is_replay_name, 0, -1);
+	if (o->experience)
+		scan_folder(&experience, o->experience, experience_wanted, 0, -1);
+	pending_replays = queued(&l, &replays);
+	pending_exp = queued(&l, &experience);
+	if (json)
+		printf("{\"driver_running\": %s, \"replays_done\": %zu, "
+		    "\"experience_done\": %zu, \"replays_queued\": %zu, "
+		    "\"experience_queued\": %zu, \"failed\": %zu, \"jobs\": %zu, "
+		    "\"status\": %s}\n", active ? "true" : "false", done, trained,
+		    pending_replays, pending_exp, l.bad, l.n_jobs,
+		    running && *running ? running : "null");
+	else
+		printf("state:      %s (%s)\n"
+		    "done:       %zu replays analysed, %zu experience files trained\n"
+		    "queued:     %zu replays, %zu experience files\n"
+		    "failed:     %zu inputs (see %s/ledger.tsv, B lines)\n"
+		    "running:    %s\n", o->state,
+		    active ? "a driver is running" : "no driver running", done,
+		    trained, pending_replays, pending_exp, l.bad, o->state,
+		    running && *running ? running : "nothing");
+	free(running);
+	scan_free(&replays);
+	scan_free(&experience);
+	ledger_close(&l);
+	return 0;
+}

@@ -1,0 +1,14 @@
+/* status.h - bgtrain status: what a state folder says, beside a running driver */
+#ifndef STATUS_H
+#define STATUS_H
+
+struct driver_options;
+
+/*
+ * What the state folder says: done, queued, running, failed; as text, or
+ * as one JSON object. Takes no lock and changes nothing. Returns 0, or a
+ * sysexits(3) status after one message on stderr.
+ */
+int driver_status(const struct driver_options *o, int json);
+
+#endif

@@ -128,6 +128,9 @@ for p in replay-analyze policy-train; do
 	chmod +x "$T/mute/$p"
 done
 cp "$T/replays2/zz_truncated.SC2Replay" "$(ls "$T/replays2"/*.SC2Replay | head -n 1)" "$T/mreplays/"
+# A name that is not UTF-8 comes back from replay-analyze with U+FFFD in it.
+latin1=$(printf 'zz_d\351j\340_vu.SC2Replay')
+head -c 3000 "$(reference_list | head -n 1)" >"$T/mreplays/$latin1"
 cp "$T/exp2/exp_20260125_154732_ep0.npz" "$T/gen/$(ls "$T/gen" | head -n 1)" "$T/mexp/"
 "$T/mute/bgtrain" once --replays "$T/mreplays" --experience "$T/mexp" --state "$T/smute" \
 	--quarantine "$T/qmute" $GATE -q >"$T/out" 2>&1
@@ -135,12 +138,13 @@ expect_status 65 $? "programs whose stderr is lost"
 expect_grep "^Replays Analyzed: 1$" "$T/out" "the good replay beside a refused one"
 expect_grep "^Models Trained: 1$" "$T/out" "the good game beside a refused one"
 [ -f "$T/qmute/zz_truncated.SC2Replay.reason" ] || fail "a refused replay went unnoticed without stderr"
+[ -f "$T/qmute/$latin1.reason" ] || fail "a refused replay whose name is not UTF-8 went unnoticed"
 if [ -f "$T/qmute/exp_20260125_154732_ep0.npz.reason" ]; then
 	expect_grep "mismatched lengths" "$T/qmute/exp_20260125_154732_ep0.npz.reason" "a refused game's reason without stderr"
 else
 	fail "a refused game went unnoticed without stderr"
 fi
-[ "$(grep -c "^B" "$T/smute/ledger.tsv")" -eq 2 ] || fail "refused inputs recorded bad: want 2"
+[ "$(grep -c "^B" "$T/smute/ledger.tsv")" -eq 3 ] || fail "refused inputs recorded bad: want 3"
 
 # A config file holds the same settings; a second driver on one state folder is refused.
 printf 'replays = %s\nexperience = %s\njobs = 2\ncpu = 100\nmem = 100\nsettle = 0\n' \

@@ -70,6 +70,23 @@ json_string(struct strbuf *sb, const char *str, size_t n)
 }
 
 void
+utf8_repair(struct strbuf *sb, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str), i = 0, len;
+
+	while (i < n) {
+		if ((len = utf8_length(s + i, n - i)) != 0) {
+			sb_add(sb, s + i, len);
+			i += len;
+		} else {
+			sb_adds(sb, "\xef\xbf\xbd");	/* U+FFFD */
+			i++;
+		}
+	}
+}
+
+void
 json_cstring(struct strbuf *sb, const char *s)
 {
 	json_string(sb, s, strlen(s));

@@ -15,6 +15,13 @@ void json_number(struct strbuf *sb, double x);
 void json_float(struct strbuf *sb, double x);
 
 /*
+ * Append s as JSON carries it: every byte that is not part of valid UTF-8
+ * becomes U+FFFD, as json_string() writes it. A reader of our JSON compares
+ * names it knows in this form with the names it reads back.
+ */
+void utf8_repair(struct strbuf *sb, const char *s);
+
+/*
  * Append {"file": FILE, "error": WHY} and a newline: the line by which a
  * program names an input it could not use (replay-analyze's output,
  * policy-train's --report), and which the driver reads.

@@ -26,6 +26,7 @@
 #include "driver_internal.h"
 #include "hashmap.h"
 #include "job.h"
+#include "jsonw.h"
 #include "land.h"
 #include "report.h"
 #include "spawn.h"
@@ -47,8 +48,18 @@ refused_inputs(struct driver *d, struct job *j, int *bad)
 
 	if (report_read(j->report, &r) < 0 && errno != ENOENT)
 		warnmsg("%s: %s", j->report, strerror(errno));
-	for (i = 0; i < j->n; i++)
+	for (i = 0; i < j->n; i++) {
+		struct strbuf carried = { 0 };
+		int added;
+
 		*hashmap_put_str(&at, j->paths[i], NULL) = i;
+		/* A name that is not UTF-8 comes back as JSON carries it. */
+		utf8_repair(&carried, j->paths[i]);
+		if (carried.data && strcmp(carried.data, j->paths[i]) != 0 &&
+		    (k = hashmap_put_str(&at, carried.data, &added)) && added)
+			*k = i;
+		sb_free(&carried);
+	}
 	for (i = 0; i < r.n; i++) {
 		if ((k = hashmap_get_str(&at, r.v[i].file)) == NULL || bad[*k])
 			continue;

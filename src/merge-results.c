@@ -1,82 +1,119 @@
 /*
  * merge-results - merge learned parameters and models, exactly, under a lock
+ *
+ * main() only gathers the settings, from one option table, and calls the
+ * merge of learned files (learned_merge.c) or of models (model_merge.c).
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "args.h"
 #include "die.h"
 #include "learned_merge.h"
 #include "model_merge.h"
-#include "version.h"
+#include "options.h"
+
+struct settings {
+	const char *output;
+	double alpha;		/* -1: not given */
+	int average, quiet, help, version;
+};
+
+static const struct opt merge_results_options[] = {
+	{ .name = "output", .letter = 'o', .kind = OPT_STRING,
+	  .field = offsetof(struct settings, output), .arg = "FILE",
+	  .help = "the learned file or model to merge into" },
+	{ .name = "alpha", .kind = OPT_NUMBER,
+	  .field = offsetof(struct settings, alpha), .arg = "A", .lo = 0, .hi = 1,
+	  .help = "learned: the old tool's blend, new = (1-A) old + A new" },
+	{ .name = "average", .kind = OPT_FLAG,
+	  .field = offsetof(struct settings, average),
+	  .help = "model: add the games-weighted mean of the changes" },
+	{ .name = "quiet", .letter = 'q', .kind = OPT_FLAG,
+	  .field = offsetof(struct settings, quiet),
+	  .help = "no notes about inputs already merged" },
+	{ .name = "help", .letter = 'h', .kind = OPT_FLAG, .stop = 1,
+	  .field = offsetof(struct settings, help), .help = "show this help" },
+	{ .name = "version", .letter = 'V', .kind = OPT_FLAG, .stop = 1,
+	  .field = offsetof(struct settings, version), .help = "show the version" },
+	{ .name = NULL }
+};
 
 static void
-usage(FILE *f)
+usage(FILE *f, const struct opt_set *set)
 {
 	fprintf(f,
 "usage: merge-results learned -o LEARNED.json [--alpha A] SUMMARY.json ...\n"
 "       merge-results model -o MODEL.npz [--average] CANDIDATE.npz ...\n"
 "Merge replay-analyze --summary files into the learned file, or policy-train\n"
 "--out candidates into the model, under an exclusive lock, atomically.\n"
-"\n"
-"  -o, --output FILE   the learned file or model to merge into\n"
-"      --alpha A       learned: the old tool's blend, new = (1-A) old + A new\n"
-"      --average       model: add the games-weighted mean of the changes\n"
-"  -q, --quiet         no notes about inputs already merged\n"
-"  -h, --help          show this help\n"
-"  -V, --version       show the version\n"
+"\n");
+	opt_help(f, set);
+	fprintf(f,
 "\n"
 "Exit status: 0 merged (or nothing to do), 64 usage, 65 an input does not fit\n"
 "(the target is untouched), 66 missing input, 74 the target could not be written.\n");
 }
 
-enum { OPT_ALPHA = 256, OPT_AVERAGE };
+/*
+ * The command line. Returns the exit status when there is nothing more to
+ * do (--help, a usage error), else -1.
+ */
+static int
+settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
+{
+	int rc;
 
-static const struct option options[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "alpha", required_argument, NULL, OPT_ALPHA },
-	{ "average", no_argument, NULL, OPT_AVERAGE },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
-};
+	memset(st, 0, sizeof *st);
+	st->alpha = -1;
+	if (opt_add(set, merge_results_options, st) < 0)
+		return EX_SOFTWARE;
+	if ((rc = opt_main(set, argc, argv, usage, &st->help, &st->version)) >= 0)
+		return rc;
+	if (argc - optind < 2 || st->output == NULL) {
+		usage(stderr, set);
+		return EX_USAGE;
+	}
+	return -1;
+}
+
+/* Merge what argv names; returns the exit status. */
+static int
+merge(const struct settings *st, int argc, char **argv)
+{
+	const char *what = argv[0];
+
+	if (strcmp(what, "learned") == 0) {
+		if (st->average) {
+			warnmsg("--average is for models");
+			return EX_USAGE;
+		}
+		return merge_learned(st->output, argv + 1, argc - 1, st->alpha,
+		    st->quiet);
+	}
+	if (strcmp(what, "model") == 0) {
+		if (st->alpha >= 0) {
+			warnmsg("--alpha is for learned files");
+			return EX_USAGE;
+		}
+		return merge_models(st->output, argv + 1, argc - 1, st->average,
+		    st->quiet);
+	}
+	warnmsg("%s: not 'learned' or 'model'", what);
+	return EX_USAGE;
+}
 
 int
 main(int argc, char **argv)
 {
-	const char *output = NULL, *what;
-	double alpha = -1;
-	int c, average = 0, quiet = 0;
+	struct settings st;
+	struct opt_set set = { 0 };
+	int status;
 
 	progname = "merge-results";
-	while ((c = getopt_long(argc, argv, "o:qhV", options, NULL)) != -1) {
-		switch (c) {
-		case 'o': output = optarg; break;
-		case OPT_ALPHA: alpha = arg_number("--alpha", optarg, 0, 1, 0); break;
-		case OPT_AVERAGE: average = 1; break;
-		case 'q': quiet = 1; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("merge-results %s\n", BGTRAIN_VERSION); return 0;
-		default: usage(stderr); return EX_USAGE;
-		}
-	}
-	if (argc - optind < 2 || output == NULL) {
-		usage(stderr);
-		return EX_USAGE;
-	}
-	what = argv[optind++];
-	if (strcmp(what, "learned") == 0) {
-		if (average)
-			die(EX_USAGE, "--average is for models");
-		return merge_learned(output, argv + optind, argc - optind, alpha, quiet);
-	}
-	if (strcmp(what, "model") == 0) {
-		if (alpha >= 0)
-			die(EX_USAGE, "--alpha is for learned files");
-		return merge_models(output, argv + optind, argc - optind, average, quiet);
-	}
-	die(EX_USAGE, "%s: not 'learned' or 'model'", what);
+	if ((status = settings_read(&st, &set, argc, argv)) < 0)
+		status = merge(&st, argc - optind, argv + optind);
+	opt_free(&set);
+	return status;
 }

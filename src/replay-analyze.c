@@ -1,109 +1,123 @@
 /*
  * replay-analyze - StarCraft II replays to build orders and learned parameters
+ *
+ * main() only gathers the settings, from one option table, and calls the
+ * analysis (analyze_run.c).
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "analyze_run.h"
-#include "args.h"
 #include "die.h"
 #include "inputs.h"
 #include "learned.h"
-#include "version.h"
+#include "options.h"
+
+struct settings {
+	struct analysis_options ao;
+	const char *password;
+	int all_results, quiet, help, version;
+};
+
+/* --race's words in the order of enum race_filter (filter.race, an int). */
+static const char *const races[] = { "any", "terran", "protoss", "zerg", NULL };
+
+/* The defaults here are learned_filter_defaults()' own, shown by --help. */
+static const struct opt replay_analyze_options[] = {
+	{ .name = "output", .letter = 'o', .kind = OPT_STRING,
+	  .field = offsetof(struct settings, ao.output), .arg = "FILE",
+	  .help = "write the lines to FILE (atomically) instead of stdout" },
+	{ .name = "summary", .letter = 's', .kind = OPT_STRING,
+	  .field = offsetof(struct settings, ao.summary), .arg = "FILE",
+	  .help = "also write the learned parameters\n(learned_build_orders.json)" },
+	{ .name = "root", .letter = 'r', .kind = OPT_STRING,
+	  .field = offsetof(struct settings, ao.root), .arg = "DIR",
+	  .help = "print file paths relative to DIR" },
+	{ .name = "password", .letter = 'p', .kind = OPT_STRING,
+	  .field = offsetof(struct settings, password), .arg = "PASS",
+	  .help = "password for encrypted zip archives" },
+	{ .name = "race", .kind = OPT_CHOICE,
+	  .field = offsetof(struct settings, ao.filter.race), .arg = "RACE",
+	  .words = races, .def = "zerg",
+	  .help = "summary race: zerg, terran, protoss or any" },
+	{ .name = "all-results", .kind = OPT_FLAG,
+	  .field = offsetof(struct settings, all_results),
+	  .help = "summary counts losers too (default: winners only)" },
+	{ .name = "min-seconds", .kind = OPT_NUMBER,
+	  .field = offsetof(struct settings, ao.filter.min_seconds), .arg = "N",
+	  .lo = 0, .hi = 1e9,
+	  .help = "summary skips replays shorter than N real seconds" },
+	{ .name = "max-seconds", .kind = OPT_NUMBER,
+	  .field = offsetof(struct settings, ao.filter.max_seconds), .arg = "N",
+	  .lo = 0, .hi = 1e9,
+	  .help = "summary skips replays longer than N real seconds" },
+	{ .name = "quiet", .letter = 'q', .kind = OPT_FLAG,
+	  .field = offsetof(struct settings, quiet),
+	  .help = "no progress on a terminal" },
+	{ .name = "help", .letter = 'h', .kind = OPT_FLAG, .stop = 1,
+	  .field = offsetof(struct settings, help), .help = "show this help" },
+	{ .name = "version", .letter = 'V', .kind = OPT_FLAG, .stop = 1,
+	  .field = offsetof(struct settings, version), .help = "show the version" },
+	{ .name = NULL }
+};
 
 static void
-usage(FILE *f)
+usage(FILE *f, const struct opt_set *set)
 {
 	fprintf(f,
 "usage: replay-analyze [OPTIONS] REPLAY|FOLDER|ZIP|- ...\n"
 "Read StarCraft II replays and print their build orders as JSON Lines.\n"
-"\n"
-"  -o, --output FILE      write the lines to FILE (atomically) instead of stdout\n"
-"  -s, --summary FILE     also write the learned parameters (learned_build_orders.json)\n"
-"  -r, --root DIR         print file paths relative to DIR\n"
-"  -p, --password PASS    password for encrypted zip archives\n"
-"      --race RACE        summary race: zerg (default), terran, protoss or any\n"
-"      --all-results      summary counts losers too (default: winners only)\n"
-"      --min-seconds N    summary skips replays shorter than N real seconds\n"
-"      --max-seconds N    summary skips replays longer than N real seconds\n"
-"  -q, --quiet            no progress on a terminal\n"
-"  -h, --help             show this help\n"
-"  -V, --version          show the version\n"
+"\n");
+	opt_help(f, set);
+	fprintf(f,
 "\n"
 "Exit status: 0 all read, 65 some replay unusable, 66 an input is missing,\n"
 "74 output could not be written, 64 usage error.\n");
 }
 
-enum { OPT_RACE = 256, OPT_ALL_RESULTS, OPT_MIN_SECONDS, OPT_MAX_SECONDS };
-
-static const struct option options[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "summary", required_argument, NULL, 's' },
-	{ "root", required_argument, NULL, 'r' },
-	{ "password", required_argument, NULL, 'p' },
-	{ "race", required_argument, NULL, OPT_RACE },
-	{ "all-results", no_argument, NULL, OPT_ALL_RESULTS },
-	{ "min-seconds", required_argument, NULL, OPT_MIN_SECONDS },
-	{ "max-seconds", required_argument, NULL, OPT_MAX_SECONDS },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
-};
-
+/*
+ * Defaults, then the command line. Returns the exit status when there is
+ * nothing more to do (--help, a usage error), else -1.
+ */
 static int
-race_arg(const char *s)
+settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 {
-	if (strcmp(s, "zerg") == 0) return RACE_ZERG;
-	if (strcmp(s, "terran") == 0) return RACE_TERRAN;
-	if (strcmp(s, "protoss") == 0) return RACE_PROTOSS;
-	if (strcmp(s, "any") == 0) return RACE_ANY;
-	die(EX_USAGE, "--race: not zerg, terran, protoss or any: %s", s);
+	int rc;
+
+	memset(st, 0, sizeof *st);
+	learned_filter_defaults(&st->ao.filter);
+	if (opt_add(set, replay_analyze_options, st) < 0)
+		return EX_SOFTWARE;
+	if ((rc = opt_main(set, argc, argv, usage, &st->help, &st->version)) >= 0)
+		return rc;
+	if (optind == argc) {
+		usage(stderr, set);
+		return EX_USAGE;
+	}
+	st->ao.filter.winners_only = !st->all_results;
+	st->ao.progress = !st->quiet && isatty(STDERR_FILENO);
+	return -1;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct analysis_options ao = { 0 };
+	struct settings st;
+	struct opt_set set = { 0 };
 	struct input_list inputs = { 0 };
-	const char *output = NULL, *summary = NULL;
-	int c, quiet = 0, i;
+	int status, i;
 
 	progname = "replay-analyze";
-	learned_filter_defaults(&ao.filter);
-	while ((c = getopt_long(argc, argv, "o:s:r:p:qhV", options, NULL)) != -1) {
-		switch (c) {
-		case 'o': output = optarg; break;
-		case 's': summary = optarg; break;
-		case 'r': ao.root = optarg; break;
-		case 'p': inputs.password = optarg; break;
-		case OPT_RACE: ao.filter.race = race_arg(optarg); break;
-		case OPT_ALL_RESULTS: ao.filter.winners_only = 0; break;
-		case OPT_MIN_SECONDS:
-			ao.filter.min_seconds = arg_number("--min-seconds", optarg, 0, 1e9, 0);
-			break;
-		case OPT_MAX_SECONDS:
-			ao.filter.max_seconds = arg_number("--max-seconds", optarg, 0, 1e9, 0);
-			break;
-		case 'q': quiet = 1; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("replay-analyze %s\n", BGTRAIN_VERSION); return 0;
-		default: usage(stderr); return EX_USAGE;
-		}
+	if ((status = settings_read(&st, &set, argc, argv)) < 0) {
+		inputs.password = st.password;
+		for (i = optind; i < argc; i++)
+			inputs_add(&inputs, argv[i]);
+		status = analyze_inputs(&inputs, &st.ao);
+		inputs_free(&inputs);
 	}
-	if (optind == argc) {
-		usage(stderr);
-		return EX_USAGE;
-	}
-	for (i = optind; i < argc; i++)
-		inputs_add(&inputs, argv[i]);
-	ao.progress = !quiet && isatty(STDERR_FILENO);
-	ao.output = output;
-	ao.summary = summary;
-	c = analyze_inputs(&inputs, &ao);
-	inputs_free(&inputs);
-	return c;
+	opt_free(&set);
+	return status;
 }

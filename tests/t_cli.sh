@@ -45,6 +45,27 @@ for good in "load 100" "cpu off" "far 0" "gpu-util 0" "load off"; do
 	expect_status 66 $? "bgtrain config '$good'"
 done
 
+# Every program's options are one table: a bad value is a usage error
+# (64) that names its option, said before any file is looked at.
+# bad_value PROGRAM ARGS...: $opt is the option and its bad value.
+bad_value() {
+	prog=$1; shift
+	"$BIN/$prog" "$@" 2>"$T/err" >/dev/null; expect_status 64 $? "$prog $*"
+	expect_grep "^$prog: ${opt%% *}: " "$T/err" "$prog $*: the message names ${opt%% *}"
+}
+for opt in "--gamma 1.5" "--hidden 64,0" "--hidden 1,2,3,4,5,6,7,8" "--seed -1" \
+    "--optimizer rmsprop" "--epochs 0" "--batch-episodes 1.5"; do
+	bad_value policy-train -m "$T/none.npz" $opt "$T/none"
+done
+for opt in "--alpha 2" "--alpha x"; do
+	bad_value merge-results learned -o "$T/none.json" $opt "$T/none"
+done
+for opt in "--race elves" "--min-seconds soon" "--max-seconds -1"; do
+	bad_value replay-analyze $opt "$T/none"
+done
+"$BIN/policy-train" -m "$T/none.npz" --seed 9223372036854775807 "$T/none" 2>/dev/null
+expect_status 66 $? "policy-train --seed INT64_MAX is taken"
+
 need_shared
 RA=$BIN/replay-analyze
 reference_list | head -n 5 >"$T/five"

@@ -35,24 +35,3 @@ parse_number(const char *opt, const char *s, double lo, double hi, int whole,
 {
 	return parse_value(opt, s, lo, hi, whole, off ? "off" : NULL, -1, out);
 }
-
-double
-arg_number(const char *opt, const char *s, double lo, double hi, int off)
-{
-	double v;
-
-	if (parse_number(opt, s, lo, hi, 0, off, &v) < 0)
-		exit(EX_USAGE);
-	return v;
-}
-
-long long
-arg_integer(const char *opt, const char *s, long long lo, long long hi)
-{
-	double v;
-
-	/* Through a double: exact for the ranges options take (below 2^53). */
-	if (parse_number(opt, s, (double)lo, (double)hi, 1, 0, &v) < 0)
-		exit(EX_USAGE);
-	return (long long)v;
-}

@@ -14,8 +14,4 @@ int parse_number(const char *opt, const char *s, double lo, double hi,
 int parse_value(const char *opt, const char *s, double lo, double hi,
 		int whole, const char *word, double value, double *out);
 
-/* The same, ending the program with EX_USAGE on a bad value. */
-double arg_number(const char *opt, const char *s, double lo, double hi, int off);
-long long arg_integer(const char *opt, const char *s, long long lo, long long hi);
-
 #endif

@@ -8,6 +8,7 @@
  * than written beside them, so they cannot disagree.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "die.h"
 #include "options.h"
 #include "strbuf.h"
+#include "version.h"
 
 /* getopt_long's value for an option without a letter: past every char. */
 #define OPT_VAL_BASE 256
@@ -68,6 +70,19 @@ bad_choice(const char *name, const struct opt *o, const char *v)
 }
 
 /*
+ * A double holds whole numbers exactly only below 2^53: above, the digits
+ * are read again, so that seeds one apart stay apart. The range was
+ * checked on x, as exact as the limits (doubles) themselves.
+ */
+static uint64_t
+exact_u64(const char *v, double x)
+{
+	if (v != NULL && x >= 0x1p53 && v[strspn(v, "0123456789")] == '\0')
+		return strtoull(v, NULL, 10);
+	return (uint64_t)x;
+}
+
+/*
  * Check v and store it in the field o sets. Strings are stored as given:
  * the caller keeps them alive. v is NULL for a left-out optional argument.
  */
@@ -99,6 +114,7 @@ store(const struct opt *o, void *base, const char *v)
 	case OPT_NUMBER:
 	case OPT_INT:
 	case OPT_SIZE:
+	case OPT_U64:
 		break;
 	}
 	if (v == NULL)
@@ -110,8 +126,10 @@ store(const struct opt *o, void *base, const char *v)
 		*(double *)field(base, o) = x;
 	else if (o->kind == OPT_INT)
 		*(int *)field(base, o) = (int)x;
-	else
+	else if (o->kind == OPT_SIZE)
 		*(size_t *)field(base, o) = (size_t)x;
+	else
+		*(uint64_t *)field(base, o) = exact_u64(v, x);
 	return 0;
 }
 
@@ -231,6 +249,24 @@ opt_parse(struct opt_set *s, int argc, char **argv)
 	if ((rc = pass(s, argc, argv, 1)) != 0)
 		return rc;
 	return pass(s, argc, argv, 0);
+}
+
+int
+opt_main(struct opt_set *s, int argc, char **argv,
+	 void (*usage)(FILE *, const struct opt_set *),
+	 const int *help, const int *version)
+{
+	int rc;
+
+	if ((rc = opt_parse(s, argc, argv)) == -2)
+		usage(stderr, s);
+	if (rc < 0)
+		return EX_USAGE;
+	if (*help)
+		usage(stdout, s);
+	else if (*version)
+		printf("%s %s\n", progname, BGTRAIN_VERSION);
+	return *help || *version ? 0 : -1;
 }
 
 char *

@@ -21,6 +21,7 @@ enum opt_kind {
 	OPT_NUMBER,	/* double from lo to hi */
 	OPT_INT,	/* int: a whole number from lo to hi */
 	OPT_SIZE,	/* size_t: a whole number from lo to hi */
+	OPT_U64,	/* uint64_t: a whole number from lo to hi, exact (seeds) */
 	OPT_FLAG,	/* int set to 1; a config file's value is ignored */
 	OPT_CHOICE,	/* int or an int-sized enum: the value's index in words */
 	OPT_CONFIG	/* a file of "key = value" lines of the same set */
@@ -32,7 +33,7 @@ struct opt {
 	enum opt_kind kind;
 	size_t field;		/* offsetof the value in the table's struct */
 	const char *arg;	/* the argument's name in --help; NULL for flags */
-	double lo, hi;		/* OPT_NUMBER, OPT_INT, OPT_SIZE: the limits */
+	double lo, hi;		/* OPT_NUMBER, OPT_INT, OPT_SIZE, OPT_U64: the limits */
 	const char *word;	/* a word taken instead of a number ("off")... */
 	double word_value;	/* ...and the number it stands for (in range
 				   of the field: -1 only for double and int) */
@@ -83,6 +84,17 @@ int opt_set_key(void *set, const char *key, const char *value);
  * getopt's message about an unknown option or a missing argument.
  */
 int opt_parse(struct opt_set *s, int argc, char **argv);
+
+/*
+ * opt_parse for a program's main(), and what each then does: usage on
+ * stderr after getopt's message, usage on stdout for --help, "progname
+ * VERSION" for --version; help and version are the flags those two set.
+ * Returns the exit status when that is all there is to do (0, or 64 for a
+ * usage error), else -1.
+ */
+int opt_main(struct opt_set *s, int argc, char **argv,
+	     void (*usage)(FILE *, const struct opt_set *),
+	     const int *help, const int *version);
 
 /* Make s free str with the rest; returns str. */
 char *opt_keep(struct opt_set *s, char *str);

@@ -19,12 +19,12 @@
 #include "gate_options.h"
 #include "options.h"
 #include "path.h"
-#include "version.h"
 
 struct settings {
 	struct driver_options o;
 	const char *state;
-	int json, help, version;
+	int json;
+	struct opt_standard std;
 };
 
 /* In the order of enum priority: the index is the value, stored as an int. */
@@ -92,10 +92,6 @@ static const struct opt bgtrain_options[] = {
 	{ .name = "quiet", .letter = 'q', .kind = OPT_FLAG,
 	  .field = offsetof(struct settings, o.quiet),
 	  .help = "no notes about bad inputs" },
-	{ .name = "help", .letter = 'h', .kind = OPT_FLAG, .stop = 1, .cli_only = 1,
-	  .field = offsetof(struct settings, help), .help = "show this help" },
-	{ .name = "version", .letter = 'V', .kind = OPT_FLAG, .stop = 1, .cli_only = 1,
-	  .field = offsetof(struct settings, version), .help = "show the version" },
 	{ .name = NULL }
 };
 
@@ -145,7 +141,8 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 	memset(st, 0, sizeof *st);
 	driver_defaults(&st->o);
 	if (opt_add(set, bgtrain_options, st) < 0 ||
-	    opt_add(set, gate_options, &st->o.gate) < 0)
+	    opt_add(set, gate_options, &st->o.gate) < 0 ||
+	    opt_add(set, standard_options, &st->std) < 0)
 		return EX_SOFTWARE;
 	if ((env = getenv("REPLAY_ARCHIVE_DIR")) && *env &&
 	    opt_set_key(set, "replays", env) < 0)
@@ -153,16 +150,8 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 	if ((env = getenv("NUM_INSTANCES")) && *env &&
 	    opt_set_key(set, "jobs", env) < 0)
 		return EX_USAGE;
-	if ((rc = opt_parse(set, argc, argv)) == -2)
-		usage(stderr, set);
-	if (rc < 0)
-		return EX_USAGE;
-	if (st->help)
-		usage(stdout, set);
-	else if (st->version)
-		printf("bgtrain %s\n", BGTRAIN_VERSION);
-	if (st->help || st->version)
-		return 0;
+	if ((rc = opt_main(set, argc, argv, usage, &st->std)) >= 0)
+		return rc;
 	if (optind + 1 != argc) {
 		usage(stderr, set);
 		return EX_USAGE;

@@ -17,7 +17,8 @@
 struct settings {
 	const char *output;
 	double alpha;		/* -1: not given */
-	int average, quiet, help, version;
+	int average, quiet;
+	struct opt_standard std;
 };
 
 static const struct opt merge_results_options[] = {
@@ -33,10 +34,6 @@ static const struct opt merge_results_options[] = {
 	{ .name = "quiet", .letter = 'q', .kind = OPT_FLAG,
 	  .field = offsetof(struct settings, quiet),
 	  .help = "no notes about inputs already merged" },
-	{ .name = "help", .letter = 'h', .kind = OPT_FLAG, .stop = 1,
-	  .field = offsetof(struct settings, help), .help = "show this help" },
-	{ .name = "version", .letter = 'V', .kind = OPT_FLAG, .stop = 1,
-	  .field = offsetof(struct settings, version), .help = "show the version" },
 	{ .name = NULL }
 };
 
@@ -67,9 +64,10 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 
 	memset(st, 0, sizeof *st);
 	st->alpha = -1;
-	if (opt_add(set, merge_results_options, st) < 0)
+	if (opt_add(set, merge_results_options, st) < 0 ||
+	    opt_add(set, standard_options, &st->std) < 0)
 		return EX_SOFTWARE;
-	if ((rc = opt_main(set, argc, argv, usage, &st->help, &st->version)) >= 0)
+	if ((rc = opt_main(set, argc, argv, usage, &st->std)) >= 0)
 		return rc;
 	if (argc - optind < 2 || st->output == NULL) {
 		usage(stderr, set);

@@ -18,7 +18,8 @@
 struct settings {
 	struct train_options o;
 	const char *hidden;	/* W,W,...: read after the table, into o */
-	int no_normalize, quiet, help, version;
+	int no_normalize, quiet;
+	struct opt_standard std;
 };
 
 /* --optimizer's words in the order of enum optimizer, set as an int. */
@@ -90,10 +91,6 @@ static const struct opt policy_train_options[] = {
 	{ .name = "quiet", .letter = 'q', .kind = OPT_FLAG,
 	  .field = offsetof(struct settings, quiet),
 	  .help = "no progress on a terminal" },
-	{ .name = "help", .letter = 'h', .kind = OPT_FLAG, .stop = 1,
-	  .field = offsetof(struct settings, help), .help = "show this help" },
-	{ .name = "version", .letter = 'V', .kind = OPT_FLAG, .stop = 1,
-	  .field = offsetof(struct settings, version), .help = "show the version" },
 	{ .name = NULL }
 };
 
@@ -148,9 +145,10 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 
 	memset(st, 0, sizeof *st);
 	train_defaults(&st->o);
-	if (opt_add(set, policy_train_options, st) < 0)
+	if (opt_add(set, policy_train_options, st) < 0 ||
+	    opt_add(set, standard_options, &st->std) < 0)
 		return EX_SOFTWARE;
-	if ((rc = opt_main(set, argc, argv, usage, &st->help, &st->version)) >= 0)
+	if ((rc = opt_main(set, argc, argv, usage, &st->std)) >= 0)
 		return rc;
 	if (st->o.model == NULL || optind == argc) {
 		if (st->o.model == NULL)

@@ -19,7 +19,8 @@
 struct settings {
 	struct analysis_options ao;
 	const char *password;
-	int all_results, quiet, help, version;
+	int all_results, quiet;
+	struct opt_standard std;
 };
 
 /* --race's words in the order of enum race_filter (filter.race, an int). */
@@ -57,10 +58,6 @@ static const struct opt replay_analyze_options[] = {
 	{ .name = "quiet", .letter = 'q', .kind = OPT_FLAG,
 	  .field = offsetof(struct settings, quiet),
 	  .help = "no progress on a terminal" },
-	{ .name = "help", .letter = 'h', .kind = OPT_FLAG, .stop = 1,
-	  .field = offsetof(struct settings, help), .help = "show this help" },
-	{ .name = "version", .letter = 'V', .kind = OPT_FLAG, .stop = 1,
-	  .field = offsetof(struct settings, version), .help = "show the version" },
 	{ .name = NULL }
 };
 
@@ -89,9 +86,10 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 
 	memset(st, 0, sizeof *st);
 	learned_filter_defaults(&st->ao.filter);
-	if (opt_add(set, replay_analyze_options, st) < 0)
+	if (opt_add(set, replay_analyze_options, st) < 0 ||
+	    opt_add(set, standard_options, &st->std) < 0)
 		return EX_SOFTWARE;
-	if ((rc = opt_main(set, argc, argv, usage, &st->help, &st->version)) >= 0)
+	if ((rc = opt_main(set, argc, argv, usage, &st->std)) >= 0)
 		return rc;
 	if (optind == argc) {
 		usage(stderr, set);

@@ -19,14 +19,14 @@
 #include "gate_options.h"
 #include "options.h"
 #include "strbuf.h"
-#include "version.h"
 
 /* What res-gate takes besides the gate's thresholds. */
 struct args {
 	double interval_ms;
 	double wait;		/* seconds; -1: check once */
 	const char *root;
-	int json, verbose, help, version;
+	int json, verbose;
+	struct opt_standard std;
 };
 
 static const struct opt res_gate_options[] = {
@@ -45,10 +45,6 @@ static const struct opt res_gate_options[] = {
 	{ .name = "verbose", .letter = 'v', .kind = OPT_FLAG,
 	  .field = offsetof(struct args, verbose),
 	  .help = "one line per check on stderr" },
-	{ .name = "help", .letter = 'h', .kind = OPT_FLAG, .stop = 1,
-	  .field = offsetof(struct args, help), .help = "show this help" },
-	{ .name = "version", .letter = 'V', .kind = OPT_FLAG, .stop = 1,
-	  .field = offsetof(struct args, version), .help = "show the version" },
 	{ .name = NULL }
 };
 
@@ -79,17 +75,12 @@ args_read(struct opt_set *set, struct gate_thresholds *t, struct args *a,
 	int rc;
 
 	if (opt_add(set, gate_options, t) < 0 ||
-	    opt_add(set, res_gate_options, a) < 0)
+	    opt_add(set, res_gate_options, a) < 0 ||
+	    opt_add(set, standard_options, &a->std) < 0)
 		return EX_SOFTWARE;
-	if ((rc = opt_parse(set, argc, argv)) == -2)
-		usage(stderr, set);
-	if (rc < 0)
-		return EX_USAGE;
-	if (a->help)
-		usage(stdout, set);
-	else if (a->version)
-		printf("res-gate %s\n", BGTRAIN_VERSION);
-	return a->help || a->version ? 0 : -1;
+	if ((rc = opt_main(set, argc, argv, usage, &a->std)) >= 0)
+		return rc;
+	return -1;
 }
 
 int

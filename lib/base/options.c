@@ -251,10 +251,18 @@ opt_parse(struct opt_set *s, int argc, char **argv)
 	return pass(s, argc, argv, 0);
 }
 
+const struct opt standard_options[] = {
+	{ .name = "help", .letter = 'h', .kind = OPT_FLAG, .stop = 1, .cli_only = 1,
+	  .field = offsetof(struct opt_standard, help), .help = "show this help" },
+	{ .name = "version", .letter = 'V', .kind = OPT_FLAG, .stop = 1, .cli_only = 1,
+	  .field = offsetof(struct opt_standard, version), .help = "show the version" },
+	{ .name = NULL }
+};
+
 int
 opt_main(struct opt_set *s, int argc, char **argv,
 	 void (*usage)(FILE *, const struct opt_set *),
-	 const int *help, const int *version)
+	 const struct opt_standard *std)
 {
 	int rc;
 
@@ -262,11 +270,11 @@ opt_main(struct opt_set *s, int argc, char **argv,
 		usage(stderr, s);
 	if (rc < 0)
 		return EX_USAGE;
-	if (*help)
+	if (std->help)
 		usage(stdout, s);
-	else if (*version)
+	else if (std->version)
 		printf("%s %s\n", progname, BGTRAIN_VERSION);
-	return *help || *version ? 0 : -1;
+	return std->help || std->version ? 0 : -1;
 }
 
 char *

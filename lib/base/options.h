@@ -46,6 +46,13 @@ struct opt {
 	const char *help;	/* for --help; '\n' starts a continuation line */
 };
 
+/* --help and --version, which every program takes: standard_options fills it. */
+struct opt_standard {
+	int help, version;
+};
+
+extern const struct opt standard_options[];
+
 #define OPT_TABLES 4
 
 struct opt_set {
@@ -94,7 +101,7 @@ int opt_parse(struct opt_set *s, int argc, char **argv);
  */
 int opt_main(struct opt_set *s, int argc, char **argv,
 	     void (*usage)(FILE *, const struct opt_set *),
-	     const int *help, const int *version);
+	     const struct opt_standard *std);
 
 /* Make s free str with the rest; returns str. */
 char *opt_keep(struct opt_set *s, char *str);

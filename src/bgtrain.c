@@ -24,7 +24,6 @@ struct settings {
 	struct driver_options o;
 	const char *state;
 	int json;
-	struct opt_standard std;
 };
 
 /* In the order of enum priority: the index is the value, stored as an int. */
@@ -95,22 +94,16 @@ static const struct opt bgtrain_options[] = {
 	{ .name = NULL }
 };
 
-static void
-usage(FILE *f, const struct opt_set *set)
-{
-	fprintf(f,
+static const char synopsis[] =
 "usage: bgtrain run|once|status [OPTIONS]\n"
 "Analyse replays and train the policy in the background, behind a resource gate.\n"
 "  run      work until SIGINT or SIGTERM     once     do all pending work, exit\n"
-"  status   what the state folder says: done, queued, running, failed\n"
-"\n");
-	opt_help(f, set);
-	fprintf(f,
-"\n"
+"  status   what the state folder says: done, queued, running, failed\n";
+
+static const char footer[] =
 "The gate's options are res-gate's; PCT is 0 to 100, or off.\n"
 "Exit status: 0 done, 64 usage, 65 some inputs were bad or jobs failed,\n"
-"75 another bgtrain holds the state folder, 130 SIGINT, 143 SIGTERM.\n");
-}
+"75 another bgtrain holds the state folder, 130 SIGINT, 143 SIGTERM.\n";
 
 /* The suite's other programs live beside this one. */
 static char *
@@ -141,8 +134,7 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 	memset(st, 0, sizeof *st);
 	driver_defaults(&st->o);
 	if (opt_add(set, bgtrain_options, st) < 0 ||
-	    opt_add(set, gate_options, &st->o.gate) < 0 ||
-	    opt_add(set, standard_options, &st->std) < 0)
+	    opt_add(set, gate_options, &st->o.gate) < 0)
 		return EX_SOFTWARE;
 	if ((env = getenv("REPLAY_ARCHIVE_DIR")) && *env &&
 	    opt_set_key(set, "replays", env) < 0)
@@ -150,10 +142,10 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 	if ((env = getenv("NUM_INSTANCES")) && *env &&
 	    opt_set_key(set, "jobs", env) < 0)
 		return EX_USAGE;
-	if ((rc = opt_main(set, argc, argv, usage, &st->std)) >= 0)
+	if ((rc = opt_main(set, argc, argv, synopsis, footer)) >= 0)
 		return rc;
 	if (optind + 1 != argc) {
-		usage(stderr, set);
+		opt_usage(stderr, set);
 		return EX_USAGE;
 	}
 	return -1;

@@ -18,7 +18,6 @@ struct settings {
 	const char *output;
 	double alpha;		/* -1: not given */
 	int average, quiet;
-	struct opt_standard std;
 };
 
 static const struct opt merge_results_options[] = {
@@ -37,21 +36,15 @@ static const struct opt merge_results_options[] = {
 	{ .name = NULL }
 };
 
-static void
-usage(FILE *f, const struct opt_set *set)
-{
-	fprintf(f,
+static const char synopsis[] =
 "usage: merge-results learned -o LEARNED.json [--alpha A] SUMMARY.json ...\n"
 "       merge-results model -o MODEL.npz [--average] CANDIDATE.npz ...\n"
 "Merge replay-analyze --summary files into the learned file, or policy-train\n"
-"--out candidates into the model, under an exclusive lock, atomically.\n"
-"\n");
-	opt_help(f, set);
-	fprintf(f,
-"\n"
+"--out candidates into the model, under an exclusive lock, atomically.\n";
+
+static const char footer[] =
 "Exit status: 0 merged (or nothing to do), 64 usage, 65 an input does not fit\n"
-"(the target is untouched), 66 missing input, 74 the target could not be written.\n");
-}
+"(the target is untouched), 66 missing input, 74 the target could not be written.\n";
 
 /*
  * The command line. Returns the exit status when there is nothing more to
@@ -64,13 +57,12 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 
 	memset(st, 0, sizeof *st);
 	st->alpha = -1;
-	if (opt_add(set, merge_results_options, st) < 0 ||
-	    opt_add(set, standard_options, &st->std) < 0)
+	if (opt_add(set, merge_results_options, st) < 0)
 		return EX_SOFTWARE;
-	if ((rc = opt_main(set, argc, argv, usage, &st->std)) >= 0)
+	if ((rc = opt_main(set, argc, argv, synopsis, footer)) >= 0)
 		return rc;
 	if (argc - optind < 2 || st->output == NULL) {
-		usage(stderr, set);
+		opt_usage(stderr, set);
 		return EX_USAGE;
 	}
 	return -1;

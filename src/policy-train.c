@@ -19,7 +19,6 @@ struct settings {
 	struct train_options o;
 	const char *hidden;	/* W,W,...: read after the table, into o */
 	int no_normalize, quiet;
-	struct opt_standard std;
 };
 
 /* --optimizer's words in the order of enum optimizer, set as an int. */
@@ -94,19 +93,13 @@ static const struct opt policy_train_options[] = {
 	{ .name = NULL }
 };
 
-static void
-usage(FILE *f, const struct opt_set *set)
-{
-	fprintf(f,
+static const char synopsis[] =
 "usage: policy-train -m MODEL.npz [OPTIONS] EXPERIENCE.npz|FOLDER ...\n"
-"Apply the REINFORCE update to the policy model from the bot's experience files.\n"
-"\n");
-	opt_help(f, set);
-	fprintf(f,
-"\n"
+"Apply the REINFORCE update to the policy model from the bot's experience files.\n";
+
+static const char footer[] =
 "Exit status: 0 trained, 64 usage, 65 bad experience or model, 66 missing input,\n"
-"74 the model could not be written.\n");
-}
+"74 the model could not be written.\n";
 
 /*
  * --hidden's widths into o. A list is not one of the table's kinds, so it
@@ -145,15 +138,14 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 
 	memset(st, 0, sizeof *st);
 	train_defaults(&st->o);
-	if (opt_add(set, policy_train_options, st) < 0 ||
-	    opt_add(set, standard_options, &st->std) < 0)
+	if (opt_add(set, policy_train_options, st) < 0)
 		return EX_SOFTWARE;
-	if ((rc = opt_main(set, argc, argv, usage, &st->std)) >= 0)
+	if ((rc = opt_main(set, argc, argv, synopsis, footer)) >= 0)
 		return rc;
 	if (st->o.model == NULL || optind == argc) {
 		if (st->o.model == NULL)
 			warnmsg("-m MODEL is required");
-		usage(stderr, set);
+		opt_usage(stderr, set);
 		return EX_USAGE;
 	}
 	if (hidden_read(&st->o, st->hidden) < 0)

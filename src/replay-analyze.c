@@ -20,7 +20,6 @@ struct settings {
 	struct analysis_options ao;
 	const char *password;
 	int all_results, quiet;
-	struct opt_standard std;
 };
 
 /* --race's words in the order of enum race_filter (filter.race, an int). */
@@ -61,19 +60,13 @@ static const struct opt replay_analyze_options[] = {
 	{ .name = NULL }
 };
 
-static void
-usage(FILE *f, const struct opt_set *set)
-{
-	fprintf(f,
+static const char synopsis[] =
 "usage: replay-analyze [OPTIONS] REPLAY|FOLDER|ZIP|- ...\n"
-"Read StarCraft II replays and print their build orders as JSON Lines.\n"
-"\n");
-	opt_help(f, set);
-	fprintf(f,
-"\n"
+"Read StarCraft II replays and print their build orders as JSON Lines.\n";
+
+static const char footer[] =
 "Exit status: 0 all read, 65 some replay unusable, 66 an input is missing,\n"
-"74 output could not be written, 64 usage error.\n");
-}
+"74 output could not be written, 64 usage error.\n";
 
 /*
  * Defaults, then the command line. Returns the exit status when there is
@@ -86,13 +79,12 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 
 	memset(st, 0, sizeof *st);
 	learned_filter_defaults(&st->ao.filter);
-	if (opt_add(set, replay_analyze_options, st) < 0 ||
-	    opt_add(set, standard_options, &st->std) < 0)
+	if (opt_add(set, replay_analyze_options, st) < 0)
 		return EX_SOFTWARE;
-	if ((rc = opt_main(set, argc, argv, usage, &st->std)) >= 0)
+	if ((rc = opt_main(set, argc, argv, synopsis, footer)) >= 0)
 		return rc;
 	if (optind == argc) {
-		usage(stderr, set);
+		opt_usage(stderr, set);
 		return EX_USAGE;
 	}
 	st->ao.filter.winners_only = !st->all_results;

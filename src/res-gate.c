@@ -26,7 +26,6 @@ struct args {
 	double wait;		/* seconds; -1: check once */
 	const char *root;
 	int json, verbose;
-	struct opt_standard std;
 };
 
 static const struct opt res_gate_options[] = {
@@ -48,21 +47,15 @@ static const struct opt res_gate_options[] = {
 	{ .name = NULL }
 };
 
-static void
-usage(FILE *f, const struct opt_set *set)
-{
-	fprintf(f,
+static const char synopsis[] =
 "usage: res-gate [OPTIONS]\n"
 "Exit 0 when CPU, memory and GPU use are under their thresholds: a quiet test\n"
-"for scripts and GNU parallel's --limit.\n"
-"\n");
-	opt_help(f, set);
-	fprintf(f,
-"\n"
+"for scripts and GNU parallel's --limit.\n";
+
+static const char footer[] =
 "PCT is 0 to 100, or off. Exit status: 0 all under, 1 some over, 2 some far\n"
 "over, 75 --wait gave up, 64 usage error, 66 no --sysfs-root folder,\n"
-"72 /proc cannot be read.\n");
-}
+"72 /proc cannot be read.\n";
 
 /*
  * The thresholds and the rest. Returns the exit status when that is all
@@ -75,10 +68,9 @@ args_read(struct opt_set *set, struct gate_thresholds *t, struct args *a,
 	int rc;
 
 	if (opt_add(set, gate_options, t) < 0 ||
-	    opt_add(set, res_gate_options, a) < 0 ||
-	    opt_add(set, standard_options, &a->std) < 0)
+	    opt_add(set, res_gate_options, a) < 0)
 		return EX_SOFTWARE;
-	if ((rc = opt_main(set, argc, argv, usage, &a->std)) >= 0)
+	if ((rc = opt_main(set, argc, argv, synopsis, footer)) >= 0)
 		return rc;
 	return -1;
 }

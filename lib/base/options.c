@@ -260,21 +260,36 @@ const struct opt standard_options[] = {
 };
 
 int
-opt_main(struct opt_set *s, int argc, char **argv,
-	 void (*usage)(FILE *, const struct opt_set *),
-	 const struct opt_standard *std)
+opt_main(struct opt_set *s, int argc, char **argv, const char *synopsis,
+	 const char *footer)
 {
+	const struct opt_standard *std = &s->std;
 	int rc;
 
+	s->synopsis = synopsis;
+	s->footer = footer;
+	/* Last, so that --help lists them after the program's own. */
+	if (opt_add(s, standard_options, &s->std) < 0)
+		return EX_SOFTWARE;
+
 	if ((rc = opt_parse(s, argc, argv)) == -2)
-		usage(stderr, s);
+		opt_usage(stderr, s);
 	if (rc < 0)
 		return EX_USAGE;
 	if (std->help)
-		usage(stdout, s);
+		opt_usage(stdout, s);
 	else if (std->version)
 		printf("%s %s\n", progname, BGTRAIN_VERSION);
 	return std->help || std->version ? 0 : -1;
+}
+
+void
+opt_usage(FILE *f, const struct opt_set *s)
+{
+	fprintf(f, "%s\n", s->synopsis ? s->synopsis : "");
+	opt_help(f, s);
+	if (s->footer)
+		fprintf(f, "\n%s", s->footer);
 }
 
 char *

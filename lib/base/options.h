@@ -61,6 +61,9 @@ struct opt_set {
 	size_t ntables;
 	struct option *longopts;	/* for getopt_long, built as tables come */
 	char *shortopts;
+	struct opt_standard std;	/* what opt_main() adds: --help, --version */
+	const char *synopsis;		/* --help's first lines, before the options */
+	const char *footer;		/* and its last, after them */
 	char **owned;			/* strings the filled structs point to */
 	size_t nowned;
 };
@@ -93,15 +96,18 @@ int opt_set_key(void *set, const char *key, const char *value);
 int opt_parse(struct opt_set *s, int argc, char **argv);
 
 /*
- * opt_parse for a program's main(), and what each then does: usage on
- * stderr after getopt's message, usage on stdout for --help, "progname
- * VERSION" for --version; help and version are the flags those two set.
- * Returns the exit status when that is all there is to do (0, or 64 for a
- * usage error), else -1.
+ * opt_parse for a program's main(), after its own tables: adds --help and
+ * --version (standard_options, into s->std), keeps the synopsis and footer
+ * for opt_usage(), and does what every program then does: usage on stderr
+ * after getopt's message, usage on stdout for --help, "progname VERSION"
+ * for --version. Returns the exit status when that is all there is to do
+ * (0, or 64 for a usage error), else -1.
  */
-int opt_main(struct opt_set *s, int argc, char **argv,
-	     void (*usage)(FILE *, const struct opt_set *),
-	     const struct opt_standard *std);
+int opt_main(struct opt_set *s, int argc, char **argv, const char *synopsis,
+	     const char *footer);
+
+/* The synopsis, the options of every table, and the closing text. */
+void opt_usage(FILE *f, const struct opt_set *s);
 
 /* Make s free str with the rest; returns str. */
 char *opt_keep(struct opt_set *s, char *str);

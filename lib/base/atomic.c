@@ -18,9 +18,8 @@
 
 #include "atomic.h"
 #include "die.h"
+#include "file.h"
 #include "path.h"
-
-#define COPY_CHUNK 65536
 
 int
 atomic_open(struct atomic_file *af, const char *path)
@@ -139,7 +138,7 @@ static int
 copy_file(const char *path, const char *dest)
 {
 	struct atomic_file af;
-	char buf[COPY_CHUNK];
+	char buf[IO_CHUNK];
 	size_t n;
 	FILE *f;
 	int saved;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "digest.h"
+#include "file.h"
 
 void
 md5_hex(const uint8_t *data, size_t size, char hex[MD5_HEX_SIZE])
@@ -17,7 +18,7 @@ md5_hex(const uint8_t *data, size_t size, char hex[MD5_HEX_SIZE])
 int
 md5_file(const char *path, char hex[MD5_HEX_SIZE])
 {
-	uint8_t buf[65536];
+	uint8_t buf[IO_CHUNK];
 	MD5_CTX ctx;
 	struct stat st;
 	size_t n;

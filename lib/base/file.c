@@ -15,8 +15,6 @@
 #include "die.h"
 #include "file.h"
 
-#define FILE_CHUNK 65536
-
 char *
 file_read(const char *path, size_t limit, size_t *size)
 {
@@ -39,20 +37,28 @@ file_read(const char *path, size_t limit, size_t *size)
 	}
 	for (;;) {
 		if (n == cap) {
-			if (cap >= limit) {
-				/* One more byte tells a file of exactly limit bytes. */
-				char probe;
+			/*
+			 * Full, as fstat said or as far as we had room: one
+			 * byte more tells the end from a file that goes on.
+			 */
+			char probe;
 
-				got = read(fd, &probe, 1);
-				if (got == 0)
-					break;
-				errno = got < 0 ? errno : EFBIG;
+			while ((got = read(fd, &probe, 1)) < 0 && errno == EINTR)
+				;
+			if (got < 0)
+				goto fail;
+			if (got == 0)
+				break;
+			if (cap >= limit) {
+				errno = EFBIG;
 				goto fail;
 			}
-			cap = cap ? cap * 2 : FILE_CHUNK;
+			cap = cap ? cap * 2 : IO_CHUNK;
 			if (cap > limit)
 				cap = limit;
 			text = xrealloc(text, cap + 1);
+			text[n++] = probe;
+			continue;
 		}
 		got = read(fd, text + n, cap - n);
 		if (got < 0) {
@@ -76,4 +82,36 @@ fail:
 	close(fd);
 	errno = saved;
 	return NULL;
+}
+
+long
+file_read_into(const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+	int fd, saved;
+
+	if (size == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	while (len < size - 1) {
+		n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return (long)len;
 }

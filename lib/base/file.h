@@ -4,11 +4,22 @@
 
 #include <stddef.h>
 
+/* How much the suite reads or copies at a time. */
+#define IO_CHUNK 65536
+
 /*
  * The whole of path, NUL-terminated (the NUL not counted in *size).
  * Returns NULL with errno set: EFBIG when it is larger than limit bytes,
  * which is checked before the memory is allocated.
  */
 char *file_read(const char *path, size_t limit, size_t *size);
+
+/*
+ * Up to size - 1 bytes of path into buf, NUL-terminated: for small kernel
+ * files read every second, without allocating; a larger file is cut, so
+ * what a file holds never decides how much memory is used. Returns the
+ * length, or -1 with errno set.
+ */
+long file_read_into(const char *path, char *buf, size_t size);
 
 #endif

@@ -215,19 +215,38 @@ opt_set_key(void *set, const char *key, const char *value)
 	return apply(s, o, base, value);
 }
 
-/* One getopt_long pass over argv, applying the config files or the rest. */
+/* What one pass over argv applies. */
+enum pass_kind {
+	PASS_STOPS,	/* --help, --version: they win over everything */
+	PASS_CONFIGS,	/* the config files, in the order given */
+	PASS_REST	/* every other option, over the files */
+};
+
 static int
-pass(struct opt_set *s, int argc, char **argv, int configs)
+wanted(const struct opt *o, enum pass_kind kind)
+{
+	if (kind == PASS_STOPS)
+		return o->stop;
+	if (kind == PASS_CONFIGS)
+		return o->kind == OPT_CONFIG;
+	return !o->stop && o->kind != OPT_CONFIG;
+}
+
+/* One getopt_long pass over argv, applying the options of one kind. */
+static int
+pass(struct opt_set *s, int argc, char **argv, enum pass_kind kind)
 {
 	const struct opt *o;
 	void *base;
 	int c;
 
 	optind = 0;	/* GNU getopt: start again, forgetting its own state */
+	/* getopt has said what was wrong in the first pass: once is enough. */
+	opterr = kind == PASS_STOPS;
 	while ((c = getopt_long(argc, argv, s->shortopts, s->longopts, NULL)) != -1) {
 		if ((o = find(s, NULL, c, &base)) == NULL)
 			return -2;
-		if ((o->kind == OPT_CONFIG) != configs)
+		if (!wanted(o, kind))
 			continue;
 		if (apply(s, o, base, optarg) < 0)
 			return -1;
@@ -243,12 +262,14 @@ opt_parse(struct opt_set *s, int argc, char **argv)
 	int rc;
 
 	/*
-	 * getopt decides what is a config file, in both passes, so that every
-	 * spelling it takes (--conf F, --config=F) is read, and read first.
+	 * getopt decides what is a config file, in every pass, so that every
+	 * spelling it takes (--conf F, --config=F) is read, and read before
+	 * the command line's other options; --help needs no config at all.
 	 */
-	if ((rc = pass(s, argc, argv, 1)) != 0)
+	if ((rc = pass(s, argc, argv, PASS_STOPS)) != 0 ||
+	    (rc = pass(s, argc, argv, PASS_CONFIGS)) != 0)
 		return rc;
-	return pass(s, argc, argv, 0);
+	return pass(s, argc, argv, PASS_REST);
 }
 
 const struct opt standard_options[] = {

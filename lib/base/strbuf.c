@@ -79,8 +79,10 @@ sb_printf(struct strbuf *sb, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0)	/* a format glibc cannot print: nothing to add */
+	if (n < 0) {	/* a format glibc cannot print: say so, lose nothing silently */
+		sb_adds(sb, "(unprintable)");
 		return;
+	}
 	reserve(sb, (size_t)n);
 	va_start(ap, fmt);
 	vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "die.h"
+#include "path.h"
 #include "walk.h"
 
 int
@@ -42,9 +43,7 @@ collect(const char *dir, int (*keep)(const char *), struct path_set *out)
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		child = xmalloc(strlen(dir) + strlen(de->d_name) + 2);
-		sprintf(child, "%s%s%s", dir, has_suffix(dir, "/") ? "" : "/",
-		    de->d_name);
+		child = path_join(dir, de->d_name);
 		/* lstat: a symbolic link to a folder is not followed (no loops). */
 		if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode)) {
 			if (collect(child, keep, out) < 0)

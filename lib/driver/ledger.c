@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,7 +28,7 @@
 #include "strbuf.h"
 
 /* Our own file, read whole at each start; the bound only keeps sizes sane. */
-#define LEDGER_LIMIT ((size_t)1 << 40)
+#define LEDGER_LIMIT (SIZE_MAX < (1ull << 40) ? SIZE_MAX : (size_t)(1ull << 40))
 
 /* Raise hash's state (never lower it: done stays done). */
 static void
@@ -196,7 +197,7 @@ ledger_open(struct ledger *l, const char *state_dir, int writable)
 	fd = writable ? open(l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644) :
 	    open(l->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -1;
+		goto fail;
 	if ((text = file_read(l->path, LEDGER_LIMIT, &len)) == NULL)
 		goto fail;
 	/* Only whole lines count; a crash may have cut the last one short. */
@@ -220,7 +221,9 @@ ledger_open(struct ledger *l, const char *state_dir, int writable)
 	return 0;
 fail:
 	saved = errno;
-	close(fd);
+	if (fd >= 0)
+		close(fd);
+	ledger_close(l);
 	errno = saved;
 	return -1;
 }

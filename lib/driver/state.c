@@ -27,6 +27,9 @@
 #include "state.h"
 #include "strbuf.h"
 
+/* Our process name in /proc/PID/comm: a live lock holder is a bgtrain. */
+#define DRIVER_COMM "bgtrain"
+
 int
 state_lock(const char *state)
 {
@@ -67,7 +70,7 @@ state_driver_alive(const char *state)
 			comm[0] = '\0';
 		fclose(f);
 	}
-	return strncmp(comm, "bgtrain", 7) == 0;
+	return strncmp(comm, DRIVER_COMM, sizeof DRIVER_COMM - 1) == 0;
 }
 
 FILE *

@@ -129,13 +129,14 @@ model_read(const char *path, struct model *m, struct strbuf *why)
 	    a->count % MD5_HEX_LEN == 0) {
 		size_t i;
 
-		for (i = 0; i < a->count / MD5_HEX_LEN; i++) {
-			char md5[MD5_HEX_SIZE];
-
-			memcpy(md5, (const char *)a->data + i * MD5_HEX_LEN, MD5_HEX_LEN);
-			md5[MD5_HEX_LEN] = '\0';
-			model_add_merged(m, md5);
-		}
+		/*
+		 * Each block whole, whatever bytes it holds: a damaged one
+		 * (a NUL inside) stays 32 bytes, so writing it back copies
+		 * what was read and nothing past it.
+		 */
+		for (i = 0; i < a->count / MD5_HEX_LEN; i++)
+			hashmap_put(&m->merged, (const char *)a->data +
+			    i * MD5_HEX_LEN, MD5_HEX_LEN, NULL);
 	}
 	npz_free(&z);
 	return 0;
@@ -174,7 +175,9 @@ model_has_merged(const struct model *m, const char *md5)
 void
 model_add_merged(struct model *m, const char *md5)
 {
-	hashmap_put_str(&m->merged, md5, NULL);
+	/* Every key is MD5_HEX_LEN bytes: model_write copies that many. */
+	if (strlen(md5) == MD5_HEX_LEN)
+		hashmap_put(&m->merged, md5, MD5_HEX_LEN, NULL);
 }
 
 static void

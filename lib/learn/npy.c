@@ -22,6 +22,13 @@ static const struct {
 };
 #define N_DTYPES (sizeof dtypes / sizeof dtypes[0])
 
+/* The format's magic, and the v1 preamble: magic, version, header length. */
+#define NPY_MAGIC "\x93NUMPY"
+#define NPY_MAGIC_LEN 6
+#define NPY_V1_PREAMBLE 10
+/* numpy pads the header so that the data starts on this boundary. */
+#define NPY_ALIGN 64
+
 size_t
 npy_itemsize(enum npy_dtype t)
 {
@@ -123,13 +130,13 @@ npy_parse(const uint8_t *buf, size_t size, struct npy_array *a,
 	int rc;
 
 	memset(a, 0, sizeof *a);
-	if (size < 10 || memcmp(buf, "\x93NUMPY", 6) != 0) {
+	if (size < NPY_V1_PREAMBLE || memcmp(buf, NPY_MAGIC, NPY_MAGIC_LEN) != 0) {
 		sb_adds(why, "not a .npy array (bad magic)");
 		return -1;
 	}
 	if (buf[6] == 1) {
 		header_len = (size_t)buf[8] | (size_t)buf[9] << 8;
-		offset = 10;
+		offset = NPY_V1_PREAMBLE;
 	} else if ((buf[6] == 2 || buf[6] == 3) && size >= 12) {
 		header_len = (size_t)buf[8] | (size_t)buf[9] << 8 |
 		    (size_t)buf[10] << 16 | (size_t)buf[11] << 24;
@@ -222,13 +229,15 @@ npy_write(struct strbuf *out, enum npy_dtype t, int ndim, const size_t *shape,
 	if (ndim > 1)
 		h.len--;	/* numpy writes (15, 64) but (64,) */
 	sb_adds(&h, "), }");
-	total = 10 + h.len + 1;
-	while (total % 64) {
+	total = NPY_V1_PREAMBLE + h.len + 1;
+	while (total % NPY_ALIGN) {
 		sb_addc(&h, ' ');
 		total++;
 	}
 	sb_addc(&h, '\n');
-	sb_add(out, "\x93NUMPY\x01\x00", 8);
+	sb_add(out, NPY_MAGIC, NPY_MAGIC_LEN);
+	sb_addc(out, 1);	/* version 1.0 */
+	sb_addc(out, 0);
 	sb_addc(out, (char)(h.len & 0xff));
 	sb_addc(out, (char)(h.len >> 8));
 	sb_add(out, h.data, h.len);

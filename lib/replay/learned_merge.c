@@ -56,9 +56,11 @@ merge_alpha(const char *target, char *const *parts, int n, double alpha,
 		cJSON *p;
 
 		if (text == NULL) {
+			int missing = errno == ENOENT;
+
 			warnmsg("%s: %s", parts[i], strerror(errno));
 			cJSON_Delete(tree);
-			return errno == ENOENT ? EX_NOINPUT : EX_IOERR;
+			return missing ? EX_NOINPUT : EX_IOERR;
 		}
 		p = cJSON_ParseWithLength(text, size);
 		free(text);
@@ -106,8 +108,8 @@ merge_exact(const char *target, char *const *parts, int n, struct learned *l,
 		struct learned *p;
 
 		if (text == NULL) {
-			warnmsg("%s: %s", parts[i], strerror(errno));
 			status = errno == ENOENT ? EX_NOINPUT : EX_IOERR;
+			warnmsg("%s: %s", parts[i], strerror(errno));
 			break;
 		}
 		sb_reset(&why);

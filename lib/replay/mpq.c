@@ -94,10 +94,10 @@ read_table(const struct mpq *m, uint64_t pos, uint32_t n, const char *key_name)
 	uint32_t *t;
 	size_t i;
 
-	if (pos > m->archive_size || n > (m->archive_size - pos) / 16)
+	if (pos > m->archive_size || n > (m->archive_size - pos) / MPQ_TABLE_ENTRY_SIZE)
 		return NULL;
-	t = xmalloc((size_t)n * 16);
-	for (i = 0; i < (size_t)n * 4; i++)
+	t = xmalloc((size_t)n * MPQ_TABLE_ENTRY_SIZE);
+	for (i = 0; i < (size_t)n * MPQ_TABLE_ENTRY_SIZE / 4; i++)
 		t[i] = le32(m->file + m->archive_offset + pos + i * 4);
 	decrypt(t, (size_t)n * 4, hash_string(key_name, HASH_KEY));
 	return t;

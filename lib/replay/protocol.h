@@ -28,6 +28,9 @@
 #define MPQ_BLOCK_EXISTS	0x80000000U
 
 /* Hash table entries that hold no member. */
+/* Hash and block table entries: four 32-bit words. */
+#define MPQ_TABLE_ENTRY_SIZE	16
+
 #define MPQ_HASH_EMPTY		0xffffffffU
 #define MPQ_HASH_DELETED	0xfffffffeU
 

@@ -19,6 +19,7 @@
 
 #include "cgroup.h"
 #include "die.h"
+#include "file.h"
 #include "path.h"
 #include "resources.h"
 
@@ -78,7 +79,7 @@ read_groups(const char *root, struct groups *g)
 
 	memset(g, 0, sizeof *g);
 	file = path_join(root, "proc/self/cgroup");
-	if (kfile_read(file, text, CG_TEXT_MAX) < 0)
+	if (file_read_into(file, text, CG_TEXT_MAX) < 0)
 		text[0] = '\0';
 	free(file);
 	for (line = text; *line != '\0'; line = next) {
@@ -180,7 +181,7 @@ cpu_v2(const char *dir)
 {
 	char *f = path_join(dir, "cpu.max"), buf[64];
 	unsigned long long quota, period;
-	long n = kfile_read(f, buf, sizeof buf);
+	long n = file_read_into(f, buf, sizeof buf);
 
 	free(f);
 	/* "max 100000" has no quota. */
@@ -195,7 +196,7 @@ cpu_v1(const char *dir)
 	char *f = path_join(dir, "cpu.cfs_quota_us"), buf[64];
 	unsigned long long period;
 	long long quota;
-	long n = kfile_read(f, buf, sizeof buf);
+	long n = file_read_into(f, buf, sizeof buf);
 
 	free(f);
 	if (n <= 0 || sscanf(buf, "%lld", &quota) != 1 || quota <= 0)
@@ -330,8 +331,6 @@ cgroup_open(struct cgroup *cg, const char *root)
 	struct groups g;
 
 	memset(cg, 0, sizeof *cg);
-	if (strcmp(root, "/") == 0)
-		root = "";	/* paths are built as ROOT + "/sys/..." */
 	read_groups(root, &g);
 	find_memory(cg, root, &g);
 	find_cpu(cg, root, &g);
@@ -363,7 +362,7 @@ cgroup_mem_used(const struct cgroup *cg, unsigned long long *bytes)
 	/* Page cache the kernel drops before it would fail an allocation. */
 	text = xmalloc(CG_TEXT_MAX);
 	f = path_join(cg->mem_dir, "memory.stat");
-	if (kfile_read(f, text, CG_TEXT_MAX) >= 0 &&
+	if (file_read_into(f, text, CG_TEXT_MAX) >= 0 &&
 	    kfile_key(text, v1 ? "total_inactive_file" : "inactive_file", &inactive) != 0)
 		inactive = 0;
 	free(f);
@@ -375,7 +374,7 @@ cgroup_mem_used(const struct cgroup *cg, unsigned long long *bytes)
 int
 cgroup_cpu_time(const struct cgroup *cg, double *seconds)
 {
-	char text[4096];
+	char text[CG_TEXT_MAX];
 	unsigned long long v;
 
 	if (cg->cpu_usage == NULL)
@@ -386,7 +385,7 @@ cgroup_cpu_time(const struct cgroup *cg, double *seconds)
 		*seconds = (double)v / 1e9;	/* cpuacct.usage: nanoseconds */
 		return 0;
 	}
-	if (kfile_read(cg->cpu_usage, text, sizeof text) < 0 ||
+	if (file_read_into(cg->cpu_usage, text, sizeof text) < 0 ||
 	    kfile_key(text, "usage_usec", &v) != 0)
 		return -1;
 	*seconds = (double)v / 1e6;

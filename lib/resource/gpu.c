@@ -15,7 +15,9 @@
 #include <string.h>
 
 #include "die.h"
+#include "file.h"
 #include "gpu.h"
+#include "path.h"
 #include "resources.h"
 
 typedef int nvml_return;			/* nvmlReturn_t: 0 is NVML_SUCCESS */
@@ -150,10 +152,10 @@ is_amd(const char *drm, int card)
 	char path[PATH_MAX], buf[64];
 
 	if (card_file(drm, card, "gpu_busy_percent", path, sizeof path) == 0 &&
-	    kfile_read(path, buf, sizeof buf) >= 0)
+	    file_read_into(path, buf, sizeof buf) >= 0)
 		return 1;
 	return card_file(drm, card, "mem_info_vram_total", path, sizeof path) == 0 &&
-	    kfile_read(path, buf, sizeof buf) >= 0;
+	    file_read_into(path, buf, sizeof buf) >= 0;
 }
 
 static int
@@ -218,9 +220,7 @@ gpu_open(struct gpu_probe *g, const char *root)
 {
 	memset(g, 0, sizeof *g);
 	g->nvml = nvml_open();
-	g->drm = xmalloc(strlen(root) + sizeof "/sys/class/drm");
-	strcpy(g->drm, strcmp(root, "/") == 0 ? "" : root);
-	strcat(g->drm, "/sys/class/drm");
+	g->drm = path_join(root, "sys/class/drm");
 	list_amd(g);
 }
 

@@ -16,6 +16,7 @@
 #include <libproc2/misc.h>
 #include <libproc2/stat.h>
 
+#include "file.h"
 #include "resources.h"
 
 static enum stat_item cpu_items[] = {
@@ -108,7 +109,7 @@ res_cpus_online(void)
 {
 	long online = procps_cpu_count();
 
-	return online < 1 ? 1 : online > 1 << 20 ? 1 << 20 : (int)online;
+	return online < 1 ? 1 : online > RES_MAX_CPUS ? RES_MAX_CPUS : (int)online;
 }
 
 int
@@ -117,32 +118,6 @@ res_cpus(const struct res_host *h)
 	int online = res_cpus_online();
 
 	return h->nallowed > 0 && h->nallowed < online ? h->nallowed : online;
-}
-
-long
-kfile_read(const char *path, char *buf, size_t size)
-{
-	size_t len = 0;
-	ssize_t n;
-	int fd;
-
-	if (size == 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	while (len < size - 1) {
-		n = read(fd, buf + len, size - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return (long)len;
 }
 
 /* An unsigned decimal and nothing but white space after it. */
@@ -169,7 +144,7 @@ kfile_ull(const char *path, unsigned long long *v)
 {
 	char buf[64];
 
-	if (kfile_read(path, buf, sizeof buf) < 0)
+	if (file_read_into(path, buf, sizeof buf) < 0)
 		return -1;
 	return parse_ull(buf, v);
 }

@@ -1,12 +1,16 @@
 /*
  * resources.h - the machine's CPU time, memory and load average through
- * libproc2, and the small kernel files (cgroupfs, sysfs) the other probes read
+ * libproc2, and the numbers in the small kernel files (cgroupfs, sysfs) the
+ * other probes read
  */
 #ifndef RESOURCES_H
 #define RESOURCES_H
 
 #include <sched.h>
 #include <stddef.h>
+
+/* More CPUs than any machine has: a count above it is a bad reading. */
+#define RES_MAX_CPUS (1 << 20)
 
 struct stat_info;
 struct meminfo_info;
@@ -37,12 +41,6 @@ int res_cpus(const struct res_host *h);
 /* The online CPUs, at least 1. */
 int res_cpus_online(void);
 
-/*
- * Up to size - 1 bytes of a small kernel file, NUL-terminated: a larger
- * file is cut, so what a file holds never decides how much memory is used.
- * Returns the length, or -1 when it cannot be read.
- */
-long kfile_read(const char *path, char *buf, size_t size);
 /* A file that holds one unsigned decimal number. Returns 0 or -1. */
 int kfile_ull(const char *path, unsigned long long *v);
 /* The number on the line "key N" of text (memory.stat, cpu.stat). 0 or -1. */

@@ -61,33 +61,40 @@ done
 grep -q sgemm "$T/prog" && fail "merge-results contains the sgemm network"
 nm -u "$BIN/bgtrain" | grep -qi 'zip_\|cblas\|BZ2_\|inflate' && fail "bgtrain calls the npz, zip or BLAS libraries"
 
-# An upward #include does not compile: take the Makefile's own command for a
-# base unit and give it a probe that includes a header of each higher layer.
-cmd=$(make -s -n -B BUILD="${BGTRAIN_BUILD:-release}" "$OUT/lib/base/strbuf.o" 2>/dev/null |
-	grep ' -c lib/base/strbuf.c')
-[ -n "$cmd" ] || fail "make -n gave no command for lib/base/strbuf.o"
-flags=$(echo "$cmd" | sed 's/ -c lib\/base\/strbuf.c.*//; s/^[^ ]* //')
-printf '#include "strbuf.h"\nint probe;\n' >"$T/ok.c"
-# shellcheck disable=SC2086
-cc $flags -fsyntax-only "$T/ok.c" 2>"$T/err" || fail "a base unit cannot include base: $(head -n 1 "$T/err")"
-for h in replay/buildorder.h learn/model.h resource/gate.h driver/ledger.h; do
-	[ -f "lib/$h" ] || { fail "lib/$h is gone: update this test"; continue; }
-	printf '#include "%s"\nint probe;\n' "$(basename "$h")" >"$T/up.c"
+# An upward #include does not compile: for each layer, take the Makefile's
+# own command for one of its units and give it a probe that includes a
+# header of every layer it does not stand on.
+sees() {
+	case $1 in
+	base) echo "base";;
+	replay) echo "base replay";;
+	learn) echo "base learn";;
+	resource) echo "base resource";;
+	driver) echo "base resource driver";;
+	esac
+}
+for l in $LAYERS; do
+	unit=$(ls lib/$l/*.c | head -n 1)
+	obj="$OUT/lib/$l/$(basename "$unit" .c).o"
+	cmd=$(make -s -n -B BUILD="${BGTRAIN_BUILD:-release}" "$obj" 2>/dev/null | grep " -c $unit")
+	[ -n "$cmd" ] || { fail "make -n gave no command for $obj"; continue; }
+	flags=$(echo "$cmd" | sed "s| -c $unit.*||; s/^[^ ]* //")
+	own=$(ls lib/$l/*.h | head -n 1)
+	printf '#include "%s"\nint probe;\n' "$(basename "$own")" >"$T/ok.c"
 	# shellcheck disable=SC2086
-	cc $flags -fsyntax-only "$T/up.c" 2>/dev/null && fail "a base unit can include $h"
-done
-# The same from the replay layer up to learn and the driver.
-cmd=$(make -s -n -B BUILD="${BGTRAIN_BUILD:-release}" "$OUT/lib/replay/mpq.o" 2>/dev/null |
-	grep ' -c lib/replay/mpq.c')
-flags=$(echo "$cmd" | sed 's/ -c lib\/replay\/mpq.c.*//; s/^[^ ]* //')
-for h in model.h gate.h ledger.h; do
-	printf '#include "%s"\nint probe;\n' "$h" >"$T/up.c"
-	# shellcheck disable=SC2086
-	cc $flags -fsyntax-only "$T/up.c" 2>/dev/null && fail "a replay unit can include $h"
+	cc $flags -fsyntax-only "$T/ok.c" 2>"$T/err" ||
+		fail "a $l unit cannot include its own $own: $(head -n 1 "$T/err")"
+	for other in $LAYERS; do
+		case " $(sees "$l") " in *" $other "*) continue;; esac
+		h=$(ls lib/$other/*.h | head -n 1)
+		printf '#include "%s"\nint probe;\n' "$(basename "$h")" >"$T/up.c"
+		# shellcheck disable=SC2086
+		cc $flags -fsyntax-only "$T/up.c" 2>/dev/null && fail "a $l unit can include $h"
+	done
 done
 
 # The library reports; only main() ends the process.
-grep -n '\<die(\|\<exit(\|\<_exit(\|\<abort(' lib/*/*.c | grep -v '^lib/base/die\.c:' |
+grep -n '\<die(\|\<exit(\|\<_exit(\|\<abort(' lib/*/*.[ch] | grep -v '^lib/base/die\.[ch]:' |
 	grep -v '^\([^:]*\):[0-9]*:\s*\(/\*\|\*\)' >"$T/exits"
 # A forked child that fails before exec must _exit (spawn.c): that is not the library exiting.
 grep -v '_exit(12[67])' "$T/exits" >"$T/exits2"

@@ -25,7 +25,7 @@ struct driver_options;
 struct driver {
 	const struct driver_options *o;
 	struct ledger ledger;
-	struct scan replays, experience;
+	struct input_queue replays, experience;
 	struct job *jobs;
 	size_t n_jobs;
 	int slots;

@@ -126,7 +126,7 @@ job_merge_command(const struct driver_options *o, const struct ledger_job *lj,
 }
 
 int
-job_start(struct driver *d, enum job_kind kind, struct scanned **in, size_t n,
+job_start(struct driver *d, enum job_kind kind, struct queued_input **in, size_t n,
 	  int init)
 {
 	struct argv_builder av = { 0 };

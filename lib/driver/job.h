@@ -32,14 +32,14 @@ struct job {
 struct driver;
 struct driver_options;
 struct ledger_job;
-struct scanned;
+struct queued_input;
 
 /*
  * Start a job on n inputs (they become INPUT_RUNNING) and add it to
  * d->jobs. Returns 0, or -1 when the child could not be started (said on
  * stderr; the inputs are queued again).
  */
-int job_start(struct driver *d, enum job_kind kind, struct scanned **in,
+int job_start(struct driver *d, enum job_kind kind, struct queued_input **in,
 	      size_t n, int init);
 void job_free(struct job *j);
 /* A job's folder and the files in it (it has no subfolders). */

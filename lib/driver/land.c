@@ -179,7 +179,7 @@ static void
 failed(struct driver *d, struct job *j, int status, const int *bad)
 {
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	struct scan *s = queue_of(d, j->kind);
+	struct input_queue *s = queue_of(d, j->kind);
 	size_t i;
 
 	d->errors++;
@@ -189,7 +189,7 @@ failed(struct driver *d, struct job *j, int status, const int *bad)
 	    code >= 0 ? code : (WIFSIGNALED(status) ? WTERMSIG(status) : 0),
 	    j->err);
 	for (i = 0; i < j->n; i++) {
-		struct scanned *e = queue_find(s, j->paths[i]);
+		struct queued_input *e = queue_find(s, j->paths[i]);
 
 		if (e == NULL || bad[i])
 			continue;

@@ -20,13 +20,13 @@
 static int
 compare_path(const void *key, const void *entry)
 {
-	return strcmp(key, ((const struct scanned *)entry)->path);
+	return strcmp(key, ((const struct queued_input *)entry)->path);
 }
 
-struct scanned *
-queue_find(const struct scan *s, const char *path)
+struct queued_input *
+queue_find(const struct input_queue *s, const char *path)
 {
-	struct scanned *e = s->sorted ? bsearch(path, s->v, s->sorted,
+	struct queued_input *e = s->sorted ? bsearch(path, s->v, s->sorted,
 	    sizeof s->v[0], compare_path) : NULL;
 	size_t i;
 
@@ -39,7 +39,7 @@ queue_find(const struct scan *s, const char *path)
 	return NULL;
 }
 
-struct scan *
+struct input_queue *
 queue_of(struct driver *d, enum job_kind kind)
 {
 	return kind == JOB_ANALYSIS ? &d->replays : &d->experience;
@@ -48,11 +48,11 @@ queue_of(struct driver *d, enum job_kind kind)
 void
 queue_set_inputs(struct driver *d, const struct job *j, enum input_state st)
 {
-	struct scan *s = queue_of(d, j->kind);
+	struct input_queue *s = queue_of(d, j->kind);
 	size_t i;
 
 	for (i = 0; i < j->n; i++) {
-		struct scanned *e = queue_find(s, j->paths[i]);
+		struct queued_input *e = queue_find(s, j->paths[i]);
 
 		if (e)
 			e->state = st;
@@ -60,10 +60,10 @@ queue_set_inputs(struct driver *d, const struct job *j, enum input_state st)
 }
 
 void
-queue_mark_bad(struct driver *d, struct scan *s, const char *hash,
+queue_mark_bad(struct driver *d, struct input_queue *s, const char *hash,
 	       const char *path, const char *reason)
 {
-	struct scanned *e = queue_find(s, path);
+	struct queued_input *e = queue_find(s, path);
 
 	if (ledger_bad(&d->ledger, hash, path, reason) < 0)
 		warnmsg("%s: %s", d->ledger.path, strerror(errno));
@@ -78,12 +78,12 @@ queue_mark_bad(struct driver *d, struct scan *s, const char *hash,
 }
 
 size_t
-queue_ready(struct driver *d, struct scan *s)
+queue_ready(struct driver *d, struct input_queue *s)
 {
 	size_t i, ready = 0;
 
 	for (i = 0; i < s->n; i++) {
-		struct scanned *e = &s->v[i];
+		struct queued_input *e = &s->v[i];
 
 		if (e->state != INPUT_NEW || e->hash[0] == '\0')
 			continue;
@@ -99,8 +99,8 @@ queue_ready(struct driver *d, struct scan *s)
 static int
 compare_oldest(const void *a, const void *b)
 {
-	const struct scanned *x = *(const struct scanned *const *)a;
-	const struct scanned *y = *(const struct scanned *const *)b;
+	const struct queued_input *x = *(const struct queued_input *const *)a;
+	const struct queued_input *y = *(const struct queued_input *const *)b;
 
 	if (x->mtime != y->mtime)
 		return x->mtime < y->mtime ? -1 : 1;
@@ -113,10 +113,10 @@ compare_oldest(const void *a, const void *b)
  * found done).
  */
 size_t
-queue_pick(struct scan *s, size_t max, int oldest_first, struct scanned **out)
+queue_pick(struct input_queue *s, size_t max, int oldest_first, struct queued_input **out)
 {
 	struct hashmap taken = { 0 };
-	struct scanned **all = xcalloc(s->n ? s->n : 1, sizeof all[0]);
+	struct queued_input **all = xcalloc(s->n ? s->n : 1, sizeof all[0]);
 	size_t i, n = 0, picked = 0;
 
 	for (i = 0; i < s->n; i++) {
@@ -140,7 +140,7 @@ queue_pick(struct scan *s, size_t max, int oldest_first, struct scanned **out)
 }
 
 size_t
-queue_unsettled(const struct scan *s)
+queue_unsettled(const struct input_queue *s)
 {
 	size_t i, n = 0;
 

@@ -16,7 +16,7 @@
  */
 enum input_state { INPUT_NEW, INPUT_RUNNING, INPUT_DONE };
 
-struct scanned {
+struct queued_input {
 	char *path;
 	long long size;
 	time_t mtime;
@@ -28,8 +28,8 @@ struct scanned {
 };
 
 /* One input folder's files, filled by scan.c. */
-struct scan {
-	struct scanned *v;
+struct input_queue {
+	struct queued_input *v;
 	size_t n, cap;
 	size_t sorted;		/* v[0..sorted) is in path order; the rest is new */
 };
@@ -37,9 +37,9 @@ struct scan {
 struct driver;
 
 /* The file at path, or NULL. */
-struct scanned *queue_find(const struct scan *s, const char *path);
+struct queued_input *queue_find(const struct input_queue *s, const char *path);
 /* The folder a job of kind takes its inputs from. */
-struct scan *queue_of(struct driver *d, enum job_kind kind);
+struct input_queue *queue_of(struct driver *d, enum job_kind kind);
 /* Put every input of j that is still in its folder into state st. */
 void queue_set_inputs(struct driver *d, const struct job *j,
 		      enum input_state st);
@@ -47,17 +47,17 @@ void queue_set_inputs(struct driver *d, const struct job *j,
  * An input its program refused: recorded bad in the ledger, done for good,
  * moved into --quarantine with the reason, counted as an error.
  */
-void queue_mark_bad(struct driver *d, struct scan *s, const char *hash,
+void queue_mark_bad(struct driver *d, struct input_queue *s, const char *hash,
 		    const char *path, const char *reason);
 /* Settle each hashed new input against the ledger; how many are ready. */
-size_t queue_ready(struct driver *d, struct scan *s);
+size_t queue_ready(struct driver *d, struct input_queue *s);
 /*
  * Up to max ready inputs of s into out, oldest first (else in path order),
  * one file for each content.
  */
-size_t queue_pick(struct scan *s, size_t max, int oldest_first,
-		  struct scanned **out);
+size_t queue_pick(struct input_queue *s, size_t max, int oldest_first,
+		  struct queued_input **out);
 /* New files not yet hashed: still being written, or not yet looked at. */
-size_t queue_unsettled(const struct scan *s);
+size_t queue_unsettled(const struct input_queue *s);
 
 #endif

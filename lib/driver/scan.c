@@ -16,12 +16,12 @@
 static int
 compare_entries(const void *a, const void *b)
 {
-	return strcmp(((const struct scanned *)a)->path,
-	    ((const struct scanned *)b)->path);
+	return strcmp(((const struct queued_input *)a)->path,
+	    ((const struct queued_input *)b)->path);
 }
 
 size_t
-scan_folder(struct scan *s, const char *dir, int (*keep)(const char *),
+scan_folder(struct input_queue *s, const char *dir, int (*keep)(const char *),
 	    double now, double settle)
 {
 	struct path_set found = { NULL, 0, 0 };
@@ -34,7 +34,7 @@ scan_folder(struct scan *s, const char *dir, int (*keep)(const char *),
 		s->v[i].seen = 0;
 	walk_files(dir, keep, &found);
 	for (i = 0; i < found.n; i++) {
-		struct scanned *e = queue_find(s, found.v[i]);
+		struct queued_input *e = queue_find(s, found.v[i]);
 		struct stat st;
 
 		/* Only regular files: a FIFO would block the hash forever. */
@@ -91,7 +91,7 @@ scan_folder(struct scan *s, const char *dir, int (*keep)(const char *),
 }
 
 void
-scan_free(struct scan *s)
+scan_free(struct input_queue *s)
 {
 	size_t i;
 

@@ -12,8 +12,8 @@
  * it); files that disappeared are dropped unless a job is using them.
  * Returns how many files became ready to queue.
  */
-size_t scan_folder(struct scan *s, const char *dir, int (*keep)(const char *),
+size_t scan_folder(struct input_queue *s, const char *dir, int (*keep)(const char *),
 		   double now, double settle);
-void scan_free(struct scan *s);
+void scan_free(struct input_queue *s);
 
 #endif

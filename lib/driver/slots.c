@@ -100,8 +100,8 @@ training_busy(const struct driver *d, int *init_running)
 static int
 start_kind(struct driver *d, enum job_kind kind, size_t batch, int init)
 {
-	struct scan *s = queue_of(d, kind);
-	struct scanned **in = xcalloc(batch, sizeof in[0]);
+	struct input_queue *s = queue_of(d, kind);
+	struct queued_input **in = xcalloc(batch, sizeof in[0]);
 	size_t n;
 	int rc;
 

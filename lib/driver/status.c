@@ -41,7 +41,7 @@ running_status(const char *state)
 
 /* How many of s's files the ledger has not yet counted done. */
 static size_t
-queued(const struct ledger *l, const struct scan *s)
+queued(const struct ledger *l, const struct input_queue *s)
 {
 	size_t i, n = 0;
 
@@ -54,7 +54,7 @@ int
 driver_status(const struct driver_options *o, int json)
 {
 	struct ledger l;
-	struct scan replays = { 0 }, experience = { 0 };
+	struct input_queue replays = { 0 }, experience = { 0 };
 	size_t i, done = 0, pending_replays, pending_exp, trained = 0;
 	char *running = NULL;
 	int active;

@@ -5,6 +5,9 @@
  * derived from them and is rendered again after a merge. Numbers must be
  * integers a double holds exactly (a file is text that anyone may have
  * edited); anything else is a damaged state, refused whole.
+ *
+ * It implements learned_parse() of learned.h, over learned_state.h: one
+ * concern of the learned file, its own unit, no header of its own.
  */
 #include <cjson/cJSON.h>
 #include <math.h>

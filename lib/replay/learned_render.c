@@ -7,6 +7,9 @@
  * merge_state the integer state itself. Rendering is the only place that
  * rounds, and it orders everything it prints (by value, then by name), so
  * the bytes never depend on the order replays or merges came in.
+ *
+ * It implements learned_render() of learned.h, over learned_state.h: one
+ * concern of the learned file, its own unit, no header of its own.
  */
 #include <math.h>
 #include <stdint.h>

@@ -76,7 +76,7 @@ run_case(const uint8_t *data, size_t size, struct learned *l)
 int
 main(int argc, char **argv)
 {
-	struct path_list replays = { 0 };
+	struct strlist replays = { 0 };
 	struct learned_filter f;
 	struct learned *l;
 	size_t i, cut, cases = 0;
@@ -137,7 +137,7 @@ main(int argc, char **argv)
 		cases++;
 	}
 	learned_free(l);
-	path_list_free(&replays);
+	strlist_free(&replays);
 	printf("test_fuzz: %zu cases, %zu results, %zu clean errors, slowest %.3f s\n",
 	    cases, results, errors, slowest);
 	EXPECT(results > 0 && errors > 0);

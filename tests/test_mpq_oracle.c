@@ -103,7 +103,7 @@ out:
 int
 main(void)
 {
-	struct path_list replays = { 0 };
+	struct strlist replays = { 0 };
 	size_t i, compared = 0;
 	int failures = 0;
 
@@ -128,7 +128,7 @@ main(void)
 	}
 	printf("test_mpq_oracle: %zu replays, %d with differences\n", compared,
 	    failures);
-	path_list_free(&replays);
+	strlist_free(&replays);
 	EXPECT(compared >= 104);
 	return failures ? 1 : test_exit();
 }

@@ -38,29 +38,13 @@ is_replay(const char *path)
 }
 
 int
-shared_replays(struct path_list *l)
+shared_replays(struct strlist *l)
 {
 	char dir[4096];
-	struct path_set found = { NULL, 0, 0 };
 
 	snprintf(dir, sizeof dir, "%s/replays", shared_dir());
-	walk_files(dir, is_replay, &found);
-	l->v = found.v;
-	l->n = found.n;
-	l->cap = found.cap;
+	walk_files(dir, is_replay, l);
 	return l->n ? 0 : -1;
-}
-
-void
-path_list_free(struct path_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = l->cap = 0;
 }
 
 int

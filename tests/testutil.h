@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strlist.h"
+
 extern int test_failures;
 
 #define EXPECT(cond) expect((cond), #cond, __FILE__, __LINE__)
@@ -12,16 +14,10 @@ void expect(int ok, const char *what, const char *file, int line);
 /* 0 when every EXPECT held, else 1. */
 int test_exit(void);
 
-struct path_list {
-	char **v;
-	size_t n, cap;
-};
-
 /* The shared folder (BGTRAIN_SHARED, else ../shared from the project root). */
 const char *shared_dir(void);
 /* Every .SC2Replay under ../shared/replays, edge files included, sorted. */
-int shared_replays(struct path_list *l);
-void path_list_free(struct path_list *l);
+int shared_replays(struct strlist *l);
 /* Exit status for a test whose data is missing: a skip, or under CI=true a failure. */
 int skip_or_fail(const char *test);
 

@@ -21,13 +21,7 @@ has_suffix(const char *s, const char *suffix)
 }
 
 static int
-compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
-collect(const char *dir, int (*keep)(const char *), struct path_set *out)
+collect(const char *dir, int (*keep)(const char *), struct strlist *out)
 {
 	struct dirent *de;
 	struct stat st;
@@ -55,34 +49,17 @@ collect(const char *dir, int (*keep)(const char *), struct path_set *out)
 			free(child);
 			continue;
 		}
-		if (out->n == out->cap) {
-			out->cap = out->cap ? out->cap * 2 : 64;
-			out->v = xreallocarray(out->v, out->cap, sizeof out->v[0]);
-		}
-		out->v[out->n++] = child;
+		strlist_take(out, child);
 	}
 	closedir(d);
 	return rc;
 }
 
 int
-walk_files(const char *dir, int (*keep)(const char *path), struct path_set *out)
+walk_files(const char *dir, int (*keep)(const char *path), struct strlist *out)
 {
 	int rc = collect(dir, keep, out);
 
-	if (out->n)
-		qsort(out->v, out->n, sizeof out->v[0], compare_strings);
+	strlist_sort(out);
 	return rc;
-}
-
-void
-path_set_free(struct path_set *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	s->v = NULL;
-	s->n = s->cap = 0;
 }

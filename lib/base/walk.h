@@ -4,18 +4,14 @@
 
 #include <stddef.h>
 
-struct path_set {
-	char **v;
-	size_t n, cap;
-};
+#include "strlist.h"
 
 /*
  * Add the files below dir whose path keep() accepts, then sort the whole
  * set. Returns 0, or -1 when a folder could not be read (reported on
  * stderr; what could be read is kept).
  */
-int walk_files(const char *dir, int (*keep)(const char *path), struct path_set *out);
-void path_set_free(struct path_set *s);
+int walk_files(const char *dir, int (*keep)(const char *path), struct strlist *out);
 
 /* Case-insensitive suffix test. */
 int has_suffix(const char *s, const char *suffix);

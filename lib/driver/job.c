@@ -74,12 +74,12 @@ job_remove_dir(const char *dir)
 }
 
 static void
-push_program(struct argv_builder *av, const struct driver_options *o,
+push_program(struct strlist *av, const struct driver_options *o,
 	     const char *name)
 {
 	char *path = path_join(o->bin_dir, name);
 
-	argv_push(av, path);
+	strlist_push(av, path);
 	free(path);
 }
 
@@ -89,47 +89,47 @@ push_program(struct argv_builder *av, const struct driver_options *o,
  * policy-train into --report.
  */
 static void
-job_command(const struct driver *d, const struct job *j, struct argv_builder *av)
+job_command(const struct driver *d, const struct job *j, struct strlist *av)
 {
 	push_program(av, d->o, job_program_name(j->kind));
-	argv_push(av, "--quiet");
+	strlist_push(av, "--quiet");
 	if (j->kind == JOB_ANALYSIS) {
-		argv_push(av, "--summary");
-		argv_push(av, j->output);
-		argv_push(av, "-o");
-		argv_push(av, j->report);
+		strlist_push(av, "--summary");
+		strlist_push(av, j->output);
+		strlist_push(av, "-o");
+		strlist_push(av, j->report);
 	} else {
-		argv_push(av, "--skip-bad");
-		argv_push(av, "-m");
-		argv_push(av, d->o->model);
-		argv_push(av, "--out");
-		argv_push(av, j->output);
-		argv_push(av, "--report");
-		argv_push(av, j->report);
+		strlist_push(av, "--skip-bad");
+		strlist_push(av, "-m");
+		strlist_push(av, d->o->model);
+		strlist_push(av, "--out");
+		strlist_push(av, j->output);
+		strlist_push(av, "--report");
+		strlist_push(av, j->report);
 		if (j->init)
-			argv_push(av, "--init");
+			strlist_push(av, "--init");
 	}
-	argv_push(av, "--");
-	argv_push_all(av, j->paths, j->n);
+	strlist_push(av, "--");
+	strlist_push_all(av, j->paths, j->n);
 }
 
 void
 job_merge_command(const struct driver_options *o, const struct ledger_job *lj,
-		  struct argv_builder *av)
+		  struct strlist *av)
 {
 	push_program(av, o, "merge-results");
-	argv_push(av, lj->kind == JOB_ANALYSIS ? "learned" : "model");
-	argv_push(av, "--quiet");
-	argv_push(av, "-o");
-	argv_push(av, lj->kind == JOB_ANALYSIS ? o->learned : o->model);
-	argv_push(av, lj->output);
+	strlist_push(av, lj->kind == JOB_ANALYSIS ? "learned" : "model");
+	strlist_push(av, "--quiet");
+	strlist_push(av, "-o");
+	strlist_push(av, lj->kind == JOB_ANALYSIS ? o->learned : o->model);
+	strlist_push(av, lj->output);
 }
 
 int
 job_start(struct driver *d, enum job_kind kind, struct queued_input **in, size_t n,
 	  int init)
 {
-	struct argv_builder av = { 0 };
+	struct strlist av = { 0 };
 	struct job *j;
 	char name[64], *work;
 	size_t i;
@@ -164,7 +164,7 @@ job_start(struct driver *d, enum job_kind kind, struct queued_input **in, size_t
 	j->started = monotonic_seconds();
 	j->wall_started = wall_seconds();
 	j->pid = spawn(av.v, NULL, j->err);
-	argv_free(&av);
+	strlist_free(&av);
 	if (j->pid < 0) {
 		warnmsg("cannot start a job: %s", strerror(errno));
 		queue_set_inputs(d, j, INPUT_NEW);

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "argv.h"
+#include "strlist.h"
 #include "digest.h"
 
 enum job_kind { JOB_ANALYSIS, JOB_TRAINING };
@@ -47,7 +47,7 @@ void job_remove_dir(const char *dir);
 
 /* merge-results' command line for a recorded output. */
 void job_merge_command(const struct driver_options *o,
-		       const struct ledger_job *lj, struct argv_builder *av);
+		       const struct ledger_job *lj, struct strlist *av);
 
 /* "analysis" or "training", as the ledger, the job log and status say it. */
 const char *job_kind_name(enum job_kind kind);

@@ -18,7 +18,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "argv.h"
+#include "strlist.h"
 #include "atomic.h"
 #include "clock.h"
 #include "die.h"
@@ -75,7 +75,7 @@ refused_inputs(struct driver *d, struct job *j, int *bad)
 static int
 merge_output(struct driver *d, const struct ledger_job *lj)
 {
-	struct argv_builder av = { 0 };
+	struct strlist av = { 0 };
 	int status;
 	pid_t pid;
 
@@ -83,7 +83,7 @@ merge_output(struct driver *d, const struct ledger_job *lj)
 	pid = spawn(av.v, NULL, d->merge_log);
 	/* No child, no wait: waitpid(-1) would take a job's exit status. */
 	status = pid > 0 ? spawn_wait(pid) : -1;
-	argv_free(&av);
+	strlist_free(&av);
 	return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 

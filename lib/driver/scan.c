@@ -24,7 +24,7 @@ size_t
 scan_folder(struct input_queue *s, const char *dir, int (*keep)(const char *),
 	    double now, double settle)
 {
-	struct path_set found = { NULL, 0, 0 };
+	struct strlist found = { NULL, 0, 0 };
 	size_t i, k, ready = 0;
 	double age;
 
@@ -75,7 +75,7 @@ scan_folder(struct input_queue *s, const char *dir, int (*keep)(const char *),
 			}
 		}
 	}
-	path_set_free(&found);
+	strlist_free(&found);
 	/* Drop what vanished, unless a job still holds it. */
 	for (i = k = 0; i < s->n; i++) {
 		if (s->v[i].seen || s->v[i].state == INPUT_RUNNING)

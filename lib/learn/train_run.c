@@ -67,7 +67,7 @@ write_report(const char *path, const struct strbuf *refused)
 }
 
 static void
-collect_inputs(char *const *paths, int n, struct path_set *files, int *missing,
+collect_inputs(char *const *paths, int n, struct strlist *files, int *missing,
 	       struct strbuf *refused)
 {
 	struct stat st;
@@ -80,12 +80,7 @@ collect_inputs(char *const *paths, int n, struct path_set *files, int *missing,
 		} else if (S_ISDIR(st.st_mode)) {
 			walk_files(paths[i], experience_wanted, files);
 		} else if (experience_wanted(paths[i])) {
-			if (files->n == files->cap) {
-				files->cap = files->cap ? files->cap * 2 : 64;
-				files->v = xreallocarray(files->v, files->cap,
-				    sizeof files->v[0]);
-			}
-			files->v[files->n++] = xstrdup(paths[i]);
+			strlist_push(files, paths[i]);
 		} else {
 			refuse(refused, paths[i],
 			    "not read: a half-written *.tmp.npz or not an .npz");
@@ -95,7 +90,7 @@ collect_inputs(char *const *paths, int n, struct path_set *files, int *missing,
 
 /* Read every file; returns how many were bad (each reported). */
 static size_t
-read_episodes(const struct path_set *files, int features, int actions,
+read_episodes(const struct strlist *files, int features, int actions,
 	      const struct train_options *o, struct dataset *d,
 	      struct strbuf *refused)
 {
@@ -215,7 +210,7 @@ train_and_write(struct model *m, struct dataset *d, const struct train_options *
 
 /* The run on the files collected, under the model's lock when it is written back. */
 static int
-run_locked(const struct path_set *files, const struct train_options *o,
+run_locked(const struct strlist *files, const struct train_options *o,
 	   struct strbuf *refused, double t0)
 {
 	struct dataset d;
@@ -264,7 +259,7 @@ run_locked(const struct path_set *files, const struct train_options *o,
 int
 train_run(char *const *paths, int n_paths, const struct train_options *o)
 {
-	struct path_set files = { NULL, 0, 0 };
+	struct strlist files = { NULL, 0, 0 };
 	struct strbuf refused = { 0 };
 	int missing = 0, lock = -1, status = 0;
 	double t0 = monotonic_seconds();
@@ -293,7 +288,7 @@ train_run(char *const *paths, int n_paths, const struct train_options *o)
 		warnmsg("%s: cannot write the report: %s", o->report, strerror(errno));
 		status = EX_IOERR;
 	}
-	path_set_free(&files);
+	strlist_free(&files);
 	sb_free(&refused);
 	return status;
 }

@@ -97,7 +97,7 @@ is_replay_or_zip(const char *path)
 static void
 add_folder(struct input_list *l, const char *path)
 {
-	struct path_set found = { NULL, 0, 0 };
+	struct strlist found = { NULL, 0, 0 };
 	size_t k;
 
 	if (walk_files(path, is_replay_or_zip, &found) < 0)
@@ -108,7 +108,7 @@ add_folder(struct input_list *l, const char *path)
 		else
 			push(l, found.v[k], NULL, -1);
 	}
-	path_set_free(&found);
+	strlist_free(&found);
 }
 
 /* named: the user gave this path, so it must exist and is taken whatever its name. */

@@ -132,6 +132,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/bgtrain
 	install -m 644 bin/bgtrain.bat $(DESTDIR)$(PREFIX)/share/bgtrain
 	install -m 644 $(PROGRAMS:%=man/%.1) $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 completions/bgtrain-suite-common \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/bgtrain-suite-common
 	for p in $(PROGRAMS); do \
 		install -m 644 completions/$$p.bash \
 			$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$p; \

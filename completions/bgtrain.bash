@@ -1,24 +1,15 @@
 # bash completion for bgtrain
+. "${BASH_SOURCE[0]%/*}/bgtrain-suite-common"
 _bgtrain()
 {
-	local cur prev what= i w
+	local cur prev what
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	# The first word that is neither an option nor an option's argument.
-	for ((i = 1; i < COMP_CWORD; i++)); do
-		w=${COMP_WORDS[i]}
-		case $w in
-		-r|--replays|-e|--experience|-s|--state|-j|--jobs|--learned|\
-		--model|--quarantine|--done-dir|--priority|--config|--cpu|--mem|\
-		--gpu-mem|--gpu-util|--load|--far|--stats-every|--grace|--settle|\
-		--replay-batch|--train-batch)
-			((i++)); continue;;
-		-*)
-			continue;;
-		esac
-		what=$w
-		break
-	done
+	# The subcommand; the options named here take an argument.
+	what=$(_bgtrain_suite_operand "-r --replays -e --experience -s --state
+		-j --jobs --learned --model --quarantine --done-dir --priority
+		--config --cpu --mem --gpu-mem --gpu-util --load --far
+		--stats-every --grace --settle --replay-batch --train-batch")
 	case $prev in
 	-r|--replays|-e|--experience|-s|--state|--quarantine|--done-dir)
 		COMPREPLY=($(compgen -d -- "$cur")); return;;

@@ -1,21 +1,12 @@
 # bash completion for merge-results
+. "${BASH_SOURCE[0]%/*}/bgtrain-suite-common"
 _merge_results()
 {
-	local cur prev what= i w
+	local cur prev what
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	# The first word that is neither an option nor an option's argument.
-	for ((i = 1; i < COMP_CWORD; i++)); do
-		w=${COMP_WORDS[i]}
-		case $w in
-		-o|--output|--alpha)
-			((i++)); continue;;
-		-*)
-			continue;;
-		esac
-		what=$w
-		break
-	done
+	# The subcommand; the options named here take an argument.
+	what=$(_bgtrain_suite_operand "-o --output --alpha")
 	case $prev in
 	-o|--output)
 		case $what in

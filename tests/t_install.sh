@@ -18,5 +18,12 @@ if command -v bash >/dev/null; then
 	out=$(bash -c ". '$T/root/opt/bg/share/bash-completion/completions/replay-analyze';
 		COMP_WORDS=(replay-analyze --race p); COMP_CWORD=2; _replay_analyze; echo \${COMPREPLY[*]}")
 	[ "$out" = "protoss" ] || fail "bash completion of --race p gave '$out'"
+	# Subcommands are found past options and their arguments (a shared helper).
+	out=$(bash -c ". '$T/root/opt/bg/share/bash-completion/completions/merge-results';
+		COMP_WORDS=(merge-results -o learned model --a); COMP_CWORD=4; _merge_results; echo \${COMPREPLY[*]}")
+	[ "$out" = "--average" ] || fail "merge-results completion after -o FILE model gave '$out'"
+	out=$(bash -c ". '$T/root/opt/bg/share/bash-completion/completions/bgtrain';
+		COMP_WORDS=(bgtrain --state run status --j); COMP_CWORD=4; _bgtrain; echo \${COMPREPLY[*]}")
+	[ "$out" = "--json" ] || fail "bgtrain completion after --state DIR status gave '$out'"
 fi
 finish

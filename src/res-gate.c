@@ -97,6 +97,17 @@ main(int argc, char **argv)
 		die(EX_USAGE, "unexpected argument: %s (--wait takes its seconds as --wait=N)",
 		    argv[optind]);
 	interval = a.interval_ms / 1000;
+	/*
+	 * A span the kernel's ticks cannot resolve would leave CPU use
+	 * unmeasured on every check, and so the gate shut for good: refuse it
+	 * while CPU use is judged. 0 stays the instant check (CPU unmeasured,
+	 * so shut unless --cpu off) and, with --wait, a poll that measures
+	 * each check over the pause before it.
+	 */
+	if (interval > 0 && interval < GATE_MIN_SPAN && t.cpu >= 0)
+		die(EX_USAGE, "--interval: %g ms is too short to measure CPU use: "
+		    "%g ms or more, 0 for an instant check, or --cpu off",
+		    a.interval_ms, GATE_MIN_SPAN * 1000);
 	/* A mistyped fake tree would measure the real machine instead. */
 	if (stat(a.root, &st) != 0 || !S_ISDIR(st.st_mode))
 		die(EX_NOINPUT, "--sysfs-root: %s: not a folder", a.root);

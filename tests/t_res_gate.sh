@@ -62,8 +62,22 @@ gate 0 "a measured sample" $HI --interval 300
 jcheck "$T/out" "0 <= j['cpu'] <= 100 and 0 < j['mem'] < 100 and j['cpus'] >= 1 and 0.25 < j['seconds'] < 5" \
 	"figures of a real sample"
 jcheck "$T/out" "j['load'] is not None and abs(j['load_per_core'] - j['load'] / j['cpus']) < 1e-9" "load per core"
-gate 0 "interval 0" $HI --interval 0
-jcheck "$T/out" "j['cpu'] is None" "--interval 0 measures no CPU"
+# A figure that is judged but not measured shuts the gate, never opens it.
+gate 1 "interval 0: CPU judged but unmeasured shuts the gate" $HI --interval 0
+jcheck "$T/out" "j['cpu'] is None and j['unmeasured'] == ['cpu'] and j['over'] == ['cpu']" \
+	"--interval 0 measures no CPU and names it unmeasured"
+"$RG" $HI --interval 0 -v 2>"$T/err"
+expect_grep "^res-gate: over: cpu unmeasured (shut), mem [0-9.]*%" "$T/err" "-v names the unmeasured figure"
+gate 0 "interval 0 with --cpu off: an instant check" --cpu off --mem 100 --gpu-mem 100 --interval 0
+jcheck "$T/out" "j['cpu'] is None and j['unmeasured'] == []" "--cpu off: unmeasured CPU is not judged"
+# Spans the kernel's 10 ms ticks cannot resolve are refused while CPU is judged.
+for ms in 1 5 10 20 49.9; do
+	"$RG" --interval $ms 2>"$T/err"; expect_status 64 $? "--interval $ms"
+	expect_grep "^res-gate: --interval: $ms ms is too short to measure CPU use" "$T/err" "--interval $ms message"
+done
+gate 0 "--interval 5 --cpu off" --cpu off --mem 100 --gpu-mem 100 --interval 5
+gate 0 "--interval 50 measures" $HI --interval 50
+jcheck "$T/out" "j['cpu'] is not None and j['unmeasured'] == []" "--interval 50 measures CPU"
 
 # Usage errors: 64 and a message.
 for bad in "--cpu 101" "--cpu abc" "--cpu -1" "--mem 100.5" "--load x" "--far -1" "--interval -5" \
@@ -116,6 +130,20 @@ jcheck "$T/out" "j['cgroup'] is None and j['mem_total'] == $host_total and j['cp
 echo 1000000000000000 >"$CG/memory.max"
 gate 0 "v2 limit above MemTotal" --sysfs-root "$V2" $HI
 jcheck "$T/out" "j['mem_total'] == $host_total" "v2 limit above MemTotal: host figures"
+# A binding limit whose usage cannot be read gives no figure, not the host's: shut.
+echo 1000000000 >"$CG/memory.max"
+echo "50000 100000" >"$CG/cpu.max"
+mv "$CG/cpu.stat" "$CG/cpu.stat.gone"
+gate 1 "v2 quota without cpu.stat" --sysfs-root "$V2" $HI
+jcheck "$T/out" "j['cpu'] is None and j['unmeasured'] == ['cpu'] and j['cpus'] == 0.5" "v2 quota without cpu.stat: CPU unmeasured"
+gate 0 "v2 quota without cpu.stat, --cpu off" --sysfs-root "$V2" $HI --cpu off
+mv "$CG/cpu.stat.gone" "$CG/cpu.stat"
+rm "$CG/memory.current"
+gate 1 "v2 memory limit without memory.current" --sysfs-root "$V2" $HI
+jcheck "$T/out" "j['mem'] is None and j['unmeasured'] == ['mem'] and j['cgroup'] == 2" "v2 limit without usage: memory unmeasured"
+gate 0 "v2 memory limit without memory.current, --mem off" --sysfs-root "$V2" $HI --mem off
+echo max >"$CG/memory.max"
+echo "max 100000" >"$CG/cpu.max"
 
 # cgroup v1: cpu,cpuacct mounted together; our memory path is not in the
 # tree (no cgroup namespace), so the top of the memory mount is our group.
@@ -195,8 +223,11 @@ gate 2 "NVIDIA values it cannot give, and those it can" --cpu 100 --mem 100 --gp
 jcheck "$T/out" "[(g['util'], g['mem']) for g in j['gpus']] == [(None, 99.5), (7, None)] and j['over'] == ['gpu_util', 'gpu_mem']" \
 	"unsupported NVML values are null"
 NV="-:-:-"
-gate 0 "NVIDIA values it cannot give are not judged" --cpu 100 --mem 100 --gpu-util 0 --gpu-mem 0
+gate 1 "NVIDIA values it cannot give shut the gate when judged" --cpu 100 --mem 100 --gpu-util 0 --gpu-mem 0
 jcheck "$T/out" "j['gpus'] == [{'vendor': 'nvidia', 'index': 0, 'util': None, 'mem': None}]" "a GPU that cannot report"
+jcheck "$T/out" "j['unmeasured'] == ['gpu_util', 'gpu_mem']" "a GPU that cannot report: unmeasured"
+gate 1 "an NVIDIA memory figure it cannot give, default --gpu-mem" --cpu 100 --mem 100
+gate 0 "NVIDIA values it cannot give, not judged" --cpu 100 --mem 100 --gpu-util off --gpu-mem off
 NV=fail NVLOG=$T/fail.log
 gate 0 "nvmlInit fails" $HI --gpu-util 0
 jcheck "$T/out" "j['gpus'] == []" "nvmlInit fails: no GPUs"
@@ -250,6 +281,17 @@ gate_closed; st=$?
 echo "with $cpus busy loops: exit $st, $(cat "$T/out")"
 [ "$st" = 1 ] || [ "$st" = 2 ] || fail "busy loops on $cpus CPUs: exit $st, want 1 or 2"
 jcheck "$T/out" "j['cpu'] > 50 and 'cpu' in j['over']" "busy loops: CPU over 50%"
+# Under full load, no interval too short to measure lets the gate open.
+for ms in 0 1 5 10 20; do
+	"$RG" --cpu 50 --mem 100 --gpu-mem 100 --interval $ms --json -v >"$T/out" 2>"$T/err"; st=$?
+	echo "busy loops, --interval $ms: exit $st, $(cat "$T/err")"
+	[ "$st" != 0 ] || fail "busy loops, --interval $ms: the gate opened ($(cat "$T/out"))"
+	[ "$st" -lt 64 ] || continue
+	jcheck "$T/out" "j['cpu'] is not None or j['unmeasured'] == ['cpu']" \
+		"busy loops, --interval $ms: an unmeasured CPU figure not named"
+done
+"$RG" --cpu 50 --mem 100 --gpu-mem 100 --interval 0 --wait=1 >/dev/null 2>&1
+expect_status 75 $? "busy loops, --interval 0 --wait=1: the gate stays shut"
 if [ "$cpus" -ge 2 ] && command -v taskset >/dev/null; then
 	# Only CPU 0 busy: the whole machine is half idle, but a process kept on CPU 0 has no room.
 	kill $LOADS 2>/dev/null

@@ -7,6 +7,13 @@
  * them. A limit at or above what the machine has never binds and is left
  * out. Judging is kept apart from measuring so that a driver can measure
  * once, leave out its own workers, and judge.
+ *
+ * A figure that cannot be measured is -1, never a guess: a cgroup whose
+ * counters cannot be read does not fall back to the host's figures, which
+ * say nothing of its limit. And a figure that is judged but missing shuts
+ * the gate (GATE_OVER, never GATE_FAR: we do not know how far): the gate
+ * protects the machine's other users, and a gate that opens when it cannot
+ * see lets work in exactly when the machine is too busy to be read.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -84,7 +91,9 @@ measure_cpu(struct gate_probe *p, struct gate_sample *s, double busy, double tot
 	s->cpu_used = busy;
 	s->cpu_capacity = total;
 	if (quota > 0 && quota < s->cpus) {
+		/* The quota binds: the host's ticks are not our figure. */
 		s->cpus = quota;
+		s->cpu_used = s->cpu_capacity = 0;
 		if (cg >= 0 && p->cg_cpu >= 0) {
 			s->cpu_used = cg > p->cg_cpu ? cg - p->cg_cpu : 0;
 			s->cpu_capacity = s->seconds * quota;
@@ -121,15 +130,21 @@ gate_measure(struct gate_probe *p, double interval, struct gate_sample *s)
 	if (res_mem(&p->host, &used, &total) != 0)
 		return -1;
 	s->host_mem = total;
-	if (p->cg.mem_limit > 0 && p->cg.mem_limit < total &&
-	    cgroup_mem_used(&p->cg, &cg_used) == 0) {
-		used = cg_used;
-		total = p->cg.mem_limit;
-		s->cgroup = p->cg.mem_version;
+	s->mem = -1;
+	if (p->cg.mem_limit > 0 && p->cg.mem_limit < total) {
+		/* The limit binds: without its usage there is no figure. */
+		if (cgroup_mem_used(&p->cg, &cg_used) != 0)
+			total = used = 0;
+		else {
+			used = cg_used;
+			total = p->cg.mem_limit;
+			s->cgroup = p->cg.mem_version;
+		}
 	}
 	s->mem_used = used;
 	s->mem_total = total;
-	s->mem = 100.0 * (double)used / (double)total;
+	if (total > 0)
+		s->mem = 100.0 * (double)used / (double)total;
 
 	s->load = s->load_per_core = -1;
 	if (res_load(&s->load) == 0)
@@ -154,7 +169,7 @@ gate_exclude(struct gate_sample *s, double cpu_percent, double mem_percent)
 		s->cpu_used = secs < s->cpu_used ? s->cpu_used - secs : 0;
 		s->cpu = 100 * s->cpu_used / s->cpu_capacity;
 	}
-	if (bytes > 0 && s->mem_total > 0) {
+	if (s->mem >= 0 && bytes > 0 && s->mem_total > 0) {
 		s->mem_used = bytes < (double)s->mem_used ?
 		    s->mem_used - (unsigned long long)bytes : 0;
 		s->mem = 100.0 * (double)s->mem_used / (double)s->mem_total;
@@ -168,12 +183,45 @@ gate_thresholds_default(struct gate_thresholds *t)
 	(void)opt_defaults(gate_options, t);
 }
 
+/* Judged (a threshold is set) and not measured: -1, or NaN from a bad reading. */
+static int
+unmeasured(double v, double threshold)
+{
+	return threshold >= 0 && !(v >= 0);
+}
+
 static int
 level(double v, double threshold, double far)
 {
-	if (threshold < 0 || v < 0 || v <= threshold)
+	if (threshold < 0)
+		return GATE_OPEN;
+	if (unmeasured(v, threshold))
+		return GATE_OVER;
+	if (v <= threshold)
 		return GATE_OPEN;
 	return v > far ? GATE_FAR : GATE_OVER;
+}
+
+/* Whether metric m is judged and some figure of it was not measured. */
+static int
+metric_unmeasured(const struct gate_sample *s, const struct gate_thresholds *t,
+    enum gate_metric m)
+{
+	int i;
+
+	switch (m) {
+	case GATE_CPU: return unmeasured(s->cpu, t->cpu);
+	case GATE_MEM: return unmeasured(s->mem, t->mem);
+	case GATE_LOAD: return unmeasured(s->load_per_core, t->load);
+	case GATE_GPU_UTIL:
+	case GATE_GPU_MEM:
+		for (i = 0; i < s->ngpus; i++)
+			if (unmeasured(m == GATE_GPU_MEM ? s->gpus[i].mem :
+			    s->gpus[i].util, m == GATE_GPU_MEM ? t->gpu_mem : t->gpu_util))
+				return 1;
+		return 0;
+	default: return 0;
+	}
 }
 
 static int
@@ -304,6 +352,14 @@ gate_json(struct strbuf *sb, const struct gate_sample *s,
 			sb_adds(sb, ", ");
 		json_cstring(sb, gate_metric_name((enum gate_metric)m));
 	}
+	sb_adds(sb, "], \"unmeasured\": [");
+	for (n = 0, m = 0; m < GATE_METRICS; m++) {
+		if (!metric_unmeasured(s, t, (enum gate_metric)m))
+			continue;
+		if (n++)
+			sb_adds(sb, ", ");
+		json_cstring(sb, gate_metric_name((enum gate_metric)m));
+	}
 	sb_adds(sb, "], \"verdict\": ");
 	json_cstring(sb, gate_verdict_name(gate_verdict(s, t)));
 	sb_adds(sb, ", \"exit\": ");
@@ -311,14 +367,21 @@ gate_json(struct strbuf *sb, const struct gate_sample *s,
 	sb_addc(sb, '}');
 }
 
-/* "cpu 93.1% (over 80)"; "cpu -" when not measured. */
+/*
+ * "cpu 93.1% (over 80)"; "cpu -" when not measured nor judged, "cpu
+ * unmeasured (shut)" when judged and not measured.
+ */
 static void
 line_figure(struct strbuf *sb, const char *name, double v, int digits, const char *unit,
     double threshold, double far)
 {
 	int l = level(v, threshold, far);
 
-	if (v < 0) {
+	if (unmeasured(v, threshold)) {
+		sb_printf(sb, "%s unmeasured (shut)", name);
+		return;
+	}
+	if (!(v >= 0)) {
 		sb_printf(sb, "%s -", name);
 		return;
 	}

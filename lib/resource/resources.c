@@ -70,9 +70,14 @@ res_cpu(struct res_host *h, double *busy, double *total)
 			t += v[2].result.sl_int;
 		}
 	}
-	/* Counters that a CPU going offline made step back are no use. */
-	*busy = b > 0 ? (double)b / hz : 0;
-	*total = t > 0 ? (double)t / hz : 0;
+	/*
+	 * Counters that a CPU going offline made step back are no use: no
+	 * time at all, which the gate reads as no figure, not as an idle CPU.
+	 */
+	if (b < 0 || t <= 0 || b > t)
+		b = t = 0;
+	*busy = (double)b / hz;
+	*total = (double)t / hz;
 	return 0;
 }
 

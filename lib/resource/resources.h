@@ -29,7 +29,8 @@ void res_close(struct res_host *h);
 /*
  * Seconds of CPU time spent busy and in all on the CPUs this process may run
  * on (a cpuset or taskset leaves the others out), since the previous call;
- * the first call counts from res_open. Returns 0 or -1.
+ * the first call counts from res_open; 0 and 0 when the counters stepped
+ * back (a CPU went offline). Returns 0 or -1.
  */
 int res_cpu(struct res_host *h, double *busy, double *total);
 /* MemTotal - MemAvailable, and MemTotal, in bytes. Returns 0 or -1. */

@@ -156,4 +156,23 @@ if command -v script >/dev/null; then
 fi
 "$RA" - <"$T/five" 2>"$T/err" >/dev/null
 [ -s "$T/err" ] && fail "progress drawn into a pipe"
+
+# An unknown option, or one without its argument: getopt's line, then one
+# line pointing at --help (not the whole help, which buries the first), 64.
+# --help still prints the whole help, on stdout.
+for pa in "replay-analyze -o" "policy-train -m" "merge-results -o" "res-gate --cpu" "bgtrain --state"; do
+	prog=${pa%% *} opt=${pa#* }
+	for bad in --bogus "$opt"; do
+		"$BIN/$prog" $bad >"$T/out" 2>"$T/err"; expect_status 64 $? "$prog $bad"
+		[ -s "$T/out" ] && fail "$prog $bad: wrote to stdout"
+		[ "$(wc -l <"$T/err")" -eq 2 ] || fail "$prog $bad: want 2 lines on stderr, got: $(cat "$T/err")"
+		[ "$(sed -n 2p "$T/err")" = "Try '$prog --help' for more information." ] ||
+			fail "$prog $bad: no 'Try' line: $(cat "$T/err")"
+	done
+	"$BIN/$prog" --bogus 2>"$T/err" >/dev/null
+	expect_grep "unrecognized option '--bogus'" "$T/err" "$prog --bogus: getopt names the option"
+	"$BIN/$prog" --help >"$T/out" 2>"$T/err"; expect_status 0 $? "$prog --help"
+	[ "$(wc -l <"$T/out")" -gt 5 ] && grep -q "^usage: $prog" "$T/out" ||
+		fail "$prog --help: the whole help on stdout"
+done
 finish

@@ -293,8 +293,12 @@ opt_main(struct opt_set *s, int argc, char **argv, const char *synopsis,
 	if (opt_add(s, standard_options, &s->std) < 0)
 		return EX_SOFTWARE;
 
+	/*
+	 * getopt has named the bad option in one line; the whole help after
+	 * it would bury that line, so point at --help instead, as GNU does.
+	 */
 	if ((rc = opt_parse(s, argc, argv)) == -2)
-		opt_usage(stderr, s);
+		opt_try_help();
 	if (rc < 0)
 		return EX_USAGE;
 	if (std->help)
@@ -302,6 +306,12 @@ opt_main(struct opt_set *s, int argc, char **argv, const char *synopsis,
 	else if (std->version)
 		printf("%s %s\n", progname, BGTRAIN_VERSION);
 	return std->help || std->version ? 0 : -1;
+}
+
+void
+opt_try_help(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", progname);
 }
 
 void

@@ -98,13 +98,16 @@ int opt_parse(struct opt_set *s, int argc, char **argv);
 /*
  * opt_parse for a program's main(), after its own tables: adds --help and
  * --version (standard_options, into s->std), keeps the synopsis and footer
- * for opt_usage(), and does what every program then does: usage on stderr
- * after getopt's message, usage on stdout for --help, "progname VERSION"
- * for --version. Returns the exit status when that is all there is to do
+ * for opt_usage(), and does what every program then does: getopt's one
+ * line and opt_try_help()'s on stderr for an unknown option or a missing
+ * argument, usage on stdout for --help, "progname VERSION" for --version. Returns the exit status when that is all there is to do
  * (0, or 64 for a usage error), else -1.
  */
 int opt_main(struct opt_set *s, int argc, char **argv, const char *synopsis,
 	     const char *footer);
+
+/* "Try 'PROGNAME --help' for more information." on stderr. */
+void opt_try_help(void);
 
 /* The synopsis, the options of every table, and the closing text. */
 void opt_usage(FILE *f, const struct opt_set *s);

@@ -12,15 +12,15 @@ _bgtrain()
 		--stats-every --grace --settle --replay-batch --train-batch")
 	case $prev in
 	-r|--replays|-e|--experience|-s|--state|--quarantine|--done-dir)
-		COMPREPLY=($(compgen -d -- "$cur")); return;;
+		mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return;;
 	--learned)
-		COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -f -X '!*.json' -- "$cur"; compgen -d -- "$cur")
 		return;;
 	--model)
-		COMPREPLY=($(compgen -f -X '!*.npz' -- "$cur") $(compgen -d -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -f -X '!*.npz' -- "$cur"; compgen -d -- "$cur")
 		return;;
 	--config)
-		COMPREPLY=($(compgen -f -- "$cur")); return;;
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return;;
 	--priority)
 		COMPREPLY=($(compgen -W "training analysis" -- "$cur")); return;;
 	-j|--jobs)

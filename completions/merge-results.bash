@@ -10,9 +10,9 @@ _merge_results()
 	case $prev in
 	-o|--output)
 		case $what in
-		learned) COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"));;
-		model) COMPREPLY=($(compgen -f -X '!*.npz' -- "$cur") $(compgen -d -- "$cur"));;
-		*) COMPREPLY=($(compgen -f -- "$cur"));;
+		learned) mapfile -t COMPREPLY < <(compgen -f -X '!*.json' -- "$cur"; compgen -d -- "$cur");;
+		model) mapfile -t COMPREPLY < <(compgen -f -X '!*.npz' -- "$cur"; compgen -d -- "$cur");;
+		*) mapfile -t COMPREPLY < <(compgen -f -- "$cur");;
 		esac
 		return;;
 	--alpha)
@@ -31,9 +31,9 @@ _merge_results()
 	fi
 	case $what in
 	learned)
-		COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"));;
+		mapfile -t COMPREPLY < <(compgen -f -X '!*.json' -- "$cur"; compgen -d -- "$cur");;
 	model)
-		COMPREPLY=($(compgen -f -X '!*.npz' -- "$cur") $(compgen -d -- "$cur"));;
+		mapfile -t COMPREPLY < <(compgen -f -X '!*.npz' -- "$cur"; compgen -d -- "$cur");;
 	*)
 		COMPREPLY=($(compgen -W "learned model" -- "$cur"));;
 	esac

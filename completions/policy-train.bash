@@ -6,9 +6,9 @@ _policy_train()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	case $prev in
 	-m|--model|-o|--out|--report)
-		COMPREPLY=($(compgen -f -- "$cur")); return;;
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return;;
 	--quarantine)
-		COMPREPLY=($(compgen -d -- "$cur")); return;;
+		mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return;;
 	--optimizer)
 		COMPREPLY=($(compgen -W "adam sgd" -- "$cur")); return;;
 	--hidden|--actions|-e|--epochs|--batch-episodes|--seed|--lr|--gamma|\
@@ -22,6 +22,6 @@ _policy_train()
 			--report --json --quiet --help --version" -- "$cur"))
 		return
 	fi
-	COMPREPLY=($(compgen -f -X '!*.npz' -- "$cur") $(compgen -d -- "$cur"))
+	mapfile -t COMPREPLY < <(compgen -f -X '!*.npz' -- "$cur"; compgen -d -- "$cur")
 }
 complete -o filenames -F _policy_train policy-train

@@ -6,9 +6,9 @@ _replay_analyze()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	case $prev in
 	-o|--output|-s|--summary)
-		COMPREPLY=($(compgen -f -- "$cur")); return;;
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return;;
 	-r|--root)
-		COMPREPLY=($(compgen -d -- "$cur")); return;;
+		mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return;;
 	--race)
 		COMPREPLY=($(compgen -W "zerg terran protoss any" -- "$cur")); return;;
 	-p|--password|--min-seconds|--max-seconds)
@@ -20,6 +20,6 @@ _replay_analyze()
 			--version" -- "$cur"))
 		return
 	fi
-	COMPREPLY=($(compgen -f -X '!*.@(SC2Replay|zip)' -- "$cur") $(compgen -d -- "$cur"))
+	mapfile -t COMPREPLY < <(compgen -f -X '!*.@(SC2Replay|zip)' -- "$cur"; compgen -d -- "$cur")
 }
 complete -o filenames -F _replay_analyze replay-analyze

@@ -6,7 +6,7 @@ _res_gate()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	case $prev in
 	--sysfs-root)
-		COMPREPLY=($(compgen -d -- "$cur")); return;;
+		mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return;;
 	--cpu|--mem|--gpu-util|--gpu-mem|--load)
 		COMPREPLY=($(compgen -W "off" -- "$cur")); return;;
 	--far|-i|--interval)
@@ -19,4 +19,4 @@ _res_gate()
 		return
 	fi
 }
-complete -F _res_gate res-gate
+complete -o filenames -F _res_gate res-gate

@@ -25,5 +25,23 @@ if command -v bash >/dev/null; then
 	out=$(bash -c ". '$T/root/opt/bg/share/bash-completion/completions/bgtrain';
 		COMP_WORDS=(bgtrain --state run status --j); COMP_CWORD=4; _bgtrain; echo \${COMPREPLY[*]}")
 	[ "$out" = "--json" ] || fail "bgtrain completion after --state DIR status gave '$out'"
+	# Paths with spaces stay one word: the bot's install folder is "StarCraft II".
+	mkdir -p "$T/sc/StarCraft II"
+	: >"$T/sc/StarCraft II/a b.SC2Replay"
+	for words in "replay-analyze Star" "replay-analyze -o Star" "policy-train -m Star" \
+	    "policy-train Star" "bgtrain run --replays Star" "merge-results learned Star" \
+	    "res-gate --sysfs-root Star"; do
+		prog=${words%% *}
+		out=$(cd "$T/sc" && bash -c "shopt -s extglob
+			. '$T/root/opt/bg/share/bash-completion/completions/$prog'
+			COMP_WORDS=($words); COMP_CWORD=\$((\${#COMP_WORDS[@]} - 1))
+			_\${COMP_WORDS[0]//-/_}; printf '<%s>' \"\${COMPREPLY[@]}\"")
+		[ "$out" = "<StarCraft II>" ] || fail "bash completion of '$words' gave $out, want <StarCraft II>"
+	done
+	out=$(cd "$T/sc" && bash -c "shopt -s extglob
+		. '$T/root/opt/bg/share/bash-completion/completions/replay-analyze'
+		cur='StarCraft II/'; COMP_WORDS=(replay-analyze \"\$cur\"); COMP_CWORD=1
+		_replay_analyze; printf '<%s>' \"\${COMPREPLY[@]}\"")
+	[ "$out" = "<StarCraft II/a b.SC2Replay>" ] || fail "bash completion in 'StarCraft II/' gave $out"
 fi
 finish

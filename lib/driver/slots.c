@@ -29,13 +29,15 @@ static int
 auto_slots(const struct gate_sample *s)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	double used = s->cpu >= 0 ? s->cpu : 0;
-	double free_cpus = (double)cpus * (100.0 - used) / 100.0;
+	double free_cpus = (double)cpus * (100.0 - s->cpu) / 100.0;
 	double free_mem = (100.0 - s->mem) / 100.0 * (double)s->mem_total;
 	int by_mem = (int)(free_mem / AUTO_WORKER_MEMORY);
 	int slots = (int)(free_cpus + 0.5);
 
-	if (s->mem_total > 0 && by_mem < slots)
+	/* What cannot be measured leaves no room to spare: one worker. */
+	if (s->cpu < 0 || s->mem < 0 || s->mem_total == 0)
+		return 1;
+	if (by_mem < slots)
 		slots = by_mem;
 	if (slots < 1)
 		slots = 1;
@@ -56,7 +58,8 @@ slots_sample(struct driver *d, double t)
 	workers_usage_sample(&d->usage, pids, d->n_jobs, t);
 	free(pids);
 	if (gate_measure(d->probe, 0, &s) < 0) {
-		d->verdict = GATE_OPEN;
+		/* A gate that cannot measure is shut, never open. */
+		d->verdict = GATE_OVER;
 		return;
 	}
 	gate_exclude(&s, d->usage.cpu_percent, d->usage.mem_percent);

@@ -19,7 +19,7 @@ _policy_train()
 		COMPREPLY=($(compgen -W "--model --out --init --hidden --actions
 			--epochs --batch-episodes --seed --lr --gamma --entropy --clip
 			--optimizer --no-normalize --threads --skip-bad --quarantine
-			--report --json --quiet --help --version" -- "$cur"))
+			--report --again --json --quiet --help --version" -- "$cur"))
 		return
 	fi
 	mapfile -t COMPREPLY < <(compgen -f -X '!*.npz' -- "$cur"; compgen -d -- "$cur")

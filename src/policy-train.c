@@ -18,6 +18,7 @@
 struct settings {
 	struct train_options o;
 	const char *hidden;	/* W,W,...: read after the table, into o */
+	int actions;		/* 0: not given */
 	int no_normalize, quiet;
 };
 
@@ -35,13 +36,14 @@ static const struct opt policy_train_options[] = {
 	  .help = "write the trained model here as a candidate instead" },
 	{ .name = "init", .kind = OPT_FLAG, .field = offsetof(struct settings, o.init),
 	  .help = "create MODEL (it must not exist)" },
+	/* No .def: only --init takes these, and given without it they are refused. */
 	{ .name = "hidden", .kind = OPT_STRING,
-	  .field = offsetof(struct settings, hidden), .arg = "W,W", .def = "64,64",
-	  .help = "hidden widths for --init" },
+	  .field = offsetof(struct settings, hidden), .arg = "W,W",
+	  .help = "hidden widths for --init (default 64,64)" },
 	{ .name = "actions", .kind = OPT_INT,
-	  .field = offsetof(struct settings, o.actions), .arg = "N",
-	  .lo = 2, .hi = POLICY_MAX_ACTIONS, .def = "5",
-	  .help = "actions for --init" },
+	  .field = offsetof(struct settings, actions), .arg = "N",
+	  .lo = 2, .hi = POLICY_MAX_ACTIONS,
+	  .help = "actions for --init (default 5)" },
 	{ .name = "epochs", .letter = 'e', .kind = OPT_INT,
 	  .field = offsetof(struct settings, o.train.epochs), .arg = "N",
 	  .lo = 1, .hi = 1e6, .def = "1",
@@ -85,11 +87,15 @@ static const struct opt policy_train_options[] = {
 	  .field = offsetof(struct settings, o.report), .arg = "FILE",
 	  .help = "write {\"file\", \"error\"} lines for the inputs not\n"
 	  "trained on to FILE (- for stdout)" },
+	{ .name = "again", .kind = OPT_FLAG, .field = offsetof(struct settings, o.again),
+	  .help = "train games the model already has (its trained_md5)\n"
+	  "instead of skipping them" },
 	{ .name = "json", .kind = OPT_FLAG, .field = offsetof(struct settings, o.json),
 	  .help = "print the summary as JSON" },
 	{ .name = "quiet", .letter = 'q', .kind = OPT_FLAG,
 	  .field = offsetof(struct settings, quiet),
-	  .help = "no progress on a terminal" },
+	  .help = "no progress on a terminal, no note per game\n"
+	  "already trained" },
 	{ .name = NULL }
 };
 
@@ -103,28 +109,56 @@ static const char footer[] =
 
 /*
  * --hidden's widths into o. A list is not one of the table's kinds, so it
- * is taken as a string and read here. Returns 0, or -1 after a message.
+ * is taken as a string and read here; every width must be there: "64,,64"
+ * is a typing error, not two layers. Returns 0, or -1 after a message.
  */
 static int
 hidden_read(struct train_options *o, const char *s)
 {
-	char *copy = xstrdup(s), *tok, *save = NULL;
+	char *copy = xstrdup(s), *tok = copy, *comma;
 	double w;
 	int rc = 0;
 
 	o->n_hidden = 0;
-	for (tok = strtok_r(copy, ",", &save); tok != NULL && rc == 0;
-	    tok = strtok_r(NULL, ",", &save)) {
-		if (o->n_hidden == POLICY_MAX_LAYERS - 1) {
+	do {
+		if ((comma = strchr(tok, ',')) != NULL)
+			*comma = '\0';
+		if (*tok == '\0') {
+			warnmsg("--hidden: an empty width in '%s' (give W,W,...)", s);
+			rc = -1;
+		} else if (o->n_hidden == POLICY_MAX_LAYERS - 1) {
 			warnmsg("--hidden: at most %d layers", POLICY_MAX_LAYERS - 1);
 			rc = -1;
-		} else if (parse_number("--hidden", tok, 1, POLICY_MAX_WIDTH, 1, 0, &w) < 0)
+		} else if (parse_number("--hidden", tok, 1, POLICY_MAX_WIDTH, 1, 0,
+		    &w) < 0)
 			rc = -1;
 		else
 			o->hidden[o->n_hidden++] = (int)w;
-	}
+		tok = comma + 1;
+	} while (comma != NULL && rc == 0);
 	free(copy);
 	return rc;
+}
+
+/*
+ * The shape of a new model, which only --init makes: with a model there,
+ * its layers are read from it, and silently ignoring --hidden or --actions
+ * would train another shape than the one asked for. Returns 0, or -1.
+ */
+static int
+shape_read(struct settings *st)
+{
+	if (st->hidden != NULL && hidden_read(&st->o, st->hidden) < 0)
+		return -1;
+	if (!st->o.init && (st->hidden != NULL || st->actions != 0)) {
+		warnmsg("--%s: only with --init: it shapes a new model, and an "
+		    "existing one keeps its own layers",
+		    st->hidden != NULL ? "hidden" : "actions");
+		return -1;
+	}
+	if (st->actions != 0)
+		st->o.actions = st->actions;
+	return 0;
 }
 
 /*
@@ -148,10 +182,11 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 		opt_usage(stderr, set);
 		return EX_USAGE;
 	}
-	if (hidden_read(&st->o, st->hidden) < 0)
+	if (shape_read(st) < 0)
 		return EX_USAGE;
 	st->o.train.normalize = !st->no_normalize;
 	st->o.train.progress = !st->quiet && !st->o.json && isatty(STDERR_FILENO);
+	st->o.quiet = st->quiet;
 	return -1;
 }
 

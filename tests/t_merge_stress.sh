@@ -13,7 +13,7 @@ i=0
 for f in $(ls "$EXP" | head -n 24); do
 	mkdir -p "$T/e$((i % 8))"; cp "$EXP/$f" "$T/e$((i % 8))/"; i=$((i + 1))
 done
-for i in 0 1 2 3 4 5 6 7; do "$PT" -m "$T/base.npz" --out "$T/c$i.npz" "$T/e$i" >/dev/null; done
+for i in 0 1 2 3 4 5 6 7; do "$PT" -m "$T/base.npz" --again --out "$T/c$i.npz" "$T/e$i" >/dev/null 2>&1; done
 cp "$T/base.npz" "$T/model.npz"
 for i in 0 1 2 3 4 5 6 7; do
 	"$MR" learned -o "$T/learned.json" "$T/s$i.json" &
@@ -46,7 +46,7 @@ done <"$T/list"
 mkdir "$T/cands"
 for i in $(seq 0 105); do
 	f=$(ls "$EXP" | sed -n "$((i % 27 + 1))p")
-	"$PT" -m "$T/base.npz" --out "$T/cands/c$i.npz" --batch-episodes 1 --seed "$i" "$EXP/$f" >/dev/null
+	"$PT" -m "$T/base.npz" --again --out "$T/cands/c$i.npz" --batch-episodes 1 --seed "$i" "$EXP/$f" >/dev/null 2>&1
 done
 cp "$T/base.npz" "$T/kmodel.npz"
 $PY - "$MR" "$T" <<'PY' || fail "a killed merge left a target that is neither before nor after"

@@ -101,7 +101,7 @@ expect_status 0 $? "--report on good inputs"
 expect_status 65 $? "--report - with a bad file"
 expect_grep '^{"file": ".*exp_nan.npz", "error": "reward at step 2 is not finite"}$' "$T/out" \
     "--report - writes the line to stdout"
-"$PT" -m "$T/model.npz" --skip-bad --quarantine "$T/bad" --json "$T/mixed" >"$T/out" 2>"$T/err"
+"$PT" -m "$T/model.npz" --again --skip-bad --quarantine "$T/bad" --json "$T/mixed" >"$T/out" 2>"$T/err"
 expect_status 0 $? "--skip-bad"
 expect_grep '"episodes": 27, ' "$T/out" "--skip-bad trains on the good 27"
 expect_grep '"skipped": 5, ' "$T/out" "--skip-bad counts the bad"
@@ -121,7 +121,7 @@ expect_grep "diverges" "$T/err" "warning above 20 epochs"
 # Resuming is exact: two runs of one epoch equal one run of two (Adam state kept).
 "$PT" -m "$T/a.npz" --init --seed 7 --epochs 2 "$EXP/good" >/dev/null
 "$PT" -m "$T/b.npz" --init --seed 7 "$EXP/good" >/dev/null
-"$PT" -m "$T/b.npz" "$EXP/good" >/dev/null
+"$PT" -m "$T/b.npz" --again "$EXP/good" >/dev/null
 $PY - "$T/a.npz" "$T/b.npz" <<'PY' || fail "resumed training differs from one run"
 import sys, numpy as np
 a, b = np.load(sys.argv[1]), np.load(sys.argv[2])
@@ -145,7 +145,7 @@ cmp -s "$T/big1.npz" "$T/big2.npz" && fail "seeds 2^53 and 2^53+1 gave the same 
 
 # A candidate leaves the model alone and records its change and its base.
 cp "$T/model.npz" "$T/before.npz"
-"$PT" -m "$T/model.npz" --out "$T/cand.npz" "$EXP/good" >/dev/null
+"$PT" -m "$T/model.npz" --again --out "$T/cand.npz" "$EXP/good" >/dev/null
 cmp -s "$T/model.npz" "$T/before.npz" || fail "--out changed the model"
 $PY - "$T/model.npz" "$T/cand.npz" <<'PY' || fail "candidate record"
 import hashlib, sys, numpy as np
@@ -159,7 +159,7 @@ PY
 # Four trainers on one model at once: the lock serialises them, no update is lost.
 "$PT" -m "$T/shared.npz" --init --seed 3 "$EXP/good/$F" >/dev/null
 for i in 1 2 3 4; do
-	"$PT" -m "$T/shared.npz" "$EXP/good" >/dev/null &
+	"$PT" -m "$T/shared.npz" --again "$EXP/good" >/dev/null 2>&1 &
 done
 wait
 $PY -c "

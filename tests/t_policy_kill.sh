@@ -10,7 +10,7 @@ $PY -c "import numpy" 2>/dev/null || { fail "python3-numpy is missing"; finish; 
 	fail "cannot make the model"
 kills=0
 for i in $(seq 1 30); do
-	"$PT" -m "$T/model.npz" "$EXP/good" >/dev/null 2>&1 &
+	"$PT" -m "$T/model.npz" --again "$EXP/good" >/dev/null 2>&1 &
 	pid=$!
 	# Anywhere in the run: reading, training, writing, renaming.
 	sleep "$($PY -c "import random; print(random.uniform(0, 0.25))")"
@@ -29,6 +29,6 @@ done
 [ "$kills" -gt 0 ] || fail "no run was killed mid-way"
 echo "$kills of 30 runs killed mid-way"
 # The next run clears what killed writers left and trains on.
-"$PT" -m "$T/model.npz" "$EXP/good" >/dev/null; expect_status 0 $? "a run after the kills"
+"$PT" -m "$T/model.npz" --again "$EXP/good" >/dev/null; expect_status 0 $? "a run after the kills"
 ls "$T" | grep -q 'model.npz.tmp.' && fail "temporary files left after a clean run"
 finish

@@ -1,16 +1,35 @@
 /* args.c - numbers from the command line and config files, checked */
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "args.h"
 #include "die.h"
 
+/*
+ * A range's bound as a user would type it: whole-number options show
+ * integers, not "9.22337203685478e+18". The limits are doubles, and
+ * INT64_MAX, the largest a seed takes, rounds up to 2^63 as one: it is
+ * shown as itself.
+ */
+static void
+bound_text(char *buf, size_t size, double x, int whole)
+{
+	if (!whole || !(fabs(x) < 0x1p64))
+		snprintf(buf, size, "%.15g", x);
+	else if (x == 0x1p63)
+		snprintf(buf, size, "%lld", (long long)INT64_MAX);
+	else
+		snprintf(buf, size, "%.0f", x);
+}
+
 int
 parse_value(const char *opt, const char *s, double lo, double hi, int whole,
 	    const char *word, double value, double *out)
 {
-	char *end;
+	char *end, from[32], to[32];
 	double v;
 
 	if (word != NULL && strcmp(s, word) == 0) {
@@ -20,8 +39,10 @@ parse_value(const char *opt, const char *s, double lo, double hi, int whole,
 	v = strtod(s, &end);
 	if (*s == '\0' || *end != '\0' || !(v >= lo && v <= hi) ||
 	    (whole && v != floor(v))) {
-		warnmsg("%s: %s from %.15g to %.15g%s%s, not '%s'", opt,
-		    whole ? "a whole number" : "a number", lo, hi,
+		bound_text(from, sizeof from, lo, whole);
+		bound_text(to, sizeof to, hi, whole);
+		warnmsg("%s: %s from %s to %s%s%s, not '%s'", opt,
+		    whole ? "a whole number" : "a number", from, to,
 		    word != NULL ? " or " : "", word != NULL ? word : "", s);
 		return -1;
 	}

@@ -138,12 +138,26 @@ json_float(struct strbuf *sb, double x)
 	sb_adds(sb, buf);
 }
 
-void
-json_error_line(struct strbuf *sb, const char *file, const char *error)
+/* The refusal line; with not_experience, the third key that says so. */
+static void
+refusal_line(struct strbuf *sb, const char *file, const char *error,
+	     int not_experience)
 {
 	sb_adds(sb, "{\"file\": ");
 	json_cstring(sb, file);
 	sb_adds(sb, ", \"error\": ");
 	json_cstring(sb, error);
-	sb_adds(sb, "}\n");
+	sb_adds(sb, not_experience ? ", \"not_experience\": true}\n" : "}\n");
+}
+
+void
+json_error_line(struct strbuf *sb, const char *file, const char *error)
+{
+	refusal_line(sb, file, error, 0);
+}
+
+void
+json_not_experience_line(struct strbuf *sb, const char *file, const char *error)
+{
+	refusal_line(sb, file, error, 1);
 }

@@ -27,5 +27,12 @@ void utf8_repair(struct strbuf *sb, const char *s);
  * policy-train's --report), and which the driver reads.
  */
 void json_error_line(struct strbuf *sb, const char *file, const char *error);
+/*
+ * Append {"file": FILE, "error": WHY, "not_experience": true}: policy-train
+ * names an .npz that never was a game (a model beside the games), which
+ * the driver skips and never quarantines.
+ */
+void json_not_experience_line(struct strbuf *sb, const char *file,
+			      const char *error);
 
 #endif

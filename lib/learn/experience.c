@@ -1,9 +1,19 @@
-/* experience.c - the bot's experience files: one game each */
+/*
+ * experience.c - the bot's experience files: one game each
+ *
+ * A file is read once and known by the MD5 of its bytes, so a game renamed
+ * or copied is still the same game. What is wrong with a file decides what
+ * becomes of it: a broken game may be quarantined, but a file that never
+ * was a game (the bot's model beside its games) or one we cannot read is
+ * only named, never moved.
+ */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "die.h"
+#include "digest.h"
 #include "experience.h"
 #include "npz.h"
 #include "walk.h"
@@ -73,20 +83,52 @@ check(const struct npz *z, int features, int actions, struct strbuf *why)
 	return 0;
 }
 
+/* The hex digest md5_hex() writes, as its 16 bytes. */
+static void
+md5_raw(const uint8_t *data, size_t size, uint8_t id[GAME_ID_SIZE])
+{
+	char hex[MD5_HEX_SIZE];
+	unsigned v;
+	int i;
+
+	md5_hex(data, size, hex);
+	for (i = 0; i < GAME_ID_SIZE; i++) {
+		sscanf(hex + 2 * i, "%2x", &v);
+		id[i] = (uint8_t)v;
+	}
+}
+
 int
 experience_read(const char *path, int features, int actions, struct episode *e,
 		struct strbuf *why)
 {
+	static const char *const game_members[] = {
+		"states", "actions", "rewards", NULL
+	};
 	const struct npy_array *s, *a, *r;
+	struct npz_bytes b;
 	struct npz z;
 	size_t i;
+	int rc;
 
 	memset(e, 0, sizeof *e);
-	if (npz_read(path, EXPERIENCE_MEMBER_LIMIT, &z, why) < 0)
-		return -1;
+	if ((rc = npz_load(path, NPZ_FILE_LIMIT, &b, why)) < 0)
+		return rc == NPZ_UNREADABLE ? EXP_UNREADABLE : EXP_BAD;
+	if (npz_holds_any(&b, game_members) == 0) {
+		/* Before its members are parsed: a model may hold dtypes we refuse. */
+		sb_adds(why, "not experience: an .npz without states, actions or "
+		    "rewards (a model?); left alone");
+		npz_bytes_free(&b);
+		return EXP_NOT_EXPERIENCE;
+	}
+	md5_raw(b.data, b.size, e->id);
+	rc = npz_parse(&b, EXPERIENCE_MEMBER_LIMIT, &z, why);
+	npz_bytes_free(&b);
+	if (rc < 0)
+		return EXP_BAD;
 	if (check(&z, features, actions, why) < 0) {
 		npz_free(&z);
-		return -1;
+		return EXP_BAD;
 	}
 	s = npz_get(&z, "states");
 	a = npz_get(&z, "actions");

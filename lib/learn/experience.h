@@ -10,7 +10,11 @@
 /* Members larger than this are refused before they are inflated. */
 #define EXPERIENCE_MEMBER_LIMIT	(256u << 20)
 
+/* The MD5 of a file's bytes: how a game is known, whatever its name. */
+#define GAME_ID_SIZE 16
+
 struct episode {
+	uint8_t id[GAME_ID_SIZE];	/* MD5 of the file's bytes */
 	size_t steps;
 	int features;
 	float *states;		/* steps x features */
@@ -18,10 +22,17 @@ struct episode {
 	double *rewards;
 };
 
+/* What experience_read() returns besides 0 (each with a reason in why). */
+enum {
+	EXP_BAD = -1,		/* claims to be experience and is broken */
+	EXP_UNREADABLE = -2,	/* cannot be read: permissions, a FIFO, a folder */
+	EXP_NOT_EXPERIENCE = -3	/* a zip with none of states, actions, rewards */
+};
+
 /*
  * Read and check exp_*.npz: T >= 1, states (T, features), actions (T,) in
- * [0, actions), rewards (T,), every number finite. Returns 0, or -1 with
- * the reason in why.
+ * [0, actions), rewards (T,), every number finite. The file is read once:
+ * e->id is the MD5 of the bytes checked. Returns 0 or one of the above.
  */
 int experience_read(const char *path, int features, int actions,
 		    struct episode *e, struct strbuf *why);

@@ -3,7 +3,9 @@
  *
  * The bot's loader checks the six weight names and W1's shape and ignores
  * the rest, so the optimiser's moments and step count travel in the same
- * file: training resumes exactly where it stopped.
+ * file: training resumes exactly where it stopped. So does the record of
+ * the games trained into it (trained_md5): the model itself knows what it
+ * has learned from, so losing the driver's state never counts a game twice.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #define MODEL_MEMBER_LIMIT (512u << 20)
 /* A merged candidate's MD5 is stored as its hex digits, without the NUL. */
 #define MD5_HEX_LEN (MD5_HEX_SIZE - 1)
+_Static_assert(MODEL_UNREADABLE == NPZ_UNREADABLE, "one code for 'cannot read'");
 
 static const struct npy_array *
 float_member(const struct npz *z, const char *name, int ndim, size_t d0,
@@ -69,20 +72,37 @@ read_tensors(const struct npz *z, const struct policy *net, const char *prefix,
 	return 0;
 }
 
-int
-model_read(const char *path, struct model *m, struct strbuf *why)
+/* trained_md5 into m->trained; -1 when it is there and not (N, 16) bytes. */
+static int
+read_trained(const struct npz *z, struct model *m, struct strbuf *why)
+{
+	const struct npy_array *a = npz_get(z, "trained_md5");
+	size_t i;
+
+	if (a == NULL)
+		return 0;	/* the bot's models and ours before the record */
+	if (a->dtype != NPY_U1 || a->ndim != 2 || a->shape[1] != GAME_ID_SIZE) {
+		sb_printf(why, "trained_md5 (the record of trained games) is not "
+		    "an (N, %d) array of bytes", GAME_ID_SIZE);
+		return -1;
+	}
+	for (i = 0; i < a->shape[0]; i++)
+		model_add_game(m, (const uint8_t *)a->data + i * GAME_ID_SIZE);
+	return 0;
+}
+
+/* The model in z, whatever file it came from. */
+static int
+model_from_npz(const struct npz *z, struct model *m, struct strbuf *why)
 {
 	int width[POLICY_MAX_LAYERS + 1], n = 0;
 	const struct npy_array *a;
-	struct npz z;
 	char name[16];
 
 	memset(m, 0, sizeof *m);
-	if (npz_read(path, MODEL_MEMBER_LIMIT, &z, why) < 0)
-		return -1;
 	for (;;) {
 		snprintf(name, sizeof name, "W%d", n + 1);
-		if ((a = npz_get(&z, name)) == NULL)
+		if ((a = npz_get(z, name)) == NULL)
 			break;
 		if (n == POLICY_MAX_LAYERS || a->ndim != 2 || a->shape[0] == 0 ||
 		    a->shape[1] == 0 || a->shape[0] > POLICY_MAX_WIDTH ||
@@ -106,18 +126,18 @@ model_read(const char *path, struct model *m, struct strbuf *why)
 	policy_layout(&m->net, n, width);
 	m->adam_m = xcalloc(m->net.n_params, sizeof(double));
 	m->adam_v = xcalloc(m->net.n_params, sizeof(double));
-	if (read_tensors(&z, &m->net, "", m->net.params, why) < 0)
+	if (read_tensors(z, &m->net, "", m->net.params, why) < 0)
 		goto fail;
-	if ((a = npz_get(&z, "baseline")) != NULL && a->count >= 1)
+	if ((a = npz_get(z, "baseline")) != NULL && a->count >= 1)
 		m->baseline = npy_f64(a, 0);
-	if ((a = npz_get(&z, "episode_count")) != NULL && a->count >= 1)
+	if ((a = npz_get(z, "episode_count")) != NULL && a->count >= 1)
 		m->episode_count = npy_i64(a, 0);
 	/* The optimiser state is ours: all of it, or none of it. */
-	if ((a = npz_get(&z, "optim_step")) != NULL && a->count == 1) {
+	if ((a = npz_get(z, "optim_step")) != NULL && a->count == 1) {
 		struct strbuf ignored = { 0 };
 
-		if (read_tensors(&z, &m->net, "adam_m_", m->adam_m, &ignored) == 0 &&
-		    read_tensors(&z, &m->net, "adam_v_", m->adam_v, &ignored) == 0)
+		if (read_tensors(z, &m->net, "adam_m_", m->adam_m, &ignored) == 0 &&
+		    read_tensors(z, &m->net, "adam_v_", m->adam_v, &ignored) == 0)
 			m->optim_step = npy_i64(a, 0);
 		else {
 			memset(m->adam_m, 0, m->net.n_params * sizeof(double));
@@ -125,7 +145,7 @@ model_read(const char *path, struct model *m, struct strbuf *why)
 		}
 		sb_free(&ignored);
 	}
-	if ((a = npz_get(&z, "merged_candidates")) != NULL && a->dtype == NPY_U1 &&
+	if ((a = npz_get(z, "merged_candidates")) != NULL && a->dtype == NPY_U1 &&
 	    a->count % MD5_HEX_LEN == 0) {
 		size_t i;
 
@@ -138,12 +158,26 @@ model_read(const char *path, struct model *m, struct strbuf *why)
 			hashmap_put(&m->merged, (const char *)a->data +
 			    i * MD5_HEX_LEN, MD5_HEX_LEN, NULL);
 	}
-	npz_free(&z);
+	if (read_trained(z, m, why) < 0)
+		goto fail;
 	return 0;
 fail:
-	npz_free(&z);
 	model_free(m);
 	return -1;
+}
+
+int
+model_read(const char *path, struct model *m, struct strbuf *why)
+{
+	struct npz z;
+	int rc;
+
+	memset(m, 0, sizeof *m);
+	if ((rc = npz_read(path, MODEL_MEMBER_LIMIT, &z, why)) < 0)
+		return rc;
+	rc = model_from_npz(&z, m, why);
+	npz_free(&z);
+	return rc;
 }
 
 void
@@ -163,7 +197,40 @@ model_free(struct model *m)
 	free(m->adam_m);
 	free(m->adam_v);
 	hashmap_free(&m->merged);
+	hashmap_free(&m->trained);
 	memset(m, 0, sizeof *m);
+}
+
+int
+model_has_game(const struct model *m, const uint8_t *id)
+{
+	return hashmap_get(&m->trained, id, GAME_ID_SIZE) != NULL;
+}
+
+void
+model_add_game(struct model *m, const uint8_t *id)
+{
+	hashmap_put(&m->trained, id, GAME_ID_SIZE, NULL);
+}
+
+static int
+id_order(const void *a, const void *b)
+{
+	return memcmp(a, b, GAME_ID_SIZE);
+}
+
+/* trained_md5: the record, sorted (as files.md asks), even when empty. */
+static void
+add_trained(struct npz *z, const struct hashmap *games)
+{
+	size_t shape[2] = { games->n, GAME_ID_SIZE }, i;
+	uint8_t *ids = xmalloc(games->n * GAME_ID_SIZE + 1);
+
+	for (i = 0; i < games->n; i++)
+		memcpy(ids + i * GAME_ID_SIZE, hashmap_key(games, i), GAME_ID_SIZE);
+	qsort(ids, games->n, GAME_ID_SIZE, id_order);
+	npz_add(z, "trained_md5", NPY_U1, 2, shape, ids);
+	free(ids);
 }
 
 int
@@ -221,6 +288,7 @@ model_write(const struct model *m, const char *path,
 	add_scalar_i64(&z, "optim_step", m->optim_step);
 	add_tensors(&z, &m->net, "adam_m_", m->adam_m);
 	add_tensors(&z, &m->net, "adam_v_", m->adam_v);
+	add_trained(&z, c ? c->added : &m->trained);
 	if (m->merged.n) {
 		size_t bytes = m->merged.n * MD5_HEX_LEN;
 		char *ids = xmalloc(bytes);
@@ -252,14 +320,23 @@ int
 candidate_read(const char *path, struct candidate *c, struct strbuf *why)
 {
 	const struct npy_array *a;
+	struct npz_bytes b;
 	struct npz z;
 	size_t len;
+	int rc;
 
 	memset(c, 0, sizeof *c);
-	if (model_read(path, &c->m, why) < 0)
-		return -1;
-	if (npz_read(path, MODEL_MEMBER_LIMIT, &z, why) < 0) {
-		model_free(&c->m);
+	memset(&z, 0, sizeof z);
+	if ((rc = npz_load(path, NPZ_FILE_LIMIT, &b, why)) < 0)
+		return rc;
+	/* Its identity is its content, hashed from the bytes merged. */
+	md5_hex(b.data, b.size, c->md5);
+	rc = npz_parse(&b, MODEL_MEMBER_LIMIT, &z, why);
+	npz_bytes_free(&b);
+	if (rc < 0)
+		return rc;
+	if (model_from_npz(&z, &c->m, why) < 0) {
+		npz_free(&z);
 		return -1;
 	}
 	c->delta = xcalloc(c->m.net.n_params, sizeof(double));
@@ -280,11 +357,6 @@ candidate_read(const char *path, struct candidate *c, struct strbuf *why)
 		c->base_md5[len] = '\0';
 	}
 	npz_free(&z);
-	/* The candidate's identity is its content: renaming it does not hide it. */
-	if (md5_file(path, c->md5) < 0) {
-		sb_adds(why, "cannot read it again to hash it");
-		goto fail;
-	}
 	return 0;
 fail:
 	npz_free(&z);

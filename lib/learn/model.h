@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "digest.h"
+#include "experience.h"
 #include "hashmap.h"
 #include "layout.h"
 #include "optim.h"
@@ -20,12 +21,23 @@ struct model {
 	int64_t optim_step;		/* optimiser steps taken so far */
 	double *adam_m, *adam_v;	/* n_params each, zeros when absent */
 	struct hashmap merged;		/* hex MD5s of the candidates merged in */
+	/*
+	 * trained_md5: the raw MD5 (GAME_ID_SIZE bytes) of every experience
+	 * file trained into the model, so that no game counts twice whatever
+	 * happens to the driver's state. A candidate file holds only the games
+	 * it added. Empty for the bot's own models, which have none.
+	 */
+	struct hashmap trained;
 };
+
+/* model_read() and candidate_read(): the file cannot be read at all (66, not 65). */
+#define MODEL_UNREADABLE (-2)
 
 /*
  * Read a model the bot or the suite wrote: W1..WL, b1..bL (float64 or
  * float32), baseline, episode_count, and, when present, the optimiser
- * state. Returns 0, or -1 with a reason in why.
+ * state and trained_md5. Returns 0, or -1 (bad content) or MODEL_UNREADABLE
+ * with a reason in why.
  */
 int model_read(const char *path, struct model *m, struct strbuf *why);
 /* A fresh model of the given widths, initialised from seed. */
@@ -37,6 +49,7 @@ struct candidate_info {
 	const struct model *base;	/* the model training started from */
 	const char *base_md5;		/* hex MD5 of its file, or "" for --init */
 	int64_t games, steps;
+	const struct hashmap *added;	/* the games it adds (trained_md5) */
 };
 
 /* Write m atomically to path; with c, also delta_<name> = m - base and the record. */
@@ -54,6 +67,9 @@ struct candidate {
 
 int candidate_read(const char *path, struct candidate *c, struct strbuf *why);
 void candidate_free(struct candidate *c);
+/* Whether m has the game of this id (experience.h) in its record; add it. */
+int model_has_game(const struct model *m, const uint8_t *id);
+void model_add_game(struct model *m, const uint8_t *id);
 /* Whether m has had the candidate of this MD5 merged in; record that it has. */
 int model_has_merged(const struct model *m, const char *md5);
 void model_add_merged(struct model *m, const char *md5);

@@ -4,7 +4,10 @@
  * The run holds an exclusive lock on TARGET.lock from reading the model to
  * renaming the new one into place, so concurrent mergers queue and every
  * candidate's change counts once. Every candidate is read and checked
- * before the model changes.
+ * before the model changes. A candidate is known by its MD5 (merging it
+ * again is a no-op) and carries the games it trained on (trained_md5): one
+ * whose games the model already has is refused, for its change would count
+ * them twice, and merging adds its games to the model's record.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -45,14 +48,36 @@ start_from_base(struct model *m, const struct candidate *c)
 	m->optim_step = c->m.optim_step - c->steps;
 }
 
+/*
+ * How many of c's games m already has, or an earlier candidate of this
+ * call brings (those in games, which then takes c's).
+ */
+static size_t
+games_counted(const struct model *m, const struct candidate *c,
+	      struct hashmap *games)
+{
+	size_t i, twice = 0;
+	int added;
+
+	for (i = 0; i < c->m.trained.n; i++) {
+		const uint8_t *id = (const uint8_t *)hashmap_key(&c->m.trained, i);
+
+		hashmap_put(games, id, GAME_ID_SIZE, &added);
+		twice += model_has_game(m, id) || !added;
+	}
+	return twice;
+}
+
 int
 merge_models(const char *target, char *const *cands, int n, int average,
 	     int quiet)
 {
 	struct candidate *c = xcalloc((size_t)n, sizeof c[0]);
+	struct hashmap seen = { 0 };	/* the games this call's candidates add */
 	struct strbuf why = { 0 };
 	struct model m;
-	int lock, i, status = 0, have_model = 0, used = 0;
+	int lock, i, status = 0, have_model = 0, used = 0, rc;
+	size_t twice;
 	double games = 0;
 	size_t k;
 
@@ -62,10 +87,10 @@ merge_models(const char *target, char *const *cands, int n, int average,
 		return EX_IOERR;
 	}
 	atomic_remove_stale(target);
-	if (model_read(target, &m, &why) < 0 && !(access(target, F_OK) < 0 &&
+	if ((rc = model_read(target, &m, &why)) < 0 && !(access(target, F_OK) < 0 &&
 	    errno == ENOENT)) {
 		warnmsg("%s: %s", target, why.data);
-		status = EX_DATAERR;
+		status = rc == MODEL_UNREADABLE ? EX_NOINPUT : EX_DATAERR;
 		goto out;
 	}
 	have_model = m.net.params != NULL;
@@ -75,9 +100,9 @@ merge_models(const char *target, char *const *cands, int n, int average,
 		int j, dup = 0;
 
 		sb_reset(&why);
-		if (candidate_read(cands[i], &c[i], &why) < 0) {
+		if ((rc = candidate_read(cands[i], &c[i], &why)) < 0) {
 			warnmsg("%s: %s", cands[i], why.data);
-			status = access(cands[i], F_OK) < 0 ? EX_NOINPUT : EX_DATAERR;
+			status = rc == MODEL_UNREADABLE ? EX_NOINPUT : EX_DATAERR;
 			goto out;
 		}
 		if (!have_model) {
@@ -104,14 +129,27 @@ merge_models(const char *target, char *const *cands, int n, int average,
 			c[i].games = -1;	/* skipped */
 			continue;
 		}
+		if ((twice = games_counted(&m, &c[i], &seen)) > 0) {
+			warnmsg("%s: %zu of its %zu games are already in %s or an "
+			    "earlier candidate: refused, nothing merged", cands[i],
+			    twice, c[i].m.trained.n, target);
+			status = EX_DATAERR;
+			goto out;
+		}
 		games += (double)c[i].games;
 		used++;
 	}
 	if (used == 0)
 		goto out;
-	/* The moments: the games-weighted mean over this call's candidates. */
-	memset(m.adam_m, 0, m.net.n_params * sizeof(double));
-	memset(m.adam_v, 0, m.net.n_params * sizeof(double));
+	/*
+	 * The moments: the games-weighted mean over this call's candidates;
+	 * candidates that trained on nothing (every game already in the
+	 * model) leave them as they are.
+	 */
+	if (games > 0) {
+		memset(m.adam_m, 0, m.net.n_params * sizeof(double));
+		memset(m.adam_v, 0, m.net.n_params * sizeof(double));
+	}
 	for (i = 0; i < n; i++) {
 		double w, share;
 
@@ -120,14 +158,18 @@ merge_models(const char *target, char *const *cands, int n, int average,
 		share = games > 0 ? (double)c[i].games / games : 1.0 / used;
 		/* Asynchronous SGD adds each change whole; --average weighs them by games. */
 		w = average ? share : 1.0;
-		for (k = 0; k < m.net.n_params; k++) {
+		for (k = 0; k < m.net.n_params; k++)
 			m.net.params[k] += w * c[i].delta[k];
+		for (k = 0; games > 0 && k < m.net.n_params; k++) {
 			m.adam_m[k] += share * c[i].m.adam_m[k];
 			m.adam_v[k] += share * c[i].m.adam_v[k];
 		}
 		m.optim_step += c[i].steps;
 		m.episode_count += c[i].games;
 		model_add_merged(&m, c[i].md5);
+		for (k = 0; k < c[i].m.trained.n; k++)
+			model_add_game(&m, (const uint8_t *)
+			    hashmap_key(&c[i].m.trained, k));
 	}
 	sb_reset(&why);
 	if (model_write(&m, target, NULL, &why) < 0) {
@@ -138,6 +180,7 @@ out:
 	for (i = 0; i < n; i++)
 		candidate_free(&c[i]);
 	free(c);
+	hashmap_free(&seen);
 	if (have_model)
 		model_free(&m);
 	unlock_file(lock);

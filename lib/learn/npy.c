@@ -28,6 +28,8 @@ static const struct {
 #define NPY_V1_PREAMBLE 10
 /* numpy pads the header so that the data starts on this boundary. */
 #define NPY_ALIGN 64
+/* A dtype longer than this is not one numpy writes: it is not echoed. */
+#define NPY_DESCR_SHOWN 32
 
 size_t
 npy_itemsize(enum npy_dtype t)
@@ -59,6 +61,27 @@ dict_value(const char *h, const char *key)
 	return p;
 }
 
+/*
+ * Say which dtype d (the text after 'descr':) is, whole, and why we refuse
+ * it: the reason must not stop mid-word at a fixed width.
+ */
+static void
+unsupported_dtype(const char *d, struct strbuf *why)
+{
+	size_t len = 0;
+
+	if (*d == '\'')
+		len = strcspn(d + 1, "'");
+	if (len == 0 || d[len + 1] != '\'' || len > NPY_DESCR_SHOWN) {
+		sb_adds(why, "unsupported npy dtype (not a simple type such as "
+		    "'<f4'); only little-endian <f4 <f8 <i4 <i8 |u1 |b1 are read");
+		return;
+	}
+	sb_printf(why, "unsupported npy dtype '%.*s'%s; only little-endian "
+	    "<f4 <f8 <i4 <i8 |u1 |b1 are read", (int)len, d + 1,
+	    d[1] == '>' ? " (big-endian)" : "");
+}
+
 static int
 parse_header(const char *h, struct npy_array *a, struct strbuf *why)
 {
@@ -79,7 +102,7 @@ parse_header(const char *h, struct npy_array *a, struct strbuf *why)
 			break;
 	}
 	if (i == N_DTYPES) {
-		sb_printf(why, "unsupported npy dtype %.12s", d);
+		unsupported_dtype(d, why);
 		return -1;
 	}
 	a->dtype = dtypes[i].type;

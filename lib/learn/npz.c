@@ -3,11 +3,18 @@
  *
  * Writing builds the zip in memory and hands the bytes to atomic_write(), so
  * a reader (the bot) sees the old model or the new one, never a torn file,
- * even after SIGKILL or a power cut.
+ * even after SIGKILL or a power cut. Reading takes the file's bytes once
+ * (regular files only, opened without blocking, so a FIFO named x.npz
+ * cannot hang a run) and parses the zip from memory: the bytes hashed to
+ * know a game or a candidate are the bytes trained on or merged.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zip.h>
 
 #include "atomic.h"
@@ -30,28 +37,130 @@ push(struct npz *z, const char *name, size_t len, struct npy_array *a)
 	m->a = *a;
 }
 
+/* Why a path is not a file we read, in the words a user needs. */
+static void
+not_a_file(const struct stat *st, struct strbuf *why)
+{
+	if (S_ISDIR(st->st_mode))
+		sb_adds(why, "is a folder, not a file");
+	else
+		sb_adds(why, "not a regular file (a FIFO, device or socket)");
+}
+
 int
-npz_read(const char *path, size_t limit, struct npz *z, struct strbuf *why)
+npz_load(const char *path, size_t limit, struct npz_bytes *b, struct strbuf *why)
+{
+	struct stat st;
+	size_t n = 0;
+	ssize_t got;
+	int fd;
+
+	memset(b, 0, sizeof *b);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		sb_adds(why, errno == EISDIR ? "is a folder, not a file" :
+		    strerror(errno));
+		return NPZ_UNREADABLE;
+	}
+	if (fstat(fd, &st) < 0) {
+		sb_adds(why, strerror(errno));
+		close(fd);
+		return NPZ_UNREADABLE;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		not_a_file(&st, why);
+		close(fd);
+		return NPZ_UNREADABLE;
+	}
+	if ((unsigned long long)st.st_size > limit) {
+		sb_printf(why, "larger than %zu bytes", limit);
+		close(fd);
+		return NPZ_BAD;
+	}
+	b->size = (size_t)st.st_size;
+	b->data = xmalloc(b->size ? b->size : 1);
+	while (n < b->size) {
+		if ((got = read(fd, b->data + n, b->size - n)) < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			sb_adds(why, strerror(errno));
+			close(fd);
+			npz_bytes_free(b);
+			return NPZ_UNREADABLE;
+		}
+		if (got == 0)
+			break;	/* shrunk while read: what is there is judged */
+		n += (size_t)got;
+	}
+	b->size = n;
+	close(fd);
+	return 0;
+}
+
+void
+npz_bytes_free(struct npz_bytes *b)
+{
+	free(b->data);
+	memset(b, 0, sizeof *b);
+}
+
+/* The zip in b, opened read-only from memory; NULL with a reason in why. */
+static zip_t *
+open_bytes(const struct npz_bytes *b, struct strbuf *why)
+{
+	zip_source_t *src;
+	zip_error_t ze;
+	zip_t *za;
+
+	zip_error_init(&ze);
+	if ((src = zip_source_buffer_create(b->data, b->size, 0, &ze)) == NULL) {
+		sb_printf(why, "zip: %s", zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		return NULL;
+	}
+	if ((za = zip_open_from_source(src, ZIP_RDONLY, &ze)) == NULL) {
+		int code = zip_error_code_zip(&ze);
+
+		if (code == ZIP_ER_NOZIP || code == ZIP_ER_INCONS)
+			sb_adds(why, "not a zip archive (truncated or not an .npz)");
+		else
+			sb_adds(why, zip_error_strerror(&ze));
+		zip_source_free(src);
+	}
+	zip_error_fini(&ze);
+	return za;
+}
+
+int
+npz_holds_any(const struct npz_bytes *b, const char *const *names)
+{
+	struct strbuf ignored = { 0 }, member = { 0 };
+	zip_t *za = open_bytes(b, &ignored);
+	int found = 0;
+
+	sb_free(&ignored);
+	if (za == NULL)
+		return -1;
+	for (; *names != NULL && !found; names++) {
+		sb_reset(&member);
+		sb_printf(&member, "%s.npy", *names);
+		found = zip_name_locate(za, member.data, 0) >= 0;
+	}
+	sb_free(&member);
+	zip_discard(za);
+	return found;
+}
+
+int
+npz_parse(const struct npz_bytes *b, size_t limit, struct npz *z,
+	  struct strbuf *why)
 {
 	zip_int64_t i, count;
 	zip_t *za;
-	int error;
 
 	memset(z, 0, sizeof *z);
-	if ((za = zip_open(path, ZIP_RDONLY, &error)) == NULL) {
-		if (error == ZIP_ER_NOZIP || error == ZIP_ER_INCONS)
-			sb_adds(why, "not a zip archive (truncated or not an .npz)");
-		else if (error == ZIP_ER_NOENT || error == ZIP_ER_OPEN)
-			sb_adds(why, strerror(errno ? errno : ENOENT));
-		else {
-			zip_error_t ze;
-
-			zip_error_init_with_code(&ze, error);
-			sb_adds(why, zip_error_strerror(&ze));
-			zip_error_fini(&ze);
-		}
-		return -1;
-	}
+	if ((za = open_bytes(b, why)) == NULL)
+		return NPZ_BAD;
 	count = zip_get_num_entries(za, 0);
 	for (i = 0; i < count; i++) {
 		const char *name = zip_get_name(za, (zip_uint64_t)i, 0);
@@ -104,7 +213,21 @@ npz_read(const char *path, size_t limit, struct npz *z, struct strbuf *why)
 fail:
 	zip_discard(za);
 	npz_free(z);
-	return -1;
+	return NPZ_BAD;
+}
+
+int
+npz_read(const char *path, size_t limit, struct npz *z, struct strbuf *why)
+{
+	struct npz_bytes b;
+	int rc;
+
+	memset(z, 0, sizeof *z);
+	if ((rc = npz_load(path, NPZ_FILE_LIMIT, &b, why)) < 0)
+		return rc;
+	rc = npz_parse(&b, limit, z, why);
+	npz_bytes_free(&b);
+	return rc;
 }
 
 const struct npy_array *

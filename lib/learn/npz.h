@@ -3,6 +3,7 @@
 #define NPZ_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "npy.h"
 #include "strbuf.h"
@@ -17,11 +18,38 @@ struct npz {
 	size_t n, cap;
 };
 
+/* What the readers return: the file's content is bad, or it cannot be read. */
+#define NPZ_BAD		(-1)
+#define NPZ_UNREADABLE	(-2)
+
+/* No .npz the suite reads (a model, a game) is larger than this. */
+#define NPZ_FILE_LIMIT	((size_t)4 << 30)
+
+/* A file's bytes, read once. */
+struct npz_bytes {
+	uint8_t *data;
+	size_t size;
+};
+
 /*
- * Read every .npy member of the .npz at path (stored or deflated). Members
- * larger than limit bytes are refused before they are inflated. Returns 0,
- * or -1 with a reason in why (then z holds nothing).
+ * The bytes of path, a regular file of at most limit bytes. Nothing else
+ * is read: a folder, FIFO or device is refused without blocking. Returns
+ * 0, NPZ_UNREADABLE (cannot be opened or read, not a regular file) or
+ * NPZ_BAD (too large), with a reason in why.
  */
+int npz_load(const char *path, size_t limit, struct npz_bytes *b,
+	     struct strbuf *why);
+void npz_bytes_free(struct npz_bytes *b);
+/* Whether the zip in b has a member NAME.npy for any of names (NULL-ended); -1 not a zip. */
+int npz_holds_any(const struct npz_bytes *b, const char *const *names);
+/*
+ * Every .npy member of the .npz in b (stored or deflated). Members larger
+ * than limit bytes are refused before they are inflated. Returns 0, or
+ * NPZ_BAD with a reason in why (then z holds nothing).
+ */
+int npz_parse(const struct npz_bytes *b, size_t limit, struct npz *z,
+	      struct strbuf *why);
+/* npz_load() and npz_parse(): 0, NPZ_UNREADABLE or NPZ_BAD. */
 int npz_read(const char *path, size_t limit, struct npz *z, struct strbuf *why);
 const struct npy_array *npz_get(const struct npz *z, const char *name);
 void npz_free(struct npz *z);

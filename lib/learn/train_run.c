@@ -7,11 +7,19 @@
  * an exclusive lock on MODEL.lock, so two trainers never lose each other's
  * update; the write itself is atomic. The arithmetic is trainer.c's; this
  * file is the files, the lock and the reports around it.
+ *
+ * A game counts once: the model records the MD5 of every file trained into
+ * it, and a game it already has is skipped with a note (--again trains it
+ * anyway), so running twice on one folder, or a driver that lost its state,
+ * never trains a game twice. What cannot be used is always named: on
+ * stderr, and in --report for the driver; a file that never was a game (the
+ * bot's model in its experience folder) is named as such and never moved.
  */
 #include <sys/stat.h>
 
 #include <cblas.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +62,14 @@ refuse(struct strbuf *refused, const char *file, const char *reason)
 	json_error_line(refused, file, reason);
 }
 
+/* What became of the inputs that were not trained on. */
+struct intake {
+	size_t bad;		/* broken or unreadable: stop the run unless --skip-bad */
+	size_t unreadable;	/* of those, not read at all */
+	size_t not_experience;	/* never a game: named, left alone */
+	size_t already;		/* games the model (or this run) already has */
+};
+
 /* --report: the refused inputs' lines, even none; -1 with errno when not written. */
 static int
 write_report(const char *path, const struct strbuf *refused)
@@ -88,62 +104,132 @@ collect_inputs(char *const *paths, int n, struct strlist *files, int *missing,
 	}
 }
 
-/* Read every file; returns how many were bad (each reported). */
-static size_t
-read_episodes(const struct strlist *files, int features, int actions,
-	      const struct train_options *o, struct dataset *d,
-	      struct strbuf *refused)
+/*
+ * A file's game already counted: in the model's record or earlier in this
+ * run (the same bytes under another name). Says so and returns 1.
+ */
+static int
+already_trained(const struct episode *e, const struct model *m,
+		struct hashmap *seen, const struct strlist *files, size_t i,
+		const struct train_options *o)
+{
+	size_t *first;
+	int added;
+
+	if (o->again)
+		return 0;
+	if (m != NULL && model_has_game(m, e->id)) {
+		if (!o->quiet)
+			warnmsg("%s: already trained into %s: skipped", files->v[i],
+			    o->model);
+		return 1;
+	}
+	first = hashmap_put(seen, e->id, GAME_ID_SIZE, &added);
+	if (!added) {
+		if (!o->quiet)
+			warnmsg("%s: the same game as %s: skipped", files->v[i],
+			    files->v[*first]);
+		return 1;
+	}
+	*first = i;
+	return 0;
+}
+
+/* Read every file into d; what was not taken is counted in in and reported. */
+static void
+read_episodes(const struct strlist *files, const struct model *m, int features,
+	      int actions, const struct train_options *o, struct dataset *d,
+	      struct strbuf *refused, struct intake *in)
 {
 	struct strbuf why = { 0 };
-	size_t i, bad = 0;
+	struct hashmap seen = { 0 };
+	size_t i;
 
 	/* Without a model, the first good file says how wide states are. */
 	d->features = features;
 	for (i = 0; i < files->n; i++) {
 		struct episode e;
+		int rc;
 
 		sb_reset(&why);
-		if (experience_read(files->v[i], d->features, actions, &e, &why) < 0) {
+		rc = experience_read(files->v[i], d->features, actions, &e, &why);
+		if (rc == EXP_NOT_EXPERIENCE) {
+			warnmsg("%s: %s", files->v[i], why.data);
+			json_not_experience_line(refused, files->v[i], why.data);
+			in->not_experience++;
+		} else if (rc < 0) {
 			refuse(refused, files->v[i], why.data);
-			if (o->quarantine && move_into(o->quarantine, files->v[i],
-			    why.data) < 0)
+			in->bad++;
+			/* Only a file read and found broken is moved aside. */
+			if (rc == EXP_UNREADABLE)
+				in->unreadable++;
+			else if (o->quarantine && move_into(o->quarantine,
+			    files->v[i], why.data) < 0)
 				warnmsg("%s: cannot move into %s: %s", files->v[i],
 				    o->quarantine, strerror(errno));
-			bad++;
-			continue;
+		} else if (already_trained(&e, m, &seen, files, i, o)) {
+			in->already++;
+			episode_free(&e);
+		} else {
+			dataset_add(d, &e);
 		}
-		dataset_add(d, &e);
 	}
+	/* One line for all of them: with --quiet, the only one. */
+	if (in->already)
+		warnmsg("%zu game%s already trained into %s: skipped (--again "
+		    "trains them again)", in->already, in->already == 1 ? "" : "s",
+		    o->model);
+	hashmap_free(&seen);
 	sb_free(&why);
-	return bad;
 }
 
 static void
 summary(const struct train_options *o, const struct dataset *d,
-       const struct train_outcome *r, size_t skipped, double seconds, const char *written)
+       const struct train_outcome *r, const struct intake *in, double seconds,
+       const char *written)
 {
 	double mean_return = d->n_ep ? d->return_sum / (double)d->n_ep : 0;
 	struct strbuf sb = { 0 };
 
 	if (o->json) {
 		sb_printf(&sb, "{\"episodes\": %zu, \"steps\": %zu, \"epochs\": %d, "
-		    "\"updates\": %lld, \"skipped\": %zu, \"loss_before\": ",
-		    d->n_ep, d->rows, o->train.epochs, (long long)r->steps, skipped);
-		json_number(&sb, r->loss_before);
+		    "\"updates\": %lld, \"skipped\": %zu, \"already_trained\": %zu, "
+		    "\"not_experience\": %zu, \"loss_before\": ", d->n_ep, d->rows,
+		    o->train.epochs, (long long)r->steps, in->bad, in->already,
+		    in->not_experience);
+		json_number(&sb, d->n_ep ? r->loss_before : NAN);
 		sb_adds(&sb, ", \"loss_after\": ");
-		json_number(&sb, r->loss_after);
+		json_number(&sb, d->n_ep ? r->loss_after : NAN);
 		sb_adds(&sb, ", \"mean_return\": ");
 		json_number(&sb, mean_return);
 		sb_adds(&sb, ", \"seconds\": ");
 		json_number(&sb, seconds);
 		sb_adds(&sb, ", \"model\": ");
-		json_cstring(&sb, written);
+		if (written)
+			json_cstring(&sb, written);
+		else
+			sb_adds(&sb, "null");
 		sb_adds(&sb, "}\n");
+	} else if (d->n_ep == 0) {
+		sb_printf(&sb, "policy-train: 0 episodes: all %zu games are already "
+		    "in %s (--again trains them again); ", in->already, o->model);
+		if (written)
+			sb_printf(&sb, "wrote %s, which adds nothing\n", written);
+		else
+			sb_printf(&sb, "%s unchanged\n", o->model);
 	} else {
 		sb_printf(&sb, "policy-train: %zu episodes, %zu steps, %d epoch%s, "
-		    "loss %.6g -> %.6g, mean return %.4g, %.2f s, wrote %s\n",
+		    "loss %.6g -> %.6g, mean return %.4g, %.2f s, wrote %s",
 		    d->n_ep, d->rows, o->train.epochs, o->train.epochs == 1 ? "" : "s",
 		    r->loss_before, r->loss_after, mean_return, seconds, written);
+		if (in->already)
+			sb_printf(&sb, "; %zu already trained, skipped", in->already);
+		if (in->bad)
+			sb_printf(&sb, "; %zu bad or unreadable, skipped", in->bad);
+		if (in->not_experience)
+			sb_printf(&sb, "; %zu not experience, left alone",
+			    in->not_experience);
+		sb_addc(&sb, '\n');
 	}
 	fwrite(sb.data, 1, sb.len, stdout);
 	sb_free(&sb);
@@ -168,12 +254,34 @@ create_model(struct model *m, const struct dataset *d, const struct train_option
 	return 0;
 }
 
-/* Train on the files read and write the model or candidate; the exit status. */
+/*
+ * The games trained into m's record; for a candidate, those it adds to the
+ * model it started from (which --again may have had already).
+ */
+static void
+record_games(struct model *m, const struct dataset *d, struct hashmap *added)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_ep; i++) {
+		if (!model_has_game(m, d->ep[i].id))
+			hashmap_put(added, d->ep[i].id, GAME_ID_SIZE, NULL);
+		model_add_game(m, d->ep[i].id);
+	}
+}
+
+/*
+ * Train on the files read and write the model or candidate; the exit
+ * status. With no episodes (every game already in the model) the model is
+ * left as it is, and a candidate is written that adds nothing, so that
+ * whoever waits for it (the driver) finds it.
+ */
 static int
 train_and_write(struct model *m, struct dataset *d, const struct train_options *o,
-		size_t bad, int have_model, double t0)
+		const struct intake *in, int have_model, double t0)
 {
-	struct candidate_info c = { NULL, "", (int64_t)d->n_ep, 0 };
+	struct hashmap added = { 0 };
+	struct candidate_info c = { NULL, "", (int64_t)d->n_ep, 0, &added };
 	const char *target = o->out ? o->out : o->model;
 	char base_md5[MD5_HEX_SIZE] = "";
 	struct train_outcome result = { 0, 0, 0 };
@@ -182,6 +290,10 @@ train_and_write(struct model *m, struct dataset *d, const struct train_options *
 	int status = 0;
 
 	memset(&base, 0, sizeof base);
+	if (d->n_ep == 0 && o->out == NULL) {
+		summary(o, d, &result, in, monotonic_seconds() - t0, NULL);
+		return fflush(stdout) == 0 ? 0 : EX_IOERR;
+	}
 	if (o->out) {
 		/* A candidate records where it started: merge-results adds its change. */
 		model_create(&base, m->net.n_layers, m->net.width, 0);
@@ -191,21 +303,42 @@ train_and_write(struct model *m, struct dataset *d, const struct train_options *
 		c.base = &base;
 		c.base_md5 = base_md5;
 	}
-	dataset_build(d, o->train.gamma, o->train.normalize);
-	train(m, d, &o->train, &result);
+	/* Before dataset_build(), which frees the episodes and their ids. */
+	record_games(m, d, &added);
+	if (d->n_ep > 0) {
+		dataset_build(d, o->train.gamma, o->train.normalize);
+		train(m, d, &o->train, &result);
+	}
 	m->episode_count += (int64_t)d->n_ep;
 	c.steps = result.steps;
 	if (model_write(m, target, o->out ? &c : NULL, &why) < 0) {
 		warnmsg("%s: cannot write: %s", target, why.data);
 		status = EX_IOERR;
 	} else {
-		summary(o, d, &result, bad, monotonic_seconds() - t0, target);
+		summary(o, d, &result, in, monotonic_seconds() - t0, target);
 		if (fflush(stdout) != 0)
 			status = EX_IOERR;
 	}
 	model_free(&base);
+	hashmap_free(&added);
 	sb_free(&why);
 	return status;
+}
+
+/* Why nothing is trained, said once; the exit status. */
+static int
+nothing_trained(const struct intake *in, const struct train_options *o)
+{
+	if (in->bad && !o->skip_bad) {
+		warnmsg("%zu bad or unreadable experience file%s: nothing trained, "
+		    "%s untouched (--skip-bad trains on the rest)", in->bad,
+		    in->bad == 1 ? "" : "s", o->model);
+		/* Only unreadable ones: the input could not be read (66). */
+		return in->bad == in->unreadable ? EX_NOINPUT : EX_DATAERR;
+	}
+	warnmsg("no usable experience files: nothing trained");
+	return in->unreadable && in->unreadable == in->bad ? EX_NOINPUT :
+	    EX_DATAERR;
 }
 
 /* The run on the files collected, under the model's lock when it is written back. */
@@ -213,11 +346,11 @@ static int
 run_locked(const struct strlist *files, const struct train_options *o,
 	   struct strbuf *refused, double t0)
 {
+	struct intake in = { 0, 0, 0, 0 };
 	struct dataset d;
 	struct model m;
 	struct strbuf why = { 0 };
-	int status = 0, have_model;
-	size_t bad;
+	int status = 0, have_model, rc;
 
 	memset(&d, 0, sizeof d);
 	memset(&m, 0, sizeof m);
@@ -230,27 +363,21 @@ run_locked(const struct strlist *files, const struct train_options *o,
 		warnmsg("%s: %s (give --init to create it)", o->model, strerror(ENOENT));
 		return EX_NOINPUT;
 	}
-	if (have_model && model_read(o->model, &m, &why) < 0) {
+	if (have_model && (rc = model_read(o->model, &m, &why)) < 0) {
 		warnmsg("%s: %s", o->model, why.data);
 		sb_free(&why);
-		return EX_DATAERR;
+		return rc == MODEL_UNREADABLE ? EX_NOINPUT : EX_DATAERR;
 	}
 	sb_free(&why);
-	bad = read_episodes(files, have_model ? m.net.width[0] : 0,
-	    have_model ? m.net.width[m.net.n_layers] : o->actions, o, &d, refused);
-	if ((bad && !o->skip_bad) || d.n_ep == 0) {
-		if (bad && !o->skip_bad)
-			warnmsg("%zu bad experience file%s: nothing trained, %s "
-			    "untouched (--skip-bad trains on the rest)", bad,
-			    bad == 1 ? "" : "s", o->model);
-		else
-			warnmsg("no usable experience files: nothing trained");
+	read_episodes(files, have_model ? &m : NULL, have_model ? m.net.width[0] : 0,
+	    have_model ? m.net.width[m.net.n_layers] : o->actions, o, &d, refused,
+	    &in);
+	if ((in.bad && !o->skip_bad) || (d.n_ep == 0 && in.already == 0))
+		status = nothing_trained(&in, o);
+	else if (!have_model && create_model(&m, &d, o) < 0)
 		status = EX_DATAERR;
-	} else if (!have_model && create_model(&m, &d, o) < 0) {
-		status = EX_DATAERR;
-	} else {
-		status = train_and_write(&m, &d, o, bad, have_model, t0);
-	}
+	else
+		status = train_and_write(&m, &d, o, &in, have_model, t0);
 	model_free(&m);
 	dataset_free(&d);
 	return status;

@@ -20,6 +20,8 @@ struct train_options {
 	struct train_params train;
 	int threads;
 	int skip_bad;
+	int again;			/* train games the model already has */
+	int quiet;			/* no note per file already trained */
 	int json;
 };
 

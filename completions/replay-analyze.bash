@@ -16,7 +16,7 @@ _replay_analyze()
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "--output --summary --root --password --race
-			--all-results --min-seconds --max-seconds --quiet --help
+			--all-results --min-seconds --max-seconds --null --quiet --help
 			--version" -- "$cur"))
 		return
 	fi

@@ -4,6 +4,9 @@
  * main() only gathers the settings, from one option table, and calls the
  * merge of learned files (learned_merge.c) or of models (model_merge.c).
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +16,7 @@
 #include "learned_merge.h"
 #include "model_merge.h"
 #include "options.h"
+#include "output.h"
 
 struct settings {
 	const char *output;
@@ -43,8 +47,9 @@ static const char synopsis[] =
 "--out candidates into the model, under an exclusive lock, atomically.\n";
 
 static const char footer[] =
-"Exit status: 0 merged (or nothing to do), 64 usage, 65 an input does not fit\n"
-"(the target is untouched), 66 missing input, 74 the target could not be written.\n";
+"Exit status: 0 merged (or nothing to do), 64 usage (also -o naming an input),\n"
+"65 an input does not fit (the target is untouched), 66 missing input or not\n"
+"a file, 74 the target could not be written.\n";
 
 /*
  * The command line. Returns the exit status when there is nothing more to
@@ -68,17 +73,53 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 	return -1;
 }
 
+/*
+ * Before anything is read or written: each part a regular file (a folder
+ * or FIFO said as such, never read: a FIFO would block), and -o none of
+ * them. Returns 0, or the exit status after one message.
+ */
+static int
+parts_check(const char *output, char **parts, int n)
+{
+	const struct output_name out = { "-o", output };
+	struct strlist paths = { NULL, 0, 0 };
+	struct stat st;
+	int i, rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		if (stat(parts[i], &st) < 0) {
+			warnmsg("%s: %s", parts[i], strerror(errno));
+			rc = errno == ENOENT || errno == ENOTDIR || errno == EACCES ?
+			    EX_NOINPUT : EX_IOERR;
+		} else if (S_ISDIR(st.st_mode)) {
+			warnmsg("%s: is a folder: name the files in it", parts[i]);
+			rc = EX_NOINPUT;
+		} else if (!S_ISREG(st.st_mode)) {
+			warnmsg("%s: not a regular file: not read", parts[i]);
+			rc = EX_NOINPUT;
+		}
+	}
+	strlist_push_all(&paths, parts, (size_t)n);
+	if (rc == 0 && output_check(&out, 1, &paths, NULL) < 0)
+		rc = EX_USAGE;
+	strlist_free(&paths);
+	return rc;
+}
+
 /* Merge what argv names; returns the exit status. */
 static int
 merge(const struct settings *st, int argc, char **argv)
 {
 	const char *what = argv[0];
+	int rc;
 
 	if (strcmp(what, "learned") == 0) {
 		if (st->average) {
 			warnmsg("--average is for models");
 			return EX_USAGE;
 		}
+		if ((rc = parts_check(st->output, argv + 1, argc - 1)) != 0)
+			return rc;
 		return merge_learned(st->output, argv + 1, argc - 1, st->alpha,
 		    st->quiet);
 	}
@@ -87,6 +128,8 @@ merge(const struct settings *st, int argc, char **argv)
 			warnmsg("--alpha is for learned files");
 			return EX_USAGE;
 		}
+		if ((rc = parts_check(st->output, argv + 1, argc - 1)) != 0)
+			return rc;
 		return merge_models(st->output, argv + 1, argc - 1, st->average,
 		    st->quiet);
 	}

@@ -12,7 +12,9 @@
 
 #include "args.h"
 #include "die.h"
+#include "filenames.h"
 #include "options.h"
+#include "output.h"
 #include "train_run.h"
 
 struct settings {
@@ -198,8 +200,21 @@ main(int argc, char **argv)
 	int status;
 
 	progname = "policy-train";
-	if ((status = settings_read(&st, &set, argc, argv)) < 0)
-		status = train_run(argv + optind, argc - optind, &st.o);
+	if ((status = settings_read(&st, &set, argc, argv)) < 0) {
+		/* --out and --report against the experience, -m and each other. */
+		const struct output_name outs[] = {
+			{ "--out", st.o.out }, { "--report", st.o.report },
+		};
+		struct strlist inputs = { NULL, 0, 0 };
+
+		strlist_push(&inputs, st.o.model);
+		strlist_push_all(&inputs, argv + optind, (size_t)(argc - optind));
+		if (output_check(outs, 2, &inputs, experience_wanted) < 0)
+			status = EX_USAGE;
+		strlist_free(&inputs);
+		if (status < 0)
+			status = train_run(argv + optind, argc - optind, &st.o);
+	}
 	opt_free(&set);
 	return status;
 }

@@ -15,11 +15,12 @@
 #include "inputs.h"
 #include "learned.h"
 #include "options.h"
+#include "output.h"
 
 struct settings {
 	struct analysis_options ao;
 	const char *password;
-	int all_results, quiet;
+	int all_results, quiet, null;
 };
 
 /* --race's words in the order of enum race_filter (filter.race, an int). */
@@ -54,6 +55,9 @@ static const struct opt replay_analyze_options[] = {
 	  .field = offsetof(struct settings, ao.filter.max_seconds), .arg = "N",
 	  .lo = 0, .hi = 1e9,
 	  .help = "summary skips replays longer than N real seconds" },
+	{ .name = "null", .letter = '0', .kind = OPT_FLAG,
+	  .field = offsetof(struct settings, null),
+	  .help = "the list on - is NUL-separated (find -print0)" },
 	{ .name = "quiet", .letter = 'q', .kind = OPT_FLAG,
 	  .field = offsetof(struct settings, quiet),
 	  .help = "no progress on a terminal" },
@@ -66,7 +70,8 @@ static const char synopsis[] =
 
 static const char footer[] =
 "Exit status: 0 all read, 65 some replay unusable, 66 an input is missing,\n"
-"74 output could not be written, 64 usage error.\n";
+"74 output could not be written, 64 usage error (also an output that names\n"
+"an input, or -o and -s naming one file: nothing is written).\n";
 
 /*
  * Defaults, then the command line. Returns the exit status when there is
@@ -92,6 +97,29 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 	return -1;
 }
 
+/*
+ * -o and -s against the replays and packs found (folders and the list on
+ * "-" already read) and each other: 0, or -1 after the message.
+ */
+static int
+outputs_check(const struct settings *st, const struct input_list *inputs)
+{
+	const struct output_name outs[] = {
+		{ "-o", st->ao.output ? st->ao.output : "-" },
+		{ "-s", st->ao.summary },
+	};
+	struct strlist paths = { NULL, 0, 0 };
+	size_t i;
+	int rc;
+
+	for (i = 0; i < inputs->n; i++)
+		if (i == 0 || strcmp(inputs->v[i].path, inputs->v[i - 1].path) != 0)
+			strlist_push(&paths, inputs->v[i].path);
+	rc = output_check(outs, 2, &paths, NULL);
+	strlist_free(&paths);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -103,9 +131,13 @@ main(int argc, char **argv)
 	progname = "replay-analyze";
 	if ((status = settings_read(&st, &set, argc, argv)) < 0) {
 		inputs.password = st.password;
+		inputs.null_separated = st.null;
 		for (i = optind; i < argc; i++)
 			inputs_add(&inputs, argv[i]);
-		status = analyze_inputs(&inputs, &st.ao);
+		if (outputs_check(&st, &inputs) < 0)
+			status = EX_USAGE;
+		else
+			status = analyze_inputs(&inputs, &st.ao);
 		inputs_free(&inputs);
 	}
 	opt_free(&set);

@@ -39,6 +39,7 @@ cmp -s "$T/part.json" "$T/before.json" || fail "a refused merge changed the file
 # Other filters do not merge.
 "$RA" -s "$T/zerg.json" - <"$T/split.1" >/dev/null
 "$MR" learned -o "$T/part.json" "$T/zerg.json" 2>"$T/err"; expect_status 65 $? "other filter"
+expect_grep "different filters: --race zerg here, any in the target" "$T/err" "which filters differ"
 cmp -s "$T/part.json" "$T/before.json" || fail "a refused merge changed the file"
 
 # The old tool's file: only with --alpha, number by number.
@@ -53,21 +54,35 @@ cp "$T/old.json" "$T/oldcopy.json"
 "$MR" learned -o "$T/old.json" "$T/p0.json" 2>"$T/err"; expect_status 65 $? "old file without --alpha"
 expect_grep "only with --alpha" "$T/err" "old file message"
 "$MR" learned --alpha 0.3 -o "$T/old.json" "$T/p0.json"; expect_status 0 $? "--alpha 0.3"
-$PY - "$T/oldcopy.json" "$T/p0.json" "$T/old.json" <<'PY' || fail "--alpha 0.3 is not (1-a) old + a new"
+# The old file's times are game seconds (/1.4 first); counts add; only
+# times, shares and supply values blend.
+$PY - "$T/oldcopy.json" "$T/p0.json" "$T/old.json" <<'PY' || fail "--alpha 0.3 is not (1-a) old/1.4 + a new, counts added"
 import json, sys
 old, new, got = (json.load(open(p)) for p in sys.argv[1:4])
-def walk(o, n, g, path):
-    for k, v in n.items():
-        if k == "merge_state": continue
-        if k not in o:
-            assert g[k] == v, path + k
-        elif isinstance(v, (int, float)) and isinstance(o[k], (int, float)) and not isinstance(v, bool):
-            assert abs(g[k] - (0.7 * o[k] + 0.3 * v)) < 1e-9, (path + k, g[k], o[k], v)
-        elif isinstance(v, dict) and isinstance(o[k], dict):
-            walk(o[k], v, g[k], path + k + ".")
-    for k in o:
-        assert k in g, path + k
-walk(old, new, got, "")
+def num(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+def check(o, n, g, path, scale):
+    ks = set(o) | set(n)
+    for k in ks:
+        ov, nv = o.get(k), n.get(k)
+        want = nv if not num(ov) else ov / scale if not num(nv) else 0.7 * ov / scale + 0.3 * nv
+        if want is None:
+            continue
+        assert abs(g[k] - want) < 1e-9, (path + k, g[k], ov, nv)
+for k in ("build_order_timings", "expansion_timings"):
+    check(old[k], new[k], got[k], k + ".", 1.4)
+for k in ("unit_priorities", "learned_parameters"):
+    check(old[k], new[k], got[k], k + ".", 1.0)
+for k in ("total_replays", "zerg_wins"):
+    assert got["stats"][k] == old["stats"][k] + new["stats"][k], k
+want = 0.7 * old["stats"]["avg_game_length"] / 1.4 + 0.3 * new["stats"]["avg_game_length"]
+assert abs(got["stats"]["avg_game_length"] - want) < 1e-9
+for k, v in new["learned_parameters"].items():
+    if num(v) and num(old.get(k)):
+        assert abs(got[k] - (0.7 * old[k] + 0.3 * v)) < 1e-9, k
+assert got["time_unit"] == "real_seconds"
+for k in ("vs_terran", "vs_protoss", "vs_zerg"):
+    assert got[k] == new[k], k
 assert "merge_state" not in got
 PY
 

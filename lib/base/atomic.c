@@ -1,9 +1,11 @@
 /*
- * atomic.c - replacing files whole: temp file, fsync, rename
+ * atomic.c - writing outputs whole: temp file, fsync, rename; streams straight through
  *
  * A reader (the bot, another tool) sees either the old file or the new one,
  * never a half-written one, even if we are killed or the machine loses power
- * in the middle.
+ * in the middle. That is only for regular files: what else an output may be
+ * ("-", a device, a FIFO, a link) is output.c's to say, and each is written
+ * the one way that keeps it what it was.
  */
 #include <sys/stat.h>
 
@@ -19,16 +21,52 @@
 #include "atomic.h"
 #include "die.h"
 #include "file.h"
+#include "output.h"
 #include "path.h"
+
+/* A device or FIFO: opened as it is, no temporary file, no rename. */
+static int
+open_stream(struct atomic_file *af, const char *path)
+{
+	int fd, saved;
+
+	if ((fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC)) < 0)
+		return -1;
+	if ((af->f = fdopen(fd, "w")) == NULL) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	af->path = xstrdup(path);
+	af->direct = 1;
+	return 0;
+}
 
 int
 atomic_open(struct atomic_file *af, const char *path)
 {
-	int fd;
+	int fd = -1;
 
-	af->path = xstrdup(path);
-	af->tmp = xmalloc(strlen(path) + 16);
-	sprintf(af->tmp, "%s.tmp.XXXXXX", path);
+	memset(af, 0, sizeof *af);
+	switch (output_kind(path)) {
+	case OUTPUT_STDOUT:
+		af->f = stdout;
+		af->path = xstrdup(path);
+		af->direct = 2;
+		return 0;
+	case OUTPUT_STREAM:
+		return open_stream(af, path);
+	case OUTPUT_FOLDER:
+		errno = EISDIR;
+		return -1;
+	case OUTPUT_FILE:
+		break;
+	}
+	if ((af->path = output_target(path)) == NULL)
+		return -1;
+	af->tmp = xmalloc(strlen(af->path) + 16);
+	sprintf(af->tmp, "%s.tmp.XXXXXX", af->path);
 	if ((fd = mkstemp(af->tmp)) < 0 || (af->f = fdopen(fd, "w")) == NULL) {
 		int saved = errno;
 
@@ -65,6 +103,20 @@ atomic_commit(struct atomic_file *af)
 {
 	int saved;
 
+	errno = 0;
+	if (af->direct) {
+		/* No fsync: a FIFO or a terminal refuses it, and has no disk. */
+		if (fflush(af->f) != 0 || ferror(af->f))
+			goto fail;
+		if (af->direct == 1 && fclose(af->f) != 0) {
+			af->f = NULL;
+			goto fail;
+		}
+		af->f = NULL;
+		free(af->path);
+		af->path = NULL;
+		return 0;
+	}
 	if (fflush(af->f) != 0 || ferror(af->f) || fsync(fileno(af->f)) < 0)
 		goto fail;
 	if (fclose(af->f) != 0) {
@@ -89,7 +141,8 @@ fail:
 void
 atomic_abort(struct atomic_file *af)
 {
-	if (af->f)
+	/* Standard output stays open: others may still report on it. */
+	if (af->f && af->direct != 2)
 		fclose(af->f);
 	if (af->tmp)
 		unlink(af->tmp);
@@ -97,6 +150,7 @@ atomic_abort(struct atomic_file *af)
 	free(af->tmp);
 	af->f = NULL;
 	af->path = af->tmp = NULL;
+	af->direct = 0;
 }
 
 int
@@ -119,12 +173,17 @@ atomic_write(const char *path, const void *data, size_t size)
 void
 atomic_remove_stale(const char *path)
 {
-	char *pattern = xmalloc(strlen(path) + sizeof ".tmp.??????");
+	char *target, *pattern;
 	glob_t g;
 	size_t i;
 
+	/* Streams have no temporary siblings; a link's are its target's. */
+	if (output_kind(path) != OUTPUT_FILE || (target = output_target(path)) == NULL)
+		return;
+	pattern = xmalloc(strlen(target) + sizeof ".tmp.??????");
 	/* Names from atomic_open(): path, ".tmp.", six mkstemp characters. */
-	sprintf(pattern, "%s.tmp.??????", path);
+	sprintf(pattern, "%s.tmp.??????", target);
+	free(target);
 	if (glob(pattern, GLOB_NOSORT | GLOB_NOESCAPE, NULL, &g) == 0) {
 		for (i = 0; i < g.gl_pathc; i++)
 			unlink(g.gl_pathv[i]);

@@ -1,4 +1,4 @@
-/* atomic.h - replacing files whole: temp file, fsync, rename */
+/* atomic.h - writing outputs whole: temp file, fsync, rename; streams straight through */
 #ifndef ATOMIC_H
 #define ATOMIC_H
 
@@ -6,17 +6,23 @@
 
 struct atomic_file {
 	FILE *f;
-	char *path;	/* the file to replace */
-	char *tmp;	/* its temporary sibling */
+	char *path;	/* the file to replace (a link's target) */
+	char *tmp;	/* its temporary sibling; NULL when written directly */
+	int direct;	/* 1: a device or FIFO, 2: standard output */
 };
 
 /*
- * Open a temporary file beside path. Returns 0, or -1 with errno set.
- * Readers of path see the old file until atomic_commit() renames.
+ * Open path for writing, as output.h says: a regular file (or none yet)
+ * through a temporary file beside it, or beside the file a symbolic link
+ * ends at (the link is kept); "-" is standard output; a device or FIFO is
+ * opened and written straight through (there is nothing to replace and no
+ * old content to keep); a folder is EISDIR. Returns 0, or -1 with errno
+ * set. Readers of a regular file see the old one until atomic_commit().
  */
 int atomic_open(struct atomic_file *af, const char *path);
 /* Flush, fsync, rename over path, fsync the folder; -1 with errno on failure
- * (the temporary file is then removed and path left as it was). */
+ * (the temporary file is then removed and path left as it was). A stream is
+ * flushed and closed (standard output is only flushed). */
 int atomic_commit(struct atomic_file *af);
 void atomic_abort(struct atomic_file *af);
 
@@ -24,6 +30,7 @@ void atomic_abort(struct atomic_file *af);
  * Remove the temporary siblings of path ("<path>.tmp.*") that a writer
  * killed mid-write left behind. Call it only while holding the lock that
  * all of path's writers take, or it could remove a live writer's file.
+ * Through a symbolic link, the siblings are the target's.
  */
 void atomic_remove_stale(const char *path);
 
@@ -34,7 +41,7 @@ void atomic_remove_stale(const char *path);
  */
 int move_into(const char *dir, const char *path, const char *reason);
 
-/* Replace path with data[0..size) in one go. */
+/* Replace path with data[0..size) in one go (or write it to the stream). */
 int atomic_write(const char *path, const void *data, size_t size);
 
 #endif

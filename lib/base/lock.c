@@ -1,4 +1,4 @@
-/* lock.c - exclusive locks on a separate lock file */
+/* lock.c - exclusive locks on a separate lock file, shared by every name of a file */
 #include <sys/file.h>
 
 #include <errno.h>
@@ -10,14 +10,22 @@
 
 #include "die.h"
 #include "lock.h"
+#include "output.h"
 
 int
 lock_file(const char *path)
 {
-	char *name = xmalloc(strlen(path) + 6);
+	char *target, *name;
 	int fd, saved;
 
-	sprintf(name, "%s.lock", path);
+	/* Nothing to guard: a descriptor of "/" that holds no lock. */
+	if (output_kind(path) != OUTPUT_FILE)
+		return open("/", O_PATH | O_CLOEXEC);
+	if ((target = output_target(path)) == NULL)
+		return -1;
+	name = xmalloc(strlen(target) + sizeof ".lock");
+	sprintf(name, "%s.lock", target);
+	free(target);
 	fd = open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	saved = errno;
 	free(name);

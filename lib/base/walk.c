@@ -1,4 +1,11 @@
-/* walk.c - the files below a folder, at any depth, in byte order of their paths */
+/*
+ * walk.c - the files below a folder, at any depth, in byte order of their paths
+ *
+ * Only regular files (or links to them) are returned: a FIFO or a device
+ * that happens to carry a replay's or an experience file's name would block
+ * or feed garbage to whoever opens it, and no program should open one it
+ * merely found in a folder.
+ */
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -21,7 +28,8 @@ has_suffix(const char *s, const char *suffix)
 }
 
 static int
-collect(const char *dir, int (*keep)(const char *), struct strlist *out)
+collect(const char *dir, int (*keep)(const char *), struct strlist *out,
+	int silent)
 {
 	struct dirent *de;
 	struct stat st;
@@ -29,7 +37,8 @@ collect(const char *dir, int (*keep)(const char *), struct strlist *out)
 	int rc = 0;
 
 	if ((d = opendir(dir)) == NULL) {
-		warnmsg("%s: %s", dir, strerror(errno));
+		if (!silent)
+			warnmsg("%s: %s", dir, strerror(errno));
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -40,12 +49,13 @@ collect(const char *dir, int (*keep)(const char *), struct strlist *out)
 		child = path_join(dir, de->d_name);
 		/* lstat: a symbolic link to a folder is not followed (no loops). */
 		if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (collect(child, keep, out) < 0)
+			if (collect(child, keep, out, silent) < 0)
 				rc = -1;
 			free(child);
 			continue;
 		}
-		if (!keep(child)) {
+		/* stat: a link to a regular file is that file. */
+		if (stat(child, &st) < 0 || !S_ISREG(st.st_mode) || !keep(child)) {
 			free(child);
 			continue;
 		}
@@ -58,7 +68,17 @@ collect(const char *dir, int (*keep)(const char *), struct strlist *out)
 int
 walk_files(const char *dir, int (*keep)(const char *path), struct strlist *out)
 {
-	int rc = collect(dir, keep, out);
+	int rc = collect(dir, keep, out, 0);
+
+	strlist_sort(out);
+	return rc;
+}
+
+int
+walk_files_silent(const char *dir, int (*keep)(const char *path),
+		  struct strlist *out)
+{
+	int rc = collect(dir, keep, out, 1);
 
 	strlist_sort(out);
 	return rc;

@@ -7,11 +7,15 @@
 #include "strlist.h"
 
 /*
- * Add the files below dir whose path keep() accepts, then sort the whole
- * set. Returns 0, or -1 when a folder could not be read (reported on
- * stderr; what could be read is kept).
+ * Add the regular files below dir whose path keep() accepts (FIFOs,
+ * devices and sockets never), then sort the whole set. Returns 0, or -1
+ * when a folder could not be read (reported on stderr; what could be read
+ * is kept).
  */
 int walk_files(const char *dir, int (*keep)(const char *path), struct strlist *out);
+/* The same without a word on stderr: for a look before the real walk. */
+int walk_files_silent(const char *dir, int (*keep)(const char *path),
+		      struct strlist *out);
 
 /* Case-insensitive suffix test. */
 int has_suffix(const char *s, const char *suffix);

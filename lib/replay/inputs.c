@@ -2,7 +2,9 @@
  * inputs.c - the replays named on a command line: files, folders, zips, stdin
  *
  * Zip archives (tournament packs) are read in place with libzip, entry by
- * entry into memory, without temporary files.
+ * entry into memory, without temporary files. Only regular files are read:
+ * a FIFO or device under a replay's name would block the run or feed it
+ * garbage, so files are opened without blocking and checked with fstat.
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -126,6 +128,8 @@ add_path(struct input_list *l, const char *path, int named)
 	}
 	if (S_ISDIR(st.st_mode))
 		add_folder(l, path);
+	else if (!S_ISREG(st.st_mode))
+		push(l, path, NULL, -1);	/* input_read() says what it is */
 	else if (is_zip_name(path))
 		add_zip(l, path);
 	else if (named || is_replay_name(path))
@@ -135,6 +139,7 @@ add_path(struct input_list *l, const char *path, int named)
 void
 inputs_add(struct input_list *l, const char *arg)
 {
+	int end = l->null_separated ? '\0' : '\n';
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -143,8 +148,11 @@ inputs_add(struct input_list *l, const char *arg)
 		add_path(l, arg, 1);
 		return;
 	}
-	while ((n = getline(&line, &cap, stdin)) > 0) {
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+	while ((n = getdelim(&line, &cap, end, stdin)) > 0) {
+		/* With NUL ends a name is taken whole, newlines and all (xargs -0). */
+		if (n > 0 && line[n - 1] == end)
+			line[--n] = '\0';
+		while (!l->null_separated && n > 0 && line[n - 1] == '\r')
 			line[--n] = '\0';
 		if (n > 0)
 			add_path(l, line, 1);
@@ -176,7 +184,9 @@ map_file(const char *path, struct input_data *d, struct strbuf *why)
 	struct stat st;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY)) < 0 || fstat(fd, &st) < 0) {
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
+	    fstat(fd, &st) < 0) {
 		sb_adds(why, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -187,7 +197,11 @@ map_file(const char *path, struct input_data *d, struct strbuf *why)
 			sb_printf(why, "file larger than %u MiB",
 			    INPUT_SIZE_LIMIT >> 20);
 		else
-			sb_adds(why, "not a regular file");
+			sb_printf(why, "not a regular file (%s): not read",
+			    S_ISFIFO(st.st_mode) ? "a FIFO" :
+			    S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ?
+			    "a device" : S_ISDIR(st.st_mode) ? "a folder" :
+			    "a socket");
 		close(fd);
 		return -1;
 	}

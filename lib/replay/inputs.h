@@ -20,14 +20,16 @@ struct input_list {
 	struct input *v;
 	size_t n, cap;
 	const char *password;	/* for encrypted zip entries, or NULL */
+	int null_separated;	/* the list on "-" ends names with NUL, not newline */
 	int missing;		/* some named input did not exist */
 	int unreadable;		/* some zip or folder could not be listed */
 };
 
 /*
  * Add what arg names: a replay, a folder (searched recursively for
- * .SC2Replay and .zip files, sorted), a .zip of replays, or "-" for a list
- * of paths on standard input. Problems are reported on stderr and counted.
+ * .SC2Replay and .zip files, sorted: regular files only), a .zip of
+ * replays, or "-" for a list of paths on standard input, one a line or
+ * NUL-separated. Problems are reported on stderr and counted.
  */
 void inputs_add(struct input_list *l, const char *arg);
 void inputs_free(struct input_list *l);
@@ -40,7 +42,7 @@ struct input_data {
 	uint8_t *owned;		/* free() this */
 };
 
-/* 0, or -1 with a reason in why. */
+/* 0, or -1 with a reason in why. Never blocks: a FIFO or device is refused. */
 int input_read(const struct input_list *l, const struct input *in,
 	       struct input_data *d, struct strbuf *why);
 void input_release(struct input_data *d);

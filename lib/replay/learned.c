@@ -242,6 +242,55 @@ race_filter_name(int race)
 	return race >= RACE_ANY && race <= RACE_ZERG ? names[race] : "any";
 }
 
+/* One side's --min-seconds or --max-seconds: "none" for no bound. */
+static void
+seconds_text(struct strbuf *why, double v)
+{
+	if (isinf(v))
+		sb_adds(why, "none");
+	else
+		sb_printf(why, "%g", v);
+}
+
+/* " OPTION FROM here, INTO in the target;" */
+static void
+seconds_difference(struct strbuf *why, const char *option, double from,
+		   double into)
+{
+	sb_printf(why, " %s ", option);
+	seconds_text(why, from);
+	sb_adds(why, " here, ");
+	seconds_text(why, into);
+	sb_adds(why, " in the target;");
+}
+
+/*
+ * Which filters differ, as options, so the user knows which side to make
+ * again: from is "this file" (the summary named in the message), into
+ * "the target" (the file merged into, or the summaries before it).
+ */
+static void
+filter_differences(const struct learned_filter *into,
+		   const struct learned_filter *from, struct strbuf *why)
+{
+	sb_adds(why, "summaries made with different filters:");
+	if (into->race != from->race)
+		sb_printf(why, " --race %s here, %s in the target;",
+		    race_filter_name(from->race), race_filter_name(into->race));
+	if (into->winners_only != from->winners_only)
+		sb_printf(why, " %s here, %s in the target;",
+		    from->winners_only ? "winners only" : "--all-results",
+		    into->winners_only ? "winners only" : "--all-results");
+	if (into->min_seconds != from->min_seconds)
+		seconds_difference(why, "--min-seconds", from->min_seconds,
+		    into->min_seconds);
+	if (into->max_seconds != from->max_seconds)
+		seconds_difference(why, "--max-seconds", from->max_seconds,
+		    into->max_seconds);
+	/* The last ';' goes: the line ends with the last difference. */
+	why->data[--why->len] = '\0';
+}
+
 int
 learned_merge(struct learned *into, const struct learned *from,
 	      struct strbuf *why)
@@ -251,7 +300,7 @@ learned_merge(struct learned *into, const struct learned *from,
 
 	if (a->race != b->race || a->winners_only != b->winners_only ||
 	    a->min_seconds != b->min_seconds || a->max_seconds != b->max_seconds) {
-		sb_adds(why, "summaries made with different filters");
+		filter_differences(a, b, why);
 		return -1;
 	}
 	into->total_replays += from->total_replays;

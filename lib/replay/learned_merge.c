@@ -20,27 +20,147 @@
 #include "learned.h"
 #include "learned_merge.h"
 #include "lock.h"
+#include "output.h"
+#include "protocol.h"
 
-/* new = (1 - alpha) old + alpha part, number by number; keys of one side kept. */
+/*
+ * --alpha: the old tool's blend, kept for files it wrote (no merge_state to
+ * add to). Only what is a mean or a share is blended: times, unit shares
+ * and supply values; counts are counts, so they are added; the old tool's
+ * times were game seconds and are made real seconds before anything is
+ * mixed with them.
+ */
+
+/* The parts of a learned file, or of one matchup section, and what --alpha does to them. */
+static const char *const timed[] = { "build_order_timings", "expansion_timings", NULL };
+static const char *const blended[] = { "build_order_timings", "expansion_timings",
+	"unit_priorities", "learned_parameters", NULL };
+static const char *const counts[] = { "total_replays", "zerg_wins", NULL };
+static const char *const matchups[] = { "vs_terran", "vs_protoss", "vs_zerg", NULL };
+
+static void
+divide_numbers(cJSON *obj, double by)
+{
+	cJSON *v;
+
+	cJSON_ArrayForEach(v, obj)
+		if (cJSON_IsNumber(v))
+			cJSON_SetNumberValue(v, v->valuedouble / by);
+}
+
+/* One section's times from game seconds to real seconds. */
+static void
+section_to_real_seconds(cJSON *sec)
+{
+	cJSON *stats, *len;
+	int i;
+
+	for (i = 0; timed[i]; i++)
+		divide_numbers(cJSON_GetObjectItemCaseSensitive(sec, timed[i]),
+		    GAME_SECONDS_PER_REAL);
+	stats = cJSON_GetObjectItemCaseSensitive(sec, "stats");
+	if ((len = cJSON_GetObjectItemCaseSensitive(stats, "avg_game_length")) &&
+	    cJSON_IsNumber(len))
+		cJSON_SetNumberValue(len, len->valuedouble / GAME_SECONDS_PER_REAL);
+}
+
+/* A file without "time_unit": "real_seconds" is the old tool's, in game seconds. */
+static void
+to_real_seconds(cJSON *tree)
+{
+	const cJSON *unit = cJSON_GetObjectItemCaseSensitive(tree, "time_unit");
+	int i;
+
+	if (cJSON_IsString(unit) && strcmp(unit->valuestring, "real_seconds") == 0)
+		return;
+	section_to_real_seconds(tree);
+	for (i = 0; matchups[i]; i++)
+		section_to_real_seconds(cJSON_GetObjectItemCaseSensitive(tree,
+		    matchups[i]));
+	cJSON_DeleteItemFromObjectCaseSensitive(tree, "time_unit");
+	cJSON_AddStringToObject(tree, "time_unit", "real_seconds");
+}
+
+/* o = (1 - alpha) o + alpha p, or p where o has no number; p's new keys added. */
+static void
+blend_value(cJSON *parent, const char *key, const cJSON *p, double alpha, int add)
+{
+	cJSON *o = cJSON_GetObjectItemCaseSensitive(parent, key);
+
+	if (!cJSON_IsNumber(p))
+		return;
+	if (o == NULL)
+		cJSON_AddItemToObject(parent, key, cJSON_Duplicate(p, 1));
+	else if (!cJSON_IsNumber(o))
+		cJSON_ReplaceItemInObjectCaseSensitive(parent, key, cJSON_Duplicate(p, 1));
+	else
+		cJSON_SetNumberValue(o, add ? o->valuedouble + p->valuedouble :
+		    (1 - alpha) * o->valuedouble + alpha * p->valuedouble);
+}
+
+static void
+blend_object(cJSON *parent, const char *key, const cJSON *part, double alpha)
+{
+	const cJSON *p, *from = cJSON_GetObjectItemCaseSensitive(part, key);
+	cJSON *into = cJSON_GetObjectItemCaseSensitive(parent, key);
+
+	if (!cJSON_IsObject(from))
+		return;
+	if (!cJSON_IsObject(into)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(parent, key);
+		cJSON_AddItemToObject(parent, key, cJSON_Duplicate(from, 1));
+		return;
+	}
+	cJSON_ArrayForEach(p, from)
+		blend_value(into, p->string, p, alpha, 0);
+}
+
+static void
+blend_section(cJSON *sec, const cJSON *part, double alpha)
+{
+	const cJSON *pstats = cJSON_GetObjectItemCaseSensitive(part, "stats");
+	cJSON *stats = cJSON_GetObjectItemCaseSensitive(sec, "stats");
+	int i;
+
+	for (i = 0; blended[i]; i++)
+		blend_object(sec, blended[i], part, alpha);
+	if (!cJSON_IsObject(pstats))
+		return;
+	if (!cJSON_IsObject(stats)) {
+		blend_object(sec, "stats", part, alpha);
+		return;
+	}
+	for (i = 0; counts[i]; i++)
+		blend_value(stats, counts[i],
+		    cJSON_GetObjectItemCaseSensitive(pstats, counts[i]), alpha, 1);
+	blend_value(stats, "avg_game_length",
+	    cJSON_GetObjectItemCaseSensitive(pstats, "avg_game_length"), alpha, 0);
+}
+
 static void
 blend(cJSON *old, const cJSON *part, double alpha)
 {
-	const cJSON *p;
+	const cJSON *p, *params;
+	int i;
 
-	cJSON_ArrayForEach(p, part) {
-		cJSON *o;
+	blend_section(old, part, alpha);
+	for (i = 0; matchups[i]; i++) {
+		const cJSON *ps = cJSON_GetObjectItemCaseSensitive(part, matchups[i]);
+		cJSON *os = cJSON_GetObjectItemCaseSensitive(old, matchups[i]);
 
-		if (p->string == NULL || strcmp(p->string, "merge_state") == 0)
+		if (!cJSON_IsObject(ps))
 			continue;
-		o = cJSON_GetObjectItemCaseSensitive(old, p->string);
-		if (o == NULL)
-			cJSON_AddItemToObject(old, p->string, cJSON_Duplicate(p, 1));
-		else if (cJSON_IsNumber(o) && cJSON_IsNumber(p))
-			cJSON_SetNumberValue(o, (1 - alpha) * o->valuedouble +
-			    alpha * p->valuedouble);
-		else if (cJSON_IsObject(o) && cJSON_IsObject(p))
-			blend(o, p, alpha);
+		if (cJSON_IsObject(os))
+			blend_section(os, ps, alpha);
+		else
+			cJSON_AddItemToObject(old, matchups[i], cJSON_Duplicate(ps, 1));
 	}
+	/* The seven supply values an older reader finds at the top level. */
+	params = cJSON_GetObjectItemCaseSensitive(part, "learned_parameters");
+	if (cJSON_IsObject(params))
+		cJSON_ArrayForEach(p, params)
+			blend_value(old, p->string,
+			    cJSON_GetObjectItemCaseSensitive(part, p->string), alpha, 0);
 }
 
 static int
@@ -50,6 +170,8 @@ merge_alpha(const char *target, char *const *parts, int n, double alpha,
 	char when[32];
 	int i;
 
+	if (tree)
+		to_real_seconds(tree);
 	for (i = 0; i < n; i++) {
 		size_t size;
 		char *text = file_read(parts[i], LEARNED_SIZE_LIMIT, &size);
@@ -70,6 +192,7 @@ merge_alpha(const char *target, char *const *parts, int n, double alpha,
 			cJSON_Delete(tree);
 			return EX_DATAERR;
 		}
+		to_real_seconds(p);
 		if (tree == NULL) {
 			tree = p;
 			continue;
@@ -163,7 +286,7 @@ merge_learned(const char *target, char *const *parts, int n, double alpha,
 	struct strbuf out = { 0 }, why = { 0 };
 	struct learned *l = NULL;
 	cJSON *tree = NULL;
-	int lock, status = 0;
+	int lock, stream, status = 0;
 	char *text;
 	size_t size;
 
@@ -172,7 +295,9 @@ merge_learned(const char *target, char *const *parts, int n, double alpha,
 		return EX_IOERR;
 	}
 	atomic_remove_stale(target);
-	if ((text = file_read(target, LEARNED_SIZE_LIMIT, &size)) != NULL) {
+	/* "-", a device or a FIFO: written to, never read (it would block). */
+	stream = output_kind(target) != OUTPUT_FILE;
+	if (!stream && (text = file_read(target, LEARNED_SIZE_LIMIT, &size)) != NULL) {
 		tree = cJSON_ParseWithLength(text, size);
 		if (!cJSON_IsObject(tree)) {
 			warnmsg("%s: not a JSON object", target);
@@ -190,7 +315,7 @@ merge_learned(const char *target, char *const *parts, int n, double alpha,
 			tree = NULL;
 		}
 		free(text);
-	} else if (errno != ENOENT) {
+	} else if (!stream && errno != ENOENT) {
 		warnmsg("%s: %s", target, strerror(errno));
 		status = EX_IOERR;
 	}

@@ -115,5 +115,8 @@ enum upgrade_tag { UPGRADE_PLAYER = 0, UPGRADE_NAME = 1, UPGRADE_COUNT = 2 };
 #define FASTER_LOOPS		112
 #define FASTER_SECONDS		5
 #define LOOPS_PER_REAL_SECOND	((double)FASTER_LOOPS / FASTER_SECONDS)
+/* The old tool's times were game seconds (loops / 16): divide by 1.4. */
+#define GAME_LOOPS_PER_SECOND	16
+#define GAME_SECONDS_PER_REAL	(LOOPS_PER_REAL_SECOND / GAME_LOOPS_PER_SECOND)
 
 #endif

@@ -110,7 +110,8 @@ expect_status 64 $? "policy-train --out and --report one file"
 mkfifo "$T/d/b.SC2Replay"
 timeout 60 "$RA" -q "$T/d" >"$T/d.jsonl" 2>"$T/err"; rc=$?
 [ "$rc" = 124 ] && fail "a FIFO in the replay folder hung replay-analyze"
-expect_status 0 $rc "a FIFO in the replay folder is not a replay"
+expect_status 65 $rc "a FIFO in the replay folder is named, not read"
+expect_grep "b.SC2Replay: not a regular file (a FIFO)" "$T/err" "a FIFO in the folder is named"
 $PY -c 'import json, sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/d.jsonl" ||
 	fail "a FIFO in the replay folder: a line is not whole JSON"
 timeout 60 "$RA" -q "$T/d/b.SC2Replay" >/dev/null 2>"$T/err"; rc=$?

@@ -1,10 +1,10 @@
 /*
  * walk.c - the files below a folder, at any depth, in byte order of their paths
  *
- * Only regular files (or links to them) are returned: a FIFO or a device
- * that happens to carry a replay's or an experience file's name would block
- * or feed garbage to whoever opens it, and no program should open one it
- * merely found in a folder.
+ * The walk opens nothing but folders. Every name that keep() accepts is
+ * returned, a FIFO or a device among them: the program that reads the
+ * files refuses those when it opens them (O_NONBLOCK, then fstat), and
+ * names them, so that nothing in a bot's folder is passed over in silence.
  */
 #include <sys/stat.h>
 
@@ -54,8 +54,7 @@ collect(const char *dir, int (*keep)(const char *), struct strlist *out,
 			free(child);
 			continue;
 		}
-		/* stat: a link to a regular file is that file. */
-		if (stat(child, &st) < 0 || !S_ISREG(st.st_mode) || !keep(child)) {
+		if (!keep(child)) {
 			free(child);
 			continue;
 		}

@@ -27,6 +27,9 @@ if [ "$(id -u)" = 0 ]; then
 	[ -e "$T/null.lock" ] && fail "merge-results -o DEVICE made DEVICE.lock"
 	"$PT" -q -m "$T/m.npz" --init --out "$T/null" "$EXP" >/dev/null; expect_status 0 $? "policy-train --out DEVICE"
 	[ -c "$T/null" ] || fail "policy-train --out DEVICE replaced the device"
+	"$PT" -q -m "$T/m.npz" --init --out "$T/cand.npz" "$EXP" >/dev/null
+	"$MR" model -o "$T/null" "$T/cand.npz"; expect_status 0 $? "merge-results model -o DEVICE"
+	[ -c "$T/null" ] || fail "merge-results model -o DEVICE replaced the device"
 	ls "$T" | grep -q '^null\.tmp\.' && fail "a device left temporary files"
 else
 	echo "note: not root: the device case is skipped"

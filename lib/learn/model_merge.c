@@ -20,6 +20,7 @@
 #include "lock.h"
 #include "model.h"
 #include "model_merge.h"
+#include "output.h"
 
 static int
 same_shape(const struct policy *a, const struct policy *b)
@@ -87,8 +88,11 @@ merge_models(const char *target, char *const *cands, int n, int average,
 		return EX_IOERR;
 	}
 	atomic_remove_stale(target);
-	if ((rc = model_read(target, &m, &why)) < 0 && !(access(target, F_OK) < 0 &&
-	    errno == ENOENT)) {
+	/* "-", a device or a FIFO: written to, never read (it would block). */
+	if (output_kind(target) != OUTPUT_FILE) {
+		memset(&m, 0, sizeof m);
+	} else if ((rc = model_read(target, &m, &why)) < 0 &&
+	    !(access(target, F_OK) < 0 && errno == ENOENT)) {
 		warnmsg("%s: %s", target, why.data);
 		status = rc == MODEL_UNREADABLE ? EX_NOINPUT : EX_DATAERR;
 		goto out;

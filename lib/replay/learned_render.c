@@ -61,10 +61,6 @@ render_median(struct strbuf *out, const struct multiset *m)
 	int64_t *v;
 	double median;
 
-	if (m->n == 0) {
-		sb_adds(out, "null");
-		return;
-	}
 	v = sorted_copy(m);
 	if (m->n % 2)
 		median = (double)v[m->n / 2] / SUPPLY_ONE;
@@ -73,6 +69,25 @@ render_median(struct strbuf *out, const struct multiset *m)
 		    (2 * SUPPLY_ONE);
 	free(v);
 	json_number(out, median);
+}
+
+/*
+ * The seven supply medians as "key": value pairs, each after sep and then
+ * ", ". A key no build qualifies for is left out: the bot then uses its
+ * own default, where a null made the older reader fail.
+ */
+static void
+render_supply_keys(struct strbuf *out, const struct section *sec, const char *sep)
+{
+	size_t i;
+
+	for (i = 0; i < N_SUPPLY_KEYS; i++) {
+		if (sec->supply[i].n == 0)
+			continue;
+		sb_printf(out, "%s\"%s\": ", sep, supply_keys[i].key);
+		render_median(out, &sec->supply[i]);
+		sep = ", ";
+	}
 }
 
 struct ranked {
@@ -153,10 +168,7 @@ render_section(struct strbuf *out, const struct section *sec,
 	    (long long)sec->builds);
 	json_float(out, mean_seconds(sec->replay_loops, sec->replays));
 	sb_adds(out, ", \"common_openers\": {}}, \"learned_parameters\": {");
-	for (i = 0; i < N_SUPPLY_KEYS; i++) {
-		sb_printf(out, "%s\"%s\": ", i ? ", " : "", supply_keys[i].key);
-		render_median(out, &sec->supply[i]);
-	}
+	render_supply_keys(out, sec, "");
 	sb_addc(out, '}');
 }
 
@@ -244,6 +256,8 @@ learned_render(const struct learned *l, struct strbuf *out,
 	size_t s;
 
 	render_section(out, &l->sections[SECTION_ALL], l->total_replays);
+	/* The same seven keys at the top level: one of the bot's tools reads them there. */
+	render_supply_keys(out, &l->sections[SECTION_ALL], ", ");
 	for (s = SECTION_VS_TERRAN; s < N_SECTIONS; s++) {
 		sb_printf(out, ", \"%s\": ", section_keys[s]);
 		render_section(out, &l->sections[s], l->sections[s].replays);

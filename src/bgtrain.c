@@ -103,7 +103,9 @@ static const char synopsis[] =
 static const char footer[] =
 "The gate's options are res-gate's; PCT is 0 to 100, or off.\n"
 "Exit status: 0 done, 64 usage, 65 some inputs were bad or jobs failed,\n"
-"75 another bgtrain holds the state folder, 130 SIGINT, 143 SIGTERM.\n";
+"66 a missing input folder, 69 a missing program, 73 no state folder,\n"
+"74 I/O or a full disk, 75 another bgtrain holds the state folder,\n"
+"130 SIGINT, 143 SIGTERM.\n";
 
 /* The suite's other programs live beside this one. */
 static char *
@@ -163,6 +165,7 @@ settings_paths(struct settings *st, struct opt_set *set, const char *argv0)
 		else
 			st->state = opt_keep(set, path_join(home ? home : ".",
 			    ".local/state/bgtrain"));
+		st->o.state_default = 1;
 	}
 	st->o.state = st->state;
 	if (st->o.learned == NULL)

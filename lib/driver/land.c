@@ -79,7 +79,7 @@ merge_output(struct driver *d, const struct ledger_job *lj)
 	int status;
 	pid_t pid;
 
-	job_merge_command(d->o, lj, &av);
+	job_merge_command(d, lj, &av);
 	pid = spawn(av.v, NULL, d->merge_log);
 	/* No child, no wait: waitpid(-1) would take a job's exit status. */
 	status = pid > 0 ? spawn_wait(pid) : -1;

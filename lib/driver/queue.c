@@ -140,6 +140,16 @@ queue_pick(struct input_queue *s, size_t max, int oldest_first, struct queued_in
 }
 
 size_t
+queue_unreadable(const struct input_queue *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		n += s->v[i].state == INPUT_UNREADABLE;
+	return n;
+}
+
+size_t
 queue_unsettled(const struct input_queue *s)
 {
 	size_t i, n = 0;

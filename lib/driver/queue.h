@@ -9,12 +9,13 @@
 #include "job.h"
 
 /*
- * New (waiting to settle, or ready once hashed), held by a running job, or
- * done for this run (in the ledger, bad, unreadable, or failed too often).
- * The scan puts files in as new and takes changed ones back to new; the
- * queue moves them along.
+ * New (waiting to settle, or ready once hashed), held by a running job,
+ * done for this run (in the ledger, bad, or failed too often), or
+ * unreadable (named once; looked at again when it changes). The scan puts
+ * files in as new and takes changed ones back to new; the queue moves them
+ * along.
  */
-enum input_state { INPUT_NEW, INPUT_RUNNING, INPUT_DONE };
+enum input_state { INPUT_NEW, INPUT_RUNNING, INPUT_DONE, INPUT_UNREADABLE };
 
 struct queued_input {
 	char *path;
@@ -32,6 +33,9 @@ struct input_queue {
 	struct queued_input *v;
 	size_t n, cap;
 	size_t sorted;		/* v[0..sorted) is in path order; the rest is new */
+	size_t noted;		/* unreadable inputs named so far (errors) */
+	int folder_warned;	/* the folder itself is gone, and was said so... */
+	double folder_warned_at;	/* ...at this time */
 };
 
 struct driver;
@@ -59,5 +63,7 @@ size_t queue_pick(struct input_queue *s, size_t max, int oldest_first,
 		  struct queued_input **out);
 /* New files not yet hashed: still being written, or not yet looked at. */
 size_t queue_unsettled(const struct input_queue *s);
+/* Inputs that cannot be read (a FIFO, a folder, no permission). */
+size_t queue_unreadable(const struct input_queue *s);
 
 #endif

@@ -55,10 +55,17 @@ driver_status(const struct driver_options *o, int json)
 {
 	struct ledger l;
 	struct input_queue replays = { 0 }, experience = { 0 };
-	size_t i, done = 0, pending_replays, pending_exp, trained = 0;
+	struct own_files own;
+	size_t i, done = 0, pending_replays, pending_exp, trained = 0, unreadable;
 	char *running = NULL;
-	int active;
+	int active, rc;
 
+	/* A missing folder is not an empty one: status says so, and fails. */
+	if ((o->replays && (rc = setup_input_folder(o->replays, "--replays"))) ||
+	    (o->experience && (rc = setup_input_folder(o->experience,
+	    "--experience"))) ||
+	    (rc = setup_input_folder(o->state, "the state folder, --state")))
+		return rc;
 	if (ledger_open(&l, o->state, 0) < 0) {
 		warnmsg("%s/ledger.tsv: %s", o->state, strerror(errno));
 		return EX_NOINPUT;
@@ -75,27 +82,33 @@ driver_status(const struct driver_options *o, int json)
 		else
 			trained += l.jobs[i].n_inputs;
 	}
+	own_init(&own, o);
 	if (o->replays)
-		scan_folder(&replays, o->replays, is_replay_name, 0, -1);
+		scan_folder(&replays, o->replays, is_replay_name, &own, 0, -1);
 	if (o->experience)
-		scan_folder(&experience, o->experience, experience_wanted, 0, -1);
+		scan_folder(&experience, o->experience, experience_wanted, &own,
+		    0, -1);
+	own_free(&own);
+	unreadable = queue_unreadable(&replays) + queue_unreadable(&experience);
 	pending_replays = queued(&l, &replays);
 	pending_exp = queued(&l, &experience);
 	if (json)
 		printf("{\"driver_running\": %s, \"replays_done\": %zu, "
 		    "\"experience_done\": %zu, \"replays_queued\": %zu, "
-		    "\"experience_queued\": %zu, \"failed\": %zu, \"jobs\": %zu, "
-		    "\"status\": %s}\n", active ? "true" : "false", done, trained,
-		    pending_replays, pending_exp, l.bad, l.n_jobs,
+		    "\"experience_queued\": %zu, \"failed\": %zu, \"unreadable\": %zu, "
+		    "\"jobs\": %zu, \"status\": %s}\n", active ? "true" : "false",
+		    done, trained, pending_replays, pending_exp, l.bad, unreadable,
+		    l.n_jobs,
 		    running && *running ? running : "null");
 	else
 		printf("state:      %s (%s)\n"
 		    "done:       %zu replays analysed, %zu experience files trained\n"
 		    "queued:     %zu replays, %zu experience files\n"
 		    "failed:     %zu inputs (see %s/ledger.tsv, B lines)\n"
+		    "unreadable: %zu inputs (named above)\n"
 		    "running:    %s\n", o->state,
 		    active ? "a driver is running" : "no driver running", done,
-		    trained, pending_replays, pending_exp, l.bad, o->state,
+		    trained, pending_replays, pending_exp, l.bad, o->state, unreadable,
 		    running && *running ? running : "nothing");
 	free(running);
 	scan_free(&replays);

@@ -6,6 +6,8 @@
  * for them to settle, and what the driver runs now comes from the
  * status.json it replaces whole every tick.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,15 +58,20 @@ driver_status(const struct driver_options *o, int json)
 	struct ledger l;
 	struct input_queue replays = { 0 }, experience = { 0 };
 	struct own_files own;
+	struct stat st;
 	size_t i, done = 0, pending_replays, pending_exp, trained = 0, unreadable;
 	char *running = NULL;
 	int active, rc;
 
-	/* A missing folder is not an empty one: status says so, and fails. */
+	/*
+	 * A missing folder is not an empty one: status says so, and fails.
+	 * A missing state folder is said by its ledger (the path it was given).
+	 */
 	if ((o->replays && (rc = setup_input_folder(o->replays, "--replays"))) ||
 	    (o->experience && (rc = setup_input_folder(o->experience,
 	    "--experience"))) ||
-	    (rc = setup_input_folder(o->state, "the state folder, --state")))
+	    (stat(o->state, &st) == 0 &&
+	    (rc = setup_input_folder(o->state, "the state folder, --state"))))
 		return rc;
 	if (ledger_open(&l, o->state, 0) < 0) {
 		warnmsg("%s/ledger.tsv: %s", o->state, strerror(errno));

@@ -13,7 +13,7 @@ touch -d "@1600000000" "$T/replays/a.SC2Replay"
 expect_setup() {
 	want=$1 what=$2 pattern=$3
 	shift 4
-	"$@" >"$T/out" 2>"$T/err"
+	timeout 30 "$@" >"$T/out" 2>"$T/err"
 	expect_status "$want" $? "$what"
 	expect_grep "$pattern" "$T/err" "$what: the message"
 	[ "$(wc -l <"$T/err")" -eq 1 ] || { fail "$what: want one line on stderr, got:"; sed 's/^/    /' "$T/err"; }

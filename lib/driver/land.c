@@ -64,8 +64,12 @@ refused_inputs(struct driver *d, struct job *j, int *bad)
 		if ((k = hashmap_get_str(&at, r.v[i].file)) == NULL || bad[*k])
 			continue;
 		bad[*k] = 1;
-		queue_mark_bad(d, queue_of(d, j->kind), j->hashes[*k],
-		    j->paths[*k], r.v[i].error);
+		if (r.v[i].not_input)
+			queue_mark_not_input(d, queue_of(d, j->kind), j->hashes[*k],
+			    j->paths[*k], r.v[i].error);
+		else
+			queue_mark_bad(d, queue_of(d, j->kind), j->hashes[*k],
+			    j->paths[*k], r.v[i].error);
 	}
 	hashmap_free(&at);
 	report_free(&r);

@@ -6,6 +6,7 @@
  *   M <job>
  *   L <job>                (its output was lost: its inputs run again)
  *   B <hash> <path> <reason>
+ *   N <hash> <path> <reason>  (not an input at all: a model among the games)
  * (fields separated by tabs). A job's inputs are done once its output is
  * merged (P then M). After a crash, a P without its M is merged again on
  * restart: both merges are idempotent (replays by content, candidates by
@@ -180,6 +181,9 @@ replay_line(struct ledger *l, char *line)
 	} else if (n >= 2 && strcmp(f[0], "B") == 0) {
 		set_state(l, f[1], LEDGER_BAD);
 		l->bad++;
+	} else if (n >= 2 && strcmp(f[0], "N") == 0) {
+		set_state(l, f[1], LEDGER_NOT_INPUT);
+		l->not_inputs++;
 	}
 }
 
@@ -341,22 +345,45 @@ ledger_lost(struct ledger *l, int64_t id)
 	return rc;
 }
 
-int
-ledger_bad(struct ledger *l, const char *hash, const char *path,
-	   const char *reason)
+/* B or N: a file, by its hash and path, and why. */
+static int
+append_file_record(struct ledger *l, char tag, const char *hash,
+		   const char *path, const char *reason)
 {
 	struct strbuf sb = { 0 };
 	int rc;
 
-	sb_printf(&sb, "B\t%s", hash);
+	sb_printf(&sb, "%c\t%s", tag, hash);
 	add_field(&sb, path);
 	add_field(&sb, reason);
 	sb_addc(&sb, '\n');
 	rc = append(l, &sb);
 	sb_free(&sb);
+	return rc;
+}
+
+int
+ledger_bad(struct ledger *l, const char *hash, const char *path,
+	   const char *reason)
+{
+	int rc = append_file_record(l, 'B', hash, path, reason);
+
 	if (rc == 0) {
 		set_state(l, hash, LEDGER_BAD);
 		l->bad++;
+	}
+	return rc;
+}
+
+int
+ledger_not_input(struct ledger *l, const char *hash, const char *path,
+		 const char *reason)
+{
+	int rc = append_file_record(l, 'N', hash, path, reason);
+
+	if (rc == 0) {
+		set_state(l, hash, LEDGER_NOT_INPUT);
+		l->not_inputs++;
 	}
 	return rc;
 }

@@ -29,10 +29,12 @@ struct ledger {
 	struct hashmap states;		/* content hash -> LEDGER_* */
 	int64_t next_job;
 	size_t bad;			/* inputs recorded bad */
+	size_t not_inputs;		/* files recorded as no input at all */
 };
 
 /* In rising order: an input's state only rises, but for a lost job's inputs. */
-enum { LEDGER_UNKNOWN = 0, LEDGER_PRODUCED, LEDGER_DONE, LEDGER_BAD };
+enum { LEDGER_UNKNOWN = 0, LEDGER_PRODUCED, LEDGER_DONE, LEDGER_BAD,
+	LEDGER_NOT_INPUT };
 
 /*
  * Open state_dir/ledger.tsv and replay it. Writable (the driver, under its
@@ -61,5 +63,8 @@ int ledger_merged(struct ledger *l, int64_t id);
 int ledger_lost(struct ledger *l, int64_t id);
 int ledger_bad(struct ledger *l, const char *hash, const char *path,
 	       const char *reason);
+/* A file that is no input at all (N): never tried again, never counted bad. */
+int ledger_not_input(struct ledger *l, const char *hash, const char *path,
+		     const char *reason);
 
 #endif

@@ -77,6 +77,22 @@ queue_mark_bad(struct driver *d, struct input_queue *s, const char *hash,
 		    strerror(errno));
 }
 
+void
+queue_mark_not_input(struct driver *d, struct input_queue *s, const char *hash,
+		     const char *path, const char *reason)
+{
+	struct queued_input *e = queue_find(s, path);
+
+	if (ledger_not_input(&d->ledger, hash, path, reason) < 0) {
+		warnmsg("%s: %s", d->ledger.path, strerror(errno));
+		d->errors++;
+	}
+	if (e)
+		e->state = INPUT_DONE;
+	if (!d->o->quiet)
+		warnmsg("%s: skipped, not an input: %s", path, reason);
+}
+
 size_t
 queue_ready(struct driver *d, struct input_queue *s)
 {

@@ -53,6 +53,13 @@ void queue_set_inputs(struct driver *d, const struct job *j,
  */
 void queue_mark_bad(struct driver *d, struct input_queue *s, const char *hash,
 		    const char *path, const char *reason);
+/*
+ * A file its program says is no input at all (a model among the games):
+ * recorded in the ledger so that it is not tried again, noted, never an
+ * error and never quarantined.
+ */
+void queue_mark_not_input(struct driver *d, struct input_queue *s,
+			  const char *hash, const char *path, const char *reason);
 /* Settle each hashed new input against the ledger; how many are ready. */
 size_t queue_ready(struct driver *d, struct input_queue *s);
 /*

@@ -103,9 +103,9 @@ driver_status(const struct driver_options *o, int json)
 		printf("{\"driver_running\": %s, \"replays_done\": %zu, "
 		    "\"experience_done\": %zu, \"replays_queued\": %zu, "
 		    "\"experience_queued\": %zu, \"failed\": %zu, \"unreadable\": %zu, "
-		    "\"jobs\": %zu, \"status\": %s}\n", active ? "true" : "false",
-		    done, trained, pending_replays, pending_exp, l.bad, unreadable,
-		    l.n_jobs,
+		    "\"not_inputs\": %zu, \"jobs\": %zu, \"status\": %s}\n",
+		    active ? "true" : "false", done, trained, pending_replays,
+		    pending_exp, l.bad, unreadable, l.not_inputs, l.n_jobs,
 		    running && *running ? running : "null");
 	else
 		printf("state:      %s (%s)\n"
@@ -113,9 +113,11 @@ driver_status(const struct driver_options *o, int json)
 		    "queued:     %zu replays, %zu experience files\n"
 		    "failed:     %zu inputs (see %s/ledger.tsv, B lines)\n"
 		    "unreadable: %zu inputs (named above)\n"
+		    "skipped:    %zu files that are no input, such as a model (N lines)\n"
 		    "running:    %s\n", o->state,
 		    active ? "a driver is running" : "no driver running", done,
 		    trained, pending_replays, pending_exp, l.bad, o->state, unreadable,
+		    l.not_inputs,
 		    running && *running ? running : "nothing");
 	free(running);
 	scan_free(&replays);

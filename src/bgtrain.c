@@ -24,6 +24,7 @@ struct settings {
 	struct driver_options o;
 	const char *state;
 	int json;
+	int repair;
 };
 
 /* In the order of enum priority: the index is the value, stored as an int. */
@@ -88,6 +89,9 @@ static const struct opt bgtrain_options[] = {
 	  .help = "experience files per training job" },
 	{ .name = "json", .kind = OPT_FLAG, .field = offsetof(struct settings, json),
 	  .help = "status as JSON" },
+	{ .name = "repair", .kind = OPT_FLAG, .field = offsetof(struct settings, repair),
+	  .cli_only = 1,
+	  .help = "status: rebuild a damaged ledger from the records that hold" },
 	{ .name = "quiet", .letter = 'q', .kind = OPT_FLAG,
 	  .field = offsetof(struct settings, o.quiet),
 	  .help = "no notes about bad inputs" },
@@ -191,7 +195,7 @@ main(int argc, char **argv)
 	cmd = argv[optind];
 	settings_paths(&st, &set, argv[0]);
 	if (strcmp(cmd, "status") == 0) {
-		status = driver_status(&st.o, st.json);
+		status = driver_status(&st.o, st.json, st.repair);
 	} else if (strcmp(cmd, "run") != 0 && strcmp(cmd, "once") != 0) {
 		warnmsg("%s: not run, once or status", cmd);
 		status = EX_USAGE;

@@ -59,6 +59,7 @@ static int
 open_state(struct driver *d, int *lock)
 {
 	const char *state = d->o->state;
+	size_t damaged = 0;
 	int rc;
 
 	/* Set-up errors stop here, each with its own status (setup.c). */
@@ -68,10 +69,10 @@ open_state(struct driver *d, int *lock)
 		warnmsg("%s: another bgtrain is working on this state folder", state);
 		return EX_TEMPFAIL;
 	}
-	if (ledger_open(&d->ledger, state, 1) < 0) {
-		warnmsg("%s/ledger.tsv: %s", state, strerror(errno));
+	if (ledger_open(&d->ledger, state, 1, &damaged) < 0) {
+		rc = state_ledger_error(state, damaged);
 		close(*lock);
-		return EX_IOERR;
+		return rc;
 	}
 	return 0;
 }

@@ -303,6 +303,18 @@ setup_check(const struct driver_options *o, char *prog[PROGRAMS])
 	return 0;
 }
 
+int
+state_ledger_error(const char *state, size_t damaged)
+{
+	if (errno == EBADMSG) {
+		warnmsg("%s/ledger.tsv:%zu: damaged record (bgtrain status --repair "
+		    "keeps every record that holds)", state, damaged);
+		return EX_DATAERR;
+	}
+	warnmsg("%s/ledger.tsv: %s", state, strerror(errno));
+	return EX_IOERR;
+}
+
 /* Our process name in /proc/PID/comm: a live lock holder is a bgtrain. */
 #define DRIVER_COMM "bgtrain"
 

@@ -24,6 +24,11 @@ int setup_input_folder(const char *path, const char *role);
  * one message. prog[] gets each program's path (the caller frees them).
  */
 int setup_check(const struct driver_options *o, char *prog[PROGRAMS]);
+/*
+ * Say why ledger_open failed (damaged is its line number for EBADMSG) and
+ * return the exit status: 65 for a damaged record, else 74.
+ */
+int state_ledger_error(const char *state, size_t damaged);
 /* The program that is missing from prog[] (NULL ones are not needed). */
 const char *setup_program_name(enum program p);
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sysexits.h>
 
 #include "die.h"
@@ -52,14 +53,43 @@ queued(const struct ledger *l, const struct input_queue *s)
 	return n;
 }
 
+/*
+ * --repair: under the driver's lock (no driver may append meanwhile), keep
+ * every record that holds. Returns 0, or the exit status after a message.
+ */
+static int
+repair_ledger(const char *state)
+{
+	size_t kept, dropped;
+	int lock, rc = 0;
+
+	if ((lock = state_lock(state)) < 0) {
+		warnmsg("%s: a bgtrain is working on this state folder: stop it "
+		    "before --repair", state);
+		return EX_TEMPFAIL;
+	}
+	if (ledger_repair(state, &kept, &dropped) < 0) {
+		warnmsg("%s/ledger.tsv: cannot repair: %s", state, strerror(errno));
+		rc = errno == ENOENT ? EX_NOINPUT : EX_IOERR;
+	} else if (dropped) {
+		warnmsg("%s/ledger.tsv: repaired: %zu records kept, %zu dropped "
+		    "(the old file is ledger.tsv.damaged)", state, kept, dropped);
+	} else {
+		warnmsg("%s/ledger.tsv: %zu records, none damaged", state, kept);
+	}
+	close(lock);
+	return rc;
+}
+
 int
-driver_status(const struct driver_options *o, int json)
+driver_status(const struct driver_options *o, int json, int repair)
 {
 	struct ledger l;
 	struct input_queue replays = { 0 }, experience = { 0 };
 	struct own_files own;
 	struct stat st;
 	size_t i, done = 0, pending_replays, pending_exp, trained = 0, unreadable;
+	size_t damaged = 0;
 	char *running = NULL;
 	int active, rc;
 
@@ -73,7 +103,11 @@ driver_status(const struct driver_options *o, int json)
 	    (stat(o->state, &st) == 0 &&
 	    (rc = setup_input_folder(o->state, "the state folder, --state"))))
 		return rc;
-	if (ledger_open(&l, o->state, 0) < 0) {
+	if (repair && (rc = repair_ledger(o->state)) != 0)
+		return rc;
+	if (ledger_open(&l, o->state, 0, &damaged) < 0) {
+		if (errno == EBADMSG)
+			return state_ledger_error(o->state, damaged);
 		warnmsg("%s/ledger.tsv: %s", o->state, strerror(errno));
 		return EX_NOINPUT;
 	}

@@ -86,14 +86,17 @@ setup_input_folder(const char *path, const char *role)
 static int
 make_parents(const char *path)
 {
-	char *p = xstrdup(path), *s;
+	char *p = xstrdup(path);
+	size_t i, n = strlen(p);
 	int rc = 0;
 
-	for (s = p + 1; rc == 0 && (s = strchr(s, '/')) != NULL; s++) {
-		*s = '\0';
+	for (i = 1; rc == 0 && i < n; i++) {
+		if (p[i] != '/')
+			continue;
+		p[i] = '\0';
 		if (mkdir(p, 0700) < 0 && errno != EEXIST)
 			rc = -1;
-		*s = '/';
+		p[i] = '/';
 	}
 	free(p);
 	return rc;

@@ -8,6 +8,7 @@
  * bad: the failure may be the setup's (a missing program, a full disk);
  * only the inputs a program itself refused are.
  */
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -184,14 +185,18 @@ failed(struct driver *d, struct job *j, int status, const int *bad)
 {
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	struct input_queue *s = queue_of(d, j->kind);
+	struct stat st;
 	size_t i;
 
 	d->errors++;
 	d->finished++;
-	warnmsg("job %lld (%s) failed with %s %d; see %s", (long long)j->id,
+	warnmsg("job %lld (%s) failed with %s %d; see %s%s", (long long)j->id,
 	    job_program_name(j->kind), code >= 0 ? "status" : "signal",
 	    code >= 0 ? code : (WIFSIGNALED(status) ? WTERMSIG(status) : 0),
-	    j->err);
+	    j->err, stat(j->err, &st) < 0 || st.st_size == 0 ?
+	    " (empty: the child could say nothing)" : "");
+	/* A full disk leaves the child no room to say so: the driver says it. */
+	setup_space(d->o->state, 1);
 	for (i = 0; i < j->n; i++) {
 		struct queued_input *e = queue_find(s, j->paths[i]);
 

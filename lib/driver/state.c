@@ -54,12 +54,6 @@ static const char *const program_names[PROGRAMS] = {
 	"replay-analyze", "policy-train", "merge-results"
 };
 
-const char *
-setup_program_name(enum program p)
-{
-	return program_names[p];
-}
-
 int
 setup_input_folder(const char *path, const char *role)
 {
@@ -258,7 +252,7 @@ setup_programs(const struct driver_options *o, char *prog[PROGRAMS])
 }
 
 /* Room for a job's output and the ledger's records, where they go. */
-static int
+int
 setup_space(const char *path, int is_folder)
 {
 	char *copy = xstrdup(path), *dir = is_folder ? copy : dirname(copy);

@@ -29,8 +29,11 @@ int setup_check(const struct driver_options *o, char *prog[PROGRAMS]);
  * return the exit status: 65 for a damaged record, else 74.
  */
 int state_ledger_error(const char *state, size_t damaged);
-/* The program that is missing from prog[] (NULL ones are not needed). */
-const char *setup_program_name(enum program p);
+/*
+ * Whether the file system of path (a folder, or a file's folder) has room
+ * for a job's output: 0, or EX_IOERR after saying how little is free.
+ */
+int setup_space(const char *path, int is_folder);
 
 
 /*

@@ -134,6 +134,18 @@ if [ "$(id -u)" = 0 ] && setpriv --reuid nobody --regid nogroup --clear-groups t
 		"$BG" status -e "$T/user/data" --state "$T/user/s" --json >"$T/status" 2>/dev/null
 	expect_grep '"unreadable": 1' "$T/status" "status --json: the game its user cannot read"
 	[ "$(episodes "$T/user/s/rl_agent_model.npz")" = 1 ] || fail "the readable game: want episode_count 1"
+	# Made readable (a chmod changes no size nor time) while run runs: trained.
+	setpriv --reuid nobody --regid nogroup --clear-groups env HOME="$T/user" \
+		"$BG" run -e "$T/user/data" --state "$T/user/s" $GATE -q >/dev/null 2>&1 &
+	pid=$!
+	sleep 1.5
+	chmod 644 "$T/user/data/"*
+	for i in $(seq 1 80); do
+		[ "$(grep -c "^M" "$T/user/s/ledger.tsv")" = 2 ] && break
+		sleep 0.1
+	done
+	kill -TERM "$pid"; wait "$pid"
+	[ "$(episodes "$T/user/s/rl_agent_model.npz")" = 2 ] || fail "a game made readable: want episode_count 2"
 else
 	echo "note: setpriv --reuid nobody does not work here: mode 000 is not tested"
 fi

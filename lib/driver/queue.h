@@ -21,6 +21,7 @@ struct queued_input {
 	char *path;
 	long long size;
 	time_t mtime;
+	time_t ctime;		/* unreadable ones: a chmod changes only this */
 	double stable_since;	/* when size and mtime were last seen to change */
 	char hash[MD5_HEX_SIZE];/* "" until the file has settled */
 	enum input_state state;

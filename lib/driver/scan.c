@@ -167,12 +167,13 @@ unreadable(struct input_queue *s, const char *path, const struct stat *st,
 	if (e->state == INPUT_RUNNING)
 		return;
 	if (e->state == INPUT_UNREADABLE && st && e->size == (long long)st->st_size &&
-	    e->mtime == st->st_mtime)
+	    e->mtime == st->st_mtime && e->ctime == st->st_ctime)
 		return;
 	if (e->state == INPUT_UNREADABLE && st == NULL)
 		return;
 	e->size = st ? (long long)st->st_size : -1;
 	e->mtime = st ? st->st_mtime : 0;
+	e->ctime = st ? st->st_ctime : 0;
 	e->hash[0] = '\0';
 	e->state = INPUT_UNREADABLE;
 	warnmsg("%s: cannot be read: %s", path, why);
@@ -187,9 +188,13 @@ regular(struct input_queue *s, const char *path, const struct stat *st,
 	struct queued_input *e = entry(s, path);
 	double age;
 
+	/* Changed, or its mode (a chmod): looked at again. */
 	if (e->state == INPUT_UNREADABLE && (e->size != (long long)st->st_size ||
-	    e->mtime != st->st_mtime))
-		e->state = INPUT_NEW;	/* changed: looked at again */
+	    e->mtime != st->st_mtime || e->ctime != st->st_ctime)) {
+		e->state = INPUT_NEW;
+		e->hash[0] = '\0';
+		e->stable_since = now;
+	}
 	if (e->size != (long long)st->st_size || e->mtime != st->st_mtime) {
 		e->size = (long long)st->st_size;
 		e->mtime = st->st_mtime;

@@ -56,6 +56,13 @@ expect_status 0 $? "once that makes the model among the games"
 [ "$(episodes "$T/data2/rl_agent_model.npz")" = 6 ] ||
 	fail "episode_count $(episodes "$T/data2/rl_agent_model.npz"), want 6 games"
 
+# Games kept inside the state folder are still the bot's games.
+mkdir -p "$T/s5/games"
+cp "$T/gen/$(ls "$T/gen" | head -n 1)" "$T/s5/games/"
+touch -d "@1600000000" "$T/s5/games/"*
+"$BG" once -e "$T/s5/games" --state "$T/s5" $GATE -q >"$T/out" 2>&1
+expect_grep "^Models Trained: 1$" "$T/out" "games inside the state folder"
+
 # A file that policy-train says is no experience at all ({"not_experience":
 # true} in its report) is skipped with a note, recorded so that it is not
 # tried again, never quarantined and never an error. A stand-in policy-train

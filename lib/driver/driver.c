@@ -9,14 +9,12 @@
  * comes from the ledger (ledger.c) and from merges that are idempotent.
  *
  * The concerns live apart: events.c (signals and the one wait), queue.c
- * and scan.c (the inputs), job.c (starting jobs, their command lines),
- * land.c (verdicts, merges, crash recovery), slots.c (the gate, --jobs
- * auto, which job starts or stops), state.c (lock, status file, job log),
- * status.c (the status subcommand). This file holds the loop.
+ * and scan.c (the inputs; never the driver's own files), job.c (starting
+ * jobs, their command lines), land.c (verdicts, merges, crash recovery),
+ * slots.c (the gate, --jobs auto, which job starts or stops), state.c
+ * (the set-up checked at start, lock, status file, job log), status.c
+ * (the status subcommand). This file holds the loop.
  */
-#include <sys/stat.h>
-
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +60,7 @@ open_state(struct driver *d, int *lock)
 	size_t damaged = 0;
 	int rc;
 
-	/* Set-up errors stop here, each with its own status (setup.c). */
+	/* Set-up errors stop here, each with its own status (state.c). */
 	if ((rc = setup_check(d->o, d->program)) != 0)
 		return rc;
 	if ((*lock = state_lock(state)) < 0) {

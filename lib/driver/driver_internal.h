@@ -27,7 +27,7 @@ struct driver_options;
 struct driver {
 	const struct driver_options *o;
 	struct ledger ledger;
-	char *program[PROGRAMS];	/* found at start-up (setup.c) */
+	char *program[PROGRAMS];	/* found at start-up (state.c) */
 	struct input_queue replays, experience;
 	struct own_files own;	/* never inputs, wherever they sit */
 	struct job *jobs;

@@ -91,20 +91,30 @@ own_free(struct own_files *w)
 	memset(w, 0, sizeof *w);
 }
 
-int
-own_is_folder(const struct own_files *w, const char *canonical)
+/* Whether canonical path p is dir or lies below it. */
+static int
+below(const char *p, const char *dir)
 {
-	size_t i, n;
+	size_t n = strlen(dir);
 
-	for (i = 0; i < sizeof w->folders / sizeof w->folders[0]; i++) {
-		if (w->folders[i] == NULL)
-			continue;
-		n = strlen(w->folders[i]);
-		/* "/" as a folder of ours would be everything: never below it. */
-		if (n > 1 && strncmp(canonical, w->folders[i], n) == 0 &&
-		    (canonical[n] == '/' || canonical[n] == '\0'))
+	/* "/" as a folder of ours would be everything: never below it. */
+	return n > 1 && strncmp(p, dir, n) == 0 && (p[n] == '/' || p[n] == '\0');
+}
+
+int
+own_is_folder(const struct own_files *w, const char *root, const char *canonical)
+{
+	size_t i;
+
+	/*
+	 * An input folder that people put inside one of ours (the games in
+	 * STATE/games) is theirs to have: only what lies below the root is
+	 * left out, else the whole folder would go unread without a word.
+	 */
+	for (i = 0; i < sizeof w->folders / sizeof w->folders[0]; i++)
+		if (w->folders[i] && !below(root, w->folders[i]) &&
+		    below(canonical, w->folders[i]))
 			return 1;
-	}
 	return 0;
 }
 
@@ -244,7 +254,7 @@ is_own(const struct own_files *own, const char *root_real, size_t root_len,
 	canon = xmalloc(strlen(root_real) + strlen(path + root_len) + 1);
 	strcpy(canon, root_real);
 	strcat(canon, path + root_len);
-	ours = own_is_folder(own, canon) || (!folder && own_is_file(own, canon));
+	ours = own_is_folder(own, root_real, canon) || (!folder && own_is_file(own, canon));
 	free(canon);
 	return ours;
 }

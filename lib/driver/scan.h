@@ -20,8 +20,12 @@ struct own_files {
 
 void own_init(struct own_files *w, const struct driver_options *o);
 void own_free(struct own_files *w);
-/* A canonical path's own folder below which it lies, or its own file: 1. */
-int own_is_folder(const struct own_files *w, const char *canonical);
+/*
+ * 1 when a canonical path lies in one of our folders (unless the scanned
+ * root, canonical too, lies there itself), or is one of our files.
+ */
+int own_is_folder(const struct own_files *w, const char *root,
+		  const char *canonical);
 int own_is_file(const struct own_files *w, const char *canonical);
 /* Lock files (*.lock) and temporary files (*.tmp.*), by the last name. */
 int own_is_scratch(const char *path);

@@ -36,7 +36,7 @@ _bgtrain()
 	if [[ $cur == -* ]]; then
 		case $what in
 		status) COMPREPLY=($(compgen -W "--state --replays --experience
-			--config --json --help --version" -- "$cur"));;
+			--config --json --repair --help --version" -- "$cur"));;
 		*) COMPREPLY=($(compgen -W "--replays --experience --state --jobs
 			--learned --model --quarantine --done-dir --priority --config
 			--cpu --mem --gpu-mem --gpu-util --load --far --stats-every

@@ -24,6 +24,7 @@ struct settings {
 	struct driver_options o;
 	const char *state;
 	int json;
+	int repair;
 };
 
 /* In the order of enum priority: the index is the value, stored as an int. */
@@ -88,6 +89,9 @@ static const struct opt bgtrain_options[] = {
 	  .help = "experience files per training job" },
 	{ .name = "json", .kind = OPT_FLAG, .field = offsetof(struct settings, json),
 	  .help = "status as JSON" },
+	{ .name = "repair", .kind = OPT_FLAG, .field = offsetof(struct settings, repair),
+	  .cli_only = 1,
+	  .help = "status: rebuild a damaged ledger from the records that hold" },
 	{ .name = "quiet", .letter = 'q', .kind = OPT_FLAG,
 	  .field = offsetof(struct settings, o.quiet),
 	  .help = "no notes about bad inputs" },
@@ -103,7 +107,9 @@ static const char synopsis[] =
 static const char footer[] =
 "The gate's options are res-gate's; PCT is 0 to 100, or off.\n"
 "Exit status: 0 done, 64 usage, 65 some inputs were bad or jobs failed,\n"
-"75 another bgtrain holds the state folder, 130 SIGINT, 143 SIGTERM.\n";
+"66 a missing input folder, 69 a missing program, 73 no state folder,\n"
+"74 I/O or a full disk, 75 another bgtrain holds the state folder,\n"
+"130 SIGINT, 143 SIGTERM.\n";
 
 /* The suite's other programs live beside this one. */
 static char *
@@ -163,6 +169,7 @@ settings_paths(struct settings *st, struct opt_set *set, const char *argv0)
 		else
 			st->state = opt_keep(set, path_join(home ? home : ".",
 			    ".local/state/bgtrain"));
+		st->o.state_default = 1;
 	}
 	st->o.state = st->state;
 	if (st->o.learned == NULL)
@@ -188,7 +195,7 @@ main(int argc, char **argv)
 	cmd = argv[optind];
 	settings_paths(&st, &set, argv[0]);
 	if (strcmp(cmd, "status") == 0) {
-		status = driver_status(&st.o, st.json);
+		status = driver_status(&st.o, st.json, st.repair);
 	} else if (strcmp(cmd, "run") != 0 && strcmp(cmd, "once") != 0) {
 		warnmsg("%s: not run, once or status", cmd);
 		status = EX_USAGE;

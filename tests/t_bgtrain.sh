@@ -109,14 +109,16 @@ expect_status 0 $? "duplicate contents"
 $PY -c "import sys, numpy as np; sys.exit(0 if np.load(sys.argv[1])['episode_count'][0] == 2 else 1)" \
 	"$T/sdup/rl_agent_model.npz" || fail "a game under two names was trained twice"
 
-# A broken setup (the work folder cannot be made) fails jobs, never inputs.
+# A broken setup (the work folder cannot be made) is found at start-up,
+# never blamed on the inputs.
 mkdir -p "$T/sbroken" "$T/few"
 cp "$(ls "$T/replays2"/*.SC2Replay | head -n 1)" "$T/few/"
 touch "$T/sbroken/work"
 "$BG" once --replays "$T/few" --state "$T/sbroken" --quarantine "$T/qbroken" $GATE -q >"$T/out" 2>&1
-expect_status 65 $? "jobs that cannot run"
+expect_status 73 $? "a work folder that cannot be made"
+expect_grep "sbroken/work: not a folder" "$T/out" "the work folder named"
 [ -e "$T/qbroken" ] && fail "a broken setup quarantined good inputs"
-grep -q "^B" "$T/sbroken/ledger.tsv" && fail "a broken setup recorded good inputs as bad"
+grep -qs "^B" "$T/sbroken/ledger.tsv" && fail "a broken setup recorded good inputs as bad"
 [ -f "$T/few/$(ls "$T/few" | head -n 1)" ] || fail "the input was moved"
 
 # The programs name the inputs they refused in files the driver gives them,

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "spawn.h"
@@ -59,7 +60,8 @@ spawn(char *const argv[], const char *out, const char *err)
 	/* The driver's files (job log, libproc2's /proc handles) stay its own. */
 	close_range(3, ~0U, 0);
 	execv(argv[0], argv);
-	fprintf(stderr, "%s: cannot run: %s\n", argv[0], "exec failed");
+	/* The job's stderr file is all a person has: say why, not only that. */
+	fprintf(stderr, "%s: cannot run: exec failed: %s\n", argv[0], strerror(errno));
 	_exit(127);
 }
 

@@ -9,14 +9,12 @@
  * comes from the ledger (ledger.c) and from merges that are idempotent.
  *
  * The concerns live apart: events.c (signals and the one wait), queue.c
- * and scan.c (the inputs), job.c (starting jobs, their command lines),
- * land.c (verdicts, merges, crash recovery), slots.c (the gate, --jobs
- * auto, which job starts or stops), state.c (lock, status file, job log),
- * status.c (the status subcommand). This file holds the loop.
+ * and scan.c (the inputs; never the driver's own files), job.c (starting
+ * jobs, their command lines), land.c (verdicts, merges, crash recovery),
+ * slots.c (the gate, --jobs auto, which job starts or stops), state.c
+ * (the set-up checked at start, lock, status file, job log), status.c
+ * (the status subcommand). This file holds the loop.
  */
-#include <sys/stat.h>
-
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,26 +57,33 @@ static int
 open_state(struct driver *d, int *lock)
 {
 	const char *state = d->o->state;
-	char *work;
+	size_t damaged = 0;
+	int rc;
 
-	if (mkdir(state, 0755) < 0 && errno != EEXIST) {
-		warnmsg("%s: %s", state, strerror(errno));
-		return EX_CANTCREAT;
-	}
+	/* Set-up errors stop here, each with its own status (state.c). */
+	if ((rc = setup_check(d->o, d->program)) != 0)
+		return rc;
 	if ((*lock = state_lock(state)) < 0) {
 		warnmsg("%s: another bgtrain is working on this state folder", state);
 		return EX_TEMPFAIL;
 	}
-	/* Not made (a file in the way): every job fails, no input is blamed. */
-	work = path_join(state, "work");
-	mkdir(work, 0755);
-	free(work);
-	if (ledger_open(&d->ledger, state, 1) < 0) {
-		warnmsg("%s/ledger.tsv: %s", state, strerror(errno));
+	if (ledger_open(&d->ledger, state, 1, &damaged) < 0) {
+		rc = state_ledger_error(state, damaged);
 		close(*lock);
-		return EX_IOERR;
+		return rc;
 	}
 	return 0;
+}
+
+static void
+driver_free_programs(struct driver *d)
+{
+	int p;
+
+	for (p = 0; p < PROGRAMS; p++) {
+		free(d->program[p]);
+		d->program[p] = NULL;
+	}
 }
 
 /* A tick: the folders, the ledger, the gate, the status file. */
@@ -88,10 +93,14 @@ tick(struct driver *d, double t)
 	const struct driver_options *o = d->o;
 
 	if (o->replays)
-		scan_folder(&d->replays, o->replays, is_replay_name, t, o->settle);
-	if (o->experience)
-		scan_folder(&d->experience, o->experience, experience_wanted, t,
+		scan_folder(&d->replays, o->replays, is_replay_name, &d->own, t,
 		    o->settle);
+	if (o->experience)
+		scan_folder(&d->experience, o->experience, experience_wanted,
+		    &d->own, t, o->settle);
+	/* Each unreadable input is named once, and counts once. */
+	d->errors += d->replays.noted + d->experience.noted;
+	d->replays.noted = d->experience.noted = 0;
 	/* What the ledger knows is never queued again. */
 	queue_ready(d, &d->replays);
 	queue_ready(d, &d->experience);
@@ -122,9 +131,12 @@ driver_run(const struct driver_options *o, int once)
 	d.o = o;
 	d.slots = o->jobs > 0 ? o->jobs : 1;
 	d.verdict = GATE_OPEN;
-	if ((status = open_state(&d, &lock)) != 0)
+	if ((status = open_state(&d, &lock)) != 0) {
+		driver_free_programs(&d);
 		return status;
+	}
 	d.merge_log = path_join(o->state, "merge.log");
+	own_init(&d.own, o);
 	d.joblog = state_open_joblog(o->state);
 	d.probe = gate_probe_new(NULL);
 	workers_usage_init(&d.usage);
@@ -163,10 +175,12 @@ driver_run(const struct driver_options *o, int once)
 	gate_probe_free(d.probe);
 	scan_free(&d.replays);
 	scan_free(&d.experience);
+	own_free(&d.own);
 	ledger_close(&d.ledger);
 	free(d.jobs);
 	free(d.pending);
 	free(d.merge_log);
+	driver_free_programs(&d);
 	close(lock);
 	return status;
 }

@@ -13,6 +13,7 @@ struct driver_options {
 	const char *replays;		/* folder of .SC2Replay files */
 	const char *experience;		/* the bot's experience folder */
 	const char *state;		/* ledger, lock, work files, job log */
+	int state_default;		/* the default one: made with its parents */
 	const char *learned;		/* learned_build_orders.json */
 	const char *model;		/* rl_agent_model.npz */
 	const char *quarantine;		/* bad inputs go here, with the reason */

@@ -17,7 +17,9 @@
 #include "gate.h"
 #include "job.h"
 #include "ledger.h"
+#include "scan.h"
 #include "queue.h"
+#include "state.h"
 #include "workers.h"
 
 struct driver_options;
@@ -25,7 +27,9 @@ struct driver_options;
 struct driver {
 	const struct driver_options *o;
 	struct ledger ledger;
+	char *program[PROGRAMS];	/* found at start-up (state.c) */
 	struct input_queue replays, experience;
+	struct own_files own;	/* never inputs, wherever they sit */
 	struct job *jobs;
 	size_t n_jobs;
 	int slots;

@@ -73,15 +73,6 @@ job_remove_dir(const char *dir)
 	rmdir(dir);
 }
 
-static void
-push_program(struct strlist *av, const struct driver_options *o,
-	     const char *name)
-{
-	char *path = path_join(o->bin_dir, name);
-
-	strlist_push(av, path);
-	free(path);
-}
 
 /*
  * The child's command line. Both programs write the inputs they refuse as
@@ -91,7 +82,8 @@ push_program(struct strlist *av, const struct driver_options *o,
 static void
 job_command(const struct driver *d, const struct job *j, struct strlist *av)
 {
-	push_program(av, d->o, job_program_name(j->kind));
+	strlist_push(av, d->program[j->kind == JOB_ANALYSIS ? PROGRAM_ANALYZE :
+	    PROGRAM_TRAIN]);
 	strlist_push(av, "--quiet");
 	if (j->kind == JOB_ANALYSIS) {
 		strlist_push(av, "--summary");
@@ -114,10 +106,12 @@ job_command(const struct driver *d, const struct job *j, struct strlist *av)
 }
 
 void
-job_merge_command(const struct driver_options *o, const struct ledger_job *lj,
+job_merge_command(const struct driver *d, const struct ledger_job *lj,
 		  struct strlist *av)
 {
-	push_program(av, o, "merge-results");
+	const struct driver_options *o = d->o;
+
+	strlist_push(av, d->program[PROGRAM_MERGE]);
 	strlist_push(av, lj->kind == JOB_ANALYSIS ? "learned" : "model");
 	strlist_push(av, "--quiet");
 	strlist_push(av, "-o");
@@ -153,7 +147,14 @@ job_start(struct driver *d, enum job_kind kind, struct queued_input **in, size_t
 	j->dir = path_join(work, name);
 	free(work);
 	job_remove_dir(j->dir);
-	mkdir(j->dir, 0755);
+	/* No folder, no stderr file to say why: the driver says it. */
+	if (mkdir(j->dir, 0700) < 0 && errno != EEXIST) {
+		warnmsg("cannot start a job: %s: %s", j->dir, strerror(errno));
+		d->errors++;
+		queue_set_inputs(d, j, INPUT_NEW);
+		job_free(j);
+		return -1;
+	}
 	j->output = path_join(j->dir, kind == JOB_ANALYSIS ? "summary.json" :
 	    "candidate.npz");
 	j->report = path_join(j->dir, kind == JOB_ANALYSIS ? "build_orders.jsonl" :

@@ -46,7 +46,7 @@ void job_free(struct job *j);
 void job_remove_dir(const char *dir);
 
 /* merge-results' command line for a recorded output. */
-void job_merge_command(const struct driver_options *o,
+void job_merge_command(const struct driver *d,
 		       const struct ledger_job *lj, struct strlist *av);
 
 /* "analysis" or "training", as the ledger, the job log and status say it. */

@@ -8,6 +8,7 @@
  * bad: the failure may be the setup's (a missing program, a full disk);
  * only the inputs a program itself refused are.
  */
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -64,8 +65,12 @@ refused_inputs(struct driver *d, struct job *j, int *bad)
 		if ((k = hashmap_get_str(&at, r.v[i].file)) == NULL || bad[*k])
 			continue;
 		bad[*k] = 1;
-		queue_mark_bad(d, queue_of(d, j->kind), j->hashes[*k],
-		    j->paths[*k], r.v[i].error);
+		if (r.v[i].not_input)
+			queue_mark_not_input(d, queue_of(d, j->kind), j->hashes[*k],
+			    j->paths[*k], r.v[i].error);
+		else
+			queue_mark_bad(d, queue_of(d, j->kind), j->hashes[*k],
+			    j->paths[*k], r.v[i].error);
 	}
 	hashmap_free(&at);
 	report_free(&r);
@@ -79,7 +84,7 @@ merge_output(struct driver *d, const struct ledger_job *lj)
 	int status;
 	pid_t pid;
 
-	job_merge_command(d->o, lj, &av);
+	job_merge_command(d, lj, &av);
 	pid = spawn(av.v, NULL, d->merge_log);
 	/* No child, no wait: waitpid(-1) would take a job's exit status. */
 	status = pid > 0 ? spawn_wait(pid) : -1;
@@ -180,14 +185,18 @@ failed(struct driver *d, struct job *j, int status, const int *bad)
 {
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	struct input_queue *s = queue_of(d, j->kind);
+	struct stat st;
 	size_t i;
 
 	d->errors++;
 	d->finished++;
-	warnmsg("job %lld (%s) failed with %s %d; see %s", (long long)j->id,
+	warnmsg("job %lld (%s) failed with %s %d; see %s%s", (long long)j->id,
 	    job_program_name(j->kind), code >= 0 ? "status" : "signal",
 	    code >= 0 ? code : (WIFSIGNALED(status) ? WTERMSIG(status) : 0),
-	    j->err);
+	    j->err, stat(j->err, &st) < 0 || st.st_size == 0 ?
+	    " (empty: the child could say nothing)" : "");
+	/* A full disk leaves the child no room to say so: the driver says it. */
+	setup_space(d->o->state, 1);
 	for (i = 0; i < j->n; i++) {
 		struct queued_input *e = queue_find(s, j->paths[i]);
 

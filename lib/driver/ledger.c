@@ -6,10 +6,21 @@
  *   M <job>
  *   L <job>                (its output was lost: its inputs run again)
  *   B <hash> <path> <reason>
- * (fields separated by tabs). A job's inputs are done once its output is
- * merged (P then M). After a crash, a P without its M is merged again on
- * restart: both merges are idempotent (replays by content, candidates by
- * their MD5), so nothing is counted twice and nothing is redone.
+ *   N <hash> <path> <reason>  (not an input at all: a model among the games)
+ * (fields separated by tabs), each ending in a checksum field, '#' and the
+ * first 8 hex digits of the MD5 of the record before that tab. A job's
+ * inputs are done once its output is merged (P then M). After a crash, a
+ * P without its M is merged again on restart: both merges are idempotent
+ * (replays by content, candidates by their MD5), so nothing is counted
+ * twice and nothing is redone.
+ *
+ * A crash can only cut the last record short (one write(2) a record):
+ * that one is dropped. Damage anywhere else (a record whose checksum
+ * fails, that is not shaped as written, or that lacks its checksum after
+ * one that has it) would silently forget games and train them again, so
+ * it stops the driver until `bgtrain status --repair` keeps what holds.
+ * Ledgers written before checksums (none on any line) are read as they
+ * are, and new records get checksums.
  */
 #include <sys/stat.h>
 
@@ -21,11 +32,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "die.h"
 #include "file.h"
 #include "ledger.h"
 #include "path.h"
 #include "strbuf.h"
+
+/* Hex digits of a record's MD5 kept as its checksum: a torn or changed byte
+ * goes unnoticed once in 4 billion. */
+#define SUM_DIGITS 8
 
 /* Our own file, read whole at each start; the bound only keeps sizes sane. */
 #define LEDGER_LIMIT (SIZE_MAX < (1ull << 40) ? SIZE_MAX : (size_t)(1ull << 40))
@@ -127,6 +143,104 @@ split(char *line, char **f, size_t max)
 	return n;
 }
 
+/* What a B (bad) or N (no input at all) record says of a file. */
+static void
+note_file(struct ledger *l, char tag, const char *hash)
+{
+	if (tag == 'B') {
+		set_state(l, hash, LEDGER_BAD);
+		l->bad++;
+	} else {
+		set_state(l, hash, LEDGER_NOT_INPUT);
+		l->not_inputs++;
+	}
+}
+
+/* The checksum field of line[0..len): '#' and SUM_DIGITS hex digits. */
+static void
+line_sum(const char *line, size_t len, char sum[SUM_DIGITS + 2])
+{
+	char hex[MD5_HEX_SIZE];
+
+	md5_hex((const uint8_t *)line, len, hex);
+	sum[0] = '#';
+	memcpy(sum + 1, hex, SUM_DIGITS);
+	sum[SUM_DIGITS + 1] = '\0';
+}
+
+static int
+all_of(const char *s, size_t n, const char *set)
+{
+	return n > 0 && strspn(s, set) == n;
+}
+
+static int
+is_md5(const char *s)
+{
+	return strlen(s) == MD5_HEX_SIZE - 1 &&
+	    all_of(s, MD5_HEX_SIZE - 1, "0123456789abcdef");
+}
+
+/* Whether a record (checksum removed) has the fields a writer writes. */
+static int
+well_formed(const char *record)
+{
+	char *copy = xstrdup(record), *f[8], *rest = copy, *h;
+	size_t n = 0, tabs = 0, k = 0;
+	int ok = 0;
+
+	for (h = copy; *h; h++)
+		tabs += *h == '\t';
+	while (n < 6 && rest)
+		f[n++] = strsep(&rest, "\t");
+	if (n >= 2 && strlen(f[0]) == 1 && strchr("MLBNP", f[0][0]))
+		switch (f[0][0]) {
+		case 'M':
+		case 'L':
+			ok = tabs == 1 && all_of(f[1], strlen(f[1]), "0123456789");
+			break;
+		case 'B':
+		case 'N':
+			ok = tabs == 3 && is_md5(f[1]);
+			break;
+		case 'P':
+			if (n < 6 || !all_of(f[1], strlen(f[1]), "0123456789") ||
+			    (strcmp(f[2], "analysis") != 0 &&
+			    strcmp(f[2], "training") != 0) || !is_md5(f[4]))
+				break;
+			ok = 1;
+			for (rest = f[5]; ok && (h = strsep(&rest, ",")) != NULL; k++)
+				ok = is_md5(h);
+			/* One path for each hash, after the six fields. */
+			ok = ok && tabs == 5 + k;
+			break;
+		}
+	free(copy);
+	return ok;
+}
+
+/*
+ * Check one whole line and cut its checksum off: 0, or -1 when it is
+ * damaged. *sums says a line with a checksum was seen: from then on,
+ * every line must have one.
+ */
+static int
+check_line(char *line, int *sums)
+{
+	char *tab = strrchr(line, '\t'), sum[SUM_DIGITS + 2];
+
+	if (tab && tab[1] == '#' && strlen(tab + 1) == SUM_DIGITS + 1) {
+		line_sum(line, (size_t)(tab - line), sum);
+		if (strcmp(sum, tab + 1) != 0)
+			return -1;
+		*tab = '\0';
+		*sums = 1;
+	} else if (*sums) {
+		return -1;
+	}
+	return well_formed(line) ? 0 : -1;
+}
+
 static void
 replay_line(struct ledger *l, char *line)
 {
@@ -177,19 +291,19 @@ replay_line(struct ledger *l, char *line)
 
 		if (j && !j->merged)
 			mark_lost(l, j);
-	} else if (n >= 2 && strcmp(f[0], "B") == 0) {
-		set_state(l, f[1], LEDGER_BAD);
-		l->bad++;
+	} else if (n >= 2 && (strcmp(f[0], "B") == 0 || strcmp(f[0], "N") == 0)) {
+		note_file(l, f[0][0], f[1]);
 	}
 }
 
 int
-ledger_open(struct ledger *l, const char *state_dir, int writable)
+ledger_open(struct ledger *l, const char *state_dir, int writable,
+	    size_t *damaged)
 {
 	char *text, *line, *nl;
-	size_t len;
+	size_t len, lineno = 0;
 	off_t keep;
-	int fd, saved;
+	int fd, saved, sums = 0;
 
 	memset(l, 0, sizeof *l);
 	l->fd = -1;
@@ -205,6 +319,13 @@ ledger_open(struct ledger *l, const char *state_dir, int writable)
 	for (line = text; (nl = memchr(line, '\n', len - (size_t)(line - text))) !=
 	    NULL; line = nl + 1) {
 		*nl = '\0';
+		lineno++;
+		if (check_line(line, &sums) < 0) {
+			free(text);
+			*damaged = lineno;
+			errno = EBADMSG;
+			goto fail;
+		}
 		replay_line(l, line);
 		keep = (off_t)(nl + 1 - text);
 	}
@@ -258,12 +379,20 @@ add_field(struct strbuf *sb, const char *s)
 		sb_addc(sb, *s == '\t' || *s == '\n' ? ' ' : *s);
 }
 
+/* Write record (no newline yet) with its checksum, and fsync. */
 static int
-append(struct ledger *l, const struct strbuf *line)
+append(struct ledger *l, struct strbuf *record)
 {
-	const char *p = line->data;
-	size_t left = line->len;
+	char sum[SUM_DIGITS + 2];
+	const char *p;
+	size_t left;
 
+	line_sum(record->data, record->len, sum);
+	sb_addc(record, '\t');
+	sb_adds(record, sum);
+	sb_addc(record, '\n');
+	p = record->data;
+	left = record->len;
 	while (left) {
 		ssize_t n = write(l->fd, p, left);
 
@@ -298,7 +427,6 @@ ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
 	}
 	for (i = 0; i < n; i++)
 		add_field(&sb, paths[i]);
-	sb_addc(&sb, '\n');
 	rc = append(l, &sb);
 	sb_free(&sb);
 	if (rc == 0)
@@ -313,7 +441,7 @@ append_job_record(struct ledger *l, char tag, int64_t id)
 	struct strbuf sb = { 0 };
 	int rc;
 
-	sb_printf(&sb, "%c\t%lld\n", tag, (long long)id);
+	sb_printf(&sb, "%c\t%lld", tag, (long long)id);
 	rc = append(l, &sb);
 	sb_free(&sb);
 	return rc;
@@ -341,22 +469,94 @@ ledger_lost(struct ledger *l, int64_t id)
 	return rc;
 }
 
-int
-ledger_bad(struct ledger *l, const char *hash, const char *path,
-	   const char *reason)
+/* B or N: a file, by its hash and path, and why; then counted. */
+static int
+append_file_record(struct ledger *l, char tag, const char *hash,
+		   const char *path, const char *reason)
 {
 	struct strbuf sb = { 0 };
 	int rc;
 
-	sb_printf(&sb, "B\t%s", hash);
+	sb_printf(&sb, "%c\t%s", tag, hash);
 	add_field(&sb, path);
 	add_field(&sb, reason);
-	sb_addc(&sb, '\n');
 	rc = append(l, &sb);
 	sb_free(&sb);
-	if (rc == 0) {
-		set_state(l, hash, LEDGER_BAD);
-		l->bad++;
+	if (rc == 0)
+		note_file(l, tag, hash);
+	return rc;
+}
+
+int
+ledger_bad(struct ledger *l, const char *hash, const char *path,
+	   const char *reason)
+{
+	return append_file_record(l, 'B', hash, path, reason);
+}
+
+int
+ledger_not_input(struct ledger *l, const char *hash, const char *path,
+		 const char *reason)
+{
+	return append_file_record(l, 'N', hash, path, reason);
+}
+
+/* Keep the old file beside the new one, under a name nothing else has. */
+static int
+keep_damaged(const char *path)
+{
+	char *name = xmalloc(strlen(path) + 32);
+	int i, rc = -1;
+
+	for (i = 0; i < 1000 && rc < 0; i++) {
+		if (i == 0)
+			sprintf(name, "%s.damaged", path);
+		else
+			sprintf(name, "%s.damaged.%d", path, i);
+		if (link(path, name) == 0)
+			rc = 0;
+		else if (errno != EEXIST)
+			break;
 	}
+	free(name);
+	return rc;
+}
+
+int
+ledger_repair(const char *state_dir, size_t *kept, size_t *dropped)
+{
+	char *path = path_join(state_dir, "ledger.tsv"), *text, *line, *nl;
+	struct strbuf out = { 0 };
+	size_t len;
+	int rc = -1, sums;
+
+	*kept = *dropped = 0;
+	if ((text = file_read(path, LEDGER_LIMIT, &len)) == NULL)
+		goto done;
+	for (line = text; line < text + len; line = nl + 1) {
+		char sum[SUM_DIGITS + 2];
+
+		if ((nl = memchr(line, '\n', len - (size_t)(line - text))) == NULL) {
+			(*dropped)++;	/* cut short by a crash */
+			break;
+		}
+		*nl = '\0';
+		/* Each line on its own: an old record without a checksum is kept. */
+		sums = 0;
+		if (check_line(line, &sums) < 0) {
+			(*dropped)++;
+			continue;
+		}
+		line_sum(line, strlen(line), sum);
+		sb_printf(&out, "%s\t%s\n", line, sum);
+		(*kept)++;
+	}
+	free(text);
+	if (*dropped && keep_damaged(path) < 0)
+		goto done;
+	rc = atomic_write(path, out.data ? out.data : "", out.len);
+done:
+	sb_free(&out);
+	free(path);
 	return rc;
 }

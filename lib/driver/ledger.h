@@ -29,18 +29,29 @@ struct ledger {
 	struct hashmap states;		/* content hash -> LEDGER_* */
 	int64_t next_job;
 	size_t bad;			/* inputs recorded bad */
+	size_t not_inputs;		/* files recorded as no input at all */
 };
 
 /* In rising order: an input's state only rises, but for a lost job's inputs. */
-enum { LEDGER_UNKNOWN = 0, LEDGER_PRODUCED, LEDGER_DONE, LEDGER_BAD };
+enum { LEDGER_UNKNOWN = 0, LEDGER_PRODUCED, LEDGER_DONE, LEDGER_BAD,
+	LEDGER_NOT_INPUT };
 
 /*
  * Open state_dir/ledger.tsv and replay it. Writable (the driver, under its
  * lock): created if missing, and a last line that a crash cut short is cut
  * off. Read-only (status, beside a running driver): nothing is changed.
- * Returns 0, or -1 with errno set.
+ * Returns 0, or -1 with errno set: EBADMSG for a damaged record, whose
+ * line number is then in *damaged.
  */
-int ledger_open(struct ledger *l, const char *state_dir, int writable);
+int ledger_open(struct ledger *l, const char *state_dir, int writable,
+		size_t *damaged);
+/*
+ * Rewrite state_dir/ledger.tsv with every record that holds (its checksum,
+ * or an old record without one, well formed), each with its checksum; the
+ * old file is kept as ledger.tsv.damaged when any was dropped. Under the
+ * driver's lock. Returns 0, or -1 with errno set.
+ */
+int ledger_repair(const char *state_dir, size_t *kept, size_t *dropped);
 void ledger_close(struct ledger *l);
 
 /* The recorded job id, or NULL (the newest first: they are looked up young). */
@@ -61,5 +72,8 @@ int ledger_merged(struct ledger *l, int64_t id);
 int ledger_lost(struct ledger *l, int64_t id);
 int ledger_bad(struct ledger *l, const char *hash, const char *path,
 	       const char *reason);
+/* A file that is no input at all (N): never tried again, never counted bad. */
+int ledger_not_input(struct ledger *l, const char *hash, const char *path,
+		     const char *reason);
 
 #endif

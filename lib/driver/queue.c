@@ -77,6 +77,22 @@ queue_mark_bad(struct driver *d, struct input_queue *s, const char *hash,
 		    strerror(errno));
 }
 
+void
+queue_mark_not_input(struct driver *d, struct input_queue *s, const char *hash,
+		     const char *path, const char *reason)
+{
+	struct queued_input *e = queue_find(s, path);
+
+	if (ledger_not_input(&d->ledger, hash, path, reason) < 0) {
+		warnmsg("%s: %s", d->ledger.path, strerror(errno));
+		d->errors++;
+	}
+	if (e)
+		e->state = INPUT_DONE;
+	if (!d->o->quiet)
+		warnmsg("%s: skipped, not an input: %s", path, reason);
+}
+
 size_t
 queue_ready(struct driver *d, struct input_queue *s)
 {
@@ -137,6 +153,16 @@ queue_pick(struct input_queue *s, size_t max, int oldest_first, struct queued_in
 	hashmap_free(&taken);
 	free(all);
 	return picked;
+}
+
+size_t
+queue_unreadable(const struct input_queue *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		n += s->v[i].state == INPUT_UNREADABLE;
+	return n;
 }
 
 size_t

@@ -9,17 +9,19 @@
 #include "job.h"
 
 /*
- * New (waiting to settle, or ready once hashed), held by a running job, or
- * done for this run (in the ledger, bad, unreadable, or failed too often).
- * The scan puts files in as new and takes changed ones back to new; the
- * queue moves them along.
+ * New (waiting to settle, or ready once hashed), held by a running job,
+ * done for this run (in the ledger, bad, or failed too often), or
+ * unreadable (named once; looked at again when it changes). The scan puts
+ * files in as new and takes changed ones back to new; the queue moves them
+ * along.
  */
-enum input_state { INPUT_NEW, INPUT_RUNNING, INPUT_DONE };
+enum input_state { INPUT_NEW, INPUT_RUNNING, INPUT_DONE, INPUT_UNREADABLE };
 
 struct queued_input {
 	char *path;
 	long long size;
 	time_t mtime;
+	time_t ctime;		/* unreadable ones: a chmod changes only this */
 	double stable_since;	/* when size and mtime were last seen to change */
 	char hash[MD5_HEX_SIZE];/* "" until the file has settled */
 	enum input_state state;
@@ -32,6 +34,9 @@ struct input_queue {
 	struct queued_input *v;
 	size_t n, cap;
 	size_t sorted;		/* v[0..sorted) is in path order; the rest is new */
+	size_t noted;		/* unreadable inputs named so far (errors) */
+	int folder_warned;	/* the folder itself is gone, and was said so... */
+	double folder_warned_at;	/* ...at this time */
 };
 
 struct driver;
@@ -49,6 +54,13 @@ void queue_set_inputs(struct driver *d, const struct job *j,
  */
 void queue_mark_bad(struct driver *d, struct input_queue *s, const char *hash,
 		    const char *path, const char *reason);
+/*
+ * A file its program says is no input at all (a model among the games):
+ * recorded in the ledger so that it is not tried again, noted, never an
+ * error and never quarantined.
+ */
+void queue_mark_not_input(struct driver *d, struct input_queue *s,
+			  const char *hash, const char *path, const char *reason);
 /* Settle each hashed new input against the ledger; how many are ready. */
 size_t queue_ready(struct driver *d, struct input_queue *s);
 /*
@@ -59,5 +71,7 @@ size_t queue_pick(struct input_queue *s, size_t max, int oldest_first,
 		  struct queued_input **out);
 /* New files not yet hashed: still being written, or not yet looked at. */
 size_t queue_unsettled(const struct input_queue *s);
+/* Inputs that cannot be read (a FIFO, a folder, no permission). */
+size_t queue_unreadable(const struct input_queue *s);
 
 #endif

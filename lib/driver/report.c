@@ -3,7 +3,11 @@
  *
  * Children tell the driver which inputs they refused in a file the driver
  * names, one {"file": PATH, "error": REASON} line each: replay-analyze
- * among its output lines (-o), policy-train in its --report file. The
+ * among its output lines (-o), policy-train in its --report file. A file
+ * that is not experience at all (a model beside the games) is a third key,
+ * "not_experience": true: the driver skips it and never quarantines it,
+ * for quarantine is only for inputs that claim to be experience and are
+ * broken. The
  * driver never reads their messages: those are for people, and may change
  * wording, be translated or be cut. One reader serves both programs.
  */
@@ -20,7 +24,7 @@
 #define REPORT_LIMIT ((size_t)1 << 30)
 
 static void
-add(struct report *r, const char *file, const char *error)
+add(struct report *r, const char *file, const char *error, int not_input)
 {
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 16;
@@ -28,6 +32,7 @@ add(struct report *r, const char *file, const char *error)
 	}
 	r->v[r->n].file = xstrdup(file);
 	r->v[r->n].error = xstrdup(error);
+	r->v[r->n].not_input = not_input;
 	r->n++;
 }
 
@@ -59,7 +64,9 @@ report_read(const char *path, struct report *r)
 		file = cJSON_GetObjectItemCaseSensitive(o, "file");
 		error = cJSON_GetObjectItemCaseSensitive(o, "error");
 		if (cJSON_IsString(file) && cJSON_IsString(error))
-			add(r, file->valuestring, error->valuestring);
+			add(r, file->valuestring, error->valuestring,
+			    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o,
+			    "not_experience")));
 		cJSON_Delete(o);
 	}
 	free(text);

@@ -7,6 +7,7 @@
 struct refusal {
 	char *file;	/* the path as the driver gave it */
 	char *error;	/* why: goes to the ledger and the quarantine */
+	int not_input;	/* not an input at all (a model): skipped, never quarantined */
 };
 
 struct report {
@@ -16,7 +17,8 @@ struct report {
 
 /*
  * Add to r every line of path that is a JSON object with a string "file"
- * and a string "error"; other lines (replay-analyze's build orders) are
+ * and a string "error" (and "not_experience": true for a file that is not
+ * experience at all); other lines (replay-analyze's build orders) are
  * skipped. Returns 0, or -1 with errno set when path cannot be read (a
  * child that wrote no report refused nothing the driver can name).
  */

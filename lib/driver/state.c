@@ -1,5 +1,6 @@
 /*
- * state.c - the state folder: lock, status file, job log, statistics
+ * state.c - the state folder and the set-up around it: start-up checks,
+ * lock, status file, job log, statistics
  *
  * Everything a person or `bgtrain status` reads about a running driver is
  * written here, and only here: the lock file with our pid, status.json
@@ -8,14 +9,19 @@
  */
 #include <sys/file.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -26,6 +32,285 @@
 #include "path.h"
 #include "state.h"
 #include "strbuf.h"
+
+/*
+ * A set-up error found only when a job fails looks like a bad input, or
+ * like nothing at all: a missing folder scanned as empty ends in "Errors:
+ * 0" and exit 0, a missing program in "status 127" per job, a model path
+ * that names a folder in failed jobs and then an idle driver. So run and
+ * once look at everything they will need before they take the lock, and
+ * stop with one line naming the path and what is wrong, and the sysexits
+ * status that says which kind of set-up it is.
+ */
+
+/*
+ * Less free space than this where the driver writes is a full disk: a job
+ * writes a candidate (a model's size, a few MiB) or a summary, and the
+ * ledger must take its records.
+ */
+#define SETUP_MIN_FREE (8.0 * 1024 * 1024)
+
+static const char *const program_names[PROGRAMS] = {
+	"replay-analyze", "policy-train", "merge-results"
+};
+
+int
+setup_input_folder(const char *path, const char *role)
+{
+	struct stat st;
+	DIR *dp;
+
+	if (stat(path, &st) < 0) {
+		warnmsg("%s: %s (%s)", path, strerror(errno), role);
+		return EX_NOINPUT;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		warnmsg("%s: not a folder (%s)", path, role);
+		return EX_NOINPUT;
+	}
+	if ((dp = opendir(path)) == NULL) {
+		warnmsg("%s: %s (%s)", path, strerror(errno), role);
+		return EX_NOINPUT;
+	}
+	closedir(dp);
+	return 0;
+}
+
+/* mkdir -p, each new folder mode 0700 (the XDG base directory rule). */
+static int
+make_parents(const char *path)
+{
+	char *p = xstrdup(path);
+	size_t i, n = strlen(p);
+	int rc = 0;
+
+	for (i = 1; rc == 0 && i < n; i++) {
+		if (p[i] != '/')
+			continue;
+		p[i] = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			rc = -1;
+		p[i] = '/';
+	}
+	free(p);
+	return rc;
+}
+
+/*
+ * The state folder, made mode 0700 if missing (with its parents when it is
+ * the default one), and its work folder. A file in the way says so, rather
+ * than looking like another driver's lock.
+ */
+static int
+setup_state(const struct driver_options *o)
+{
+	struct stat st;
+	char *work;
+	int rc = 0;
+
+	if (o->state_default && make_parents(o->state) < 0) {
+		warnmsg("%s: %s (the state folder's parents)", o->state,
+		    strerror(errno));
+		return EX_CANTCREAT;
+	}
+	if (mkdir(o->state, 0700) < 0 && errno != EEXIST) {
+		warnmsg("%s: cannot create the state folder: %s", o->state,
+		    strerror(errno));
+		return EX_CANTCREAT;
+	}
+	if (stat(o->state, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		warnmsg("%s: not a folder (the state folder, --state)", o->state);
+		return EX_CANTCREAT;
+	}
+	if (access(o->state, W_OK | X_OK) < 0) {
+		warnmsg("%s: %s (the state folder, --state)", o->state,
+		    strerror(errno));
+		return EX_CANTCREAT;
+	}
+	work = path_join(o->state, "work");
+	if (mkdir(work, 0700) < 0 && errno != EEXIST) {
+		warnmsg("%s: cannot create the work folder: %s", work,
+		    strerror(errno));
+		rc = EX_CANTCREAT;
+	} else if (stat(work, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		warnmsg("%s: not a folder (the work folder)", work);
+		rc = EX_CANTCREAT;
+	}
+	free(work);
+	return rc;
+}
+
+/* The folder a file is written in must exist and take new files. */
+static int
+writable_parent(const char *path, const char *role)
+{
+	char *copy = xstrdup(path), *dir = dirname(copy);
+	const char *why = NULL;
+	struct stat st;
+	int rc = 0;
+
+	if (stat(dir, &st) < 0)
+		why = strerror(errno);
+	else if (!S_ISDIR(st.st_mode))
+		why = "not a folder";
+	else if (access(dir, W_OK | X_OK) < 0)
+		why = strerror(errno);
+	if (why) {
+		warnmsg("%s: %s (the folder of %s)", dir, why, role);
+		rc = EX_CANTCREAT;
+	}
+	free(copy);
+	return rc;
+}
+
+/* --model and --learned: a file, or nothing yet, in a folder we can write. */
+static int
+setup_output_file(const char *path, const char *role)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		warnmsg("%s: %s, not a file (%s)", path,
+		    S_ISDIR(st.st_mode) ? "a folder" : "a special file", role);
+		return EX_USAGE;
+	}
+	return writable_parent(path, role);
+}
+
+/* --quarantine and --done-dir: a folder, or nothing yet where one can be made. */
+static int
+setup_output_folder(const char *path, const char *role)
+{
+	struct stat st;
+
+	if (path == NULL)
+		return 0;
+	if (stat(path, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			warnmsg("%s: not a folder (%s)", path, role);
+			return EX_USAGE;
+		}
+		if (access(path, W_OK | X_OK) < 0) {
+			warnmsg("%s: %s (%s)", path, strerror(errno), role);
+			return EX_CANTCREAT;
+		}
+		return 0;
+	}
+	return writable_parent(path, role);
+}
+
+/* An executable regular file, or NULL. */
+static char *
+executable(const char *dir, const char *name)
+{
+	char *p = path_join(dir, name);
+	struct stat st;
+
+	if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0)
+		return p;
+	free(p);
+	return NULL;
+}
+
+/* Beside bgtrain first (the suite installed together), else on PATH. */
+static char *
+find_program(const char *bin_dir, const char *name)
+{
+	const char *env = getenv("PATH");
+	char *found, *list, *dir, *save = NULL;
+
+	if (bin_dir && (found = executable(bin_dir, name)) != NULL)
+		return found;
+	if (env == NULL || *env == '\0')
+		return NULL;
+	list = xstrdup(env);
+	found = NULL;
+	for (dir = strtok_r(list, ":", &save); dir && !found;
+	    dir = strtok_r(NULL, ":", &save))
+		found = executable(*dir ? dir : ".", name);
+	free(list);
+	return found;
+}
+
+static int
+setup_programs(const struct driver_options *o, char *prog[PROGRAMS])
+{
+	int need[PROGRAMS] = { o->replays != NULL, o->experience != NULL, 1 };
+	int p;
+
+	for (p = 0; p < PROGRAMS; p++) {
+		prog[p] = NULL;
+		if (!need[p])
+			continue;
+		if ((prog[p] = find_program(o->bin_dir, program_names[p])) == NULL) {
+			warnmsg("%s: not found beside bgtrain (%s) or on PATH",
+			    program_names[p], o->bin_dir ? o->bin_dir : "?");
+			return EX_UNAVAILABLE;
+		}
+	}
+	return 0;
+}
+
+/* Room for a job's output and the ledger's records, where they go. */
+int
+setup_space(const char *path, int is_folder)
+{
+	char *copy = xstrdup(path), *dir = is_folder ? copy : dirname(copy);
+	struct statvfs vfs;
+	double avail;
+	int rc = 0;
+
+	if (statvfs(dir, &vfs) == 0) {
+		avail = (double)vfs.f_bavail * (double)vfs.f_frsize;
+		if (avail < SETUP_MIN_FREE) {
+			warnmsg("%s: no space left on the device (%.0f KiB free, "
+			    "want %.0f)", dir, avail / 1024, SETUP_MIN_FREE / 1024);
+			rc = EX_IOERR;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+int
+setup_check(const struct driver_options *o, char *prog[PROGRAMS])
+{
+	int rc, p;
+
+	for (p = 0; p < PROGRAMS; p++)
+		prog[p] = NULL;
+	if ((o->replays && (rc = setup_input_folder(o->replays, "--replays"))) ||
+	    (o->experience && (rc = setup_input_folder(o->experience,
+	    "--experience"))) ||
+	    (rc = setup_state(o)) ||
+	    (o->replays && (rc = setup_output_file(o->learned, "--learned"))) ||
+	    (o->experience && (rc = setup_output_file(o->model, "--model"))) ||
+	    (rc = setup_output_folder(o->quarantine, "--quarantine")) ||
+	    (rc = setup_output_folder(o->done_dir, "--done-dir")) ||
+	    (rc = setup_programs(o, prog)) ||
+	    (rc = setup_space(o->state, 1)) ||
+	    (o->replays && (rc = setup_space(o->learned, 0))) ||
+	    (o->experience && (rc = setup_space(o->model, 0)))) {
+		for (p = 0; p < PROGRAMS; p++) {
+			free(prog[p]);
+			prog[p] = NULL;
+		}
+		return rc;
+	}
+	return 0;
+}
+
+int
+state_ledger_error(const char *state, size_t damaged)
+{
+	if (errno == EBADMSG) {
+		warnmsg("%s/ledger.tsv:%zu: damaged record (bgtrain status --repair "
+		    "keeps every record that holds)", state, damaged);
+		return EX_DATAERR;
+	}
+	warnmsg("%s/ledger.tsv: %s", state, strerror(errno));
+	return EX_IOERR;
+}
 
 /* Our process name in /proc/PID/comm: a live lock holder is a bgtrain. */
 #define DRIVER_COMM "bgtrain"

@@ -1,11 +1,40 @@
-/* state.h - the state folder: lock, status file, job log, statistics */
+/* state.h - the state folder: start-up checks, lock, status file, job log, statistics */
 #ifndef STATE_H
 #define STATE_H
 
 #include <stdio.h>
 
 struct driver;
+struct driver_options;
 struct job;
+
+/* The programs the jobs and merges run, in the order setup_programs finds them. */
+enum program { PROGRAM_ANALYZE, PROGRAM_TRAIN, PROGRAM_MERGE, PROGRAMS };
+
+/*
+ * A folder the driver reads (role: the option that named it): 0, or
+ * EX_NOINPUT after one "PATH: what is wrong (role)" message.
+ */
+int setup_input_folder(const char *path, const char *role);
+/*
+ * Everything run and once need before the lock is taken: the input
+ * folders (66), the state folder, created mode 0700 (73), the output paths
+ * (64 for a folder where a file must be, 73 where none can be made), the
+ * programs (69) and free space (74). Returns 0, or the exit status after
+ * one message. prog[] gets each program's path (the caller frees them).
+ */
+int setup_check(const struct driver_options *o, char *prog[PROGRAMS]);
+/*
+ * Say why ledger_open failed (damaged is its line number for EBADMSG) and
+ * return the exit status: 65 for a damaged record, else 74.
+ */
+int state_ledger_error(const char *state, size_t damaged);
+/*
+ * Whether the file system of path (a folder, or a file's folder) has room
+ * for a job's output: 0, or EX_IOERR after saying how little is free.
+ */
+int setup_space(const char *path, int is_folder);
+
 
 /*
  * One driver per state folder: flock on STATE/driver.lock, which then

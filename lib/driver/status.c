@@ -6,10 +6,13 @@
  * for them to settle, and what the driver runs now comes from the
  * status.json it replaces whole every tick.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sysexits.h>
 
 #include "die.h"
@@ -50,16 +53,61 @@ queued(const struct ledger *l, const struct input_queue *s)
 	return n;
 }
 
+/*
+ * --repair: under the driver's lock (no driver may append meanwhile), keep
+ * every record that holds. Returns 0, or the exit status after a message.
+ */
+static int
+repair_ledger(const char *state)
+{
+	size_t kept, dropped;
+	int lock, rc = 0;
+
+	if ((lock = state_lock(state)) < 0) {
+		warnmsg("%s: a bgtrain is working on this state folder: stop it "
+		    "before --repair", state);
+		return EX_TEMPFAIL;
+	}
+	if (ledger_repair(state, &kept, &dropped) < 0) {
+		warnmsg("%s/ledger.tsv: cannot repair: %s", state, strerror(errno));
+		rc = errno == ENOENT ? EX_NOINPUT : EX_IOERR;
+	} else if (dropped) {
+		warnmsg("%s/ledger.tsv: repaired: %zu records kept, %zu dropped "
+		    "(the old file is ledger.tsv.damaged)", state, kept, dropped);
+	} else {
+		warnmsg("%s/ledger.tsv: %zu records, none damaged", state, kept);
+	}
+	close(lock);
+	return rc;
+}
+
 int
-driver_status(const struct driver_options *o, int json)
+driver_status(const struct driver_options *o, int json, int repair)
 {
 	struct ledger l;
 	struct input_queue replays = { 0 }, experience = { 0 };
-	size_t i, done = 0, pending_replays, pending_exp, trained = 0;
+	struct own_files own;
+	struct stat st;
+	size_t i, done = 0, pending_replays, pending_exp, trained = 0, unreadable;
+	size_t damaged = 0;
 	char *running = NULL;
-	int active;
+	int active, rc;
 
-	if (ledger_open(&l, o->state, 0) < 0) {
+	/*
+	 * A missing folder is not an empty one: status says so, and fails.
+	 * A missing state folder is said by its ledger (the path it was given).
+	 */
+	if ((o->replays && (rc = setup_input_folder(o->replays, "--replays"))) ||
+	    (o->experience && (rc = setup_input_folder(o->experience,
+	    "--experience"))) ||
+	    (stat(o->state, &st) == 0 &&
+	    (rc = setup_input_folder(o->state, "the state folder, --state"))))
+		return rc;
+	if (repair && (rc = repair_ledger(o->state)) != 0)
+		return rc;
+	if (ledger_open(&l, o->state, 0, &damaged) < 0) {
+		if (errno == EBADMSG)
+			return state_ledger_error(o->state, damaged);
 		warnmsg("%s/ledger.tsv: %s", o->state, strerror(errno));
 		return EX_NOINPUT;
 	}
@@ -75,27 +123,35 @@ driver_status(const struct driver_options *o, int json)
 		else
 			trained += l.jobs[i].n_inputs;
 	}
+	own_init(&own, o);
 	if (o->replays)
-		scan_folder(&replays, o->replays, is_replay_name, 0, -1);
+		scan_folder(&replays, o->replays, is_replay_name, &own, 0, -1);
 	if (o->experience)
-		scan_folder(&experience, o->experience, experience_wanted, 0, -1);
+		scan_folder(&experience, o->experience, experience_wanted, &own,
+		    0, -1);
+	own_free(&own);
+	unreadable = queue_unreadable(&replays) + queue_unreadable(&experience);
 	pending_replays = queued(&l, &replays);
 	pending_exp = queued(&l, &experience);
 	if (json)
 		printf("{\"driver_running\": %s, \"replays_done\": %zu, "
 		    "\"experience_done\": %zu, \"replays_queued\": %zu, "
-		    "\"experience_queued\": %zu, \"failed\": %zu, \"jobs\": %zu, "
-		    "\"status\": %s}\n", active ? "true" : "false", done, trained,
-		    pending_replays, pending_exp, l.bad, l.n_jobs,
+		    "\"experience_queued\": %zu, \"failed\": %zu, \"unreadable\": %zu, "
+		    "\"not_inputs\": %zu, \"jobs\": %zu, \"status\": %s}\n",
+		    active ? "true" : "false", done, trained, pending_replays,
+		    pending_exp, l.bad, unreadable, l.not_inputs, l.n_jobs,
 		    running && *running ? running : "null");
 	else
 		printf("state:      %s (%s)\n"
 		    "done:       %zu replays analysed, %zu experience files trained\n"
 		    "queued:     %zu replays, %zu experience files\n"
 		    "failed:     %zu inputs (see %s/ledger.tsv, B lines)\n"
+		    "unreadable: %zu inputs (named above)\n"
+		    "skipped:    %zu files that are no input, such as a model (N lines)\n"
 		    "running:    %s\n", o->state,
 		    active ? "a driver is running" : "no driver running", done,
-		    trained, pending_replays, pending_exp, l.bad, o->state,
+		    trained, pending_replays, pending_exp, l.bad, o->state, unreadable,
+		    l.not_inputs,
 		    running && *running ? running : "nothing");
 	free(running);
 	scan_free(&replays);

@@ -6,9 +6,11 @@ struct driver_options;
 
 /*
  * What the state folder says: done, queued, running, failed; as text, or
- * as one JSON object. Takes no lock and changes nothing. Returns 0, or a
- * sysexits(3) status after one message on stderr.
+ * as one JSON object. Takes no lock and changes nothing, but with repair:
+ * then, under the driver's lock, the ledger is rewritten with every record
+ * that holds. Returns 0, or a sysexits(3) status after one message on
+ * stderr.
  */
-int driver_status(const struct driver_options *o, int json);
+int driver_status(const struct driver_options *o, int json, int repair);
 
 #endif

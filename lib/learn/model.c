@@ -16,10 +16,65 @@
 #include "model.h"
 #include "npz.h"
 
-#define MODEL_MEMBER_LIMIT (512u << 20)
+#define MODEL_MEMBER_LIMIT ((size_t)512 << 20)
+/* All the members read from one model or candidate, inflated. */
+#define MODEL_TOTAL_LIMIT ((size_t)1 << 30)
 /* A merged candidate's MD5 is stored as its hex digits, without the NUL. */
 #define MD5_HEX_LEN (MD5_HEX_SIZE - 1)
 _Static_assert(MODEL_UNREADABLE == NPZ_UNREADABLE, "one code for 'cannot read'");
+
+/* Whether s is a letter followed by a layer number, as W1 or b12. */
+static int
+layer_name(const char *s, char letter)
+{
+	if (*s++ != letter || *s < '1' || *s > '9')
+		return 0;
+	while (*s >= '0' && *s <= '9')
+		s++;
+	return strcmp(s, ".npy") == 0;
+}
+
+/*
+ * Which members of a model file are read, judged by their headers before
+ * their data is inflated: weights of another type (uint8 weights of
+ * 512 MiB each) are refused without allocating them; members we do not
+ * use (the bot allows extra ones) are never inflated.
+ */
+static int
+model_member(const char *name, const struct npy_array *h, struct strbuf *why)
+{
+	static const char *const kept[] = {
+		"baseline.npy", "episode_count.npy", "optim_step.npy",
+		"format_version.npy", "trained_md5.npy", "merged_candidates.npy",
+		"base_md5.npy", "candidate_games.npy", "candidate_steps.npy", NULL
+	};
+	const char *w = name;
+	int optim, i;
+
+	for (i = 0; kept[i] != NULL; i++)
+		if (strcmp(name, kept[i]) == 0)
+			return 1;
+	optim = strncmp(w, "adam_m_", 7) == 0 || strncmp(w, "adam_v_", 7) == 0;
+	if (optim || strncmp(w, "delta_", 6) == 0)
+		w += optim ? 7 : 6;
+	if (!layer_name(w, 'W') && !layer_name(w, 'b'))
+		return 0;
+	if ((h->dtype == NPY_F8 || h->dtype == NPY_F4) &&
+	    h->ndim == (*w == 'W' ? 2 : 1) && h->shape[0] <= POLICY_MAX_WIDTH &&
+	    (h->ndim == 1 || h->shape[1] <= POLICY_MAX_WIDTH))
+		return 1;
+	/* The optimiser's state is ours: a damaged one is dropped, as before. */
+	if (optim)
+		return 0;
+	sb_adds(why, "weights must be a float64 or float32 vector or matrix "
+	    "of at most " "1048576 per side");
+	return -1;
+}
+
+static const struct npz_limits model_limits = {
+	MODEL_MEMBER_LIMIT, MODEL_TOTAL_LIMIT, model_member
+};
+_Static_assert(POLICY_MAX_WIDTH == 1048576, "the message says the width");
 
 static const struct npy_array *
 float_member(const struct npz *z, const char *name, int ndim, size_t d0,
@@ -169,13 +224,22 @@ fail:
 int
 model_read(const char *path, struct model *m, struct strbuf *why)
 {
+	char md5[MD5_HEX_SIZE];
+	struct npz_bytes b;
 	struct npz z;
 	int rc;
 
 	memset(m, 0, sizeof *m);
-	if ((rc = npz_read(path, MODEL_MEMBER_LIMIT, &z, why)) < 0)
+	if ((rc = npz_load(path, NPZ_FILE_LIMIT, &b, why)) < 0)
 		return rc;
-	rc = model_from_npz(&z, m, why);
+	/* Of the bytes read: a candidate's base is the file trained from. */
+	md5_hex(b.data, b.size, md5);
+	rc = npz_parse_with(&b, &model_limits, &z, why);
+	npz_bytes_free(&b);
+	if (rc < 0)
+		return rc;
+	if ((rc = model_from_npz(&z, m, why)) == 0)
+		memcpy(m->md5, md5, sizeof md5);
 	npz_free(&z);
 	return rc;
 }
@@ -331,7 +395,7 @@ candidate_read(const char *path, struct candidate *c, struct strbuf *why)
 		return rc;
 	/* Its identity is its content, hashed from the bytes merged. */
 	md5_hex(b.data, b.size, c->md5);
-	rc = npz_parse(&b, MODEL_MEMBER_LIMIT, &z, why);
+	rc = npz_parse_with(&b, &model_limits, &z, why);
 	npz_bytes_free(&b);
 	if (rc < 0)
 		return rc;

@@ -28,6 +28,7 @@ struct model {
 	 * it added. Empty for the bot's own models, which have none.
 	 */
 	struct hashmap trained;
+	char md5[MD5_HEX_SIZE];		/* of the file model_read() read, or "" */
 };
 
 /* model_read() and candidate_read(): the file cannot be read at all (66, not 65). */

@@ -145,15 +145,16 @@ parse_header(const char *h, struct npy_array *a, struct strbuf *why)
 }
 
 int
-npy_parse(const uint8_t *buf, size_t size, struct npy_array *a,
-	  struct strbuf *why)
+npy_header(const uint8_t *buf, size_t have, size_t size, struct npy_array *a,
+	   size_t *data_off, struct strbuf *why)
 {
 	size_t header_len, offset, bytes, item;
 	char *header;
 	int rc;
 
 	memset(a, 0, sizeof *a);
-	if (size < NPY_V1_PREAMBLE || memcmp(buf, NPY_MAGIC, NPY_MAGIC_LEN) != 0) {
+	if (size < NPY_V1_PREAMBLE || have < NPY_V1_PREAMBLE ||
+	    memcmp(buf, NPY_MAGIC, NPY_MAGIC_LEN) != 0) {
 		sb_adds(why, "not a .npy array (bad magic)");
 		return -1;
 	}
@@ -161,6 +162,10 @@ npy_parse(const uint8_t *buf, size_t size, struct npy_array *a,
 		header_len = (size_t)buf[8] | (size_t)buf[9] << 8;
 		offset = NPY_V1_PREAMBLE;
 	} else if ((buf[6] == 2 || buf[6] == 3) && size >= 12) {
+		if (have < 12) {
+			*data_off = 12;
+			return 1;
+		}
 		header_len = (size_t)buf[8] | (size_t)buf[9] << 8 |
 		    (size_t)buf[10] << 16 | (size_t)buf[11] << 24;
 		offset = 12;
@@ -171,6 +176,11 @@ npy_parse(const uint8_t *buf, size_t size, struct npy_array *a,
 	if (header_len > size - offset) {
 		sb_adds(why, "truncated .npy header");
 		return -1;
+	}
+	if (have < offset + header_len) {
+		/* The caller reads this much more and asks again. */
+		*data_off = offset + header_len;
+		return 1;
 	}
 	header = xmalloc(header_len + 1);
 	memcpy(header, buf + offset, header_len);
@@ -186,12 +196,25 @@ npy_parse(const uint8_t *buf, size_t size, struct npy_array *a,
 		return -1;
 	}
 	bytes = a->count * item;
-	/* Bounded by the bytes present, before anything is allocated. */
+	/* Bounded by the bytes there are, before anything is allocated. */
 	if (bytes != size - offset) {
 		sb_printf(why, "npy data is %zu bytes, its shape needs %zu",
 		    size - offset, bytes);
 		return -1;
 	}
+	*data_off = offset;
+	return 0;
+}
+
+int
+npy_parse(const uint8_t *buf, size_t size, struct npy_array *a,
+	  struct strbuf *why)
+{
+	size_t offset, bytes;
+
+	if (npy_header(buf, size, size, a, &offset, why) != 0)
+		return -1;	/* all of it is there: 1 cannot happen */
+	bytes = size - offset;
 	a->data = xmalloc(bytes ? bytes : 1);
 	memcpy(a->data, buf + offset, bytes);
 	return 0;

@@ -29,6 +29,16 @@ size_t npy_itemsize(enum npy_dtype t);
  */
 int npy_parse(const uint8_t *buf, size_t size, struct npy_array *a,
 	      struct strbuf *why);
+/*
+ * The header of a size-byte .npy whose first have bytes are in buf: a's
+ * dtype, shape and count (no data), and where the data starts in
+ * *data_off. The shape must fill exactly the size - *data_off bytes that
+ * follow, so a member's claimed size is checked before it is allocated.
+ * Returns 0; 1 when the header needs the first *data_off bytes (at most
+ * size) and buf has fewer; -1 with a reason in why.
+ */
+int npy_header(const uint8_t *buf, size_t have, size_t size,
+	       struct npy_array *a, size_t *data_off, struct strbuf *why);
 void npy_free(struct npy_array *a);
 
 /* Element i as a double / as an integer, whatever the dtype. */

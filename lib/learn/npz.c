@@ -20,6 +20,10 @@
 #include "atomic.h"
 #include "die.h"
 #include "npz.h"
+#include "zipdir.h"
+
+/* Deflate gives at most this many bytes for one (RFC 1951: 258 per 2 bits, about 1032). */
+#define DEFLATE_MAX_RATIO 1032
 
 static void
 push(struct npz *z, const char *name, size_t len, struct npy_array *a)
@@ -151,14 +155,150 @@ npz_holds_any(const struct npz_bytes *b, const char *const *names)
 	return found;
 }
 
-int
-npz_parse(const struct npz_bytes *b, size_t limit, struct npz *z,
+/* Name the member before the reason already in why. */
+static void
+name_it(const char *name, struct strbuf *why)
+{
+	struct strbuf msg = { 0 };
+
+	sb_printf(&msg, "%s: %s", name, why->data ? why->data : "");
+	sb_reset(why);
+	sb_add(why, msg.data, msg.len);
+	sb_free(&msg);
+}
+
+/*
+ * Whether a member's claimed size can come from its compressed bytes: a
+ * stored member is its bytes, and deflate cannot expand beyond
+ * DEFLATE_MAX_RATIO to one. Checked before anything of that size is
+ * allocated, so a small file cannot make us allocate a large one.
+ */
+static int
+plausible(const zip_stat_t *st, const struct npz_limits *lim,
 	  struct strbuf *why)
 {
+	if (!(st->valid & ZIP_STAT_SIZE) || !(st->valid & ZIP_STAT_COMP_SIZE) ||
+	    !(st->valid & ZIP_STAT_COMP_METHOD)) {
+		sb_adds(why, "member missing its size");
+		return -1;
+	}
+	if (st->size > lim->member) {
+		sb_printf(why, "member of %llu bytes: larger than the %zu-byte "
+		    "limit", (unsigned long long)st->size, lim->member);
+		return -1;
+	}
+	if (st->comp_method == ZIP_CM_STORE && st->size != st->comp_size) {
+		sb_adds(why, "stored member whose size is not its bytes");
+		return -1;
+	}
+	if (st->comp_method == ZIP_CM_DEFLATE &&
+	    st->size / DEFLATE_MAX_RATIO > st->comp_size) {
+		sb_printf(why, "claims %llu bytes from %llu deflated bytes: "
+		    "more than deflate can give", (unsigned long long)st->size,
+		    (unsigned long long)st->comp_size);
+		return -1;
+	}
+	if (st->comp_method != ZIP_CM_STORE && st->comp_method != ZIP_CM_DEFLATE) {
+		sb_printf(why, "compression method %d (numpy writes stored or "
+		    "deflated members only)", (int)st->comp_method);
+		return -1;
+	}
+	return 0;
+}
+
+/* Exactly n bytes of zf into p; -1 with a reason when fewer there are. */
+static int
+read_exactly(zip_file_t *zf, void *p, size_t n, struct strbuf *why)
+{
+	zip_int64_t got = n ? zip_fread(zf, p, n) : 0;
+
+	if (got < 0 || (zip_uint64_t)got != n) {
+		sb_printf(why, "damaged member: %s", got < 0 ?
+		    zip_file_strerror(zf) : "shorter than its size");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * One member: its .npy header is inflated first and checked (shape times
+ * item size must fill the member exactly; the caller's filter sees the
+ * dtype and shape), then its data is read straight into the array.
+ * Returns 1 (a holds it), 0 (the filter skips it) or -1.
+ */
+static int
+member(zip_t *za, zip_uint64_t i, const char *name, const zip_stat_t *st,
+       const struct npz_limits *lim, size_t *total, struct npy_array *a,
+       struct strbuf *why)
+{
+	uint8_t first[12], *head = first;
+	size_t have, want, off, bytes;
+	zip_file_t *zf;
+	int rc = -1;
+
+	if ((zf = zip_fopen_index(za, i, 0)) == NULL) {
+		sb_adds(why, zip_strerror(za));
+		return -1;
+	}
+	have = st->size < sizeof first ? (size_t)st->size : sizeof first;
+	if (read_exactly(zf, first, have, why) < 0)
+		goto out;
+	while ((rc = npy_header(head, have, (size_t)st->size, a, &want, why)) == 1) {
+		/* want <= st->size, which plausible() bounded by the data. */
+		if (head == first) {
+			head = xmalloc(want);
+			memcpy(head, first, have);
+		} else
+			head = xrealloc(head, want);
+		if (read_exactly(zf, head + have, want - have, why) < 0) {
+			rc = -1;
+			goto out;
+		}
+		have = want;
+	}
+	if (rc < 0)
+		goto out;
+	if (lim->keep != NULL && (rc = lim->keep(name, a, why)) <= 0)
+		goto out;
+	off = want;
+	bytes = (size_t)st->size - off;
+	if (bytes > lim->total - *total) {
+		sb_printf(why, "the file's members come to more than %zu bytes",
+		    lim->total);
+		rc = -1;
+		goto out;
+	}
+	*total += bytes;
+	a->data = xmalloc(bytes ? bytes : 1);
+	/* What the header read past its end is the data's start. */
+	if (have > off)
+		memcpy(a->data, head + off, have - off);
+	if (read_exactly(zf, (uint8_t *)a->data + (have - off),
+	    bytes - (have - off), why) < 0) {
+		npy_free(a);
+		rc = -1;
+		goto out;
+	}
+	rc = 1;
+out:
+	if (head != first)
+		free(head);
+	zip_fclose(zf);
+	return rc;
+}
+
+int
+npz_parse_with(const struct npz_bytes *b, const struct npz_limits *lim,
+	       struct npz *z, struct strbuf *why)
+{
 	zip_int64_t i, count;
+	size_t total = 0;
 	zip_t *za;
 
 	memset(z, 0, sizeof *z);
+	/* Every member's bytes its own and inside the file, before inflating. */
+	if (zipdir_check(b->data, b->size, why) < 0)
+		return NPZ_BAD;
 	if ((za = open_bytes(b, why)) == NULL)
 		return NPZ_BAD;
 	count = zip_get_num_entries(za, 0);
@@ -167,46 +307,19 @@ npz_parse(const struct npz_bytes *b, size_t limit, struct npz *z,
 		size_t len = name ? strlen(name) : 0;
 		struct npy_array a;
 		zip_stat_t st;
-		zip_file_t *zf;
-		uint8_t *buf;
-		zip_int64_t got;
 		int rc;
 
 		if (len < 4 || strcmp(name + len - 4, ".npy") != 0)
 			continue;
 		if (zip_stat_index(za, (zip_uint64_t)i, 0, &st) < 0 ||
-		    !(st.valid & ZIP_STAT_SIZE) || st.size > limit) {
-			sb_printf(why, "%s: member missing its size or larger than "
-			    "%zu bytes", name, limit);
+		    plausible(&st, lim, why) < 0 ||
+		    (rc = member(za, (zip_uint64_t)i, name, &st, lim, &total, &a,
+		    why)) < 0) {
+			name_it(name, why);
 			goto fail;
 		}
-		if ((zf = zip_fopen_index(za, (zip_uint64_t)i, 0)) == NULL) {
-			sb_printf(why, "%s: %s", name, zip_strerror(za));
-			goto fail;
-		}
-		buf = xmalloc(st.size ? st.size : 1);
-		got = zip_fread(zf, buf, st.size);
-		if (got < 0 || (zip_uint64_t)got != st.size) {
-			sb_printf(why, "%s: damaged member: %s", name,
-			    zip_file_strerror(zf));
-			zip_fclose(zf);
-			free(buf);
-			goto fail;
-		}
-		zip_fclose(zf);
-		rc = npy_parse(buf, st.size, &a, why);
-		free(buf);
-		if (rc < 0) {
-			/* Name the member before the reason npy_parse gave. */
-			struct strbuf msg = { 0 };
-
-			sb_printf(&msg, "%s: %s", name, why->data);
-			sb_reset(why);
-			sb_add(why, msg.data, msg.len);
-			sb_free(&msg);
-			goto fail;
-		}
-		push(z, name, len - 4, &a);
+		if (rc == 1)
+			push(z, name, len - 4, &a);
 	}
 	zip_discard(za);
 	return 0;
@@ -214,6 +327,15 @@ fail:
 	zip_discard(za);
 	npz_free(z);
 	return NPZ_BAD;
+}
+
+int
+npz_parse(const struct npz_bytes *b, size_t limit, struct npz *z,
+	  struct strbuf *why)
+{
+	struct npz_limits lim = { limit, limit, NULL };
+
+	return npz_parse_with(b, &lim, z, why);
 }
 
 int

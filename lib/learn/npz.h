@@ -43,10 +43,30 @@ void npz_bytes_free(struct npz_bytes *b);
 /* Whether the zip in b has a member NAME.npy for any of names (NULL-ended); -1 not a zip. */
 int npz_holds_any(const struct npz_bytes *b, const char *const *names);
 /*
- * Every .npy member of the .npz in b (stored or deflated). Members larger
- * than limit bytes are refused before they are inflated. Returns 0, or
- * NPZ_BAD with a reason in why (then z holds nothing).
+ * What a reader accepts: the largest member and the most all the members
+ * kept may come to (inflated), and a filter that sees each member's name,
+ * dtype and shape (no data yet) and returns 1 to keep it, 0 to skip it
+ * (never inflated), -1 to refuse the file with a reason in why. NULL
+ * keeps every member.
  */
+struct npz_limits {
+	size_t member, total;
+	int (*keep)(const char *name, const struct npy_array *hdr,
+		    struct strbuf *why);
+};
+
+/*
+ * Every .npy member of the .npz in b (stored or deflated). Refused before
+ * anything is inflated: entries that share bytes or lie outside the file,
+ * a member larger than lim->member or than its compressed bytes can
+ * give; before a member's data is allocated: a header whose shape does
+ * not fill the member exactly, a member the filter refuses, members that
+ * come to more than lim->total. Returns 0, or NPZ_BAD with a reason in
+ * why (then z holds nothing).
+ */
+int npz_parse_with(const struct npz_bytes *b, const struct npz_limits *lim,
+		   struct npz *z, struct strbuf *why);
+/* npz_parse_with() keeping every member, limit the largest and the total. */
 int npz_parse(const struct npz_bytes *b, size_t limit, struct npz *z,
 	      struct strbuf *why);
 /* npz_load() and npz_parse(): 0, NPZ_UNREADABLE or NPZ_BAD. */

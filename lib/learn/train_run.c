@@ -298,8 +298,9 @@ train_and_write(struct model *m, struct dataset *d, const struct train_options *
 		/* A candidate records where it started: merge-results adds its change. */
 		model_create(&base, m->net.n_layers, m->net.width, 0);
 		memcpy(base.net.params, m->net.params, m->net.n_params * sizeof(double));
+		/* The bytes trained from, not the file as it is now (it may be replaced). */
 		if (have_model)
-			md5_file(o->model, base_md5);
+			memcpy(base_md5, m->md5, sizeof base_md5);
 		c.base = &base;
 		c.base_md5 = base_md5;
 	}

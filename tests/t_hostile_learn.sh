@@ -56,4 +56,16 @@ expect_status 65 $? "a member claiming 200 MiB"
 expect_grep "claim.npz: states.npy: claims 209715200 bytes from" "$T/err" "claimed size refused"
 [ "$(peak_kb "$T/mem")" -lt 60000 ] || fail "a member claiming 200 MiB: $(peak_kb "$T/mem") KB"
 
+# episode_count near INT64_MAX (or INT64_MIN) in a model or a candidate: refused
+# with 65 (not saturated), nothing written, no signed overflow under UBSan.
+cp "$H/ubsan_policy_train_episode_count_overflow.npz" "$T/big.npz"
+"$PT" -m "$T/big.npz" "$EXP/good" >"$T/out" 2>"$T/err"
+expect_status 65 $? "episode_count overflow in policy-train"
+expect_grep "big.npz: episode_count would pass 9223372036854775807" "$T/err" "policy-train overflow named"
+cmp -s "$T/big.npz" "$H/ubsan_policy_train_episode_count_overflow.npz" || fail "overflowing model rewritten"
+"$MR" model -o "$T/target.npz" "$H/ubsan_merge_episode_count_overflow.npz" >"$T/out" 2>"$T/err"
+expect_status 65 $? "episode_count overflow in merge-results"
+expect_grep "ubsan_merge_episode_count_overflow.npz: episode_count is negative" "$T/err" "merge overflow named"
+[ -e "$T/target.npz" ] && fail "a refused merge wrote the model"
+
 finish

@@ -185,15 +185,20 @@ model_from_npz(const struct npz *z, struct model *m, struct strbuf *why)
 		goto fail;
 	if ((a = npz_get(z, "baseline")) != NULL && a->count >= 1)
 		m->baseline = npy_f64(a, 0);
-	if ((a = npz_get(z, "episode_count")) != NULL && a->count >= 1)
-		m->episode_count = npy_i64(a, 0);
+	if ((a = npz_get(z, "episode_count")) != NULL && a->count >= 1 &&
+	    (m->episode_count = npy_i64(a, 0)) < 0) {
+		/* Sums of counts must not wrap: none is negative. */
+		sb_printf(why, "episode_count is negative (%lld)",
+		    (long long)m->episode_count);
+		goto fail;
+	}
 	/* The optimiser state is ours: all of it, or none of it. */
 	if ((a = npz_get(z, "optim_step")) != NULL && a->count == 1) {
 		struct strbuf ignored = { 0 };
 
 		if (read_tensors(z, &m->net, "adam_m_", m->adam_m, &ignored) == 0 &&
 		    read_tensors(z, &m->net, "adam_v_", m->adam_v, &ignored) == 0)
-			m->optim_step = npy_i64(a, 0);
+			m->optim_step = npy_i64(a, 0) < 0 ? 0 : npy_i64(a, 0);
 		else {
 			memset(m->adam_m, 0, m->net.n_params * sizeof(double));
 			memset(m->adam_v, 0, m->net.n_params * sizeof(double));

@@ -79,6 +79,7 @@ merge_models(const char *target, char *const *cands, int n, int average,
 	struct model m;
 	int lock, i, status = 0, have_model = 0, used = 0, rc;
 	size_t twice;
+	int64_t total_games = 0, total_steps = 0;	/* checked: they come from files */
 	double games = 0;
 	size_t k;
 
@@ -140,11 +141,27 @@ merge_models(const char *target, char *const *cands, int n, int average,
 			status = EX_DATAERR;
 			goto out;
 		}
+		/* Counts from files near INT64_MAX must not wrap: refused, not saturated. */
+		if (__builtin_add_overflow(total_games, c[i].games, &total_games) ||
+		    __builtin_add_overflow(total_steps, c[i].steps, &total_steps)) {
+			warnmsg("%s: its episode_count or optim_step would pass "
+			    "%lld: refused, nothing merged", cands[i],
+			    (long long)INT64_MAX);
+			status = EX_DATAERR;
+			goto out;
+		}
 		games += (double)c[i].games;
 		used++;
 	}
 	if (used == 0)
 		goto out;
+	if (__builtin_add_overflow(m.episode_count, total_games, &total_games) ||
+	    __builtin_add_overflow(m.optim_step, total_steps, &total_steps)) {
+		warnmsg("%s: episode_count or optim_step would pass %lld: "
+		    "refused, nothing merged", target, (long long)INT64_MAX);
+		status = EX_DATAERR;
+		goto out;
+	}
 	/*
 	 * The moments: the games-weighted mean over this call's candidates;
 	 * candidates that trained on nothing (every game already in the

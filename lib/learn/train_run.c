@@ -310,7 +310,14 @@ train_and_write(struct model *m, struct dataset *d, const struct train_options *
 		dataset_build(d, o->train.gamma, o->train.normalize);
 		train(m, d, &o->train, &result);
 	}
-	m->episode_count += (int64_t)d->n_ep;
+	/* A count from the file near INT64_MAX must not wrap: refused, not saturated. */
+	if (__builtin_add_overflow(m->episode_count, (int64_t)d->n_ep,
+	    &m->episode_count)) {
+		warnmsg("%s: episode_count would pass %lld: refused, nothing "
+		    "written", o->model, (long long)INT64_MAX);
+		status = EX_DATAERR;
+		goto out;
+	}
 	c.steps = result.steps;
 	if (model_write(m, target, o->out ? &c : NULL, &why) < 0) {
 		warnmsg("%s: cannot write: %s", target, why.data);
@@ -320,6 +327,7 @@ train_and_write(struct model *m, struct dataset *d, const struct train_options *
 		if (fflush(stdout) != 0)
 			status = EX_IOERR;
 	}
+out:
 	model_free(&base);
 	hashmap_free(&added);
 	sb_free(&why);

@@ -122,6 +122,17 @@ cp "$T/m1.npz" "$T/before.npz"
 "$MR" model -o "$T/m1.npz" "$T/c0.npz" 2>"$T/err"; expect_status 0 $? "candidate merged twice"
 expect_grep "already merged" "$T/err" "merged-twice note"
 cmp -s "$T/m1.npz" "$T/before.npz" || fail "a merged-twice candidate changed the model"
+# A candidate is known by what it changes, not by its bytes: the same
+# candidate written again two seconds later (other zip timestamps) is the same.
+cp "$T/c0.npz" "$T/c0-first.npz"
+sleep 2
+"$PT" -m "$T/base.npz" --again --out "$T/c0-again.npz" "$T/b0" >/dev/null 2>&1
+cmp -s "$T/c0-again.npz" "$T/c0-first.npz" &&
+	fail "the candidate written again is byte-identical: this check proves nothing"
+"$MR" model -o "$T/m1.npz" "$T/c0-again.npz" 2>"$T/err"
+expect_status 0 $? "the same candidate written again"
+expect_grep "already merged" "$T/err" "the same candidate written again is known"
+cmp -s "$T/m1.npz" "$T/before.npz" || fail "the same candidate written again changed the model"
 "$PT" -m "$T/wide.npz" --init --hidden 32 "$EXP" >/dev/null
 "$PT" -m "$T/wide.npz" --again --out "$T/cw.npz" "$EXP" >/dev/null 2>&1
 "$MR" model -o "$T/m1.npz" "$T/cw.npz" 2>"$T/err"; expect_status 65 $? "other layer shapes"

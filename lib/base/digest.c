@@ -46,3 +46,15 @@ md5_file(const char *path, char hex[MD5_HEX_SIZE])
 	}
 	return 0;
 }
+
+void
+md5_parts_hex(const struct md5_part *parts, size_t n, char hex[MD5_HEX_SIZE])
+{
+	MD5_CTX ctx;
+	size_t i;
+
+	MD5Init(&ctx);
+	for (i = 0; i < n; i++)
+		MD5Update(&ctx, parts[i].data, parts[i].size);
+	MD5End(&ctx, hex);
+}

@@ -9,6 +9,14 @@
 #define MD5_HEX_SIZE 33
 
 void md5_hex(const uint8_t *data, size_t size, char hex[MD5_HEX_SIZE]);
+/* One piece of what a hash is taken over. */
+struct md5_part {
+	const void *data;
+	size_t size;
+};
+
+/* The MD5 of the parts, one after another, without copying them together. */
+void md5_parts_hex(const struct md5_part *parts, size_t n, char hex[MD5_HEX_SIZE]);
 /* The file's MD5; -1 (hex empty) when it cannot be read. */
 int md5_file(const char *path, char hex[MD5_HEX_SIZE]);
 

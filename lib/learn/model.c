@@ -385,6 +385,27 @@ model_write(const struct model *m, const char *path,
 	return rc;
 }
 
+/* The candidate's content identity (see struct candidate). */
+static void
+candidate_identity(struct candidate *c)
+{
+	static const char tag[] = "bgtrain candidate 1";
+	struct strbuf games = { 0 };
+	struct md5_part parts[6];
+	size_t i;
+
+	for (i = 0; i < c->m.trained.n; i++)
+		sb_add(&games, hashmap_key(&c->m.trained, i), c->m.trained.entries[i].key_len);
+	parts[0] = (struct md5_part){ tag, sizeof tag };
+	parts[1] = (struct md5_part){ c->base_md5, strlen(c->base_md5) + 1 };
+	parts[2] = (struct md5_part){ &c->games, sizeof c->games };
+	parts[3] = (struct md5_part){ &c->steps, sizeof c->steps };
+	parts[4] = (struct md5_part){ c->delta, c->m.net.n_params * sizeof c->delta[0] };
+	parts[5] = (struct md5_part){ games.data ? games.data : "", games.len };
+	md5_parts_hex(parts, 6, c->md5);
+	sb_free(&games);
+}
+
 int
 candidate_read(const char *path, struct candidate *c, struct strbuf *why)
 {
@@ -398,8 +419,7 @@ candidate_read(const char *path, struct candidate *c, struct strbuf *why)
 	memset(&z, 0, sizeof z);
 	if ((rc = npz_load(path, NPZ_FILE_LIMIT, &b, why)) < 0)
 		return rc;
-	/* Its identity is its content, hashed from the bytes merged. */
-	md5_hex(b.data, b.size, c->md5);
+	md5_hex(b.data, b.size, c->file_md5);
 	rc = npz_parse_with(&b, &model_limits, &z, why);
 	npz_bytes_free(&b);
 	if (rc < 0)
@@ -426,6 +446,7 @@ candidate_read(const char *path, struct candidate *c, struct strbuf *why)
 		c->base_md5[len] = '\0';
 	}
 	npz_free(&z);
+	candidate_identity(c);
 	return 0;
 fail:
 	npz_free(&z);

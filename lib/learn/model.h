@@ -63,7 +63,13 @@ struct candidate {
 	double *delta;			/* n_params: the candidate minus its base */
 	int64_t games, steps;
 	char base_md5[MD5_HEX_SIZE];
-	char md5[MD5_HEX_SIZE];		/* of the candidate file itself: its identity */
+	/*
+	 * Its identity: the MD5 of what it changes (base, change, games,
+	 * steps), not of its bytes, so that the same candidate written twice
+	 * (zip timestamps differ) is one candidate.
+	 */
+	char md5[MD5_HEX_SIZE];
+	char file_md5[MD5_HEX_SIZE];	/* of the file's bytes: older models recorded this */
 };
 
 int candidate_read(const char *path, struct candidate *c, struct strbuf *why);

@@ -127,7 +127,9 @@ merge_models(const char *target, char *const *cands, int n, int average,
 		}
 		for (j = 0; j < i; j++)
 			dup |= strcmp(c[j].md5, c[i].md5) == 0;
-		if (dup || model_has_merged(&m, c[i].md5)) {
+		/* Older models recorded a candidate by its file's bytes. */
+		if (dup || model_has_merged(&m, c[i].md5) ||
+		    model_has_merged(&m, c[i].file_md5)) {
 			if (!quiet)
 				warnmsg("%s: already merged into %s: nothing to do",
 				    cands[i], target);

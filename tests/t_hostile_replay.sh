@@ -1,0 +1,35 @@
+# t_hostile_replay - replays made to break replay-analyze: bounded in time
+# and memory, an error line and exit 65 (or a result), never a signal
+. tests/lib.sh
+need_shared
+H=$SHARED/hostile
+
+# run_bounded WHAT FILE [ARGS...]: replay-analyze under a 256 MB address
+# space and 20 s of CPU; sets $rc, output in $T/out, $T/err.
+run_bounded() {
+	what=$1 f=$2
+	shift 2
+	(ulimit -v 262144; ulimit -t 20; exec "$BIN/replay-analyze" "$@" "$f") \
+	    >"$T/out" 2>"$T/err"
+	rc=$?
+	[ $rc -gt 128 ] && fail "$what: killed by signal $((rc - 128))"
+	return 0
+}
+
+# peak_kb FILE: the most memory replay-analyze held on FILE, in KB.
+peak_kb() {
+	/usr/bin/time -f %M -o "$T/time" "$BIN/replay-analyze" "$1" \
+	    >/dev/null 2>&1
+	tail -n 1 "$T/time"
+}
+
+# Nested arrays that each claim the rest of the member: memory stays within
+# 8x the member plus a fixed allowance, and the file is an error.
+f=$H/oom_versioned_nested_arrays_256k.SC2Replay
+run_bounded "nested arrays" "$f"
+expect_status 65 $rc "nested arrays"
+expect_grep "count larger than the data left" "$T/err" "nested arrays"
+kb=$(peak_kb "$f")
+[ "$kb" -lt 65536 ] || fail "nested arrays: $kb KB, want under 64 MB"
+
+finish

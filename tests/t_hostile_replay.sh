@@ -32,4 +32,20 @@ expect_grep "count larger than the data left" "$T/err" "nested arrays"
 kb=$(peak_kb "$f")
 [ "$kb" -lt 65536 ] || fail "nested arrays: $kb KB, want under 64 MB"
 
+# Unit tags chosen to collide in the unit table: as fast as a real replay.
+f=$H/hang_unit_hash_collisions_320k.SC2Replay
+run_bounded "colliding tags" "$f"
+expect_status 0 $rc "colliding tags"
+/usr/bin/time -f %U -o "$T/time" "$BIN/replay-analyze" "$f" >/dev/null 2>&1
+$PY -c 'import sys; sys.exit(float(sys.argv[1]) >= 5)' "$(tail -n 1 "$T/time")" ||
+	fail "colliding tags: $(tail -n 1 "$T/time") s of CPU, want under 5"
+
+# Names with a NUL: bad data, its error line and 65, and no summary of
+# merged keys.
+f=$H/leak_learned_names_with_nul.SC2Replay
+run_bounded "names with NUL" "$f" --race any --all-results -s "$T/s.json"
+expect_status 65 $rc "names with NUL"
+expect_grep "not UTF-8 text" "$T/err" "names with NUL"
+grep -q '"Zerg"' "$T/s.json" 2>/dev/null && fail "names with NUL: counted in the summary"
+
 finish

@@ -48,4 +48,25 @@ expect_status 65 $rc "names with NUL"
 expect_grep "not UTF-8 text" "$T/err" "names with NUL"
 grep -q '"Zerg"' "$T/s.json" 2>/dev/null && fail "names with NUL: counted in the summary"
 
+# A replay rewritten while it is read: an error line or a result, never a
+# signal (it was mapped, and a truncated mapping raises SIGBUS).
+find "$REPLAYS" -name '*.SC2Replay' -printf '%s %p\n' | sort -n >"$T/sizes"
+a=$(tail -n 1 "$T/sizes" | cut -d' ' -f2-)	# the largest, then the smallest
+b=$(head -n 1 "$T/sizes" | cut -d' ' -f2-)
+[ -f "$a" ] && [ -f "$b" ] || fail "rewritten replay: no replays found"
+cp "$a" "$T/moving.SC2Replay"
+(i=0; while [ $i -lt 100 ]; do
+	cp "$a" "$T/moving.SC2Replay"; cp "$b" "$T/moving.SC2Replay"
+	i=$((i + 1))
+done) &
+writer=$!
+i=0 signals=0
+while [ $i -lt 50 ]; do
+	"$BIN/replay-analyze" "$T/moving.SC2Replay" >/dev/null 2>&1
+	[ $? -gt 128 ] && signals=$((signals + 1))
+	i=$((i + 1))
+done
+wait $writer
+[ $signals = 0 ] || fail "rewritten replay: $signals of 50 runs killed by a signal"
+
 finish

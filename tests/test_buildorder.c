@@ -5,15 +5,18 @@
  * archive), reads it back through the whole analysis, and checks exact
  * results: morphs, cancelled buildings, supply, the wrap-around of the game
  * loop, clan tags, localised races, observers, skipped units, missing
- * members, other compressions and archive versions.
+ * members, other compressions and archive versions. One case feeds the unit
+ * table's hash map keys that would all collide under an unkeyed hash.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "analyze.h"
 #include "file.h"
+#include "hashmap.h"
 #include "inputs.h"
 #include "jsonl.h"
 #include "protocol.h"
@@ -300,6 +303,82 @@ test_encodings(void)
 	sb_free(&got);
 }
 
+#define FNV_PRIME	1099511628211ull
+#define LOW18		((1u << 18) - 1)
+
+static uint64_t
+fnv_step(uint64_t h, unsigned char b)
+{
+	return (h ^ b) * FNV_PRIME;
+}
+
+/*
+ * The i-th of 8-byte keys whose FNV-1a hashes agree in their low 18 bits,
+ * the bits a probe of a map of up to 131,072 entries uses: the low bits of a
+ * product depend only on the low bits of its factors, so the last byte can
+ * be solved for once the two before it put the rest of the state right.
+ */
+static void
+colliding_key(uint32_t i, unsigned char key[8])
+{
+	uint64_t inv = FNV_PRIME, h = 14695981039346656037ull, u, s;
+	int k, b0, b1;
+
+	for (k = 0; k < 6; k++)
+		inv *= 2 - FNV_PRIME * inv;
+	u = (0x2a5a5ull * inv) & LOW18;
+	for (k = 0; k < 5; k++) {
+		key[k] = k < 4 ? (unsigned char)(i >> (8 * k)) : 0x5a;
+		h = fnv_step(h, key[k]);
+	}
+	for (b0 = 0; b0 < 256; b0++)
+		for (b1 = 0; b1 < 256; b1++) {
+			s = fnv_step(fnv_step(h, (unsigned char)b0),
+			    (unsigned char)b1);
+			if ((s & LOW18 & ~0xffull) != (u & ~0xffull))
+				continue;
+			key[5] = (unsigned char)b0;
+			key[6] = (unsigned char)b1;
+			key[7] = (unsigned char)((s ^ u) & 0xff);
+			return;
+		}
+	EXPECT(!"no colliding key");
+}
+
+static double
+cpu_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Keys chosen to collide under the old unkeyed hash stay fast. */
+static void
+test_hash_collisions(void)
+{
+	enum { N = 60000 };
+	static unsigned char keys[N][8];
+	struct hashmap m = { 0 };
+	double t0;
+	size_t *at;
+	int found = 0;
+	uint32_t i;
+
+	for (i = 0; i < N; i++)
+		colliding_key(i, keys[i]);
+	t0 = cpu_seconds();
+	for (i = 0; i < N; i++)
+		*hashmap_put(&m, keys[i], 8, NULL) = i;
+	for (i = 0; i < N; i++)
+		found += (at = hashmap_get(&m, keys[i], 8)) && *at == i;
+	EXPECT(found == N && m.n == N);
+	EXPECT(hashmap_key(&m, 12345)[0] == keys[12345][0]);
+	EXPECT(cpu_seconds() - t0 < 1.0);
+	hashmap_free(&m);
+}
+
 int
 main(void)
 {
@@ -315,6 +394,7 @@ main(void)
 	test_races_and_players();
 	test_missing_members();
 	test_encodings();
+	test_hash_collisions();
 	snprintf(path, sizeof path, "%s/case.SC2Replay", dir);
 	unlink(path);
 	rmdir(dir);

@@ -6,26 +6,86 @@
  * one small array, and iteration is stable and independent of the hash.
  * The full 64-bit hash of each entry is kept, so probes compare keys only
  * when the hashes agree and growing never rehashes a key.
+ *
+ * Keys come from outside (unit tags, names in a replay), so the hash is
+ * SipHash-1-3 under a key each map draws from getrandom(2) when it first
+ * grows: no input can choose keys that collide and turn probing quadratic.
+ * Iteration follows insertion, so outputs do not depend on the key.
  */
+#include <sys/random.h>
+
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "die.h"
 #include "hashmap.h"
 
-/* FNV-1a, 64 bits. */
-static uint64_t
-hash_bytes(const void *key, size_t len)
-{
-	const unsigned char *p = key;
-	uint64_t h = 14695981039346656037ull;
-	size_t i;
+#define ROTL(x, b)	(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND do {							\
+	v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32);	\
+	v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;				\
+	v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;				\
+	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);	\
+} while (0)
 
-	for (i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 1099511628211ull;
+static uint64_t
+load64(const unsigned char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+	return x;	/* host order: the hash never leaves the process */
+}
+
+/* SipHash-1-3 of key under the map's key. */
+static uint64_t
+hash_bytes(const struct hashmap *m, const void *key, size_t len)
+{
+	const unsigned char *p = key, *end = p + (len & ~(size_t)7);
+	uint64_t v0 = m->seed[0] ^ 0x736f6d6570736575ull;
+	uint64_t v1 = m->seed[1] ^ 0x646f72616e646f6dull;
+	uint64_t v2 = m->seed[0] ^ 0x6c7967656e657261ull;
+	uint64_t v3 = m->seed[1] ^ 0x7465646279746573ull;
+	uint64_t b = (uint64_t)len << 56, w;
+	size_t left = len & 7;
+
+	for (; p < end; p += 8) {
+		w = load64(p);
+		v3 ^= w;
+		SIPROUND;
+		v0 ^= w;
 	}
-	return h;
+	while (left-- > 0)
+		b |= (uint64_t)p[left] << (8 * left);
+	v3 ^= b;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+/*
+ * A fresh key for a map. getrandom(2) has not failed on a Linux since 3.17
+ * once booted; should it, the clock and addresses still vary per process,
+ * and the library never exits.
+ */
+static void
+draw_seed(struct hashmap *m)
+{
+	struct timespec ts;
+
+	if (getrandom(m->seed, sizeof m->seed, 0) == (ssize_t)sizeof m->seed)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	m->seed[0] = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^
+	    (uint64_t)(uintptr_t)m;
+	m->seed[1] = (uint64_t)ts.tv_sec ^ (uint64_t)getpid() << 32 ^
+	    (uint64_t)(uintptr_t)&ts;
 }
 
 /* Where key is in the index, or the empty slot where it would go. */
@@ -54,6 +114,8 @@ grow_index(struct hashmap *m)
 	size_t i, mask;
 
 	free(m->index);
+	if (m->index_cap == 0 && m->n == 0)
+		draw_seed(m);
 	m->index_cap = m->index_cap ? m->index_cap * 2 : 16;
 	m->index = xcalloc(m->index_cap, sizeof m->index[0]);
 	mask = m->index_cap - 1;
@@ -73,19 +135,20 @@ hashmap_get(const struct hashmap *m, const void *key, size_t len)
 
 	if (m->index_cap == 0)
 		return NULL;
-	slot = find_slot(m, hash_bytes(key, len), key, len);
+	slot = find_slot(m, hash_bytes(m, key, len), key, len);
 	return *slot ? &m->entries[*slot - 1].value : NULL;
 }
 
 size_t *
 hashmap_put(struct hashmap *m, const void *key, size_t len, int *added)
 {
-	uint64_t h = hash_bytes(key, len);
 	struct hashmap_entry *e;
 	size_t *slot;
+	uint64_t h;
 
 	if ((m->n + 1) * 2 > m->index_cap)
 		grow_index(m);
+	h = hash_bytes(m, key, len);	/* after a first grow drew the key */
 	slot = find_slot(m, h, key, len);
 	if (added)
 		*added = *slot == 0;

@@ -24,6 +24,7 @@ struct hashmap {
 	size_t index_cap;		/* a power of two, at least 2n */
 	char *keys;
 	size_t keys_len, keys_cap;
+	uint64_t seed[2];		/* the hash's key, drawn on first use */
 };
 
 /* The value of key, or NULL when it is not in the map. */

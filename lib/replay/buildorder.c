@@ -128,6 +128,7 @@ struct walk {
 	struct game *g;
 	struct units units;
 	struct supply *supply;	/* indexed by pid - 1 */
+	int bad_name;		/* a name that is not text was seen */
 };
 
 static struct bo_item *
@@ -138,6 +139,9 @@ add_item(struct walk *w, int64_t owner, uint32_t loop, struct name name,
 	struct supply *s = &w->supply[owner - 1];
 	struct bo_item *it;
 
+	/* Every name that reaches a result or a summary is checked here. */
+	if (!name_is_text(name))
+		w->bad_name = 1;
 	if (bo->n == bo->cap) {
 		bo->cap = bo->cap ? bo->cap * 2 : 64;
 		bo->items = xreallocarray(bo->items, bo->cap, sizeof bo->items[0]);
@@ -304,7 +308,7 @@ buildorder_analyze(struct game *g, struct strbuf *why)
 	for (i = 0; i < r->n_players; i++)
 		g->race[i] = race_english(r->players[i].race);
 	tracker_init(&t, r->tracker, r->tracker_size);
-	while ((rc = tracker_next(&t, &ev, why)) > 0) {
+	while (!w.bad_name && (rc = tracker_next(&t, &ev, why)) > 0) {
 		switch (ev.id) {
 		case EV_PLAYER_STATS: on_player_stats(&w, ev.body); break;
 		case EV_UNIT_INIT: on_unit_init(&w, ev.loop, ev.body); break;
@@ -314,6 +318,11 @@ buildorder_analyze(struct game *g, struct strbuf *why)
 		case EV_UPGRADE: on_upgrade(&w, ev.loop, ev.body); break;
 		default: break;
 		}
+	}
+	if (w.bad_name) {
+		sb_printf(why, "%s: a unit or upgrade name that is not UTF-8 "
+		    "text (or holds a NUL)", MEMBER_TRACKER);
+		rc = -1;
 	}
 	tracker_free(&t);
 	units_free(&w.units);

@@ -6,7 +6,6 @@
  * a FIFO or device under a replay's name would block the run or feed it
  * garbage, so files are opened without blocking and checked with fstat.
  */
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -174,12 +173,9 @@ inputs_free(struct input_list *l)
 	l->n = l->cap = 0;
 }
 
-/*
- * Mapped, not read with file_read(): the decoder and the MD5 take the bytes
- * in place, so a replay is never copied into the heap.
- */
+/* A regular file, read whole into the heap (at most INPUT_SIZE_LIMIT). */
 static int
-map_file(const char *path, struct input_data *d, struct strbuf *why)
+load_file(const char *path, struct input_data *d, struct strbuf *why)
 {
 	struct stat st;
 	int fd;
@@ -211,14 +207,30 @@ map_file(const char *path, struct input_data *d, struct strbuf *why)
 		close(fd);
 		return 0;
 	}
-	d->mapping = mmap(NULL, d->size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (d->mapping == MAP_FAILED) {
-		d->mapping = NULL;
+	/*
+	 * Read, not mapped: a mapped file that is truncated or rewritten while
+	 * we read it kills the process with SIGBUS. One byte more than its size
+	 * is asked for, so a file that grew is seen as changed too.
+	 */
+	d->owned = xmalloc(d->size + 1);
+	size_t got = 0;
+	ssize_t r = 0;
+
+	while (got <= d->size &&
+	    ((r = read(fd, d->owned + got, d->size + 1 - got)) > 0 ||
+	    (r < 0 && errno == EINTR)))
+		got += r > 0 ? (size_t)r : 0;
+	if (r < 0)
 		sb_adds(why, strerror(errno));
+	else if (got != d->size)
+		sb_adds(why, "file changed while it was read");
+	close(fd);
+	if (r < 0 || got != d->size) {
+		free(d->owned);
+		d->owned = NULL;
 		return -1;
 	}
-	d->data = d->mapping;
+	d->data = d->owned;
 	return 0;
 }
 
@@ -284,14 +296,12 @@ input_read(const struct input_list *l, const struct input *in,
 	   struct input_data *d, struct strbuf *why)
 {
 	memset(d, 0, sizeof *d);
-	return in->entry ? read_zip_entry(l, in, d, why) : map_file(in->path, d, why);
+	return in->entry ? read_zip_entry(l, in, d, why) : load_file(in->path, d, why);
 }
 
 void
 input_release(struct input_data *d)
 {
-	if (d->mapping)
-		munmap(d->mapping, d->size);
 	free(d->owned);
 	memset(d, 0, sizeof *d);
 }

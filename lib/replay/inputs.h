@@ -38,7 +38,6 @@ void inputs_free(struct input_list *l);
 struct input_data {
 	const uint8_t *data;
 	size_t size;
-	void *mapping;		/* munmap() this, or */
 	uint8_t *owned;		/* free() this */
 };
 

@@ -15,6 +15,7 @@
 #include "mpq.h"
 #include "protocol.h"
 #include "replay.h"
+#include "units.h"
 #include "versioned.h"
 
 static char *
@@ -32,6 +33,16 @@ blob_string(const struct vvalue *v)
 		memcpy(s, p, n);
 	s[n] = '\0';
 	return s;
+}
+
+/* Whether a string field, absent or present, is text (see name_is_text). */
+static int
+blob_is_text(const struct vvalue *v)
+{
+	struct name n = { NULL, 0 };
+
+	n.s = (const char *)vv_blob(v, &n.n);
+	return n.s == NULL || name_is_text(n);
 }
 
 /* Details store "&lt;TAG&gt;<sp/>Name": keep what follows the last <sp/>, unescaped. */
@@ -143,6 +154,14 @@ read_details(struct replay *r, const uint8_t *data, size_t size,
 		const struct vvalue *pv = &list->kids[i];
 		struct player *p = &r->players[i];
 
+		if (!blob_is_text(vv_field(pv, PLAYER_NAME)) ||
+		    !blob_is_text(vv_field(pv, PLAYER_RACE))) {
+			sb_printf(why, "damaged " MEMBER_DETAILS ": player %u's "
+			    "name or race is not UTF-8 text (or holds a NUL)",
+			    i + 1);
+			vd_free(&d);
+			return -1;
+		}
 		p->pid = (int)i + 1;
 		p->name = player_name(vv_field(pv, PLAYER_NAME));
 		p->race = blob_string(vv_field(pv, PLAYER_RACE));

@@ -50,6 +50,40 @@ static const char *const race_names[][2] = {
 };
 
 int
+name_is_text(struct name n)
+{
+	const unsigned char *p = (const unsigned char *)n.s, *end = p + n.n;
+
+	while (p < end) {
+		unsigned c = *p++, lo = 0x80, hi = 0xbf;
+		int more;
+
+		if (c == 0)
+			return 0;
+		if (c < 0x80)
+			continue;
+		if (c >= 0xc2 && c <= 0xdf)
+			more = 1;
+		else if (c >= 0xe0 && c <= 0xef) {
+			more = 2;
+			lo = c == 0xe0 ? 0xa0 : 0x80;	/* no overlong forms */
+			hi = c == 0xed ? 0x9f : 0xbf;	/* no surrogates */
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			more = 3;
+			lo = c == 0xf0 ? 0x90 : 0x80;
+			hi = c == 0xf4 ? 0x8f : 0xbf;	/* at most U+10FFFF */
+		} else
+			return 0;
+		if (end - p < more || *p < lo || *p > hi)
+			return 0;
+		for (p++; --more > 0; p++)
+			if (*p < 0x80 || *p > 0xbf)
+				return 0;
+	}
+	return 1;
+}
+
+int
 name_is(struct name n, const char *s)
 {
 	return strlen(s) == n.n && memcmp(n.s, s, n.n) == 0;

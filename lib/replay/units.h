@@ -13,6 +13,12 @@ struct name {
 	size_t n;
 };
 
+/*
+ * Whether n is valid UTF-8 (shortest forms, no surrogates, at most U+10FFFF)
+ * without a NUL: what every real replay's names are. Anything else is bad
+ * data, since names become JSON keys and table keys compared as text.
+ */
+int name_is_text(struct name n);
 int name_is(struct name n, const char *s);
 /* list is sorted in strcmp order. */
 int name_in_sorted(struct name n, const char *const *list, size_t count);

@@ -4,9 +4,12 @@
  * Every value carries its type byte and every struct field its numeric tag,
  * so one decoder reads the header, details and tracker events of every build
  * without per-build protocol tables. Values are decoded into a tree whose
- * nodes come from an arena; a child count can never exceed the bytes left,
- * since each value takes at least one byte, which bounds the arena by the
- * input.
+ * nodes come from an arena. Every value takes at least two bytes (its type
+ * and one more), so an array's nodes are allocated only when its count fits
+ * in the bytes left that no node allocated earlier has claimed: nested
+ * arrays cannot each claim the whole rest of the input. Nodes in use then
+ * never outnumber half the input; the arena is also capped at VD_BYTES_PER
+ * times the input plus VD_FIXED bytes, whatever the chunking.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,8 @@
 
 #define MAX_DEPTH	64
 #define CHUNK_NODES	4096
+#define MIN_VALUE	2	/* bytes: a type byte and one more */
+#define MIN_FIELD	3	/* a struct field adds its tag */
 
 struct vchunk {
 	struct vchunk *next;
@@ -26,6 +31,7 @@ struct vchunk {
 struct varena {
 	struct vchunk *head;	/* chunk being filled */
 	struct vchunk *spare;	/* emptied chunks kept for reuse */
+	size_t held, limit;	/* nodes in all chunks, and their cap */
 };
 
 void
@@ -34,6 +40,9 @@ vd_init(struct vdecoder *d, const uint8_t *data, size_t size)
 	d->p = data;
 	d->end = data + size;
 	d->arena = xcalloc(1, sizeof *d->arena);
+	d->arena->limit = (VD_FIXED + (size > SIZE_MAX / VD_BYTES_PER ?
+	    SIZE_MAX - VD_FIXED : size * VD_BYTES_PER)) / sizeof(struct vvalue);
+	d->promised = 0;
 	d->error = NULL;
 }
 
@@ -61,6 +70,7 @@ vd_reset(struct vdecoder *d)
 			c->next = d->arena->spare;
 			d->arena->spare = c;
 		} else {
+			d->arena->held -= c->cap;
 			free(c);
 		}
 	}
@@ -91,6 +101,12 @@ alloc_nodes(struct vdecoder *d, size_t n)
 		} else {
 			size_t cap = n > CHUNK_NODES ? n : CHUNK_NODES;
 
+			if (cap > a->limit - a->held) {
+				d->error = "versioned data needs more memory "
+				    "than its size allows";
+				return NULL;
+			}
+			a->held += cap;
 			c = xmalloc(sizeof *c + cap * sizeof c->nodes[0]);
 			c->cap = cap;
 			c->used = 0;
@@ -142,15 +158,22 @@ get_varint(struct vdecoder *d, int64_t *out)
 	return 0;
 }
 
-/* A count of things still to come in the input, each at least one byte. */
+/*
+ * A count of things still to come in the input, each at least bytes_each
+ * bytes, and none of them bytes already claimed by nodes allocated but not
+ * yet decoded.
+ */
 static int
 get_count(struct vdecoder *d, uint32_t *n, size_t bytes_each)
 {
+	size_t left;
 	int64_t v;
 
 	if (get_varint(d, &v) < 0)
 		return -1;
-	if (v < 0 || (uint64_t)v > (size_t)(d->end - d->p) / bytes_each) {
+	left = (size_t)(d->end - d->p);
+	left = left > d->promised ? left - d->promised : 0;
+	if (v < 0 || (uint64_t)v > left / bytes_each || v > UINT32_MAX) {
 		d->error = "count larger than the data left";
 		return -1;
 	}
@@ -172,13 +195,21 @@ take(struct vdecoder *d, size_t n, const uint8_t **where)
 
 static int decode(struct vdecoder *d, struct vvalue *v, int depth);
 
+/* The kids' bytes were counted by get_count; each gives its claim back as
+ * its own decoding starts, where it takes those bytes itself. */
 static int
 decode_kids(struct vdecoder *d, struct vvalue *v, int depth, int tagged)
 {
+	size_t each = tagged ? MIN_FIELD : MIN_VALUE;
 	uint32_t i;
 
-	v->kids = alloc_nodes(d, v->n);
+	if (v->n == 0)
+		return 0;
+	if ((v->kids = alloc_nodes(d, v->n)) == NULL)
+		return -1;
+	d->promised += (size_t)v->n * each;
 	for (i = 0; i < v->n; i++) {
+		d->promised -= each;
 		if (tagged && get_varint(d, &v->kids[i].tag) < 0)
 			return -1;
 		if (decode(d, &v->kids[i], depth + 1) < 0)
@@ -203,9 +234,11 @@ decode(struct vdecoder *d, struct vvalue *v, int depth)
 	v->type = type;
 	switch (type) {
 	case V_ARRAY:
-		return get_count(d, &v->n, 1) < 0 ? -1 : decode_kids(d, v, depth, 0);
+		return get_count(d, &v->n, MIN_VALUE) < 0 ? -1 :
+		    decode_kids(d, v, depth, 0);
 	case V_STRUCT:
-		return get_count(d, &v->n, 2) < 0 ? -1 : decode_kids(d, v, depth, 1);
+		return get_count(d, &v->n, MIN_FIELD) < 0 ? -1 :
+		    decode_kids(d, v, depth, 1);
 	case V_BITARRAY:
 		if (get_varint(d, &bits) < 0)
 			return -1;
@@ -224,7 +257,8 @@ decode(struct vdecoder *d, struct vvalue *v, int depth)
 		if (get_varint(d, &v->i) < 0)
 			return -1;
 		v->n = 1;
-		v->kids = alloc_nodes(d, 1);
+		if ((v->kids = alloc_nodes(d, 1)) == NULL)
+			return -1;
 		return decode(d, v->kids, depth + 1);
 	case V_OPTIONAL:
 		if (get_byte(d, &b) < 0)
@@ -233,7 +267,8 @@ decode(struct vdecoder *d, struct vvalue *v, int depth)
 		if (!b)
 			return 0;
 		v->n = 1;
-		v->kids = alloc_nodes(d, 1);
+		if ((v->kids = alloc_nodes(d, 1)) == NULL)
+			return -1;
 		return decode(d, v->kids, depth + 1);
 	case V_U8:
 		if (get_byte(d, &b) < 0)
@@ -267,9 +302,12 @@ decode(struct vdecoder *d, struct vvalue *v, int depth)
 struct vvalue *
 vd_value(struct vdecoder *d)
 {
-	struct vvalue *v = alloc_nodes(d, 1);
+	struct vvalue *v;
 
 	d->error = NULL;
+	d->promised = 0;
+	if ((v = alloc_nodes(d, 1)) == NULL)
+		return NULL;
 	if (decode(d, v, 0) < 0)
 		return NULL;
 	return v;

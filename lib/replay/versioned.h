@@ -22,12 +22,20 @@ struct vvalue {
 	struct vvalue *kids;
 };
 
-/* Nodes come from an arena that a decode fills and vd_reset() empties. */
+/*
+ * Nodes come from an arena that a decode fills and vd_reset() empties. Its
+ * memory is at most VD_BYTES_PER times the input's size plus VD_FIXED bytes;
+ * a value that would need more is an error ("needs more memory").
+ */
+#define VD_BYTES_PER	8
+#define VD_FIXED	((size_t)4 << 20)
+
 struct varena;
 
 struct vdecoder {
 	const uint8_t *p, *end;
 	struct varena *arena;
+	size_t promised;	/* bytes claimed by nodes not yet decoded */
 	const char *error;	/* set when vd_value() returns NULL */
 };
 

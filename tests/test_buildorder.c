@@ -8,6 +8,7 @@
  * members, other compressions and archive versions. One case feeds the unit
  * table's hash map keys that would all collide under an unkeyed hash.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +240,23 @@ test_races_and_players(void)
 	sb_free(&why);
 }
 
+/* Numbers from the file are checked before arithmetic: a team id of 2^31-1. */
+static void
+test_team_out_of_range(void)
+{
+	struct rw_replay *r = rw_new();
+	struct rw_player p = zerg;
+	struct strbuf why = { 0 };
+	struct game g;
+
+	p.team_id = INT32_MAX;
+	rw_add_player(r, &p);
+	rw_add_player(r, &terran);
+	EXPECT(load(r, &g, &why) < 0);
+	EXPECT(why.data && strstr(why.data, "team id 2147483647") != NULL);
+	sb_free(&why);
+}
+
 static void
 test_missing_members(void)
 {
@@ -392,6 +410,7 @@ main(void)
 	test_morphs();
 	test_wraparound();
 	test_races_and_players();
+	test_team_out_of_range();
 	test_missing_members();
 	test_encodings();
 	test_hash_collisions();

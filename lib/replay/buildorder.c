@@ -170,8 +170,9 @@ unit_kind(struct name n)
 static uint32_t
 unit_tag(const struct vvalue *body)
 {
-	return (uint32_t)(vv_field_int(body, UNIT_INDEX, 0) << UNIT_TAG_INDEX_SHIFT) |
-	    (uint32_t)(vv_field_int(body, UNIT_RECYCLE, 0) & UNIT_TAG_RECYCLE_MASK);
+	/* Unsigned: an index from the file may be any int64, never shifted signed. */
+	return (uint32_t)((uint64_t)vv_field_int(body, UNIT_INDEX, 0) << UNIT_TAG_INDEX_SHIFT) |
+	    (uint32_t)((uint64_t)vv_field_int(body, UNIT_RECYCLE, 0) & UNIT_TAG_RECYCLE_MASK);
 }
 
 static int

@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "die.h"
+#include "file.h"
 #include "mpq.h"
 #include "protocol.h"
 
@@ -245,6 +246,25 @@ decompress_unit(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size
 	return -1;
 }
 
+/*
+ * Whether a unit of in_size compressed bytes can hold out_size bytes at all,
+ * judged before out_size is allocated: deflate gives at most 1032 bytes per
+ * byte. (bzip2 has no such useful bound: its members are bounded by the
+ * caller's limit alone.)
+ */
+static int
+unit_plausible(const uint8_t *in, size_t in_size, size_t out_size,
+	       const char *name, struct strbuf *why)
+{
+	if (in_size < 1 || in_size - 1 >= out_size)
+		return 0;	/* decompress_unit() says what is wrong */
+	if (in[0] == MPQ_UNIT_ZLIB && (out_size - 1) / DEFLATE_MAX_RATIO >= in_size - 1) {
+		bad_member(why, name, "zlib data cannot hold the member size");
+		return -1;
+	}
+	return 0;
+}
+
 /* Members split into sectors: an offset table, then each sector on its own. */
 static int
 read_sectors(const struct mpq *m, const uint8_t *data, size_t csize,
@@ -272,6 +292,35 @@ read_sectors(const struct mpq *m, const uint8_t *data, size_t csize,
 			memcpy(out + i * sector, data + from, want);
 		else if (decompress_unit(data + from, to - from, out + i * sector,
 		    want, name, why) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The sector table, and each compressed sector's unit, before allocating. */
+static int
+sectors_plausible(const struct mpq *m, const uint8_t *data, size_t csize,
+		  uint32_t flags, size_t fsize, const char *name, struct strbuf *why)
+{
+	const uint8_t *h = m->file + m->archive_offset;
+	size_t sector = (size_t)512 << (le16(h + 14) & 15);
+	size_t n = (fsize + sector - 1) / sector, i;
+	size_t table = (n + 1 + ((flags & MPQ_BLOCK_SECTOR_CRC) ? 1 : 0)) * 4;
+
+	if (n > csize / 4 || table > csize) {
+		bad_member(why, name, "truncated: sector table");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t from = le32(data + i * 4), to = le32(data + i * 4 + 4);
+		size_t want = i + 1 < n ? sector : fsize - i * sector;
+
+		if (from > to || to > csize || from < table) {
+			bad_member(why, name, "damaged sector table");
+			return -1;
+		}
+		if (to - from != want &&
+		    unit_plausible(data + from, to - from, want, name, why) < 0)
 			return -1;
 	}
 	return 0;
@@ -312,13 +361,20 @@ mpq_read(const struct mpq *m, const char *name, size_t limit, uint8_t **out,
 		return MPQ_BAD;
 	}
 	data = m->file + m->archive_offset + pos;
-	buf = xmalloc(fsize + 1);
+	/* Everything the bytes present can tell, before fsize is allocated. */
 	if (!(flags & MPQ_BLOCK_COMPRESS) || (csize == fsize && (flags & MPQ_BLOCK_SINGLE_UNIT))) {
 		if (csize < fsize) {
-			free(buf);
 			bad_member(why, name, "truncated: stored member");
 			return MPQ_BAD;
 		}
+	} else if (flags & MPQ_BLOCK_SINGLE_UNIT) {
+		if (unit_plausible(data, csize, fsize, name, why) < 0)
+			return MPQ_BAD;
+	} else if (sectors_plausible(m, data, csize, flags, fsize, name, why) < 0) {
+		return MPQ_BAD;
+	}
+	buf = xmalloc(fsize + 1);
+	if (!(flags & MPQ_BLOCK_COMPRESS) || (csize == fsize && (flags & MPQ_BLOCK_SINGLE_UNIT))) {
 		memcpy(buf, data, fsize);
 		rc = 0;
 	} else if (flags & MPQ_BLOCK_SINGLE_UNIT) {

@@ -28,6 +28,12 @@
 #define MPQ_BLOCK_EXISTS	0x80000000U
 
 /* Hash table entries that hold no member. */
+/* The largest team id a replay's details may hold (real ones: 0 to 15). */
+#define REPLAY_MAX_TEAM		255
+
+/* deflate's largest ratio of output to input bytes (zlib's technical notes). */
+#define DEFLATE_MAX_RATIO	1032
+
 /* Hash and block table entries: four 32-bit words. */
 #define MPQ_TABLE_ENTRY_SIZE	16
 

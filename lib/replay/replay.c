@@ -153,6 +153,7 @@ read_details(struct replay *r, const uint8_t *data, size_t size,
 	for (i = 0; i < list->n; i++) {
 		const struct vvalue *pv = &list->kids[i];
 		struct player *p = &r->players[i];
+		int64_t team;
 
 		if (!blob_is_text(vv_field(pv, PLAYER_NAME)) ||
 		    !blob_is_text(vv_field(pv, PLAYER_RACE))) {
@@ -166,7 +167,15 @@ read_details(struct replay *r, const uint8_t *data, size_t size,
 		p->name = player_name(vv_field(pv, PLAYER_NAME));
 		p->race = blob_string(vv_field(pv, PLAYER_RACE));
 		p->result = (int)vv_field_int(pv, PLAYER_RESULT, 0);
-		p->team = (int)vv_field_int(pv, PLAYER_TEAM, 0) + 1;
+		team = vv_field_int(pv, PLAYER_TEAM, 0);
+		/* A real team id is small; any other value is a damaged file. */
+		if (team < 0 || team > REPLAY_MAX_TEAM) {
+			sb_printf(why, "damaged " MEMBER_DETAILS ": player %u's "
+			    "team id %lld", i + 1, (long long)team);
+			vd_free(&d);
+			return -1;
+		}
+		p->team = (int)team + 1;
 		p->human = vv_field_int(pv, PLAYER_CONTROL, 0) == CONTROL_HUMAN;
 		p->observe = (int)vv_field_int(pv, PLAYER_OBSERVE, 0);
 		player_toon(p, vv_field(pv, PLAYER_TOON));

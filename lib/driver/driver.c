@@ -44,6 +44,7 @@ driver_defaults(struct driver_options *o)
 	o->train_batch = 10;
 	o->stats_every = 5;
 	o->grace = 30;
+	o->job_timeout = 3600;
 	o->settle = 2;
 	o->tick = 1;
 	gate_thresholds_default(&o->gate);
@@ -147,6 +148,7 @@ driver_run(const struct driver_options *o, int once)
 		double t = monotonic_seconds();
 
 		land_reap(&d, 0);
+		slots_enforce_timeout(&d, t);
 		if (t >= next_tick) {
 			next_tick = t + o->tick;
 			tick(&d, t);

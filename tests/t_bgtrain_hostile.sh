@@ -1,0 +1,61 @@
+# t_bgtrain_hostile - hostile inputs and state: a bad input is isolated from its batch,
+# a stalled job is stopped, the driver's own files are never followed, faults say why
+. tests/lib.sh
+need_shared
+BG=$BIN/bgtrain
+GATE="--cpu 100 --mem 100 --gpu-mem 100 --settle 0"
+
+# stand_in DIR SCRIPT: a copy of bgtrain in DIR whose replay-analyze is SCRIPT
+# (sh text; $REAL is the real one), beside the real other programs.
+stand_in() {
+	mkdir -p "$1"
+	cp "$BG" "$BIN/merge-results" "$BIN/policy-train" "$1/"
+	{ printf '#!/bin/sh\nREAL=%s\n' "$BIN/replay-analyze"; printf '%s\n' "$2"; } >"$1/replay-analyze"
+	chmod +x "$1/replay-analyze"
+}
+
+# Six good replays and one more (good content) that the stand-ins pick out by name.
+mkdir -p "$T/replays"
+reference_list | head -n 7 | {
+	i=0
+	while read -r f; do
+		i=$((i + 1))
+		if [ $i -eq 4 ]; then cp "$f" "$T/replays/bad.SC2Replay"; else cp "$f" "$T/replays/g$i.SC2Replay"; fi
+	done
+}
+
+# 1. A replay that makes replay-analyze crash: the batch is split until it runs
+# alone; the six good ones are analysed and only it is quarantined, with the signal.
+stand_in "$T/crash" 'for a; do case $a in */bad.SC2Replay) kill -SEGV $$;; esac; done
+exec "$REAL" "$@"'
+(ulimit -c 0; timeout 120 "$T/crash/bgtrain" once --replays "$T/replays" --state "$T/s1" \
+	--quarantine "$T/q1" --learned "$T/l1.json" --jobs 2 $GATE -q >"$T/out" 2>"$T/err")
+expect_status 65 $? "a replay that crashes replay-analyze"
+expect_grep "^Replays Analyzed: 6$" "$T/out" "the good replays beside a crashing one"
+[ "$(ls "$T/q1" 2>/dev/null | tr '\n' ' ')" = "bad.SC2Replay bad.SC2Replay.reason " ] &&
+	expect_grep "killed replay-analyze: SIGSEGV" "$T/q1/bad.SC2Replay.reason" "the crash's reason" ||
+	fail "want exactly the crashing replay quarantined, got: $(ls "$T/q1" 2>/dev/null | tr '\n' ' ')"
+[ "$(grep -c "^B" "$T/s1/ledger.tsv")" -eq 1 ] || fail "the crashing replay is not recorded bad once"
+ls "$T/replays" | grep -q bad && fail "the crashing replay was left in place"
+# Recorded bad: a second run has nothing to do and succeeds.
+"$T/crash/bgtrain" once --replays "$T/replays" --state "$T/s1" --learned "$T/l1.json" $GATE -q >"$T/out" 2>&1
+expect_status 0 $? "a second run after the crash was isolated"
+
+# 2. --job-timeout: a job that stalls on one replay (and ignores SIGTERM) is killed
+# after --grace; the stalling replay, alone, is quarantined with the reason.
+cp "$T/q1/bad.SC2Replay" "$T/replays/bad.SC2Replay"
+stand_in "$T/slow" 'for a; do case $a in */bad.SC2Replay) trap "" TERM; sleep 60; exit 0;; esac; done
+exec "$REAL" "$@"'
+start=$(date +%s)
+timeout 120 "$T/slow/bgtrain" once --replays "$T/replays" --state "$T/s2" --quarantine "$T/q2" \
+	--learned "$T/l2.json" --job-timeout 1 --grace 1 $GATE -q >"$T/out" 2>"$T/err"
+expect_status 65 $? "a replay that stalls replay-analyze"
+[ $(($(date +%s) - start)) -lt 50 ] || fail "--job-timeout 1 did not stop the stalled job"
+expect_grep "^Replays Analyzed: 6$" "$T/out" "the good replays beside a stalling one"
+[ "$(ls "$T/q2" 2>/dev/null | tr '\n' ' ')" = "bad.SC2Replay bad.SC2Replay.reason " ] &&
+	expect_grep "replay-analyze ran over --job-timeout (1 s)" "$T/q2/bad.SC2Replay.reason" "the timeout's reason" ||
+	fail "want exactly the stalling replay quarantined, got: $(ls "$T/q2" 2>/dev/null | tr '\n' ' ')"
+expect_grep "ran over --job-timeout" "$T/err" "the timeout is said"
+"$BG" once --help 2>&1 | grep -q -- "--job-timeout" || fail "--job-timeout is not in --help"
+
+exit $((failures > 0))

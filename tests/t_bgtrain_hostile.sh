@@ -58,4 +58,20 @@ expect_grep "^Replays Analyzed: 6$" "$T/out" "the good replays beside a stalling
 expect_grep "ran over --job-timeout" "$T/err" "the timeout is said"
 "$BG" once --help 2>&1 | grep -q -- "--job-timeout" || fail "--job-timeout is not in --help"
 
+# 3. A ledger whose job number is the largest int64_t: damage (65, with the line),
+# never a number that overflows when the next job is counted. The hostile file's
+# hash is short; the same record with well-formed hashes, and one a digit longer.
+md5=d41d8cd98f00b204e9800998ecf8427e
+printf 'P\t9223372036854775807\tanalysis\t/s/o.json\t%s\t%s\t/r/a.SC2Replay\n' $md5 $md5 >"$T/big.tsv"
+printf 'M\t99999999999999999999\n' >"$T/bigm.tsv"
+for ledger in "$SHARED/hostile/ubsan_ledger_next_job_overflow.tsv" "$T/big.tsv" "$T/bigm.tsv"; do
+	for cmd in status once; do
+		rm -rf "$T/s3"; mkdir -p "$T/s3"
+		cp "$ledger" "$T/s3/ledger.tsv"
+		"$BG" $cmd --state "$T/s3" --replays "$T/replays" $GATE -q >"$T/out" 2>"$T/err"
+		expect_status 65 $? "$cmd: a ledger whose job number overflows ($(basename "$ledger"))"
+		expect_grep "ledger.tsv:1: damaged record" "$T/err" "$cmd: the overflowing ledger's message"
+	done
+done
+
 exit $((failures > 0))

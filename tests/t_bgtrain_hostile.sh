@@ -74,4 +74,24 @@ for ledger in "$SHARED/hostile/ubsan_ledger_next_job_overflow.tsv" "$T/big.tsv" 
 	done
 done
 
+# 4. The driver's own files and a lock file that are symbolic links are refused
+# (74, naming the file), never followed: their targets stay as they were.
+mkdir -p "$T/r4"
+cp "$T/replays/g1.SC2Replay" "$T/r4/"
+for name in driver.lock ledger.tsv joblog.tsv; do
+	rm -rf "$T/s4"; mkdir -p "$T/s4"
+	printf 'keep\n' >"$T/victim"
+	ln -s "$T/victim" "$T/s4/$name"
+	"$BG" once --state "$T/s4" --replays "$T/r4" --learned "$T/l4.json" $GATE -q >"$T/out" 2>"$T/err"
+	expect_status 74 $? "once with $name a symbolic link"
+	expect_grep "$name: a symbolic link" "$T/err" "$name a symbolic link: the message"
+	[ "$(cat "$T/victim")" = keep ] || fail "$name a symbolic link: its target was written"
+done
+printf 'keep\n' >"$T/victim"
+ln -s "$T/victim" "$T/l5.json.lock"
+"$BIN/merge-results" learned -o "$T/l5.json" "$T/l1.json" >"$T/out" 2>"$T/err"
+[ $? -ne 0 ] || fail "merge-results with TARGET.lock a symbolic link succeeded"
+[ "$(cat "$T/victim")" = keep ] || fail "TARGET.lock a symbolic link: its target was written"
+[ -e "$T/l5.json" ] && fail "TARGET.lock a symbolic link: the output was written unlocked"
+
 exit $((failures > 0))

@@ -324,8 +324,9 @@ ledger_open(struct ledger *l, const char *state_dir, int writable,
 	memset(l, 0, sizeof *l);
 	l->fd = -1;
 	l->path = path_join(state_dir, "ledger.tsv");
-	fd = writable ? open(l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644) :
-	    open(l->path, O_RDONLY | O_CLOEXEC);
+	/* Our own file: a symbolic link there is refused (ELOOP), never followed. */
+	fd = writable ? open(l->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0644) : open(l->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		goto fail;
 	if ((text = file_read(l->path, LEDGER_LIMIT, &len)) == NULL)

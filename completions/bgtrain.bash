@@ -9,7 +9,8 @@ _bgtrain()
 	what=$(_bgtrain_suite_operand "-r --replays -e --experience -s --state
 		-j --jobs --learned --model --quarantine --done-dir --priority
 		--config --cpu --mem --gpu-mem --gpu-util --load --far
-		--stats-every --grace --settle --replay-batch --train-batch")
+		--stats-every --grace --job-timeout --settle --replay-batch
+		--train-batch")
 	case $prev in
 	-r|--replays|-e|--experience|-s|--state|--quarantine|--done-dir)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return;;
@@ -30,7 +31,7 @@ _bgtrain()
 	--cpu|--mem|--gpu-mem|--gpu-util|--load)
 		# The gate's thresholds, as res-gate's: a number, or off.
 		COMPREPLY=($(compgen -W "off" -- "$cur")); return;;
-	--far|--stats-every|--grace|--settle|--replay-batch|--train-batch)
+	--far|--stats-every|--grace|--job-timeout|--settle|--replay-batch|--train-batch)
 		return;;
 	esac
 	if [[ $cur == -* ]]; then
@@ -40,7 +41,8 @@ _bgtrain()
 		*) COMPREPLY=($(compgen -W "--replays --experience --state --jobs
 			--learned --model --quarantine --done-dir --priority --config
 			--cpu --mem --gpu-mem --gpu-util --load --far --stats-every
-			--grace --settle --replay-batch --train-batch --json --quiet
+			--grace --job-timeout --settle --replay-batch --train-batch
+			--json --quiet
 			--help --version" -- "$cur"));;
 		esac
 		return

@@ -26,7 +26,12 @@ lock_file(const char *path)
 	name = xmalloc(strlen(target) + sizeof ".lock");
 	sprintf(name, "%s.lock", target);
 	free(target);
-	fd = open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	/*
+	 * The output may be a link (its lock is then beside the real target),
+	 * the lock file never: a link there would have us create or lock a
+	 * file someone else chose.
+	 */
+	fd = open(name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	saved = errno;
 	free(name);
 	if (fd < 0) {

@@ -15,6 +15,7 @@
  * (the set-up checked at start, lock, status file, job log), status.c
  * (the status subcommand). This file holds the loop.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,7 @@ driver_defaults(struct driver_options *o)
 	o->train_batch = 10;
 	o->stats_every = 5;
 	o->grace = 30;
+	o->job_timeout = 3600;
 	o->settle = 2;
 	o->tick = 1;
 	gate_thresholds_default(&o->gate);
@@ -64,11 +66,21 @@ open_state(struct driver *d, int *lock)
 	if ((rc = setup_check(d->o, d->program)) != 0)
 		return rc;
 	if ((*lock = state_lock(state)) < 0) {
+		/* Only a lock held by another is "try later"; a failure is said. */
+		if (errno != EWOULDBLOCK)
+			return state_file_error(state, "driver.lock");
 		warnmsg("%s: another bgtrain is working on this state folder", state);
 		return EX_TEMPFAIL;
 	}
 	if (ledger_open(&d->ledger, state, 1, &damaged) < 0) {
 		rc = state_ledger_error(state, damaged);
+		close(*lock);
+		return rc;
+	}
+	/* A job log that cannot be written is said now, not found empty later. */
+	if ((d->joblog = state_open_joblog(state)) == NULL) {
+		rc = state_file_error(state, "joblog.tsv");
+		ledger_close(&d->ledger);
 		close(*lock);
 		return rc;
 	}
@@ -137,7 +149,6 @@ driver_run(const struct driver_options *o, int once)
 	}
 	d.merge_log = path_join(o->state, "merge.log");
 	own_init(&d.own, o);
-	d.joblog = state_open_joblog(o->state);
 	d.probe = gate_probe_new(NULL);
 	workers_usage_init(&d.usage);
 	events_init(&d.open);
@@ -147,6 +158,7 @@ driver_run(const struct driver_options *o, int once)
 		double t = monotonic_seconds();
 
 		land_reap(&d, 0);
+		slots_enforce_timeout(&d, t);
 		if (t >= next_tick) {
 			next_tick = t + o->tick;
 			tick(&d, t);

@@ -25,6 +25,7 @@ struct driver_options {
 	size_t train_batch;		/* experience files per training job */
 	int stats_every;		/* print statistics every N finished jobs */
 	double grace;			/* seconds between SIGTERM and SIGKILL */
+	double job_timeout;		/* seconds a job may run; 0: no limit */
 	double settle;			/* seconds a file must be still to be read */
 	double tick;			/* seconds between gate samples and scans */
 	struct gate_thresholds gate;

@@ -27,6 +27,8 @@ struct job {
 	char *err;		/* its standard error, for people */
 	int init;		/* a training job that creates the model */
 	int requeue;		/* stopped by the gate: its inputs go back */
+	double timed_out;	/* monotonic time it was sent SIGTERM for --job-timeout */
+	int killed;		/* ...and SIGKILL after --grace */
 };
 
 struct driver;

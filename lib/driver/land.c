@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,32 +178,85 @@ land(struct driver *d, struct job *j, const int *bad)
 }
 
 /*
+ * Exit statuses that say the setup failed (no program, no room, no
+ * permission, try later), never an input: a batch is not split for them.
+ */
+static int
+setup_status(int code)
+{
+	return code == EX_UNAVAILABLE || code == EX_OSERR || code == EX_OSFILE ||
+	    code == EX_CANTCREAT || code == EX_IOERR || code == EX_TEMPFAIL ||
+	    code == EX_NOPERM || code == EX_CONFIG || code == 126 || code == 127;
+}
+
+/* Why a job that ran alone on an input died: the input's quarantine reason. */
+static void
+kill_reason(const struct driver *d, const struct job *j, int status,
+	    char *reason, size_t size)
+{
+	const char *sig = WIFSIGNALED(status) ? sigabbrev_np(WTERMSIG(status)) :
+	    NULL;
+
+	if (j->timed_out > 0)
+		snprintf(reason, size, "%s ran over --job-timeout (%g s)",
+		    job_program_name(j->kind), d->o->job_timeout);
+	else
+		snprintf(reason, size, "killed %s: SIG%s", job_program_name(j->kind),
+		    sig ? sig : "?");
+}
+
+/*
  * A failure may be the setup's, not the inputs': they are tried again, and
- * after MAX_ATTEMPTS failures left for this run, never recorded bad.
+ * after MAX_ATTEMPTS failures left for this run, never recorded bad. But a
+ * job killed by a signal or by --job-timeout, or one that failed without
+ * naming the input it refused, may have been killed by one of its inputs:
+ * the batch is split in halves (queue_pick runs them first) until that
+ * input runs alone, so the good ones beside it land. An input that kills
+ * a job on its own is recorded bad and quarantined with the reason.
  */
 static void
 failed(struct driver *d, struct job *j, int status, const int *bad)
 {
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	int killed = j->timed_out > 0 || WIFSIGNALED(status);
 	struct input_queue *s = queue_of(d, j->kind);
 	struct stat st;
-	size_t i;
+	size_t i, left = 0;
 
 	d->errors++;
 	d->finished++;
-	warnmsg("job %lld (%s) failed with %s %d; see %s%s", (long long)j->id,
-	    job_program_name(j->kind), code >= 0 ? "status" : "signal",
-	    code >= 0 ? code : (WIFSIGNALED(status) ? WTERMSIG(status) : 0),
-	    j->err, stat(j->err, &st) < 0 || st.st_size == 0 ?
-	    " (empty: the child could say nothing)" : "");
+	if (j->timed_out > 0)
+		warnmsg("job %lld (%s) ran over --job-timeout (%g s) and was stopped; "
+		    "see %s", (long long)j->id, job_program_name(j->kind),
+		    d->o->job_timeout, j->err);
+	else
+		warnmsg("job %lld (%s) failed with %s %d; see %s%s", (long long)j->id,
+		    job_program_name(j->kind), code >= 0 ? "status" : "signal",
+		    code >= 0 ? code : (WIFSIGNALED(status) ? WTERMSIG(status) : 0),
+		    j->err, stat(j->err, &st) < 0 || st.st_size == 0 ?
+		    " (empty: the child could say nothing)" : "");
 	/* A full disk leaves the child no room to say so: the driver says it. */
 	setup_space(d->o->state, 1);
+	for (i = 0; i < j->n; i++)
+		left += !bad[i] && queue_find(s, j->paths[i]) != NULL;
 	for (i = 0; i < j->n; i++) {
 		struct queued_input *e = queue_find(s, j->paths[i]);
 
 		if (e == NULL || bad[i])
 			continue;
-		e->state = ++e->attempts >= MAX_ATTEMPTS ? INPUT_DONE : INPUT_NEW;
+		if (left > 1 && (killed || !setup_status(code))) {
+			e->isolate = (left + 1) / 2;
+			e->state = INPUT_NEW;
+		} else if (left == 1 && killed) {
+			char reason[128];
+
+			kill_reason(d, j, status, reason, sizeof reason);
+			d->errors--;	/* the job's failure is this input's */
+			queue_mark_bad(d, s, j->hashes[i], j->paths[i], reason);
+		} else {
+			e->state = ++e->attempts >= MAX_ATTEMPTS ? INPUT_DONE :
+			    INPUT_NEW;
+		}
 	}
 }
 

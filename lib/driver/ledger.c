@@ -174,6 +174,22 @@ all_of(const char *s, size_t n, const char *set)
 	return n > 0 && strspn(s, set) == n;
 }
 
+/*
+ * A job number as the driver writes them: digits, at most JOB_DIGITS of
+ * them, so that the next number (and every one after it that a driver
+ * could ever count to) fits in int64_t. A larger one is damage, never a
+ * number to add 1 to.
+ */
+#define JOB_DIGITS 18
+
+static int
+is_job_id(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n <= JOB_DIGITS && all_of(s, n, "0123456789");
+}
+
 static int
 is_md5(const char *s)
 {
@@ -197,14 +213,14 @@ well_formed(const char *record)
 		switch (f[0][0]) {
 		case 'M':
 		case 'L':
-			ok = tabs == 1 && all_of(f[1], strlen(f[1]), "0123456789");
+			ok = tabs == 1 && is_job_id(f[1]);
 			break;
 		case 'B':
 		case 'N':
 			ok = tabs == 3 && is_md5(f[1]);
 			break;
 		case 'P':
-			if (n < 6 || !all_of(f[1], strlen(f[1]), "0123456789") ||
+			if (n < 6 || !is_job_id(f[1]) ||
 			    (strcmp(f[2], "analysis") != 0 &&
 			    strcmp(f[2], "training") != 0) || !is_md5(f[4]))
 				break;
@@ -308,8 +324,9 @@ ledger_open(struct ledger *l, const char *state_dir, int writable,
 	memset(l, 0, sizeof *l);
 	l->fd = -1;
 	l->path = path_join(state_dir, "ledger.tsv");
-	fd = writable ? open(l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644) :
-	    open(l->path, O_RDONLY | O_CLOEXEC);
+	/* Our own file: a symbolic link there is refused (ELOOP), never followed. */
+	fd = writable ? open(l->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0644) : open(l->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		goto fail;
 	if ((text = file_read(l->path, LEDGER_LIMIT, &len)) == NULL)

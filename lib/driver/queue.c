@@ -133,10 +133,23 @@ queue_pick(struct input_queue *s, size_t max, int oldest_first, struct queued_in
 {
 	struct hashmap taken = { 0 };
 	struct queued_input **all = xcalloc(s->n ? s->n : 1, sizeof all[0]);
-	size_t i, n = 0, picked = 0;
+	size_t i, n = 0, picked = 0, isolate = 0;
 
+	/*
+	 * A batch that died without naming why is split until the input that
+	 * kills jobs runs alone: its halves run before anything else, apart
+	 * from fresh inputs, so that the search ends soon.
+	 */
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].state == INPUT_NEW && s->v[i].hash[0] &&
+		    s->v[i].isolate > 0 &&
+		    (isolate == 0 || s->v[i].isolate < isolate))
+			isolate = s->v[i].isolate;
+	if (isolate > 0 && isolate < max)
+		max = isolate;
 	for (i = 0; i < s->n; i++) {
-		if (s->v[i].state == INPUT_NEW && s->v[i].hash[0])
+		if (s->v[i].state == INPUT_NEW && s->v[i].hash[0] &&
+		    s->v[i].isolate == isolate)
 			all[n++] = &s->v[i];
 		else if (s->v[i].state == INPUT_RUNNING)
 			hashmap_put_str(&taken, s->v[i].hash, NULL);

@@ -26,6 +26,7 @@ struct queued_input {
 	char hash[MD5_HEX_SIZE];/* "" until the file has settled */
 	enum input_state state;
 	int attempts;		/* jobs that failed on it */
+	size_t isolate;		/* a job of it died unexplained: batches of at most this */
 	int seen;		/* found by the latest scan */
 };
 
@@ -65,7 +66,8 @@ void queue_mark_not_input(struct driver *d, struct input_queue *s,
 size_t queue_ready(struct driver *d, struct input_queue *s);
 /*
  * Up to max ready inputs of s into out, oldest first (else in path order),
- * one file for each content.
+ * one file for each content. Inputs being isolated (a batch of theirs died)
+ * go first and alone: only those of the smallest isolate, at most that many.
  */
 size_t queue_pick(struct input_queue *s, size_t max, int oldest_first,
 		  struct queued_input **out);

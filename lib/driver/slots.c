@@ -174,6 +174,30 @@ slots_stop_all(struct driver *d)
 	land_reap(d, 1);
 }
 
+void
+slots_enforce_timeout(struct driver *d, double t)
+{
+	size_t i;
+
+	if (d->o->job_timeout <= 0)
+		return;
+	for (i = 0; i < d->n_jobs; i++) {
+		struct job *j = &d->jobs[i];
+
+		/* One stopped by the gate or the exit has its own deadline. */
+		if (j->requeue)
+			continue;
+		if (j->timed_out == 0 && t - j->started >= d->o->job_timeout) {
+			j->timed_out = t;
+			spawn_signal(j->pid, SIGTERM);
+		} else if (j->timed_out > 0 && !j->killed &&
+		    t - j->timed_out >= d->o->grace) {
+			j->killed = 1;
+			spawn_signal(j->pid, SIGKILL);
+		}
+	}
+}
+
 /*
  * once, for cron: if the gate stays closed with nothing running for
  * ONCE_GATE_PATIENCE seconds, give up (exit 75) rather than block the next

@@ -18,6 +18,11 @@ void slots_start_jobs(struct driver *d);
  * seconds; their inputs stay queued for the next run.
  */
 void slots_stop_all(struct driver *d);
+/*
+ * --job-timeout: SIGTERM to a job that ran longer, SIGKILL --grace seconds
+ * later. Its failure then isolates the input that stalls (land.c).
+ */
+void slots_enforce_timeout(struct driver *d, double t);
 /* once: whether the gate has stayed closed too long with nothing running. */
 int slots_gave_up(struct driver *d, double t);
 

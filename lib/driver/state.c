@@ -301,6 +301,18 @@ setup_check(const struct driver_options *o, char *prog[PROGRAMS])
 }
 
 int
+state_file_error(const char *state, const char *name)
+{
+	/* O_NOFOLLOW says ELOOP: a link put there would have us write elsewhere. */
+	if (errno == ELOOP)
+		warnmsg("%s/%s: a symbolic link: the driver's own files are never "
+		    "followed (remove it)", state, name);
+	else
+		warnmsg("%s/%s: %s", state, name, strerror(errno));
+	return EX_IOERR;
+}
+
+int
 state_ledger_error(const char *state, size_t damaged)
 {
 	if (errno == EBADMSG) {
@@ -308,8 +320,7 @@ state_ledger_error(const char *state, size_t damaged)
 		    "keeps every record that holds)", state, damaged);
 		return EX_DATAERR;
 	}
-	warnmsg("%s/ledger.tsv: %s", state, strerror(errno));
-	return EX_IOERR;
+	return state_file_error(state, "ledger.tsv");
 }
 
 /* Our process name in /proc/PID/comm: a live lock holder is a bgtrain. */
@@ -319,12 +330,15 @@ int
 state_lock(const char *state)
 {
 	char *path = path_join(state, "driver.lock"), pid[32];
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644), saved;
 
 	free(path);
-	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
 		return -1;
 	}
 	snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
@@ -362,9 +376,15 @@ FILE *
 state_open_joblog(const char *state)
 {
 	char *path = path_join(state, "joblog.tsv");
-	FILE *f = fopen(path, "ae");
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0644), saved;
+	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
 
+	saved = errno;
 	free(path);
+	if (f == NULL && fd >= 0)
+		close(fd);
+	errno = saved;
 	if (f && ftell(f) == 0)
 		fprintf(f, "Seq\tKind\tStarttime\tJobRuntime\tExitval\tSignal\t"
 		    "Inputs\tCommand\n");

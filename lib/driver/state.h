@@ -25,6 +25,11 @@ int setup_input_folder(const char *path, const char *role);
  */
 int setup_check(const struct driver_options *o, char *prog[PROGRAMS]);
 /*
+ * Say why the driver's own file STATE/name could not be opened (a symbolic
+ * link there is refused, never followed) and return 74.
+ */
+int state_file_error(const char *state, const char *name);
+/*
  * Say why ledger_open failed (damaged is its line number for EBADMSG) and
  * return the exit status: 65 for a damaged record, else 74.
  */
@@ -38,12 +43,16 @@ int setup_space(const char *path, int is_folder);
 
 /*
  * One driver per state folder: flock on STATE/driver.lock, which then
- * holds our pid for status. Returns the fd to keep open, or -1.
+ * holds our pid for status. Returns the fd to keep open, or -1 with errno
+ * set: EWOULDBLOCK when another driver holds it, ELOOP for a symbolic link.
  */
 int state_lock(const char *state);
 /* Whether the driver named in the lock file runs (status takes no lock). */
 int state_driver_alive(const char *state);
-/* STATE/joblog.tsv for appending, its header written when new; or NULL. */
+/*
+ * STATE/joblog.tsv for appending, its header written when new; or NULL
+ * with errno set (ELOOP: a symbolic link, never followed).
+ */
 FILE *state_open_joblog(const char *state);
 /* One line of the job log, like GNU parallel's --joblog. */
 void state_log_job(struct driver *d, const struct job *j, int status,

@@ -64,6 +64,8 @@ repair_ledger(const char *state)
 	int lock, rc = 0;
 
 	if ((lock = state_lock(state)) < 0) {
+		if (errno != EWOULDBLOCK)
+			return state_file_error(state, "driver.lock");
 		warnmsg("%s: a bgtrain is working on this state folder: stop it "
 		    "before --repair", state);
 		return EX_TEMPFAIL;

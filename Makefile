@@ -1,7 +1,9 @@
 # bgtrain - the learning side of a StarCraft II bot, as small Unix tools.
 #
 #   make            build every program into bin/
-#   make check      all tests, then again built with ASan+UBSan
+#   make check      all tests, then again built with ASan+UBSan; the fuzzers'
+#                   short runs (tests/t_fuzz.sh, with clang)
+#   make fuzz       SECONDS=N: each libFuzzer harness of tests/fuzz for N seconds
 #   make bench      the benchmarks, with ratios against baselines
 #   make demo       the main job on a generated default corpus
 #   make deps       install the Debian packages the build needs (as root)
@@ -48,6 +50,13 @@ ifeq ($(BUILD),asan)
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 OUT = build/asan
 BINDIR = build/asan/bin
+else ifeq ($(BUILD),fuzz)
+# BUILD=fuzz: the library for the libFuzzer harnesses (make fuzz), with clang.
+CC = clang
+SANITIZE = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+OUT = build/fuzz
+BINDIR = build/fuzz/bin
 else
 SANITIZE =
 OUT = build/release
@@ -113,6 +122,31 @@ check: all
 	$(MAKE) test BUILD=release
 	$(MAKE) test BUILD=asan
 
+# libFuzzer harnesses, one per parser of outside data (tests/fuzz/): built
+# with BUILD=fuzz; mkseeds, which makes seeds, with the release library.
+FUZZERS = $(filter-out fuzz_util,$(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c))))
+SECONDS ?= 60
+
+build/fuzz/bin/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.c tests/fuzz/fuzz.h $(ALL_ARCHIVES)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests/fuzz $(TEST_INCS) $(WARN) $(CFLAGS) \
+		-fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+		$< tests/fuzz/fuzz_util.c $(TEST_ARCHIVES) $(TEST_LIBS) $(LDLIBS) -o $@
+
+build/fuzz/release/mkseeds: tests/fuzz/mkseeds.c $(ALL_ARCHIVES)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(TEST_INCS) $(ALL_CFLAGS) $< $(TEST_ARCHIVES) $(TEST_LIBS) $(LDLIBS) -o $@
+
+fuzz-harnesses: $(FUZZERS:%=build/fuzz/bin/%)
+
+fuzz-build:
+	$(MAKE) BUILD=release all build/fuzz/release/mkseeds
+	$(MAKE) BUILD=fuzz fuzz-harnesses
+
+# Each harness for SECONDS, keeping what it finds (build/fuzz/crashes/).
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh fuzz $(SECONDS)
+
 bench: all $(TOOLS)
 	BGTRAIN_BIN=$(CURDIR)/bin BGTRAIN_TESTS=$(CURDIR)/$(OUT)/tests \
 	sh tests/bench.sh
@@ -144,5 +178,6 @@ install: all
 clean:
 	rm -rf build $(PROGRAMS:%=bin/%)
 
-.PHONY: all test check bench demo deps install clean tests-built
+.PHONY: all test check bench demo deps install clean tests-built fuzz fuzz-build \
+	fuzz-harnesses
 .SECONDARY:

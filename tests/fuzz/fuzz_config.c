@@ -1,0 +1,64 @@
+/*
+ * fuzz_config - a config file (--config FILE): config_read with the set
+ * of option tables a program uses (opt_set_key), here the gate's options
+ * (which res-gate and bgtrain take) and a table with one option of each kind.
+ * Seeds: tests/fuzz/seeds/config.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "config.h"
+#include "fuzz.h"
+#include "gate.h"
+#include "gate_options.h"
+#include "options.h"
+
+struct every {
+	const char *s;
+	double num;
+	int i;
+	size_t size;
+	uint64_t u64;
+	int flag, choice;
+};
+
+static const char *const colours[] = { "red", "green", "blue", NULL };
+
+static const struct opt every_options[] = {
+	{ .name = "string", .kind = OPT_STRING, .field = offsetof(struct every, s),
+	  .arg = "S", .def = "x", .help = "a string" },
+	{ .name = "number", .kind = OPT_NUMBER, .field = offsetof(struct every, num),
+	  .arg = "N", .lo = -1e9, .hi = 1e9, .word = "off", .word_value = -1,
+	  .def = "1.5", .help = "a number" },
+	{ .name = "int", .kind = OPT_INT, .field = offsetof(struct every, i),
+	  .arg = "N", .lo = -100, .hi = 2147483647, .def = "3", .help = "an int" },
+	{ .name = "size", .kind = OPT_SIZE, .field = offsetof(struct every, size),
+	  .arg = "N", .lo = 0, .hi = 1e15, .def = "4", .help = "a size" },
+	{ .name = "seed", .kind = OPT_U64, .field = offsetof(struct every, u64),
+	  .arg = "N", .lo = 0, .hi = 18446744073709551615.0, .def = "5",
+	  .help = "a seed" },
+	{ .name = "flag", .kind = OPT_FLAG, .field = offsetof(struct every, flag),
+	  .help = "a flag" },
+	{ .name = "colour", .kind = OPT_CHOICE, .field = offsetof(struct every, choice),
+	  .arg = "C", .words = colours, .def = "red", .help = "a choice" },
+	{ .name = NULL }
+};
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *path = fuzz_file("fuzz.conf", data, size);
+	struct opt_set s;
+	struct every e;
+	struct gate_thresholds g;
+
+	memset(&s, 0, sizeof s);
+	memset(&e, 0, sizeof e);
+	memset(&g, 0, sizeof g);
+	if (opt_add(&s, every_options, &e) < 0 || opt_add(&s, gate_options, &g) < 0)
+		__builtin_trap();	/* a default that is no value: a bug here */
+	config_read(path, opt_set_key, &s);
+	opt_free(&s);
+	return 0;
+}

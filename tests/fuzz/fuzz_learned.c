@@ -1,0 +1,51 @@
+/*
+ * fuzz_learned - learned_build_orders.json as merge-results reads it:
+ * learned_parse, learned_render, and a merge. The input is one file, or two
+ * separated by a NUL byte (JSON has none): the second is merged into the
+ * first when they do not overlap, as `merge-results learned` does.
+ * Seeds: summaries replay-analyze --summary makes of ../shared/replays
+ * (build/fuzz/seeds/learned), the .json files of ../shared/hostile.
+ */
+#include <string.h>
+
+#include "fuzz.h"
+#include "learned.h"
+
+#define STAMP "2026-01-01T00:00:00Z"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *text = (const char *)data, *nul;
+	size_t first = size;
+	struct strbuf why = { 0 }, out = { 0 };
+	struct learned *a, *b = NULL, *again;
+
+	if ((nul = memchr(text, '\0', size)) != NULL)
+		first = (size_t)(nul - text);
+	if ((a = learned_parse(text, first, &why)) == NULL)
+		goto done;
+	learned_render(a, &out, STAMP);
+	/* What was rendered reads back. */
+	sb_reset(&why);
+	if ((again = learned_parse(out.data, out.len, &why)) != NULL)
+		learned_free(again);
+	if (nul != NULL) {
+		sb_reset(&why);
+		b = learned_parse(nul + 1, size - first - 1, &why);
+	}
+	if (b != NULL) {
+		sb_reset(&why);
+		if (learned_overlap(a, b) == OVERLAP_NONE &&
+		    learned_merge(a, b, &why) == 0) {
+			sb_reset(&out);
+			learned_render(a, &out, STAMP);
+		}
+		learned_free(b);
+	}
+	learned_free(a);
+done:
+	sb_free(&why);
+	sb_free(&out);
+	return 0;
+}

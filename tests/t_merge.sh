@@ -153,4 +153,10 @@ for k in ("episode_count", "optim_step"):
 PY
 "$MR" learned "$T/p0.json" 2>/dev/null; expect_status 64 $? "no -o"
 "$MR" soup -o "$T/x" "$T/p0.json" 2>/dev/null; expect_status 64 $? "unknown kind"
+# A summary whose replay hashes are not hashes (a quote in one) is damaged:
+# refused, and nothing invalid is ever written.
+"$MR" learned -o "$T/esc.json" "$SHARED/hostile/logic_summary_hash_not_escaped.json" 2>"$T/err"
+expect_status 65 $? "a summary with a crafted replay hash"
+expect_grep "damaged merge_state" "$T/err" "a crafted replay hash"
+[ -e "$T/esc.json" ] && fail "a crafted replay hash: something was written"
 finish

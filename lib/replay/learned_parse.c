@@ -155,7 +155,9 @@ learned_parse(const char *text, size_t size, struct strbuf *why)
 	    get_field_int(state, "total_replays", &l->total_replays))
 		goto damaged;
 	cJSON_ArrayForEach(h, hashes) {
-		if (!cJSON_IsString(h) || strlen(h->valuestring) != LEARNED_HASH_LEN)
+		/* A replay is known by its MD5: 32 hex digits, nothing else. */
+		if (!cJSON_IsString(h) || strlen(h->valuestring) != LEARNED_HASH_LEN ||
+		    strspn(h->valuestring, "0123456789abcdef") != LEARNED_HASH_LEN)
 			goto damaged;
 		if (!learned_add_replay(l, h->valuestring))
 			goto damaged;

@@ -187,8 +187,12 @@ render_replays(struct strbuf *out, const struct hashmap *replays)
 	for (i = 0; i < replays->n; i++)
 		md5[i] = hashmap_key(replays, i);
 	qsort(md5, replays->n, sizeof md5[0], compare_strings);
-	for (i = 0; i < replays->n; i++)
-		sb_printf(out, "%s\"%s\"", i ? ", " : "", md5[i]);
+	/* Through the one escaping writer, like every string we write. */
+	for (i = 0; i < replays->n; i++) {
+		if (i)
+			sb_adds(out, ", ");
+		json_cstring(out, md5[i]);
+	}
 	free(md5);
 }
 

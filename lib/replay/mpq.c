@@ -266,31 +266,39 @@ unit_plausible(const uint8_t *in, size_t in_size, size_t out_size,
 }
 
 /* Members split into sectors: an offset table, then each sector on its own. */
-static int
-read_sectors(const struct mpq *m, const uint8_t *data, size_t csize,
-	     uint32_t flags, uint8_t *out, size_t fsize, const char *name,
-	     struct strbuf *why)
+struct sectors {
+	size_t size;	/* bytes a sector holds, the last one less */
+	size_t n;
+	size_t table;	/* bytes of the offset table (and its CRC entry) */
+};
+
+static struct sectors
+sector_layout(const struct mpq *m, uint32_t flags, size_t fsize)
 {
 	const uint8_t *h = m->file + m->archive_offset;
-	size_t sector = (size_t)512 << (le16(h + 14) & 15);
-	size_t n = (fsize + sector - 1) / sector, i;
-	size_t table = (n + 1 + ((flags & MPQ_BLOCK_SECTOR_CRC) ? 1 : 0)) * 4;
+	struct sectors s;
 
-	if (table > csize) {
-		bad_member(why, name, "truncated: sector table");
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
+	s.size = (size_t)512 << (le16(h + 14) & 15);
+	s.n = (fsize + s.size - 1) / s.size;
+	s.table = (s.n + 1 + ((flags & MPQ_BLOCK_SECTOR_CRC) ? 1 : 0)) * 4;
+	return s;
+}
+
+/* Decompress the sectors into out; sectors_plausible() has checked the table. */
+static int
+read_sectors(const struct mpq *m, const uint8_t *data, uint32_t flags,
+	     uint8_t *out, size_t fsize, const char *name, struct strbuf *why)
+{
+	struct sectors s = sector_layout(m, flags, fsize);
+	size_t i;
+
+	for (i = 0; i < s.n; i++) {
 		uint32_t from = le32(data + i * 4), to = le32(data + i * 4 + 4);
-		size_t want = i + 1 < n ? sector : fsize - i * sector;
+		size_t want = i + 1 < s.n ? s.size : fsize - i * s.size;
 
-		if (from > to || to > csize || from < table) {
-			bad_member(why, name, "damaged sector table");
-			return -1;
-		}
 		if (to - from == want)
-			memcpy(out + i * sector, data + from, want);
-		else if (decompress_unit(data + from, to - from, out + i * sector,
+			memcpy(out + i * s.size, data + from, want);
+		else if (decompress_unit(data + from, to - from, out + i * s.size,
 		    want, name, why) < 0)
 			return -1;
 	}
@@ -302,20 +310,18 @@ static int
 sectors_plausible(const struct mpq *m, const uint8_t *data, size_t csize,
 		  uint32_t flags, size_t fsize, const char *name, struct strbuf *why)
 {
-	const uint8_t *h = m->file + m->archive_offset;
-	size_t sector = (size_t)512 << (le16(h + 14) & 15);
-	size_t n = (fsize + sector - 1) / sector, i;
-	size_t table = (n + 1 + ((flags & MPQ_BLOCK_SECTOR_CRC) ? 1 : 0)) * 4;
+	struct sectors s = sector_layout(m, flags, fsize);
+	size_t i;
 
-	if (n > csize / 4 || table > csize) {
+	if (s.n > csize / 4 || s.table > csize) {
 		bad_member(why, name, "truncated: sector table");
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < s.n; i++) {
 		uint32_t from = le32(data + i * 4), to = le32(data + i * 4 + 4);
-		size_t want = i + 1 < n ? sector : fsize - i * sector;
+		size_t want = i + 1 < s.n ? s.size : fsize - i * s.size;
 
-		if (from > to || to > csize || from < table) {
+		if (from > to || to > csize || from < s.table) {
 			bad_member(why, name, "damaged sector table");
 			return -1;
 		}
@@ -380,7 +386,7 @@ mpq_read(const struct mpq *m, const char *name, size_t limit, uint8_t **out,
 	} else if (flags & MPQ_BLOCK_SINGLE_UNIT) {
 		rc = decompress_unit(data, csize, buf, fsize, name, why);
 	} else {
-		rc = read_sectors(m, data, csize, flags, buf, fsize, name, why);
+		rc = read_sectors(m, data, flags, buf, fsize, name, why);
 	}
 	if (rc < 0) {
 		free(buf);

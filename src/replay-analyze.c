@@ -43,7 +43,7 @@ static const struct opt replay_analyze_options[] = {
 	{ .name = "race", .kind = OPT_CHOICE,
 	  .field = offsetof(struct settings, ao.filter.race), .arg = "RACE",
 	  .words = races, .def = "zerg",
-	  .help = "summary race: zerg, terran, protoss or any" },
+	  .help = "summary race: zerg, terran, protoss or any (any case)" },
 	{ .name = "all-results", .kind = OPT_FLAG,
 	  .field = offsetof(struct settings, all_results),
 	  .help = "summary counts losers too (default: winners only)" },
@@ -90,6 +90,13 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 		return rc;
 	if (optind == argc) {
 		opt_usage(stderr, set);
+		return EX_USAGE;
+	}
+	/* An empty range is a typing mistake, never a wish for an empty summary. */
+	if (st->ao.filter.min_seconds > st->ao.filter.max_seconds) {
+		warnmsg("--min-seconds: %g is above --max-seconds %g: "
+		    "no replay could count", st->ao.filter.min_seconds,
+		    st->ao.filter.max_seconds);
 		return EX_USAGE;
 	}
 	st->ao.filter.winners_only = !st->all_results;

@@ -60,7 +60,7 @@ done
 for opt in "--alpha 2" "--alpha x"; do
 	bad_value merge-results learned -o "$T/none.json" $opt "$T/none"
 done
-for opt in "--race elves" "--min-seconds soon" "--max-seconds -1"; do
+for opt in "--race elves" "--min-seconds soon" "--max-seconds -1" "--min-seconds 600 --max-seconds 300"; do
 	bad_value replay-analyze $opt "$T/none"
 done
 "$BIN/policy-train" -m "$T/none.npz" --seed 9223372036854775807 "$T/none" 2>/dev/null

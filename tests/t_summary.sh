@@ -112,8 +112,9 @@ PY
 }
 check_filter
 check_filter --race any --all-results
-check_filter --race terran --min-seconds 300 --max-seconds 1200
-check_filter --race protoss --all-results
+# Race words in any case (the formulas capitalize them the same way).
+check_filter --race TERRAN --min-seconds 300 --max-seconds 1200
+check_filter --race Protoss --all-results
 
 # The merge law: summaries of random disjoint splits, merged in any order and
 # grouping, equal the summary of the whole set (apart from generated_at).

@@ -138,6 +138,42 @@ if command -v zip >/dev/null; then
 	[ "$(grep -c '"players"' "$T/out")" -eq 1 ] || fail "password did not open the good entry"
 	"$RA" --password wrong "$T/locked.zip" >"$T/out" 2>"$T/err"
 	expect_grep "wrong password" "$T/err" "wrong password message"
+	# The password out of ps's sight: the first line of --password-file
+	# (\n or \r\n ends it), or $REPLAY_ZIP_PASSWORD; the command line wins
+	# over the file, the file over the environment.
+	printf 'secret\nnot this\n' >"$T/pass"; printf 'secret\r\n' >"$T/pass.crlf"
+	printf 'wrong\n' >"$T/pass.wrong"; printf 'secret' >"$T/pass.bare"
+	opens() {	# opens yes|no WHAT [VAR=VALUE] ARGS...: the good entry opened?
+		want=$1 what=$2; shift 2
+		env "$@" "$T/locked.zip" >"$T/out" 2>"$T/err"
+		expect_status 65 $? "$what (one entry truncated)"
+		got=no; grep -q '"players"' "$T/out" && got=yes
+		[ "$got" = "$want" ] || fail "$what: the good entry opened: $got, want $want"
+	}
+	opens yes "--password-file" "$RA" --password-file "$T/pass"
+	opens yes "--password-file, CRLF" "$RA" --password-file "$T/pass.crlf"
+	opens yes "--password-file, no newline" "$RA" --password-file "$T/pass.bare"
+	opens yes "REPLAY_ZIP_PASSWORD" REPLAY_ZIP_PASSWORD=secret "$RA"
+	opens no "REPLAY_ZIP_PASSWORD empty" REPLAY_ZIP_PASSWORD= "$RA"
+	expect_grep "give --password" "$T/err" "an empty REPLAY_ZIP_PASSWORD is none"
+	opens yes "--password over --password-file" "$RA" --password secret --password-file "$T/pass.wrong"
+	opens no "--password over the environment" REPLAY_ZIP_PASSWORD=secret "$RA" --password wrong
+	opens yes "--password-file over the environment" REPLAY_ZIP_PASSWORD=wrong "$RA" --password-file "$T/pass"
+	opens no "--password-file over the environment (wrong)" REPLAY_ZIP_PASSWORD=secret "$RA" --password-file "$T/pass.wrong"
+	# A password file that cannot give one: one line, nothing read.
+	: >"$T/pass.empty"; printf '\nsecret\n' >"$T/pass.blank"
+	head -c 5000 /dev/zero | tr '\0' x >"$T/pass.big"
+	for bad in "66 $T/pass.none No such file" "65 $T/pass.empty the first line is empty" \
+	    "65 $T/pass.blank the first line is empty" "65 $T/pass.big larger than 4 KiB" "66 $T Is a directory"; do
+		set -- $bad; want=$1 file=$2; shift 2
+		"$RA" --password-file "$file" "$T/locked.zip" >"$T/out" 2>"$T/err"
+		expect_status "$want" $? "--password-file $file"
+		[ -s "$T/out" ] && fail "--password-file $file: replays were read"
+		expect_grep "^replay-analyze: $file: $*" "$T/err" "--password-file $file: message"
+	done
+	"$RA" -o "$T/pass" --password-file "$T/pass" "$T/locked.zip" 2>/dev/null
+	expect_status 64 $? "-o naming the password file"
+	grep -q '^secret$' "$T/pass" || fail "-o over the password file changed it"
 else
 	fail "zip(1) is missing: make deps installs it"
 fi

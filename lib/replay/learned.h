@@ -43,6 +43,18 @@ void learned_render(const struct learned *l, struct strbuf *out,
 /* Read a rendered file back (its merge_state); NULL with a reason in why. */
 struct learned *learned_parse(const char *text, size_t size, struct strbuf *why);
 
+/*
+ * Read the learned file at path, a regular file: learned_parse() of its
+ * bytes. NULL with a reason in why and the exit status in *status:
+ * EX_NOINPUT when it is missing, not a regular file or not readable
+ * (permissions), EX_IOERR on an I/O error, EX_DATAERR when it is no
+ * summary of ours or too large to be one.
+ */
+struct learned *learned_load(const char *path, int *status, struct strbuf *why);
+
+/* Whether l records the replay whose hex MD5 is md5. */
+int learned_has_replay(const struct learned *l, const char *md5);
+
 enum learned_overlap {
 	OVERLAP_NONE,	/* no replay of part is in l: they merge */
 	OVERLAP_ALL,	/* every replay of part is in l: merging is a no-op */

@@ -226,21 +226,11 @@ merge_exact(const char *target, char *const *parts, int n, struct learned *l,
 	char when[32];
 
 	for (i = 0; i < n && status == 0; i++) {
-		size_t size;
-		char *text = file_read(parts[i], LEARNED_SIZE_LIMIT, &size);
 		struct learned *p;
 
-		if (text == NULL) {
-			status = errno == ENOENT ? EX_NOINPUT : EX_IOERR;
-			warnmsg("%s: %s", parts[i], strerror(errno));
-			break;
-		}
 		sb_reset(&why);
-		p = learned_parse(text, size, &why);
-		free(text);
-		if (p == NULL) {
+		if ((p = learned_load(parts[i], &status, &why)) == NULL) {
 			warnmsg("%s: %s", parts[i], why.data);
-			status = EX_DATAERR;
 			break;
 		}
 		if (l == NULL) {

@@ -126,6 +126,37 @@ for a, b in zip(z, f):
     a.pop("file"); b.pop("file")
     assert a == b
 PY
+# A pack that is no zip, and a zip inside a zip (not read in place): each
+# its line on stderr and its error line, the inner one named
+# OUTER.zip/INNER.zip; the other replays are read; exit 65.
+mkdir "$T/packs"
+echo "not a zip" >"$T/packs/broken.zip"
+$PY - "$T/packs/outer.zip" "$T/five" <<'PY'
+import io, sys, zipfile
+paths = [p for p in open(sys.argv[2]).read().split("\n") if p]
+inner = io.BytesIO()
+with zipfile.ZipFile(inner, "w") as z:
+    z.write(paths[0], "a.SC2Replay")
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr("more/inner.zip", inner.getvalue())
+    z.write(paths[1], "b.SC2Replay")
+PY
+"$RA" "$T/packs" >"$T/out" 2>"$T/err"; expect_status 65 $? "a broken pack and a nested one"
+$PY - "$T/out" "$T/packs" <<'PY' || fail "a broken pack and a nested one: lines"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+d = sys.argv[2]
+assert [l["file"] for l in lines] == [d + "/broken.zip", d + "/outer.zip/b.SC2Replay",
+                                      d + "/outer.zip/more/inner.zip"], lines
+assert lines[0] == {"file": d + "/broken.zip", "error": "cannot read zip archive: Not a zip archive"}
+assert "players" in lines[1]
+assert set(lines[2]) == {"file", "error"} and "zip inside a zip" in lines[2]["error"]
+PY
+[ "$(wc -l <"$T/err")" -eq 2 ] || fail "a broken pack and a nested one: want 2 lines on stderr"
+expect_grep "^replay-analyze: $T/packs/broken.zip: cannot read zip archive" "$T/err" "broken pack message"
+expect_grep "^replay-analyze: $T/packs/outer.zip/more/inner.zip: a zip inside a zip" "$T/err" \
+	"nested pack message"
+
 if command -v zip >/dev/null; then
 	(cd "$T" && zip -q -P secret locked.zip cut.SC2Replay)
 	cp "$(head -n 1 "$T/five")" "$T/one.SC2Replay"

@@ -95,9 +95,25 @@ d.pop("merge_state")
 json.dump(d, open(sys.argv[2], "w"))
 PY
 refused 65 "$T/old.json" "the old tool's file" "no merge_state"
-if [ "$(id -u)" != 0 ]; then
-	cp "$T/whole.json" "$T/locked.json"; chmod 000 "$T/locked.json"
-	refused 66 "$T/locked.json" "unreadable" "Permission denied"
+# One its user cannot read (root reads anything: run as nobody).
+if [ "$(id -u)" -ne 0 ]; then
+	as_user() { "$@"; }
+elif command -v setpriv >/dev/null; then
+	as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+else
+	echo "note: no setpriv: the unreadable learned file is not tried"
+fi
+if command -v as_user >/dev/null; then
+	chmod 755 "$T"; mkdir "$T/u"
+	cp "$one" "$T/u/one.SC2Replay"; cp "$T/whole.json" "$T/u/locked.json"
+	chmod 000 "$T/u/locked.json"
+	[ "$(id -u)" -eq 0 ] && chown -R 65534 "$T/u"
+	as_user "$RA" -s "$T/u/s.json" --skip-known "$T/u/locked.json" "$T/u/one.SC2Replay" \
+		>"$T/u/out" 2>"$T/err"
+	expect_status 66 $? "--skip-known unreadable"
+	expect_grep "^replay-analyze: $T/u/locked.json: --skip-known: Permission denied" "$T/err" \
+		"--skip-known unreadable: message"
+	[ -s "$T/u/out" ] || [ -e "$T/u/s.json" ] && fail "--skip-known unreadable: something was written"
 fi
 # -s over the learned file would replace it with the new replays alone.
 cp "$T/whole.json" "$T/same.json"

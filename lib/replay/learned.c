@@ -35,6 +35,12 @@ const struct supply_key supply_keys[] = {
 _Static_assert(sizeof supply_keys / sizeof supply_keys[0] == N_SUPPLY_KEYS,
     "N_SUPPLY_KEYS counts supply_keys");
 
+const char *
+learned_supply_key(size_t i)
+{
+	return i < N_SUPPLY_KEYS ? supply_keys[i].key : NULL;
+}
+
 const char *const expansion_keys[N_EXPANSIONS] = {
 	"second_base", "third_base", "fourth_base"
 };

@@ -25,6 +25,12 @@ struct learned_filter {
 
 struct learned;
 
+/*
+ * The i-th of the seven supply keys an older reader looks up, under
+ * "learned_parameters" and at the top level; NULL past the last.
+ */
+const char *learned_supply_key(size_t i);
+
 void learned_filter_defaults(struct learned_filter *f);
 struct learned *learned_new(const struct learned_filter *f);
 void learned_free(struct learned *l);

@@ -267,7 +267,9 @@ cp "$GOOD"/$(ls "$GOOD" | head -n 1) "$T/exp6c/"
 "$BG" run --experience "$T/exp6c" --state "$T/s6c" --grace 1 --on-merge "sleep 348; : bgtrain-t-hook-marker2" \
 	$GATE -q >"$T/out" 2>"$T/err" &
 pid=$!
-wait_for_process "bgtrain-t-hook-marker2" || fail "the --on-merge command did not start under run"
+# The command's shell, not the driver whose command line names it too.
+wait_for_process "^/bin/sh -c sleep 348; : bgtrain-t-hook-marker2" ||
+	fail "the --on-merge command did not start under run"
 kill -TERM $pid
 wait $pid
 expect_status 143 $? "run stopped while --on-merge runs"

@@ -41,6 +41,13 @@ void atomic_remove_stale(const char *path);
  */
 int move_into(const char *dir, const char *path, const char *reason);
 
+/*
+ * Replace dest with a copy of the file path, as atomic_open() writes (a
+ * reader of dest sees the old copy or the new one). Returns 0, or -1 with
+ * errno set.
+ */
+int atomic_copy(const char *path, const char *dest);
+
 /* Replace path with data[0..size) in one go (or write it to the stream). */
 int atomic_write(const char *path, const void *data, size_t size);
 

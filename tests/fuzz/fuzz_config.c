@@ -1,7 +1,8 @@
 /*
  * fuzz_config - a config file (--config FILE): config_read with the set
  * of option tables a program uses (opt_set_key), here the gate's options
- * (which res-gate and bgtrain take) and a table with one option of each kind.
+ * (which res-gate and bgtrain take), bgtrain's training settings with
+ * their check (--hidden's list) and a table with one option of each kind.
  * Seeds: tests/fuzz/seeds/config.
  */
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include "gate.h"
 #include "gate_options.h"
 #include "options.h"
+#include "train_flags.h"
 
 struct every {
 	const char *s;
@@ -52,13 +54,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct opt_set s;
 	struct every e;
 	struct gate_thresholds g;
+	struct train_flags t;
 
 	memset(&s, 0, sizeof s);
 	memset(&e, 0, sizeof e);
 	memset(&g, 0, sizeof g);
-	if (opt_add(&s, every_options, &e) < 0 || opt_add(&s, gate_options, &g) < 0)
+	train_flags_unset(&t);
+	if (opt_add(&s, every_options, &e) < 0 || opt_add(&s, gate_options, &g) < 0 ||
+	    opt_add(&s, training_options, &t) < 0)
 		__builtin_trap();	/* a default that is no value: a bug here */
-	config_read(path, opt_set_key, &s);
+	if (config_read(path, opt_set_key, &s) == 0)
+		train_flags_check(&t, 1);
 	opt_free(&s);
 	return 0;
 }

@@ -27,10 +27,10 @@
 static char dir[] = "/tmp/bgtrain-test-bo.XXXXXX";
 
 static const struct rw_player zerg = {
-	"&lt;ABC&gt;<sp/>Serral&amp;Co", "Zerg", 1, 0, 2, 0, 2, 1, 315071, "S2", 250.0
+	"&lt;ABC&gt;<sp/>Serral&amp;Co", "Zerg", 1, 0, 2, 0, 2, 1, 315071, "S2", 250.0, NULL
 };
 static const struct rw_player terran = {
-	"Maru", "Terran", 2, 1, 2, 0, 3, 1, 4242, "S2", 180.5
+	"Maru", "Terran", 2, 1, 2, 0, 3, 1, 4242, "S2", 180.5, NULL
 };
 
 /* Write r, analyse it; 0 with *g, or -1 with why. */

@@ -11,12 +11,16 @@ _replay_analyze()
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return;;
 	--race)
 		COMPREPLY=($(compgen -W "zerg terran protoss any" -- "$cur")); return;;
+	--game-type)	# a comma-separated list: complete its last word
+		local listed=${cur%"${cur##*,}"}
+		COMPREPLY=($(compgen -P "$listed" -W "1v1 1v1-vs-AI team team-with-AI coop
+			arcade any" -- "${cur##*,}")); compopt -o nospace 2>/dev/null; return;;
 	-p|--password|--min-seconds|--max-seconds)
 		return;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "--output --summary --root --password --race
-			--all-results --min-seconds --max-seconds --null --quiet --help
+			--all-results --min-seconds --max-seconds --game-type --null --quiet --help
 			--version" -- "$cur"))
 		return
 	fi

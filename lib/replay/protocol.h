@@ -131,6 +131,14 @@ enum upgrade_tag { UPGRADE_PLAYER = 0, UPGRADE_NAME = 1, UPGRADE_COUNT = 2 };
 
 /* ---- the game's numbers ---- */
 
+/*
+ * Upgrade events a melee player can have: a few dozen researches and
+ * cosmetic ones (at most 52 a player in the shared replays). Arcade mods
+ * hand out hundreds to thousands (561 to 2,730 there), Co-op's commanders
+ * about 280.
+ */
+#define MELEE_UPGRADES_MAX	500
+
 /* Food (supply) in PlayerStats is fixed point: this much is one supply. */
 #define SUPPLY_ONE		4096
 

@@ -8,6 +8,9 @@
 #   make demo       the main job on a generated default corpus
 #   make deps       install the Debian packages the build needs (as root)
 #   make install    PREFIX=/usr/local DESTDIR= : programs, man pages, completions
+#   make windows    bin/res-gate.exe, with mingw-w64 (the host probe for WSL)
+#   make install-windows WINDIR=/mnt/c/Users/NAME/AppData/Local : the .exe
+#                   and bgtrain.bat into WINDIR/bgtrain, from WSL
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -175,9 +178,44 @@ install: all
 			$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_$$p; \
 	done
 
+# res-gate.exe: res-gate's checks over Windows' figures, for the Windows
+# host of WSL (README: "Installing on Windows"). Only mingw-w64 compiles
+# lib/windows and src/windows: base's and resource's plain C units (the
+# judging, the options, the stream's format, NVML's calls) are compiled
+# again for Windows, with lib/windows' measuring in place of probe.c.
+# Static: it needs no DLL but Windows' own. The format attributes say
+# printf, which mingw's gcc checks as Microsoft's printf; the Linux build
+# checks every format, and __USE_MINGW_ANSI_STDIO gives C99's at run time.
+MINGW ?= x86_64-w64-mingw32-gcc
+WIN_OUT = build/windows
+WIN_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -Wno-format -O2 -g0 -D_GNU_SOURCE \
+	-D__USE_MINGW_ANSI_STDIO=1 -D_POSIX_THREAD_SAFE_FUNCTIONS
+WIN_INCS = -Ilib/windows -Ilib/base -Ilib/resource
+WIN_UNITS = base/die base/strbuf base/jsonw base/options base/args base/clock \
+	resource/gate resource/gate_options resource/gate_check resource/hostline \
+	resource/nvml $(patsubst lib/%.c,%,$(wildcard lib/windows/*.c))
+WIN_OBJS = $(WIN_UNITS:%=$(WIN_OUT)/%.o)
+
+$(WIN_OUT)/%.o: lib/%.c $(wildcard lib/base/*.h lib/resource/*.h lib/windows/*.h)
+	@mkdir -p $(@D)
+	$(MINGW) $(WIN_CFLAGS) $(WIN_INCS) -c $< -o $@
+
+bin/res-gate.exe: src/windows/res-gate.c $(WIN_OBJS)
+	$(MINGW) $(WIN_CFLAGS) $(WIN_INCS) -static $< $(WIN_OBJS) -lpthread -o $@
+
+windows: bin/res-gate.exe
+
+# From WSL: WINDIR is the user's local application data folder as WSL
+# sees it (cmd.exe /c echo %LOCALAPPDATA% | wslpath -u, or /mnt/c/Users/
+# NAME/AppData/Local), where bgtrain looks for the probe.
+install-windows: bin/res-gate.exe
+	@test -n "$(WINDIR)" || { echo "make install-windows WINDIR=/mnt/c/Users/NAME/AppData/Local" >&2; exit 64; }
+	install -d "$(WINDIR)/bgtrain"
+	install -m 755 bin/res-gate.exe bin/bgtrain.bat "$(WINDIR)/bgtrain"
+
 clean:
-	rm -rf build $(PROGRAMS:%=bin/%)
+	rm -rf build $(PROGRAMS:%=bin/%) bin/res-gate.exe
 
 .PHONY: all test check bench demo deps install clean tests-built fuzz fuzz-build \
-	fuzz-harnesses
+	fuzz-harnesses windows install-windows
 .SECONDARY:

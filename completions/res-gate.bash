@@ -9,12 +9,15 @@ _res_gate()
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return;;
 	--cpu|--mem|--gpu-util|--gpu-mem|--load)
 		COMPREPLY=($(compgen -W "off" -- "$cur")); return;;
-	--far|-i|--interval)
+	--host)
+		mapfile -t COMPREPLY < <(compgen -c -- "$cur"); return;;
+	--far|-i|--interval|--stream|--host-wait)
 		return;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "--cpu --mem --gpu-util --gpu-mem --load --far
-			--interval --wait --json --sysfs-root --verbose --help
+			--interval --wait --stream --json --host --host-wait
+			--sysfs-root --verbose --help
 			--version" -- "$cur"))
 		return
 	fi

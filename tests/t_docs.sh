@@ -9,6 +9,12 @@
 # The option tables src names in opt_add(), one a line.
 opt_tables() {
 	sed -n 's/.*opt_add([^,]*, *\([a-z_]*\),.*/\1/p' "$1"
+	# A res-gate's command line: the gate's tables, the checks' and its own.
+	if grep -q 'gate_check_args(' "$1"; then
+		echo gate_options gate_check_options
+		sed -n 's/.*gate_check_args([^,]*,[^,]*,[^,]*, *\([a-z_]*\),.*/\1/p' "$1" |
+			grep -v '^NULL$'
+	fi
 }
 
 # The names in the option table $1 (struct opt), wherever it is defined.

@@ -18,10 +18,16 @@
 
 #include "spawn.h"
 
+const char spawn_inherit[] = "(inherited)";
+
 static void
 redirect(const char *path, int fd, int flags)
 {
-	int f = open(path ? path : "/dev/null", flags, 0644);
+	int f;
+
+	if (path == spawn_inherit)
+		return;
+	f = open(path ? path : "/dev/null", flags, 0644);
 
 	if (f < 0)
 		_exit(127);
@@ -31,15 +37,30 @@ redirect(const char *path, int fd, int flags)
 	}
 }
 
+/* fd as the child's fd to: a pipe made close-on-exec must survive exec. */
+static void
+keep(int fd, int to)
+{
+	if (fd == to)
+		fcntl(fd, F_SETFD, 0);
+	else
+		dup2(fd, to);
+}
+
 pid_t
 spawn(char *const argv[], const char *out, const char *err)
 {
 	return spawn_env(argv, NULL, out, err);
 }
 
-pid_t
-spawn_env(char *const argv[], char *const env[], const char *out,
-	  const char *err)
+/*
+ * The child's side of every spawn: its own group, gone with the driver,
+ * standard input and output from fds[0..1] when >= 0 (else /dev/null and
+ * out), error to err, in dir when set.
+ */
+static pid_t
+start(char *const argv[], char *const env[], const char *dir, const int fds[2],
+      const char *out, const char *err)
 {
 	pid_t parent = getpid(), pid = fork();
 	sigset_t none;
@@ -62,11 +83,21 @@ spawn_env(char *const argv[], char *const env[], const char *out,
 	signal(SIGPIPE, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	redirect(NULL, 0, O_RDONLY);
-	redirect(out, 1, O_WRONLY | O_CREAT | O_APPEND);
+	if (fds[0] >= 0)
+		keep(fds[0], 0);
+	else
+		redirect(NULL, 0, O_RDONLY);
+	if (fds[1] >= 0)
+		keep(fds[1], 1);
+	else
+		redirect(out, 1, O_WRONLY | O_CREAT | O_APPEND);
 	redirect(err, 2, O_WRONLY | O_CREAT | O_APPEND);
 	/* The driver's files (job log, libproc2's /proc handles) stay its own. */
 	close_range(3, ~0U, 0);
+	if (dir != NULL && chdir(dir) != 0) {
+		fprintf(stderr, "%s: cannot run in %s: %s\n", argv[0], dir, strerror(errno));
+		_exit(127);
+	}
 	/* The driver is one thread: the child may change its own environment. */
 	for (i = 0; env && env[i]; i++)
 		putenv(env[i]);
@@ -74,6 +105,47 @@ spawn_env(char *const argv[], char *const env[], const char *out,
 	/* The job's stderr file is all a person has: say why, not only that. */
 	fprintf(stderr, "%s: cannot run: exec failed: %s\n", argv[0], strerror(errno));
 	_exit(127);
+}
+
+pid_t
+spawn_env(char *const argv[], char *const env[], const char *out,
+	  const char *err)
+{
+	static const int none[2] = { -1, -1 };
+
+	return start(argv, env, NULL, none, out, err);
+}
+
+pid_t
+spawn_pipes(char *const argv[], const char *dir, int *in, int *out, const char *err)
+{
+	int to[2], from[2], fds[2], saved;
+	pid_t pid;
+
+	if (pipe2(to, O_CLOEXEC) < 0)
+		return -1;
+	if (pipe2(from, O_CLOEXEC) < 0) {
+		saved = errno;
+		close(to[0]);
+		close(to[1]);
+		errno = saved;
+		return -1;
+	}
+	fds[0] = to[0];
+	fds[1] = from[1];
+	pid = start(argv, NULL, dir, fds, NULL, err);
+	saved = errno;
+	close(to[0]);
+	close(from[1]);
+	if (pid < 0) {
+		close(to[1]);
+		close(from[0]);
+		errno = saved;
+		return -1;
+	}
+	*in = to[1];
+	*out = from[0];
+	return pid;
 }
 
 void

@@ -15,6 +15,16 @@ pid_t spawn(char *const argv[], const char *out, const char *err);
 pid_t spawn_env(char *const argv[], char *const env[], const char *out,
 		const char *err);
 
+/*
+ * spawn(), in dir (NULL: ours), talking through pipes: *in is our end of
+ * its standard input, *out of its standard output (both close-on-exec);
+ * its standard error goes to err (NULL: /dev/null; spawn_inherit: ours).
+ * Returns the pid, or -1.
+ */
+extern const char spawn_inherit[];
+pid_t spawn_pipes(char *const argv[], const char *dir, int *in, int *out,
+		  const char *err);
+
 /* Signal a child's whole process group. */
 void spawn_signal(pid_t pid, int sig);
 

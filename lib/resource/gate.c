@@ -1,171 +1,37 @@
 /*
- * gate.c - measure once into a sample, then judge the sample
+ * gate.c - judge a sample against thresholds; the figures' percentages,
+ * our own workers left out, a host's figures merged in
  *
- * In a container the host's /proc says nothing of the container's limits,
- * so where a cgroup limit binds, the figures are the cgroup's: CPU time
- * against the quota and memory against the limit, as docker stats shows
- * them. A limit at or above what the machine has never binds and is left
- * out. Judging is kept apart from measuring so that a driver can measure
- * once, leave out its own workers, and judge.
+ * Judging is kept apart from measuring (probe.c on Linux, probe_win.c on
+ * Windows) so that a driver can measure once, leave out its own workers,
+ * and judge, and so that res-gate.exe judges with this very file: plain C,
+ * compiled by both builds.
  *
- * A figure that cannot be measured is -1, never a guess: a cgroup whose
- * counters cannot be read does not fall back to the host's figures, which
- * say nothing of its limit. And a figure that is judged but missing shuts
- * the gate (GATE_OVER, never GATE_FAR: we do not know how far): the gate
- * protects the machine's other users, and a gate that opens when it cannot
- * see lets work in exactly when the machine is too busy to be read.
+ * A figure that cannot be measured is -1, never a guess. And a figure
+ * that is judged but missing shuts the gate (GATE_OVER, never GATE_FAR: we
+ * do not know how far): the gate protects the machine's other users, and
+ * a gate that opens when it cannot see lets work in exactly when the
+ * machine is too busy to be read. So does a host probe that was asked for
+ * and says nothing: WSL's own figures are those of a virtual machine.
  */
-#include <errno.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
-#include <time.h>
 
-#include "cgroup.h"
-#include "clock.h"
-#include "die.h"
 #include "gate.h"
 #include "gate_options.h"
 #include "jsonw.h"
-#include "resources.h"
-
-struct gate_probe {
-	struct res_host host;
-	struct cgroup cg;
-	struct gpu_probe gpu;
-	double last;		/* when the CPU counters were read (monotonic s) */
-	double cg_cpu;		/* the limited cgroup's CPU seconds then; -1 unknown */
-};
-
-/* The host's CPU ticks since the last read, and the cgroup's total (or -1). */
-static int
-read_cpu(struct gate_probe *p, double *busy, double *total, double *cg)
-{
-	if (res_cpu(&p->host, busy, total) != 0)
-		return -1;
-	if (p->cg.cpus <= 0 || cgroup_cpu_time(&p->cg, cg) != 0)
-		*cg = -1;
-	return 0;
-}
-
-struct gate_probe *
-gate_probe_new(const char *root)
-{
-	struct gate_probe *p = xcalloc(1, sizeof *p);
-	double busy, total;
-
-	if (root == NULL)
-		root = "/";
-	if (res_open(&p->host) != 0) {
-		free(p);
-		return NULL;
-	}
-	cgroup_open(&p->cg, root);
-	gpu_open(&p->gpu, root);
-	if (read_cpu(p, &busy, &total, &p->cg_cpu) != 0) {
-		gate_probe_free(p);
-		return NULL;
-	}
-	p->last = monotonic_seconds();
-	return p;
-}
-
-void
-gate_probe_free(struct gate_probe *p)
-{
-	if (p == NULL)
-		return;
-	res_close(&p->host);
-	cgroup_close(&p->cg);
-	gpu_close(&p->gpu);
-	free(p);
-}
-
-static void
-measure_cpu(struct gate_probe *p, struct gate_sample *s, double busy, double total,
-    double cg)
-{
-	double t = monotonic_seconds(), quota = p->cg.cpus;
-
-	s->cpus = res_cpus(&p->host);
-	s->seconds = t - p->last;
-	s->cpu_used = busy;
-	s->cpu_capacity = total;
-	if (quota > 0 && quota < s->cpus) {
-		/* The quota binds: the host's ticks are not our figure. */
-		s->cpus = quota;
-		s->cpu_used = s->cpu_capacity = 0;
-		if (cg >= 0 && p->cg_cpu >= 0) {
-			s->cpu_used = cg > p->cg_cpu ? cg - p->cg_cpu : 0;
-			s->cpu_capacity = s->seconds * quota;
-			s->cgroup = p->cg.cpu_version;
-		}
-	}
-	p->last = t;
-	p->cg_cpu = cg;
-	s->cpu = -1;
-	if (s->seconds >= GATE_MIN_SPAN && s->cpu_capacity > 0)
-		s->cpu = 100 * s->cpu_used / s->cpu_capacity;
-}
-
-int
-gate_measure(struct gate_probe *p, double interval, struct gate_sample *s)
-{
-	unsigned long long used, total, cg_used;
-	double busy, ticks, cg;
-
-	memset(s, 0, sizeof *s);
-	if (p == NULL)
-		return -1;
-	if (interval > 0) {
-		if (read_cpu(p, &busy, &ticks, &p->cg_cpu) != 0)
-			return -1;
-		p->last = monotonic_seconds();
-		pause_seconds(interval);
-	}
-	if (read_cpu(p, &busy, &ticks, &cg) != 0)
-		return -1;
-	measure_cpu(p, s, busy, ticks, cg);
-	s->host_cpus = res_cpus_online();
-
-	if (res_mem(&p->host, &used, &total) != 0)
-		return -1;
-	s->host_mem = total;
-	s->mem = -1;
-	if (p->cg.mem_limit > 0 && p->cg.mem_limit < total) {
-		/* The limit binds: without its usage there is no figure. */
-		if (cgroup_mem_used(&p->cg, &cg_used) != 0)
-			total = used = 0;
-		else {
-			used = cg_used;
-			total = p->cg.mem_limit;
-			s->cgroup = p->cg.mem_version;
-		}
-	}
-	s->mem_used = used;
-	s->mem_total = total;
-	if (total > 0)
-		s->mem = 100.0 * (double)used / (double)total;
-
-	s->load = s->load_per_core = -1;
-	if (res_load(&s->load) == 0)
-		s->load_per_core = s->load / s->cpus;
-	else
-		s->load = -1;
-	s->ngpus = gpu_read(&p->gpu, s->gpus, GPU_MAX);
-	return 0;
-}
 
 /*
- * The percentages become CPU-seconds and bytes, which come off the figures
- * whether they are the host's or the cgroup's: our workers run in both.
+ * Our workers' CPU-seconds over the span and their bytes come off the
+ * figures whether they are the machine's, the cgroup's or the host's: our
+ * workers run in all of them.
  */
 void
-gate_exclude(struct gate_sample *s, double cpu_percent, double mem_percent)
+gate_exclude_units(struct gate_sample *s, double busy_cpus, double bytes)
 {
-	double secs = cpu_percent / 100 * s->seconds * s->host_cpus;
-	double bytes = mem_percent / 100 * (double)s->host_mem;
+	double secs = busy_cpus * s->seconds;
 
-	if (s->cpu >= 0 && secs > 0) {
+	if (s->cpu >= 0 && secs > 0 && s->cpu_capacity > 0) {
 		s->cpu_used = secs < s->cpu_used ? s->cpu_used - secs : 0;
 		s->cpu = 100 * s->cpu_used / s->cpu_capacity;
 	}
@@ -174,6 +40,75 @@ gate_exclude(struct gate_sample *s, double cpu_percent, double mem_percent)
 		    s->mem_used - (unsigned long long)bytes : 0;
 		s->mem = 100.0 * (double)s->mem_used / (double)s->mem_total;
 	}
+}
+
+void
+gate_exclude_to_units(const struct gate_sample *s, double cpu_percent,
+    double mem_percent, double *busy_cpus, double *bytes)
+{
+	*busy_cpus = cpu_percent / 100 * s->host_cpus;
+	*bytes = mem_percent / 100 * (double)s->host_mem;
+}
+
+void
+gate_exclude(struct gate_sample *s, double cpu_percent, double mem_percent)
+{
+	double cpus, bytes;
+
+	gate_exclude_to_units(s, cpu_percent, mem_percent, &cpus, &bytes);
+	gate_exclude_units(s, cpus, bytes);
+}
+
+void
+gate_percentages(struct gate_sample *s)
+{
+	s->cpu = s->mem = -1;
+	if (s->seconds >= GATE_MIN_SPAN && s->cpu_capacity > 0 && s->cpu_used >= 0)
+		s->cpu = 100 * s->cpu_used / s->cpu_capacity;
+	if (s->mem_total > 0)
+		s->mem = 100.0 * (double)s->mem_used / (double)s->mem_total;
+}
+
+/* b is worse than a: unmeasured is worst, else the higher percentage. */
+static int
+worse(double a, double b)
+{
+	return a >= 0 && !(b >= 0 && b <= a);
+}
+
+void
+gate_merge_host(struct gate_sample *s, const struct gate_sample *h)
+{
+	int i;
+
+	s->host_state = GATE_HOST_OK;
+	s->host_why[0] = '\0';
+	s->host_cpu_pct = h->cpu;
+	s->host_mem_pct = h->mem;
+	if (worse(s->cpu, h->cpu)) {
+		s->cpu = h->cpu >= 0 ? h->cpu : -1;
+		s->cpu_used = h->cpu_used;
+		s->cpu_capacity = h->cpu_capacity;
+		s->cpu_from_host = 1;
+	}
+	if (worse(s->mem, h->mem)) {
+		s->mem = h->mem >= 0 ? h->mem : -1;
+		s->mem_used = h->mem_used;
+		s->mem_total = h->mem_total;
+		s->mem_from_host = 1;
+	}
+	for (i = 0; i < h->ngpus && s->ngpus < GPU_MAX; i++) {
+		s->gpus[s->ngpus] = h->gpus[i];
+		s->gpus[s->ngpus++].host = 1;
+	}
+}
+
+void
+gate_host_broken(struct gate_sample *s, const char *why)
+{
+	s->host_state = GATE_HOST_BROKEN;
+	s->host_cpu_pct = s->host_mem_pct = -1;
+	snprintf(s->host_why, sizeof s->host_why, "%s", why);
 }
 
 void
@@ -213,6 +148,7 @@ metric_unmeasured(const struct gate_sample *s, const struct gate_thresholds *t,
 	case GATE_CPU: return unmeasured(s->cpu, t->cpu);
 	case GATE_MEM: return unmeasured(s->mem, t->mem);
 	case GATE_LOAD: return unmeasured(s->load_per_core, t->load);
+	case GATE_HOST: return s->host_state == GATE_HOST_BROKEN;
 	case GATE_GPU_UTIL:
 	case GATE_GPU_MEM:
 		for (i = 0; i < s->ngpus; i++)
@@ -246,6 +182,7 @@ gate_level(const struct gate_sample *s, const struct gate_thresholds *t, enum ga
 	case GATE_LOAD: return level(s->load_per_core, t->load, 1.5 * t->load);
 	case GATE_GPU_UTIL: return gpu_level(s, t->gpu_util, t->gpu_util + t->far, 0);
 	case GATE_GPU_MEM: return gpu_level(s, t->gpu_mem, t->gpu_mem + t->far, 1);
+	case GATE_HOST: return s->host_state == GATE_HOST_BROKEN ? GATE_OVER : GATE_OPEN;
 	default: return GATE_OPEN;
 	}
 }
@@ -267,10 +204,26 @@ const char *
 gate_metric_name(enum gate_metric m)
 {
 	static const char *names[GATE_METRICS] = {
-		"cpu", "mem", "load", "gpu_util", "gpu_mem"
+		"cpu", "mem", "load", "gpu_util", "gpu_mem", "host"
 	};
 
 	return m >= 0 && m < GATE_METRICS ? names[m] : "?";
+}
+
+const char *
+gpu_vendor_name(int vendor)
+{
+	return vendor == GPU_NVIDIA ? "nvidia" : vendor == GPU_AMD ? "amd" : "unknown";
+}
+
+int
+gpu_vendor_parse(const char *name, size_t len)
+{
+	if (len == 6 && memcmp(name, "nvidia", 6) == 0)
+		return GPU_NVIDIA;
+	if (len == 3 && memcmp(name, "amd", 3) == 0)
+		return GPU_AMD;
+	return 0;
 }
 
 const char *
@@ -297,6 +250,8 @@ json_gpu(struct strbuf *sb, const struct gpu_info *g)
 	json_cstring(sb, gpu_vendor_name(g->vendor));
 	sb_adds(sb, ", \"index\": ");
 	sb_addi(sb, g->index);
+	if (g->host)
+		sb_adds(sb, ", \"host\": true");
 	json_figure(sb, "util", g->util);
 	json_figure(sb, "mem", g->mem);
 	if (g->mem >= 0) {
@@ -337,7 +292,20 @@ gate_json(struct strbuf *sb, const struct gate_sample *s,
 			sb_adds(sb, ", ");
 		json_gpu(sb, &s->gpus[i]);
 	}
-	sb_adds(sb, "], \"thresholds\": {\"far\": ");
+	sb_adds(sb, "]");
+	if (s->host_state != GATE_HOST_NONE) {
+		/* The host's own figures, and which of the judged ones are its. */
+		json_figure(sb, "host_cpu", s->host_cpu_pct);
+		json_figure(sb, "host_mem", s->host_mem_pct);
+		sb_printf(sb, ", \"cpu_from_host\": %s, \"mem_from_host\": %s, "
+		    "\"host_error\": ", s->cpu_from_host ? "true" : "false",
+		    s->mem_from_host ? "true" : "false");
+		if (s->host_state == GATE_HOST_BROKEN)
+			json_cstring(sb, s->host_why);
+		else
+			sb_adds(sb, "null");
+	}
+	sb_adds(sb, ", \"thresholds\": {\"far\": ");
 	json_number(sb, t->far);
 	json_figure(sb, "cpu", t->cpu);
 	json_figure(sb, "mem", t->mem);
@@ -397,16 +365,21 @@ gate_line(struct strbuf *sb, const struct gate_sample *s, const struct gate_thre
 	int i;
 
 	sb_printf(sb, "%s: ", gate_verdict_name(gate_verdict(s, t)));
-	line_figure(sb, "cpu", s->cpu, 1, "%", t->cpu, t->cpu + t->far);
+	line_figure(sb, s->cpu_from_host ? "host cpu" : "cpu", s->cpu, 1, "%", t->cpu,
+	    t->cpu + t->far);
 	sb_adds(sb, ", ");
-	line_figure(sb, "mem", s->mem, 1, "%", t->mem, t->mem + t->far);
+	line_figure(sb, s->mem_from_host ? "host mem" : "mem", s->mem, 1, "%", t->mem,
+	    t->mem + t->far);
 	sb_adds(sb, ", ");
 	line_figure(sb, "load", s->load_per_core, 2, " per CPU", t->load, 1.5 * t->load);
 	for (i = 0; i < s->ngpus; i++) {
 		g = &s->gpus[i];
-		sb_printf(sb, ", %s%d ", gpu_vendor_name(g->vendor), g->index);
+		sb_printf(sb, ", %s%s%d ", g->host ? "host " : "",
+		    gpu_vendor_name(g->vendor), g->index);
 		line_figure(sb, "util", g->util, 0, "%", t->gpu_util, t->gpu_util + t->far);
 		sb_adds(sb, " ");
 		line_figure(sb, "mem", g->mem, 1, "%", t->gpu_mem, t->gpu_mem + t->far);
 	}
+	if (s->host_state == GATE_HOST_BROKEN)
+		sb_printf(sb, ", host unmeasured (shut): %s", s->host_why);
 }

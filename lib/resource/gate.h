@@ -1,9 +1,15 @@
 /*
  * gate.h - is there room for more work? Measure CPU, memory, load and GPUs
  * once into a sample, then judge the sample against thresholds
+ *
+ * Judging (gate.c) is plain C that both builds compile; measuring has one
+ * implementation per system behind the same calls: probe.c on Linux,
+ * lib/windows/probe_win.c in res-gate.exe.
  */
 #ifndef GATE_H
 #define GATE_H
+
+#include <stddef.h>
 
 #include "gpu.h"
 #include "strbuf.h"
@@ -11,7 +17,14 @@
 /* The verdicts, which are also res-gate's exit codes (GNU parallel's --limit). */
 enum { GATE_OPEN = 0, GATE_OVER = 1, GATE_FAR = 2 };
 
-enum gate_metric { GATE_CPU, GATE_MEM, GATE_LOAD, GATE_GPU_UTIL, GATE_GPU_MEM, GATE_METRICS };
+enum gate_metric {
+	GATE_CPU, GATE_MEM, GATE_LOAD, GATE_GPU_UTIL, GATE_GPU_MEM,
+	GATE_HOST,	/* a host probe was asked for and gave no figures */
+	GATE_METRICS
+};
+
+/* What a host probe (res-gate.exe on the Windows host of WSL) gave. */
+enum gate_host_state { GATE_HOST_NONE, GATE_HOST_OK, GATE_HOST_BROKEN };
 
 /*
  * Spans shorter than this give no CPU figure: /proc/stat counts in ticks of
@@ -37,6 +50,11 @@ struct gate_sample {
 	unsigned long long host_mem;	/* gate_exclude's percentages are of */
 	int ngpus;
 	struct gpu_info gpus[GPU_MAX];
+	/* The host's figures, merged in by gate_merge_host(). */
+	int host_state;		/* enum gate_host_state */
+	int cpu_from_host, mem_from_host;	/* cpu, mem above are the host's, the worse */
+	double host_cpu_pct, host_mem_pct;	/* the host's own; -1 unmeasured */
+	char host_why[160];	/* GATE_HOST_BROKEN: why there are no figures */
 };
 
 struct gate_thresholds {
@@ -65,12 +83,49 @@ void gate_probe_free(struct gate_probe *p);
  */
 int gate_measure(struct gate_probe *p, double interval, struct gate_sample *s);
 
+/* What gate_measure reads, for the message when it cannot. */
+extern const char gate_probe_sources[];
+
+/* This process's own CPU time so far, in seconds (-1 unknown): a probe's cost. */
+double gate_self_cpu(void);
+
+/*
+ * Whether standard input has ended (EOF, closed, an error), waiting up to
+ * seconds for it: 1 ended, 0 not yet. res-gate --stream runs until it does.
+ */
+int gate_input_ended(double seconds);
+
 /*
  * Leave out work we started ourselves (a driver's own workers), given as
  * percentages of the whole machine over the sample's span: 100 is every
  * online CPU busy, or MemTotal. The load and the GPUs stay as they are.
  */
 void gate_exclude(struct gate_sample *s, double cpu_percent, double mem_percent);
+/*
+ * The same in the units every machine shares, CPUs kept busy on average and
+ * bytes: how our workers, measured inside WSL's virtual machine, come off
+ * the figures of the Windows host that runs it.
+ */
+void gate_exclude_units(struct gate_sample *s, double busy_cpus, double bytes);
+/* What gate_exclude() would take off, in those units. */
+void gate_exclude_to_units(const struct gate_sample *s, double cpu_percent,
+    double mem_percent, double *busy_cpus, double *bytes);
+
+/*
+ * The percentages of a sample whose raw figures are set (CPU-seconds over
+ * the span, bytes): cpu from cpu_used / cpu_capacity when the span is at
+ * least GATE_MIN_SPAN, mem from mem_used / mem_total; -1 where they cannot be.
+ */
+void gate_percentages(struct gate_sample *s);
+
+/*
+ * Use the worse of s's own figures and the host's h (CPU, memory: the
+ * higher percentage, an unmeasured one worst of all; the host's GPUs are
+ * added to s's, marked host). s keeps its load and CPU count.
+ */
+void gate_merge_host(struct gate_sample *s, const struct gate_sample *h);
+/* A host probe was asked for and gave nothing usable: why; the gate shuts. */
+void gate_host_broken(struct gate_sample *s, const char *why);
 
 /*
  * The defaults of gate_options: cpu 80, mem 85, gpu_mem 90 (the old
@@ -88,8 +143,11 @@ void gate_thresholds_default(struct gate_thresholds *t);
 int gate_level(const struct gate_sample *s, const struct gate_thresholds *t, enum gate_metric m);
 /* The worst level of all metrics. */
 int gate_verdict(const struct gate_sample *s, const struct gate_thresholds *t);
-/* "cpu", "mem", "load", "gpu_util", "gpu_mem" */
+/* "cpu", "mem", "load", "gpu_util", "gpu_mem", "host" */
 const char *gate_metric_name(enum gate_metric m);
+/* "nvidia" or "amd"; and back, 0 for a name that is neither */
+const char *gpu_vendor_name(int vendor);
+int gpu_vendor_parse(const char *name, size_t len);
 /* "open", "over", "far" */
 const char *gate_verdict_name(int verdict);
 

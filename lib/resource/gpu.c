@@ -1,10 +1,8 @@
 /*
- * gpu.c - GPU utilisation and memory: NVIDIA through NVML, AMD through sysfs
+ * gpu.c - GPU utilisation and memory on Linux: NVIDIA through NVML, loaded
+ * with dlopen() (its calls are nvml.c's), AMD through sysfs
  *
- * NVML comes with NVIDIA's driver, not as a package to build against, so it
- * is loaded with dlopen() and its few types are declared here, laid out as
- * NVIDIA's nvml.h has them: the programs build and run on machines without
- * it. amdgpu puts its figures in sysfs: gpu_busy_percent and
+ * amdgpu puts its figures in sysfs: gpu_busy_percent and
  * mem_info_vram_{used,total} under /sys/class/drm/cardN/device.
  */
 #include <dirent.h>
@@ -17,108 +15,14 @@
 #include "die.h"
 #include "file.h"
 #include "gpu.h"
+#include "nvml.h"
 #include "path.h"
 #include "resources.h"
 
-typedef int nvml_return;			/* nvmlReturn_t: 0 is NVML_SUCCESS */
-typedef struct nvml_device *nvml_device;	/* nvmlDevice_t */
-struct nvml_utilization {			/* nvmlUtilization_t, percent */
-	unsigned int gpu, memory;
-};
-struct nvml_memory {				/* nvmlMemory_t, bytes */
-	unsigned long long total, free, used;
-};
-
-typedef nvml_return init_fn(void);
-typedef nvml_return count_fn(unsigned int *count);
-typedef nvml_return handle_fn(unsigned int index, nvml_device *dev);
-typedef nvml_return util_fn(nvml_device dev, struct nvml_utilization *u);
-typedef nvml_return memory_fn(nvml_device dev, struct nvml_memory *m);
-
-struct nvml {
-	void *lib;
-	init_fn *init, *shutdown;
-	count_fn *count;
-	handle_fn *handle;
-	util_fn *utilization;
-	memory_fn *memory;
-};
-
-/* Drivers before 2011 lack the _v2 names. */
 static void *
-sym(void *lib, const char *name, const char *older)
+lookup(void *lib, const char *name)
 {
-	void *p = dlsym(lib, name);
-
-	if (p == NULL && older != NULL)
-		p = dlsym(lib, older);
-	return p;
-}
-
-static struct nvml *
-nvml_open(void)
-{
-	void *lib = dlopen("libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL);
-	struct nvml *n;
-
-	if (lib == NULL)
-		return NULL;
-	n = xcalloc(1, sizeof *n);
-	n->lib = lib;
-	n->init = (init_fn *)sym(lib, "nvmlInit_v2", "nvmlInit");
-	n->shutdown = (init_fn *)sym(lib, "nvmlShutdown", NULL);
-	n->count = (count_fn *)sym(lib, "nvmlDeviceGetCount_v2", "nvmlDeviceGetCount");
-	n->handle = (handle_fn *)sym(lib, "nvmlDeviceGetHandleByIndex_v2",
-	    "nvmlDeviceGetHandleByIndex");
-	n->utilization = (util_fn *)sym(lib, "nvmlDeviceGetUtilizationRates", NULL);
-	n->memory = (memory_fn *)sym(lib, "nvmlDeviceGetMemoryInfo", NULL);
-	if (n->init == NULL || n->shutdown == NULL || n->count == NULL ||
-	    n->handle == NULL || n->utilization == NULL || n->memory == NULL ||
-	    n->init() != 0) {
-		dlclose(lib);
-		free(n);
-		return NULL;
-	}
-	return n;
-}
-
-static void
-nvml_close(struct nvml *n)
-{
-	if (n == NULL)
-		return;
-	n->shutdown();
-	dlclose(n->lib);
-	free(n);
-}
-
-static unsigned int
-nvml_count(struct nvml *n)
-{
-	unsigned int count = 0;
-
-	if (n == NULL || n->count(&count) != 0)
-		return 0;
-	return count;
-}
-
-/* A GPU NVML lists but cannot read stays in the list, as unknown. */
-static void
-nvml_read(struct nvml *n, unsigned int i, struct gpu_info *gi)
-{
-	struct nvml_utilization u;
-	struct nvml_memory m;
-	nvml_device dev;
-
-	if (n->handle(i, &dev) != 0)
-		return;
-	if (n->utilization(dev, &u) == 0)
-		gi->util = u.gpu;
-	if (n->memory(dev, &m) == 0 && m.total > 0) {
-		gi->mem_used = m.used;
-		gi->mem_total = m.total;
-		gi->mem = 100.0 * (double)m.used / (double)m.total;
-	}
+	return dlsym(lib, name);
 }
 
 /* N of "cardN"; -1 for connectors ("card0-DP-1") and the rest. */
@@ -219,7 +123,12 @@ void
 gpu_open(struct gpu_probe *g, const char *root)
 {
 	memset(g, 0, sizeof *g);
-	g->nvml = nvml_open();
+	/* No library, or one that does not start: no NVIDIA GPUs. */
+	if ((g->nvml_lib = dlopen("libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL)) != NULL &&
+	    (g->nvml = nvml_bind(g->nvml_lib, lookup)) == NULL) {
+		dlclose(g->nvml_lib);
+		g->nvml_lib = NULL;
+	}
 	g->drm = path_join(root, "sys/class/drm");
 	list_amd(g);
 }
@@ -235,13 +144,8 @@ gpu_read(struct gpu_probe *g, struct gpu_info *out, int max)
 		warnmsg("%llu GPUs; only %d are measured", all, max);
 		g->warned = 1;
 	}
-	for (i = 0; i < count && n < max; i++, n++) {
-		memset(&out[n], 0, sizeof out[n]);
-		out[n].vendor = GPU_NVIDIA;
-		out[n].index = (int)i;
-		out[n].util = out[n].mem = -1;
+	for (i = 0; i < count && n < max; i++, n++)
 		nvml_read(g->nvml, i, &out[n]);
-	}
 	for (k = 0; k < g->namd && n < max; k++, n++) {
 		memset(&out[n], 0, sizeof out[n]);
 		out[n].vendor = GPU_AMD;
@@ -255,13 +159,9 @@ gpu_read(struct gpu_probe *g, struct gpu_info *out, int max)
 void
 gpu_close(struct gpu_probe *g)
 {
-	nvml_close(g->nvml);
+	nvml_unbind(g->nvml);
+	if (g->nvml_lib != NULL)
+		dlclose(g->nvml_lib);
 	free(g->drm);
 	memset(g, 0, sizeof *g);
-}
-
-const char *
-gpu_vendor_name(int vendor)
-{
-	return vendor == GPU_NVIDIA ? "nvidia" : vendor == GPU_AMD ? "amd" : "unknown";
 }

@@ -17,11 +17,13 @@ struct gpu_info {
 	double mem;			/* percent of its memory used; -1 when unknown */
 	unsigned long long mem_used;	/* bytes, when mem is known */
 	unsigned long long mem_total;
+	int host;			/* measured by the host probe, not here */
 };
 
 struct nvml;
 
 struct gpu_probe {
+	void *nvml_lib;			/* dlopen's handle, or NULL */
 	struct nvml *nvml;		/* NULL: no NVIDIA driver */
 	char *drm;			/* ROOT/sys/class/drm */
 	int amd[GPU_MAX];		/* N of each cardN with amdgpu's files */
@@ -38,7 +40,5 @@ void gpu_open(struct gpu_probe *g, const char *root);
 /* Read every GPU, NVIDIA first, into out[max]; returns how many. */
 int gpu_read(struct gpu_probe *g, struct gpu_info *out, int max);
 void gpu_close(struct gpu_probe *g);
-/* "nvidia" or "amd" */
-const char *gpu_vendor_name(int vendor);
 
 #endif

@@ -29,7 +29,7 @@ if [ "$mode" = fuzz ]; then
 	shift
 fi
 runs=${FUZZ_RUNS:-2000}
-all="replay versioned attributes npy npz experience model learned ledger config"
+all="replay versioned attributes npy npz experience model learned ledger config hostline"
 names=${*:-$all}
 
 [ -d "$shared/replays" ] || { echo "run.sh: no $shared/replays" >&2; exit 77; }
@@ -137,6 +137,7 @@ seeds_of() {
 	learned) echo "$S/learned";;
 	ledger) echo "$S/ledger $root/tests/fuzz/seeds/ledger";;
 	config) echo "$root/tests/fuzz/seeds/config";;
+	hostline) echo "$root/tests/fuzz/seeds/hostline";;
 	esac
 	[ -d "$root/tests/fuzz/regressions/$1" ] && echo "$root/tests/fuzz/regressions/$1"
 }

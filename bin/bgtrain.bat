@@ -1,27 +1,19 @@
 @echo off
-rem bgtrain.bat - run bgtrain inside WSL from Windows, while the bot plays.
+rem bgtrain.bat - bgtrain in WSL, from Windows, while the bot plays.
 rem
 rem   bgtrain.bat run --replays D:\replays --experience C:\bot\experience
 rem
-rem Windows paths given to the path options are translated with wslpath
-rem (D:\replays becomes /mnt/d/replays); everything else is passed as it is.
-rem REPLAY_ARCHIVE_DIR and NUM_INSTANCES are handed to WSL too.
-setlocal EnableDelayedExpansion
-set "ARGS="
-set "PATHOPT="
-:next
-if "%~1"=="" goto run
-set "A=%~1"
-if defined PATHOPT (
-  for /f "usebackq delims=" %%P in (`wsl wslpath -a "!A:\=/!"`) do set "A=%%P"
-  set "PATHOPT="
-) else (
-  for %%O in (--replays --experience --bot --state --learned --model --deploy --quarantine --done-dir --config) do if /i "!A!"=="%%O" set "PATHOPT=1"
-)
-set "ARGS=!ARGS! "!A!""
-shift
-goto next
-:run
-set "WSLENV=REPLAY_ARCHIVE_DIR/p:NUM_INSTANCES"
-wsl bgtrain !ARGS!
+rem It parses nothing: cmd's quoting and delayed expansion would mangle "!",
+rem "=" and paths, so the arguments go to WSL as they were typed, and
+rem bgtrain --windows-paths makes the Windows paths in its path options and
+rem config files WSL's (wslpath). Quote an argument that holds & | < > or ^.
+rem bgtrain reads the Windows host's figures from the res-gate.exe beside this
+rem file (make install-windows puts both in %LOCALAPPDATA%\bgtrain), handed
+rem over as BGTRAIN_WINDIR; REPLAY_ARCHIVE_DIR and NUM_INSTANCES go to WSL too.
+setlocal DisableDelayedExpansion
+set "BGTRAIN_WINDIR=%~dp0"
+if not exist "%~dp0res-gate.exe" set "BGTRAIN_WINDIR=%LOCALAPPDATA%\bgtrain\"
+set "BGTRAIN_WINDIR=%BGTRAIN_WINDIR:~0,-1%"
+set "WSLENV=%WSLENV%:REPLAY_ARCHIVE_DIR/p:NUM_INSTANCES:BGTRAIN_WINDIR/p"
+wsl.exe -e bgtrain --windows-paths %*
 exit /b %ERRORLEVEL%

@@ -8,7 +8,7 @@ _bgtrain()
 	# The subcommand; the options named here take an argument.
 	what=$(_bgtrain_suite_operand "-r --replays -e --experience --bot -s --state
 		-j --jobs --learned --model --deploy --on-merge --adopt-stale-tmp
-		--quarantine --done-dir --priority
+		--quarantine --done-dir --priority --host-probe
 		--config --cpu --mem --gpu-mem --gpu-util --load --far
 		--stats-every --grace --job-timeout --settle --replay-batch
 		--train-batch --behavior --max-ratio --lr --gamma --entropy --clip
@@ -24,6 +24,8 @@ _bgtrain()
 		return;;
 	--on-merge)
 		mapfile -t COMPREPLY < <(compgen -c -- "$cur"); return;;
+	--host-probe)
+		mapfile -t COMPREPLY < <(compgen -c -W none -- "$cur"); return;;
 	--behavior)
 		COMPREPLY=($(compgen -W "auto uniform none" -- "$cur")); return;;
 	--optimizer)
@@ -48,7 +50,8 @@ _bgtrain()
 	if [[ $cur == -* ]]; then
 		case $what in
 		status) COMPREPLY=($(compgen -W "--state --replays --experience --bot
-			--adopt-stale-tmp --config --json --repair --help --version" -- "$cur"));;
+			--adopt-stale-tmp --config --windows-paths --json --repair --help
+			--version" -- "$cur"));;
 		*) COMPREPLY=($(compgen -W "--replays --experience --bot --state --jobs
 			--learned --model --deploy --on-merge --adopt-stale-tmp
 			--quarantine --done-dir --priority --config
@@ -56,7 +59,7 @@ _bgtrain()
 			--grace --job-timeout --settle --replay-batch --train-batch
 			--behavior --max-ratio --lr --gamma --entropy --clip --optimizer
 			--epochs --batch-episodes --hidden
-			--json --quiet
+			--host-probe --windows-paths --json --quiet
 			--help --version" -- "$cur"));;
 		esac
 		return

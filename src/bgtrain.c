@@ -21,12 +21,15 @@
 #include "gate_options.h"
 #include "options.h"
 #include "path.h"
+#include "strbuf.h"
+#include "winpath.h"
 
 struct settings {
 	struct driver_options o;
 	const char *state;
 	int json;
 	int repair;
+	int windows_paths;
 };
 
 /* In the order of enum priority: the index is the value, stored as an int. */
@@ -40,17 +43,21 @@ _Static_assert(sizeof(enum priority) == sizeof(int), "--priority is stored as an
 static const struct opt bgtrain_options[] = {
 	{ .name = "replays", .letter = 'r', .kind = OPT_STRING,
 	  .field = offsetof(struct settings, o.replays), .arg = "DIR",
+	  .path = 1,
 	  .help = "replay folder (default: $REPLAY_ARCHIVE_DIR)" },
 	{ .name = "experience", .letter = 'e', .kind = OPT_STRING,
 	  .field = offsetof(struct settings, o.experience), .arg = "DIR",
+	  .path = 1,
 	  .help = "the bot's experience folder" },
 	{ .name = "bot", .kind = OPT_STRING,
 	  .field = offsetof(struct settings, o.bot), .arg = "DIR",
+	  .path = 1,
 	  .help = "the bot's folder (holding local_training/): its buffer,\n"
 	  "model, learned file, --deploy and --behavior uniform\n"
 	  "unless given" },
 	{ .name = "state", .letter = 's', .kind = OPT_STRING,
 	  .field = offsetof(struct settings, state), .arg = "DIR",
+	  .path = 1,
 	  .help = "ledger, lock and job log (default ~/.local/state/bgtrain)" },
 	{ .name = "jobs", .letter = 'j', .kind = OPT_INT,
 	  .field = offsetof(struct settings, o.jobs), .arg = "N|auto",
@@ -59,12 +66,15 @@ static const struct opt bgtrain_options[] = {
 	  "($NUM_INSTANCES, when set, replaces the default)" },
 	{ .name = "learned", .kind = OPT_STRING,
 	  .field = offsetof(struct settings, o.learned), .arg = "FILE",
+	  .path = 1,
 	  .help = "learned_build_orders.json (default STATE/...)" },
 	{ .name = "model", .kind = OPT_STRING,
 	  .field = offsetof(struct settings, o.model), .arg = "FILE",
+	  .path = 1,
 	  .help = "rl_agent_model.npz (default STATE/...)" },
 	{ .name = "deploy", .kind = OPT_STRING,
 	  .field = offsetof(struct settings, o.deploy), .arg = "FILE",
+	  .path = 1,
 	  .help = "also publish each merged model here (atomically)" },
 	{ .name = "on-merge", .kind = OPT_STRING,
 	  .field = offsetof(struct settings, o.on_merge), .arg = "CMD",
@@ -77,15 +87,18 @@ static const struct opt bgtrain_options[] = {
 	  "(at least 60)" },
 	{ .name = "quarantine", .kind = OPT_STRING,
 	  .field = offsetof(struct settings, o.quarantine), .arg = "DIR",
+	  .path = 1,
 	  .help = "bad inputs go here, with the reason" },
 	{ .name = "done-dir", .kind = OPT_STRING,
 	  .field = offsetof(struct settings, o.done_dir), .arg = "DIR",
+	  .path = 1,
 	  .help = "analysed replays move here" },
 	{ .name = "priority", .kind = OPT_CHOICE,
 	  .field = offsetof(struct settings, o.priority), .arg = "KIND",
 	  .words = priorities, .def = "training",
 	  .help = "training or analysis first" },
 	{ .name = "config", .kind = OPT_CONFIG, .arg = "FILE", .cli_only = 1,
+	  .path = 1,
 	  .help = "settings as 'key = value', keys as these options" },
 	{ .name = "stats-every", .kind = OPT_INT,
 	  .field = offsetof(struct settings, o.stats_every), .arg = "N",
@@ -115,6 +128,15 @@ static const struct opt bgtrain_options[] = {
 	{ .name = "repair", .kind = OPT_FLAG, .field = offsetof(struct settings, repair),
 	  .cli_only = 1,
 	  .help = "status: rebuild a damaged ledger from the records that hold" },
+	{ .name = "host-probe", .kind = OPT_STRING,
+	  .field = offsetof(struct settings, o.host_probe), .arg = "CMD",
+	  .help = "also judge the host's figures, streamed by CMD\n"
+	  "(res-gate --host); none: off (default in WSL:\n"
+	  "the installed res-gate.exe)" },
+	{ .name = "windows-paths", .kind = OPT_FLAG, .early = 1, .cli_only = 1,
+	  .field = offsetof(struct settings, windows_paths),
+	  .help = "path options and config files may hold Windows\n"
+	  "paths (D:\\x): made WSL's with wslpath (bgtrain.bat)" },
 	{ .name = "quiet", .letter = 'q', .kind = OPT_FLAG,
 	  .field = offsetof(struct settings, o.quiet),
 	  .help = "no notes about bad inputs" },
@@ -133,6 +155,22 @@ static const char footer[] =
 "66 a missing input folder (or --bot's local_training), 69 a missing program,\n"
 "73 no state folder, 74 I/O or a full disk, 75 another bgtrain holds the\n"
 "state folder, 130 SIGINT, 143 SIGTERM.\n";
+
+/* --windows-paths: a path written on Windows, as WSL sees it. */
+static char *
+windows_path(void *ctx, const char *option, const char *value)
+{
+	const struct settings *st = ctx;
+	struct strbuf why = { 0 };
+	char *path;
+
+	if (!st->windows_paths)
+		return xstrdup(value);
+	if ((path = winpath_to_wsl(value, &why)) == NULL)
+		warnmsg("--%s: %s: %s", option, value, why.data);
+	sb_free(&why);
+	return path;
+}
 
 /* The suite's other programs live beside this one. */
 static char *
@@ -162,6 +200,8 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 
 	memset(st, 0, sizeof *st);
 	driver_defaults(&st->o);
+	set->path_hook = windows_path;
+	set->path_ctx = st;
 	if (opt_add(set, bgtrain_options, st) < 0 ||
 	    opt_add(set, gate_options, &st->o.gate) < 0 ||
 	    opt_add(set, training_options, &st->o.train) < 0)

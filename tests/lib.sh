@@ -37,6 +37,21 @@ expect_grep() {
 	grep -q -- "$1" "$2" || { fail "$3: no line matching '$1' in:"; sed 's/^/    /' "$2" | head -n 10; }
 }
 
+# jcheck FILE PYTHON-EXPRESSION WHAT: the expression over the JSON object j holds.
+jcheck() {
+	$PY - "$1" "$2" <<'PY' || fail "$3"
+import json, sys
+j = json.load(open(sys.argv[1]))
+if not eval(sys.argv[2]):
+    print("    %s\n    is false for: %s" % (sys.argv[2], json.dumps(j)[:600]))
+    sys.exit(1)
+PY
+}
+
+now() { date +%s.%N; }
+# since T0: seconds from T0 to now
+since() { awk "BEGIN { printf \"%.2f\", $(now) - $1 }"; }
+
 # The 94 reference replays, one path a line, in MANIFEST order.
 reference_list() {
 	tail -n +2 "$REPLAYS/MANIFEST.tsv" | cut -f1 | sed "s|^|$REPLAYS/|"

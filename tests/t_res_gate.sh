@@ -11,16 +11,6 @@ LOADS=
 trap 'kill $LOADS 2>/dev/null; rm -rf "$T"' EXIT
 [ -f "$FAKE" ] || { fail "$FAKE is missing (make tests-built builds it)"; finish; }
 
-# jcheck FILE PYTHON-EXPRESSION WHAT: the expression over the JSON object j holds.
-jcheck() {
-	$PY - "$1" "$2" <<'PY' || fail "$3"
-import json, sys
-j = json.load(open(sys.argv[1]))
-if not eval(sys.argv[2]):
-    print("    %s\n    is false for: %s" % (sys.argv[2], json.dumps(j)[:600]))
-    sys.exit(1)
-PY
-}
 
 # gate WANT WHAT ARGS...: run res-gate --json and check its status, and that
 # the JSON's verdict and exit agree with the status. With NV set, NVML is the
@@ -43,9 +33,6 @@ gate() {
 		"$what: JSON verdict and exit disagree with status $got"
 }
 
-now() { date +%s.%N; }
-# since T0: seconds from T0 to now
-since() { awk "BEGIN { printf \"%.2f\", $(now) - $1 }"; }
 
 # Thresholds on the real machine.
 gate 0 "all thresholds 100" $HI

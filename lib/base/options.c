@@ -139,10 +139,19 @@ store(const struct opt *o, void *base, const char *v)
 static int
 apply(struct opt_set *s, const struct opt *o, void *base, const char *v)
 {
-	if (o->kind == OPT_CONFIG)
-		return config_read(v, opt_set_key, s);
+	char *path = NULL;
+	int rc;
+
+	if (o->path && s->path_hook != NULL && v != NULL &&
+	    (v = path = s->path_hook(s->path_ctx, o->name, v)) == NULL)
+		return -1;
+	if (o->kind == OPT_CONFIG) {
+		rc = config_read(v, opt_set_key, s);
+		free(path);
+		return rc;
+	}
 	if (o->kind == OPT_STRING && v != NULL)
-		v = opt_keep(s, xstrdup(v));
+		v = opt_keep(s, path ? path : xstrdup(v));
 	return store(o, base, v);
 }
 
@@ -220,6 +229,7 @@ opt_set_key(void *set, const char *key, const char *value)
 /* What one pass over argv applies. */
 enum pass_kind {
 	PASS_STOPS,	/* --help, --version: they win over everything */
+	PASS_EARLY,	/* what says how the files are read (--windows-paths) */
 	PASS_CONFIGS,	/* the config files, in the order given */
 	PASS_REST	/* every other option, over the files */
 };
@@ -229,9 +239,11 @@ wanted(const struct opt *o, enum pass_kind kind)
 {
 	if (kind == PASS_STOPS)
 		return o->stop;
+	if (kind == PASS_EARLY)
+		return o->early;
 	if (kind == PASS_CONFIGS)
 		return o->kind == OPT_CONFIG;
-	return !o->stop && o->kind != OPT_CONFIG;
+	return !o->stop && !o->early && o->kind != OPT_CONFIG;
 }
 
 /* One getopt_long pass over argv, applying the options of one kind. */
@@ -269,6 +281,7 @@ opt_parse(struct opt_set *s, int argc, char **argv)
 	 * the command line's other options; --help needs no config at all.
 	 */
 	if ((rc = pass(s, argc, argv, PASS_STOPS)) != 0 ||
+	    (rc = pass(s, argc, argv, PASS_EARLY)) != 0 ||
 	    (rc = pass(s, argc, argv, PASS_CONFIGS)) != 0)
 		return rc;
 	return pass(s, argc, argv, PASS_REST);

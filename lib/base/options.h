@@ -42,6 +42,8 @@ struct opt {
 	double bare;		/* ...and then the number is this */
 	int cli_only;		/* not a config key (help, version, config) */
 	int stop;		/* parsing stops here (help, version) */
+	int early;		/* set before any config file is read: how to read them */
+	int path;		/* a path: the set's path hook may rewrite it */
 	const char *def;	/* the default, as it would be given, or NULL */
 	const char *help;	/* for --help; '\n' starts a continuation line */
 };
@@ -66,6 +68,13 @@ struct opt_set {
 	const char *footer;		/* and its last, after them */
 	char **owned;			/* strings the filled structs point to */
 	size_t nowned;
+	/*
+	 * The value of a path option (command line or config file), made
+	 * into a path of ours (bgtrain --windows-paths): a new string, or
+	 * NULL after a message. NULL: paths are taken as given.
+	 */
+	char *(*path_hook)(void *ctx, const char *option, const char *value);
+	void *path_ctx;
 };
 
 /*
@@ -86,8 +95,8 @@ int opt_defaults(const struct opt *table, void *base);
 int opt_set_key(void *set, const char *key, const char *value);
 
 /*
- * Parse argv with getopt_long in two passes: the first reads the config
- * files (OPT_CONFIG) in the order given, the second sets every other
+ * Parse argv with getopt_long in passes: the early options first, then
+ * the config files (OPT_CONFIG) in the order given, then every other
  * option, so the command line overrides the files whatever the order.
  * Returns 0 with optind at the first operand, 1 when an option with stop
  * was given, -1 after a message about a value or a config file, -2 after

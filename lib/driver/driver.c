@@ -158,6 +158,7 @@ driver_run(const struct driver_options *o, int once)
 	d.experience.adopt_after = o->adopt_stale_tmp;
 	own_init(&d.own, o);
 	d.probe = gate_probe_new(NULL);
+	slots_host_open(&d);
 	workers_usage_init(&d.usage);
 	events_init(&d.open);
 
@@ -199,6 +200,7 @@ driver_run(const struct driver_options *o, int once)
 	if (d.joblog)
 		fclose(d.joblog);
 	workers_usage_free(&d.usage);
+	slots_host_close(&d);
 	gate_probe_free(d.probe);
 	scan_free(&d.replays);
 	scan_free(&d.experience);

@@ -35,6 +35,8 @@ struct driver_options {
 	double settle;			/* seconds a file must be still to be read */
 	double tick;			/* seconds between gate samples and scans */
 	struct gate_thresholds gate;
+	const char *host_probe;		/* the host's figures too: CMD; "none";
+					   NULL: res-gate.exe when in WSL */
 	int quiet;
 };
 

@@ -34,8 +34,10 @@ struct driver {
 	size_t n_jobs;
 	int slots;
 	struct gate_probe *probe;
+	struct host_probe *host;	/* --host-probe, or NULL */
 	struct workers_usage usage;
 	int verdict;
+	int verdict_said;	/* with a host probe: the verdict and figures over last logged */
 	sigset_t open;		/* the signals the event wait lets in */
 	FILE *joblog;
 	int64_t *pending;	/* recorded analysis jobs waiting to be merged */

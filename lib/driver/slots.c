@@ -8,6 +8,7 @@
  */
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -15,14 +16,108 @@
 #include "driver.h"
 #include "driver_internal.h"
 #include "events.h"
+#include "host.h"
 #include "land.h"
+#include "path.h"
 #include "slots.h"
 #include "spawn.h"
+#include "strbuf.h"
 
 /* once gives up (exit 75) after the gate stayed closed this long. */
 #define ONCE_GATE_PATIENCE 600
 /* What --jobs auto sets aside for each worker it adds. */
 #define AUTO_WORKER_MEMORY (512.0 * 1024 * 1024)
+
+/* The driver samples once a tick: its probe needs no more lines than that. */
+#define HOST_STREAM_MS 1000
+/* A Windows program's first start through interop after boot takes seconds. */
+#define HOST_FIRST_WAIT 10
+
+void
+slots_host_open(struct driver *d)
+{
+	const char *cmd = d->o->host_probe;
+	struct strbuf found = { 0 }, dir = { 0 }, why = { 0 };
+	char *log;
+	int rc = 0;
+
+	d->verdict_said = -1;
+	if (cmd != NULL && strcmp(cmd, "none") == 0) {
+		if (host_in_wsl())
+			warnmsg("gate: WSL's own figures only (--host-probe none): "
+			    "a game on Windows is not seen");
+		return;
+	}
+	/* Outside WSL, without --host-probe: the machine's own figures, as always. */
+	if (cmd == NULL && (rc = host_probe_find(HOST_STREAM_MS, &found, &dir, &why)) == 0)
+		return;
+	if (rc < 0) {
+		warnmsg("gate: WSL's own figures only, a virtual machine's: %s "
+		    "(make install-windows, or --host-probe CMD)", why.data);
+	} else {
+		if (cmd == NULL)
+			cmd = found.data;
+		log = path_join(d->o->state, "host-probe.log");
+		d->host = xmalloc(sizeof *d->host);
+		host_probe_init(d->host, cmd, rc > 0 ? dir.data : NULL, log,
+		    HOST_FIRST_WAIT);
+		free(log);
+		warnmsg("gate: this machine's figures and the host's, the worse of "
+		    "the two, from: %s", cmd);
+		host_probe_poll(d->host, monotonic_seconds());
+	}
+	sb_free(&found);
+	sb_free(&dir);
+	sb_free(&why);
+}
+
+void
+slots_host_close(struct driver *d)
+{
+	if (d->host == NULL)
+		return;
+	host_probe_free(d->host);
+	free(d->host);
+	d->host = NULL;
+}
+
+/*
+ * The host's newest figures into s, our workers left out of them in the
+ * host's units; what changes is said: the probe failing or coming back, a
+ * restart, and the verdict with the figures that made it.
+ */
+static void
+host_sample(struct driver *d, struct gate_sample *s, double t, double busy,
+    double bytes)
+{
+	struct host_probe *h = d->host;
+	unsigned failures = h->failures;
+
+	if (host_probe_poll(h, t) && h->ok)
+		warnmsg("the host probe streams: the gate sees the host");
+	else if (h->failures != failures)
+		warnmsg("the host probe %s: the gate is shut; starting it again in %.0f s",
+		    h->why, h->next_start - t);
+	host_probe_apply(h, s, busy, bytes);
+}
+
+/* With a host probe, each new verdict, or new figures over, is said once. */
+static void
+say_verdict(struct driver *d, const struct gate_sample *s)
+{
+	struct strbuf sb = { 0 };
+	int m, said = d->verdict;
+
+	for (m = 0; m < GATE_METRICS; m++)
+		if (gate_level(s, &d->o->gate, (enum gate_metric)m) != GATE_OPEN)
+			said |= 4 << m;
+	if (d->host == NULL || said == d->verdict_said)
+		return;
+	d->verdict_said = said;
+	gate_line(&sb, s, &d->o->gate);
+	warnmsg("gate %s", sb.data);
+	sb_free(&sb);
+}
 
 /* As many workers as free CPUs, and as free memory can hold. */
 static int
@@ -51,6 +146,7 @@ slots_sample(struct driver *d, double t)
 {
 	struct gate_sample s;
 	pid_t *pids = xcalloc(d->n_jobs + 1, sizeof pids[0]);
+	double busy, bytes;
 	size_t i;
 
 	for (i = 0; i < d->n_jobs; i++)
@@ -62,8 +158,13 @@ slots_sample(struct driver *d, double t)
 		d->verdict = GATE_OVER;
 		return;
 	}
+	gate_exclude_to_units(&s, d->usage.cpu_percent, d->usage.mem_percent, &busy,
+	    &bytes);
 	gate_exclude(&s, d->usage.cpu_percent, d->usage.mem_percent);
+	if (d->host)
+		host_sample(d, &s, t, busy, bytes);
 	d->verdict = gate_verdict(&s, &d->o->gate);
+	say_verdict(d, &s);
 	d->slots = d->o->jobs > 0 ? d->o->jobs : auto_slots(&s);
 }
 

@@ -9,6 +9,12 @@ struct driver;
  * left out) and, for --jobs auto, how many jobs fit.
  */
 void slots_sample(struct driver *d, double t);
+/*
+ * The host probe: --host-probe's command, or in WSL the installed
+ * res-gate.exe; says at start-up which gate the driver uses.
+ */
+void slots_host_open(struct driver *d);
+void slots_host_close(struct driver *d);
 /* Verdict "far over": stop the youngest job and put its inputs back. */
 void slots_stop_youngest(struct driver *d);
 /* Start jobs into the free slots, by --priority, while there is work. */

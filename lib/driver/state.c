@@ -30,6 +30,8 @@
 #include "die.h"
 #include "driver.h"
 #include "driver_internal.h"
+#include "host.h"
+#include "jsonw.h"
 #include "path.h"
 #include "scan.h"
 #include "state.h"
@@ -457,9 +459,19 @@ state_write_status(struct driver *d)
 		    job_kind_name(d->jobs[i].kind), d->jobs[i].n,
 		    monotonic_seconds() - d->jobs[i].started);
 	sb_printf(&sb, "], \"slots\": %d, \"gate\": %d, \"replays_analyzed\": %zu, "
-	    "\"models_trained\": %zu, \"errors\": %zu, \"hooks_failed\": %zu}\n",
+	    "\"models_trained\": %zu, \"errors\": %zu, \"hooks_failed\": %zu",
 	    d->slots, d->verdict, d->replays_analyzed, d->models_trained, d->errors,
 	    d->hooks_failed);
+	/* The host probe: whether the gate sees the host, and if not, why. */
+	if (d->host) {
+		sb_adds(&sb, ", \"host_probe\": {\"command\": ");
+		json_cstring(&sb, d->host->cmd);
+		sb_printf(&sb, ", \"streaming\": %s, \"state\": ",
+		    d->host->ok ? "true" : "false");
+		json_cstring(&sb, d->host->why);
+		sb_printf(&sb, ", \"starts\": %u}", d->host->starts);
+	}
+	sb_adds(&sb, "}\n");
 	atomic_write(path, sb.data, sb.len);
 	free(path);
 	sb_free(&sb);

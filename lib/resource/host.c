@@ -19,12 +19,16 @@
  */
 #include <sys/wait.h>
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -49,6 +53,8 @@ host_probe_init(struct host_probe *h, const char *cmd, const char *dir,
 	h->cmd = xstrdup(cmd);
 	h->dir = dir ? xstrdup(dir) : NULL;
 	h->err = err;
+	if (err != NULL && err != spawn_inherit)
+		h->err = h->err_copy = xstrdup(err);
 	h->first_wait = first_wait;
 	h->in = h->out = -1;
 	h->backoff = BACKOFF_FIRST;
@@ -129,6 +135,7 @@ static void
 stop(struct host_probe *h, double now, const char *why)
 {
 	snprintf(h->why, sizeof h->why, "%s", why);
+	h->failures++;
 	if (h->in >= 0)
 		close(h->in);
 	if (h->out >= 0)
@@ -168,7 +175,15 @@ launch(struct host_probe *h, double now)
 	h->pid = pid;
 	h->in = in;
 	h->out = out;
-	snprintf(h->why, sizeof h->why, "started, no line yet");
+	if (h->starts == 1) {
+		snprintf(h->why, sizeof h->why, "started, no line yet");
+	} else {
+		char last[sizeof h->why];
+
+		memcpy(last, h->why, sizeof last);
+		snprintf(h->why, sizeof h->why, "started again, no line yet (it %.*s)",
+		    (int)sizeof h->why - 40, last);
+	}
 }
 
 /* One complete line: the newest figures, or a reason to stop the probe. */
@@ -280,7 +295,8 @@ host_probe_wait(struct host_probe *h, double seconds)
 	for (;;) {
 		now = monotonic_seconds();
 		host_probe_poll(h, now);
-		if (h->ok || now >= end)
+		/* A probe that failed is not waited for: it starts again later. */
+		if (h->ok || h->pid <= 0 || now >= end)
 			return h->ok;
 		pause_seconds(0.005);
 	}
@@ -322,5 +338,95 @@ host_probe_free(struct host_probe *h)
 	reap_stopping(h, now, 1);
 	free(h->cmd);
 	free(h->dir);
+	free(h->err_copy);
 	memset(h, 0, sizeof *h);
+}
+
+int
+host_in_wsl(void)
+{
+	const char *env = getenv("WSL_INTEROP");
+
+	return (env != NULL && *env != '\0') ||
+	    access("/proc/sys/fs/binfmt_misc/WSLInterop", F_OK) == 0;
+}
+
+static int
+is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The user folder of a /mnt/X/Users/NAME/... path is NAME, any case. */
+static int
+users_is(const char *path, const char *user)
+{
+	const char *p = strstr(path, "/Users/");
+	size_t n = strlen(user);
+
+	return p != NULL && strncasecmp(p + 7, user, n) == 0 && p[7 + n] == '/';
+}
+
+/* The installed probe's path into exe, or -1 with where it looked. */
+static int
+find_exe(struct strbuf *exe, struct strbuf *why)
+{
+	static const char pattern[] = "/mnt/*/Users/*/AppData/Local/bgtrain/res-gate.exe";
+	const char *windir = getenv("BGTRAIN_WINDIR"), *user = getenv("USER");
+	glob_t g;
+	size_t i, pick = 0, matches = 0;
+
+	if (windir != NULL && *windir != '\0') {
+		sb_printf(exe, "%s/res-gate.exe", windir);
+		if (is_file(exe->data))
+			return 0;
+		sb_printf(why, "no %s ($BGTRAIN_WINDIR)", exe->data);
+		return -1;
+	}
+	if (glob(pattern, 0, NULL, &g) != 0) {
+		sb_printf(why, "no %s", pattern);
+		return -1;
+	}
+	for (i = 0; i < g.gl_pathc; i++)
+		if (g.gl_pathc == 1 || (user && users_is(g.gl_pathv[i], user))) {
+			pick = i;
+			matches++;
+		}
+	if (matches == 1)
+		sb_adds(exe, g.gl_pathv[pick]);
+	else
+		sb_printf(why, "%zu of %s, none of them $USER's: give --host-probe",
+		    g.gl_pathc, pattern);
+	globfree(&g);
+	return matches == 1 ? 0 : -1;
+}
+
+int
+host_probe_find(double stream_ms, struct strbuf *cmd, struct strbuf *dir,
+    struct strbuf *why)
+{
+	struct strbuf exe = { 0 };
+	const char *p;
+	char *slash;
+
+	if (!host_in_wsl())
+		return 0;
+	if (find_exe(&exe, why) < 0) {
+		sb_free(&exe);
+		return -1;
+	}
+	/* Quoted for /bin/sh: a Windows user's name may hold anything. */
+	sb_adds(cmd, "exec '");
+	for (p = exe.data; *p != '\0'; p++)
+		if (*p == '\'')
+			sb_adds(cmd, "'\\''");
+		else
+			sb_addc(cmd, *p);
+	sb_printf(cmd, "' --stream %.0f", stream_ms);
+	slash = strrchr(exe.data, '/');
+	sb_add(dir, exe.data, slash > exe.data ? (size_t)(slash - exe.data) : 1);
+	sb_free(&exe);
+	return 1;
 }

@@ -14,7 +14,8 @@
 struct host_probe {
 	char *cmd;		/* run through /bin/sh -c */
 	char *dir;		/* its working directory; NULL: ours */
-	const char *err;	/* its standard error (spawn's err) */
+	const char *err;	/* its standard error (spawn's err)... */
+	char *err_copy;		/* ...when it is a file: our copy */
 	double first_wait;	/* seconds a new probe has for its first line */
 	pid_t pid;		/* running; 0 none */
 	int in, out;		/* our ends of its standard input and output */
@@ -26,7 +27,7 @@ struct host_probe {
 	int have;		/* last holds a line of the running probe */
 	double started, last_line;	/* monotonic seconds */
 	double backoff, next_start;	/* restarts: the pause, doubling, and when */
-	unsigned starts;
+	unsigned starts, failures;
 	pid_t stopping;		/* a probe told to stop, not yet reaped */
 	double stop_sent;
 	int ok;			/* figures now; else why says why not */
@@ -34,8 +35,8 @@ struct host_probe {
 };
 
 /*
- * Nothing runs yet: host_probe_poll starts it. cmd and dir are copied; err
- * is kept (NULL: /dev/null, spawn_inherit: ours).
+ * Nothing runs yet: host_probe_poll starts it. cmd, dir and err (a file
+ * appended to; NULL: /dev/null, spawn_inherit: ours) are copied.
  */
 void host_probe_init(struct host_probe *h, const char *cmd, const char *dir,
     const char *err, double first_wait);
@@ -50,8 +51,9 @@ void host_probe_init(struct host_probe *h, const char *cmd, const char *dir,
 int host_probe_poll(struct host_probe *h, double now);
 
 /*
- * Wait up to seconds for the probe's first line, polling it; returns 1 when
- * there are figures, else 0.
+ * Wait up to seconds for the running probe's first line, polling it;
+ * returns 1 when there are figures, 0 when there are none by then or the
+ * probe failed first.
  */
 int host_probe_wait(struct host_probe *h, double seconds);
 
@@ -65,5 +67,21 @@ void host_probe_apply(const struct host_probe *h, struct gate_sample *s,
 
 /* Stop it: its standard input closed, then SIGTERM, SIGKILL; reaped. */
 void host_probe_free(struct host_probe *h);
+
+/* Whether we run in WSL with Windows' interop: Windows programs start from here. */
+int host_in_wsl(void);
+
+/*
+ * The probe a program in WSL uses by itself: res-gate.exe, installed by
+ * make install-windows in the Windows user's local application data folder
+ * (%LOCALAPPDATA%\bgtrain: $BGTRAIN_WINDIR, which bgtrain.bat hands over,
+ * else the one /mnt/X/Users/NAME/AppData/Local/bgtrain/res-gate.exe, NAME
+ * $USER when there are several). Returns 1 with the command streaming a
+ * line every stream_ms in cmd and its folder in dir (interop is slow from
+ * the Linux file system); 0 outside WSL; -1 in WSL without one, with where
+ * it looked in why.
+ */
+int host_probe_find(double stream_ms, struct strbuf *cmd, struct strbuf *dir,
+    struct strbuf *why);
 
 #endif

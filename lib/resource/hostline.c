@@ -233,6 +233,7 @@ field(const char *key, size_t klen, struct items *it, struct gate_sample *s,
 	if (KEY("self"))
 		return item(it, &v, &n) == 0 && number(v, n, 1e12, 1, self) == 0 ? 0 : -1;
 #undef KEY
+	it->p = it->end + 1;	/* a newer probe's field: skipped whole */
 	return 0;
 }
 

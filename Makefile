@@ -75,6 +75,7 @@ BINS = $(PROGRAMS:%=$(BINDIR)/%)
 TESTS = $(TEST_SRC:tests/%.c=$(OUT)/tests/%)
 TOOLS = $(OUT)/tests/mkreplay $(OUT)/tests/merge_summaries $(OUT)/tests/floor_stormlib \
 	$(OUT)/tests/policy_probs $(OUT)/tests/sgemm_peak $(OUT)/tests/mkexperience \
+	$(OUT)/tests/host_sample \
 	$(if $(wildcard tests/fake_nvml.c),$(OUT)/tests/libnvidia-ml.so.1)
 # Tests reach every layer, top first so that the archives link in order.
 TEST_INCS = -Itests $(foreach l,$(LAYERS),-Ilib/$(l))

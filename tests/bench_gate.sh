@@ -57,3 +57,26 @@ for name, cmd, runs, env, base, bname in cases:
     print("res-gate %-29s %6.3f ms CPU per check  %4.1fx %-5s  (target < 5 ms)  %s"
           % (name, ms, ms / base, bname, "ok" if ms < 5 else "MISSED"))
 PY
+
+# A host-probe sample (bgtrain --host-probe, res-gate --host): the driver's
+# CPU per sample once the probe streams, target under 1 ms, beside the
+# probe's own CPU per line; the Linux res-gate as the probe, and
+# res-gate.exe under Wine when mingw-w64 and Wine are here (make windows).
+HS=$BGTRAIN_TESTS/host_sample
+bench_host() {	# bench_host NAME CMD
+	line=$("$HS" "$2" 200 50) || { echo "host sample, $1: failed"; return; }
+	ms=$(echo "$line" | sed 's/ ms CPU per sample.*//')
+	echo "host sample, $1: $line  (target < 1 ms)  $(awk "BEGIN { print ($ms < 1) ? \"ok\" : \"MISSED\" }")"
+}
+bench_host "res-gate --stream 50" "exec $BGTRAIN_BIN/res-gate --stream 50"
+if command -v wine >/dev/null 2>&1 && command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 &&
+    env -u MAKEFLAGS -u MFLAGS make -s -C "$(dirname "$0")/.." windows >/dev/null 2>&1; then
+	export WINEPREFIX=$TMP/wine WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY=
+	mkdir -p "$WINEPREFIX"
+	wineserver -p
+	wine cmd /c exit 0 >/dev/null 2>&1
+	bench_host "res-gate.exe --stream 50, Wine" \
+		"exec wine $(cd "$(dirname "$0")/.." && pwd)/bin/res-gate.exe --stream 50"
+	wineserver -k
+	wineserver -w
+fi

@@ -73,6 +73,7 @@ gate_check_args(struct opt_set *set, struct gate_thresholds *t, struct gate_chec
 {
 	int rc;
 
+	memset(c, 0, sizeof *c);
 	c->wait = -1;
 	if (opt_add(set, gate_options, t) < 0 || opt_add(set, gate_check_options, c) < 0 ||
 	    (own != NULL && opt_add(set, own, base) < 0))

@@ -26,7 +26,8 @@ extern const struct opt gate_check_options[];
 
 /*
  * A res-gate's command line: the thresholds into t, the check's options
- * into c, a program's own table (NULL: none) into its base; no operands.
+ * into c (cleared first), a program's own table (NULL: none) into its
+ * base; no operands.
  * Returns the exit status when that is all there is to do (--help, 64
  * after a message: also for what the options cannot mean together, such as
  * an interval too short to measure CPU use while it is judged, or --stream

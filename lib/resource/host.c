@@ -202,6 +202,7 @@ take_line(struct host_probe *h, const char *line, size_t len, double now)
 	h->last = s;
 	h->self = self;
 	h->have = 1;
+	h->lines++;
 	h->last_line = now;
 	h->backoff = BACKOFF_FIRST;
 	return 0;

@@ -24,6 +24,7 @@ struct host_probe {
 	int skipping;		/* the line being read is too long: dropped */
 	struct gate_sample last;	/* its newest good line's figures */
 	double self;		/* ...and its own CPU seconds then */
+	unsigned long lines;	/* good lines read, all runs */
 	int have;		/* last holds a line of the running probe */
 	double started, last_line;	/* monotonic seconds */
 	double backoff, next_start;	/* restarts: the pause, doubling, and when */

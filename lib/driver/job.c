@@ -24,6 +24,7 @@
 #include "path.h"
 #include "queue.h"
 #include "spawn.h"
+#include "state.h"
 
 const char *
 job_kind_name(enum job_kind kind)
@@ -149,8 +150,8 @@ job_start(struct driver *d, enum job_kind kind, struct queued_input **in, size_t
 	job_remove_dir(j->dir);
 	/* No folder, no stderr file to say why: the driver says it. */
 	if (mkdir(j->dir, 0700) < 0 && errno != EEXIST) {
-		warnmsg("cannot start a job: %s: %s", j->dir, strerror(errno));
-		d->errors++;
+		state_io_failed(d, "%s: cannot make the job's folder: %s", j->dir,
+		    strerror(errno));
 		queue_set_inputs(d, j, INPUT_NEW);
 		job_free(j);
 		return -1;

@@ -305,32 +305,20 @@ add_field(struct strbuf *sb, const char *s)
 		sb_addc(sb, *s == '\t' || *s == '\n' ? ' ' : *s);
 }
 
-/* Write record (no newline yet) with its checksum, and fsync. */
+/*
+ * Write record (no newline yet) with its checksum, and fsync: whole or not
+ * at all, so that a full disk leaves the ledger as it was.
+ */
 static int
 append(struct ledger *l, struct strbuf *record)
 {
 	char sum[RECORD_SUM_SIZE];
-	const char *p;
-	size_t left;
 
 	record_sum(record->data, record->len, sum);
 	sb_addc(record, '\t');
 	sb_adds(record, sum);
 	sb_addc(record, '\n');
-	p = record->data;
-	left = record->len;
-	while (left) {
-		ssize_t n = write(l->fd, p, left);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		left -= (size_t)n;
-	}
-	return fsync(l->fd);
+	return append_whole(l->fd, record->data, record->len, 1);
 }
 
 int

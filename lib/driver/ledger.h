@@ -70,7 +70,9 @@ int ledger_state(const struct ledger *l, const char *hash);
 
 /*
  * Each record is one line, written with one write(2) and fsync'ed before
- * the call returns, so that a crash loses at most the record being written.
+ * the call returns, so that a crash loses at most the record being written;
+ * a write that fails (a full disk) is cut off again: -1 with errno set,
+ * and the ledger, in memory and on disk, as it was.
  */
 int ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
 		    const char *output, const char *md5, size_t n,

@@ -98,11 +98,14 @@ expect_status 0 $? "bgtrain-cron"
 expect_grep "^Replays Analyzed: 94$" "$T/cron.log" "cron log"
 expect_grep "^== exit 0$" "$T/cron.log" "cron log exit line"
 
-# The Windows wrapper: CRLF lines, and every path option goes through wslpath.
+# The Windows wrapper: CRLF lines; it parses nothing, and hands its arguments
+# as typed to bgtrain --windows-paths, whose translation t_windows_paths tests
+# (t_windows runs the .bat under Wine's cmd).
 [ "$(grep -c "$(printf '\r')$" bin/bgtrain.bat)" -eq "$(wc -l <bin/bgtrain.bat)" ] ||
 	fail "bgtrain.bat has lines without CRLF"
-for o in replays experience state learned model quarantine done-dir config; do
-	grep -qE -- "--$o[ )]" bin/bgtrain.bat || fail "bgtrain.bat does not translate --$o"
-done
-grep -q "wslpath" bin/bgtrain.bat || fail "bgtrain.bat does not use wslpath"
+grep -q "^wsl.exe -e bgtrain --windows-paths %\*" bin/bgtrain.bat ||
+	fail "bgtrain.bat does not hand its arguments to bgtrain --windows-paths"
+grep -qi "^setlocal DisableDelayedExpansion" bin/bgtrain.bat ||
+	fail "bgtrain.bat leaves delayed expansion, which eats '!', as cmd has it"
+grep -qi "EnableDelayedExpansion\|shift\|%~*1" bin/bgtrain.bat && fail "bgtrain.bat parses its arguments"
 finish

@@ -37,11 +37,18 @@ env -u MAKEFLAGS -u MFLAGS make -s windows >"$T/build.log" 2>&1 ||
 	{ cat "$T/build.log"; fail "make windows failed"; finish; }
 EXE=$(dirname "$BIN")/bin/res-gate.exe
 [ -f "$EXE" ] || EXE=$PWD/bin/res-gate.exe
-mkdir -p "$T/app" "$T/gpu" "$T/bat" "$T/bat2" "$T/rep"
+mkdir -p "$T/app" "$T/gpu" "$T/bat" "$T/rep"
 cp "$EXE" "$T/app/res-gate.exe"
 cp "$EXE" "$T/gpu/res-gate.exe"
 $MINGW -shared tests/fake_nvml.c -o "$T/gpu/nvml.dll" || fail "cannot build the fake nvml.dll"
 $MINGW tests/fake_wsl.c -o "$T/bat/wsl.exe" || fail "cannot build the fake wsl.exe"
+# make install-windows: both into WINDIR/bgtrain (%LOCALAPPDATA%\bgtrain).
+env -u MAKEFLAGS -u MFLAGS make -s install-windows WINDIR="$T/Local" >/dev/null 2>&1 ||
+	fail "make install-windows failed"
+cmp -s "$EXE" "$T/Local/bgtrain/res-gate.exe" && cmp -s bin/bgtrain.bat "$T/Local/bgtrain/bgtrain.bat" ||
+	fail "make install-windows: res-gate.exe and bgtrain.bat are not in WINDIR/bgtrain"
+env -u MAKEFLAGS -u MFLAGS make -s install-windows >/dev/null 2>&1 &&
+	fail "make install-windows without WINDIR did not fail"
 x86_64-w64-mingw32-objdump -p "$EXE" | sed -n 's/.*DLL Name: //p' | tr 'A-Z' 'a-z' >"$T/dlls"
 echo "res-gate.exe needs: $(tr '\n' ' ' <"$T/dlls")"
 grep -vx 'kernel32.dll\|msvcrt.dll\|advapi32.dll\|user32.dll\|ntdll.dll' "$T/dlls" >"$T/other" &&
@@ -155,8 +162,7 @@ kill $LOADS; LOADS=
 # bgtrain.bat: every argument reaches wsl.exe as it was typed.
 step "bgtrain.bat"
 cp bin/bgtrain.bat "$T/bat/"
-cp bin/bgtrain.bat "$T/bat2/"
-cp "$T/bat/wsl.exe" "$T/app/res-gate.exe" "$T/bat2/"
+cp "$T/bat/wsl.exe" "$T/Local/bgtrain/"
 set -- run -r 'D:\my replays' '--opt=x!y' '--state=C:\a b\st!' 'a=b' '!PATH!' "it's" \
 	'back\\slash\' '-e' 'C:\bot\experience'
 (cd "$T/bat" && FAKE_WSL_LOG=wsl.log FAKE_WSL_EXIT=65 wine cmd /c bgtrain.bat "$@" >/dev/null 2>&1)
@@ -166,8 +172,8 @@ head -n $(($# + 3)) "$T/bat/wsl.log" | tr -d '\r' >"$T/got"
 diff "$T/want" "$T/got" >"$T/diff" || { fail "bgtrain.bat changed its arguments"; cat "$T/diff"; }
 expect_grep '^WSLENV=.*:REPLAY_ARCHIVE_DIR/p:NUM_INSTANCES:BGTRAIN_WINDIR/p$' "$T/bat/wsl.log" "bgtrain.bat: WSLENV"
 expect_grep '^BGTRAIN_WINDIR=.*\\AppData\\Local\\bgtrain$' "$T/bat/wsl.log" "bgtrain.bat alone: the probe in %LOCALAPPDATA%\\bgtrain"
-(cd "$T/bat2" && FAKE_WSL_LOG=wsl.log wine cmd /c bgtrain.bat status >/dev/null 2>&1)
+(cd "$T/Local/bgtrain" && FAKE_WSL_LOG=wsl.log wine cmd /c bgtrain.bat status >/dev/null 2>&1)
 expect_status 0 $? "bgtrain.bat status"
-expect_grep '^BGTRAIN_WINDIR=[A-Z]:\\.*\\bat2$' "$T/bat2/wsl.log" "bgtrain.bat beside res-gate.exe: its own folder"
+expect_grep '^BGTRAIN_WINDIR=Z:\\.*\\Local\\bgtrain$' "$T/Local/bgtrain/wsl.log" "bgtrain.bat beside res-gate.exe: its own folder"
 step "done"
 finish

@@ -54,6 +54,16 @@ if ! command -v wslpath >/dev/null 2>&1; then
 	expect_status 64 $? "--windows-paths without wslpath"
 	expect_grep "^bgtrain: --state: X:\\\\st: no wslpath: --windows-paths is for WSL$" "$T/err" "no wslpath"
 fi
+# Every option that takes a folder or a file is a path option: one that is
+# not would take D:\x as a name (an option added later is checked too).
+"$BG" --help | sed -n 's/^ *\(-., \)\{0,1\}--\([a-z-]*\) \(DIR\|FILE\) .*/\2/p' >"$T/pathopts"
+[ "$(wc -l <"$T/pathopts")" -ge 10 ] || fail "bgtrain --help lists $(wc -l <"$T/pathopts") path options"
+while read -r o; do
+	$WP "$BG" --windows-paths status "--$o" 'Q:\x' 2>"$T/err"
+	expect_status 64 $? "--$o Q:\x"
+	grep -q "^bgtrain: --$o: Q:\\\\x: wslpath cannot translate it$" "$T/err" ||
+		fail "--$o is not a path option: $(cat "$T/err")"
+done <"$T/pathopts"
 # A config file cannot turn it on: it says how config files are read.
 printf 'windows-paths = 1\n' >"$T/wp.conf"
 "$BG" status --config "$T/wp.conf" -s "$T/mnt/x/st" 2>"$T/err"

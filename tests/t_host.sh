@@ -76,6 +76,9 @@ noprobe "a line of garbage" "a bad line (not a res-gate --stream line)" --host "
 noprobe "a newer format" "a bad line (a line of format res-gate/2; this reads res-gate/1)" \
 	--host "echo 'res-gate/2 span=1'; sleep 5"
 noprobe "a line too long" "a line over 8192 bytes" --host "head -c 9000 /dev/zero | tr '\\\\0' x; echo; sleep 5"
+# A probe that floods its pipe never keeps the reader from returning.
+timeout 20 "$RG" --cpu off --mem off --host "yes '$LOW'" 2>/dev/null
+[ $? = 124 ] && fail "a probe flooding its pipe held res-gate"
 noprobe "a probe killed after its first lines" "ended (exit 124)" --interval 1500 --cpu 100 \
 	--host "exec timeout 0.5 $RG --stream 100"
 

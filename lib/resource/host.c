@@ -44,6 +44,12 @@
 #define BACKOFF_MAX 60.0
 /* A probe told to stop gets this long before SIGKILL. */
 #define STOP_GRACE 2.0
+/*
+ * More than this between two polls is no probe's stream (a line a few
+ * hundred bytes long, some a second) but a flood that would keep the
+ * reader from ever returning.
+ */
+#define FLOOD (1 << 20)
 
 void
 host_probe_init(struct host_probe *h, const char *cmd, const char *dir,
@@ -213,11 +219,15 @@ static int
 drain(struct host_probe *h, double now, int *eof)
 {
 	char chunk[4096], *nl, *p;
+	size_t k, total = 0;
 	ssize_t n;
-	size_t k;
 
 	*eof = 0;
 	for (;;) {
+		if (total > FLOOD) {
+			snprintf(h->why, sizeof h->why, "over %d bytes at once", FLOOD);
+			return -1;
+		}
 		n = read(h->out, chunk, sizeof chunk);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -227,6 +237,7 @@ drain(struct host_probe *h, double now, int *eof)
 			*eof = 1;
 			return 0;
 		}
+		total += (size_t)n;
 		for (p = chunk; p < chunk + n; p = nl + 1) {
 			k = (size_t)(chunk + n - p);
 			if ((nl = memchr(p, '\n', k)) == NULL) {

@@ -81,6 +81,14 @@ test_format(void)
 	hostline_format(&sb, &s, self);
 	EXPECT(strstr(sb.data, " cpu=- mem=18446744073709551614,18446744073709551615 "
 	    "self=-") != NULL);
+	/* Memory not measured, written as one dash or two, reads back the same. */
+	EXPECT(parse("res-gate/1 span=1 cpus=1 cpu=1,2 mem=-,- gpu=amd,0,-,-", &s, &self) == 0 &&
+	    s.mem == -1 && s.gpus[0].mem == -1);
+	sb_reset(&sb);
+	hostline_format(&sb, &s, self);
+	sb.data[--sb.len] = '\0';
+	EXPECT(strcmp(sb.data, "res-gate/1 span=1 cpus=1 cpu=1,2 mem=- self=- gpu=amd,0,-,-,-") == 0 &&
+	    parse(sb.data, &back, &self) == 0 && back.mem == -1 && back.cpu == 50);
 	/* A span too short to count gives no CPU figure, as res-gate's own. */
 	EXPECT(parse("res-gate/1 span=0.01 cpus=1 cpu=0.01,0.01 mem=1,2", &s, &self) == 0 &&
 	    s.cpu == -1);

@@ -134,19 +134,27 @@ bytes(const char *s, size_t n, unsigned long long *v)
 	return 0;
 }
 
-/* used and total, or "-" for both: used must not pass total. */
+/*
+ * used and total, or "-" for both ("-,-" too): used must not pass total.
+ * The dash alone is what hostline_format writes for mem=.
+ */
 static int
 used_total(struct items *it, unsigned long long *used, unsigned long long *total,
     int *known)
 {
+	struct items peek;
 	const char *s;
 	size_t n;
 
 	*known = 0;
 	if (item(it, &s, &n) < 0)
 		return -1;
-	if (n == 1 && s[0] == '-')
-		return item(it, &s, &n) == 0 && n == 1 && s[0] == '-' ? 0 : -1;
+	if (n == 1 && s[0] == '-') {
+		peek = *it;
+		if (item(&peek, &s, &n) == 0 && n == 1 && s[0] == '-')
+			*it = peek;
+		return 0;
+	}
 	if (bytes(s, n, used) < 0 || item(it, &s, &n) < 0 || bytes(s, n, total) < 0 ||
 	    *used > *total)
 		return -1;

@@ -2,7 +2,8 @@
  * fuzz_experience - experience_read, the check policy-train makes of each
  * exp_*.npz (it reads from a path: the input is written to a file first),
  * any width of states, actions below POLICY_MAX_ACTIONS.
- * Seeds: ../shared/experience, the .npz files of ../shared/hostile.
+ * Seeds: ../shared/experience, the .npz files of ../shared/hostile, the
+ * off-policy reference's games (with behavior_probs).
  */
 #include "experience.h"
 #include "fuzz.h"

@@ -8,9 +8,10 @@
  *
  * Off-policy (the bot plays epsilon-greedily, at epsilon 1.0 uniformly at
  * random), each step is weighted by rho = min(pi(a|s) / mu, max_ratio):
- * the gradient of rho log pi is grad pi / mu, bounded as pi goes to 0,
- * where that of log pi alone is not; that is why the off-policy update
- * does not run away on a fixed batch as the on-policy one does.
+ * the gradient of rho log pi is grad pi / mu, which vanishes as pi goes to
+ * 0, where that of log pi alone keeps pushing a bad action's logit down;
+ * that is why the off-policy update does not run away on a fixed batch as
+ * the on-policy one does.
  */
 #include <math.h>
 #include <string.h>

@@ -8,7 +8,7 @@ _bgtrain()
 	# The subcommand; the options named here take an argument.
 	what=$(_bgtrain_suite_operand "-r --replays -e --experience --bot -s --state
 		-j --jobs --learned --model --deploy --on-merge --adopt-stale-tmp
-		--quarantine --done-dir --priority
+		--quarantine --done-dir --priority --executor --sbatch-args
 		--config --cpu --mem --gpu-mem --gpu-util --load --far
 		--stats-every --grace --job-timeout --settle --replay-batch
 		--train-batch --behavior --max-ratio --lr --gamma --entropy --clip
@@ -34,6 +34,11 @@ _bgtrain()
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return;;
 	--priority)
 		COMPREPLY=($(compgen -W "training analysis" -- "$cur")); return;;
+	--executor)
+		COMPREPLY=($(compgen -W "local slurm" -- "$cur")); return;;
+	--sbatch-args)
+		COMPREPLY=($(compgen -W "--partition= --account= --time= --qos=" -- "$cur"))
+		return;;
 	-j|--jobs)
 		# auto, or 1 up to the number of CPUs.
 		COMPREPLY=($(compgen -W "auto $(seq 1 "$(nproc 2>/dev/null || echo 8)")" -- "$cur"))
@@ -51,8 +56,8 @@ _bgtrain()
 			--adopt-stale-tmp --config --json --repair --help --version" -- "$cur"));;
 		*) COMPREPLY=($(compgen -W "--replays --experience --bot --state --jobs
 			--learned --model --deploy --on-merge --adopt-stale-tmp
-			--quarantine --done-dir --priority --config
-			--cpu --mem --gpu-mem --gpu-util --load --far --stats-every
+			--quarantine --done-dir --priority --executor --sbatch-args
+			--config --cpu --mem --gpu-mem --gpu-util --load --far --stats-every
 			--grace --job-timeout --settle --replay-batch --train-batch
 			--behavior --max-ratio --lr --gamma --entropy --clip --optimizer
 			--epochs --batch-episodes --hidden

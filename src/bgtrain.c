@@ -32,6 +32,9 @@ struct settings {
 /* In the order of enum priority: the index is the value, stored as an int. */
 static const char *const priorities[] = { "training", "analysis", NULL };
 _Static_assert(sizeof(enum priority) == sizeof(int), "--priority is stored as an int");
+/* In the order of enum executor_kind. */
+static const char *const executors[] = { "local", "slurm", NULL };
+_Static_assert(sizeof(enum executor_kind) == sizeof(int), "--executor is stored as an int");
 
 /*
  * bgtrain's own options; the gate's thresholds come from gate_options. The
@@ -85,6 +88,16 @@ static const struct opt bgtrain_options[] = {
 	  .field = offsetof(struct settings, o.priority), .arg = "KIND",
 	  .words = priorities, .def = "training",
 	  .help = "training or analysis first" },
+	{ .name = "executor", .kind = OPT_CHOICE,
+	  .field = offsetof(struct settings, o.executor), .arg = "WHAT",
+	  .words = executors, .def = "local",
+	  .help = "what runs the jobs: local (children here, behind the\n"
+	  "gate) or slurm (sbatch jobs on a cluster; the state\n"
+	  "folder must be on a file system the nodes share)" },
+	{ .name = "sbatch-args", .kind = OPT_STRING,
+	  .field = offsetof(struct settings, o.sbatch_args), .arg = "ARGS",
+	  .help = "more sbatch options for every job, such as\n"
+	  "\"--partition=cpu --time=1:00:00\"" },
 	{ .name = "config", .kind = OPT_CONFIG, .arg = "FILE", .cli_only = 1,
 	  .help = "settings as 'key = value', keys as these options" },
 	{ .name = "stats-every", .kind = OPT_INT,
@@ -130,7 +143,9 @@ static const char synopsis[] =
 static const char footer[] =
 "The gate's options are res-gate's; PCT is 0 to 100, or off.\n"
 "Exit status: 0 done, 64 usage, 65 some inputs were bad or jobs failed,\n"
-"66 a missing input folder (or --bot's local_training), 69 a missing program,\n"
+"66 a missing input folder (or --bot's local_training), 69 a missing program\n"
+"(or sbatch, a Slurm controller that does not answer, a state folder the\n"
+"nodes cannot write),\n"
 "73 no state folder, 74 I/O or a full disk, 75 another bgtrain holds the\n"
 "state folder, 130 SIGINT, 143 SIGTERM.\n";
 

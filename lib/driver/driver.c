@@ -15,7 +15,8 @@
  * (the set-up checked at start, lock, status file, job log), bot.c (the
  * bot's own folder), publish.c (--deploy and --on-merge after a merge),
  * train_flags.c (the training settings), status.c (the status
- * subcommand). This file holds the loop.
+ * subcommand), executor*.c (what runs a job: a child here, or a batch job
+ * on a Slurm cluster). This file holds the loop.
  */
 #include <errno.h>
 #include <signal.h>
@@ -68,13 +69,17 @@ open_state(struct driver *d, int *lock)
 	int rc;
 
 	/* Set-up errors stop here, each with its own status (state.c). */
-	if ((rc = setup_check(d->o, d->program)) != 0)
+	if ((rc = setup_check(d->o, d->program)) != 0 ||
+	    (rc = d->exec->check(d)) != 0)
 		return rc;
 	if ((*lock = state_lock(state)) < 0) {
+		char holder[320];
+
 		/* Only a lock held by another is "try later"; a failure is said. */
 		if (errno != EWOULDBLOCK)
 			return state_file_error(state, "driver.lock");
-		warnmsg("%s: another bgtrain is working on this state folder", state);
+		state_lock_holder(state, holder, sizeof holder);
+		warnmsg("%s: %s is working on this state folder", state, holder);
 		return EX_TEMPFAIL;
 	}
 	if (ledger_open(&d->ledger, state, 1, &damaged) < 0) {
@@ -138,18 +143,25 @@ all_done(struct driver *d)
 }
 
 int
-driver_run(const struct driver_options *o, int once)
+driver_run(const struct driver_options *given, int once)
 {
 	struct driver d;
+	struct driver_options copy;
+	char *owned[EXECUTOR_PATHS];
+	const struct driver_options *o = executor_options(given, &copy, owned);
 	double next_tick = 0;
-	int lock, status, stop;
+	int lock, status, stop, p;
 
 	memset(&d, 0, sizeof d);
 	d.o = o;
+	d.exec = executor_of(o);
 	d.slots = o->jobs > 0 ? o->jobs : 1;
 	d.verdict = GATE_OPEN;
 	if ((status = open_state(&d, &lock)) != 0) {
+		d.exec->close(&d);
 		driver_free_programs(&d);
+		for (p = 0; p < EXECUTOR_PATHS; p++)
+			free(owned[p]);
 		return status;
 	}
 	d.merge_log = path_join(o->state, "merge.log");
@@ -162,8 +174,9 @@ driver_run(const struct driver_options *o, int once)
 	events_init(&d.open);
 
 	land_recover(&d);
+	d.exec->recover(&d);
 	publish_recover(&d);
-	while (!events_stopped()) {
+	while (!events_stopped() && !d.fatal) {
 		double t = monotonic_seconds();
 
 		land_reap(&d, 0);
@@ -182,24 +195,26 @@ driver_run(const struct driver_options *o, int once)
 			break;
 		if (once && all_done(&d) && next_tick > t)
 			break;
-		events_wait(&d.open, next_tick - monotonic_seconds());
+		events_wait(&d.open, d.exec->wait(&d, next_tick -
+		    monotonic_seconds()));
 	}
-	if ((stop = events_stopped()) != 0) {
+	if ((stop = events_stopped()) != 0 || d.fatal) {
 		d.hooks_stopping = 1;	/* no --on-merge starts for the merges below */
 		slots_stop_all(&d);
 	}
 	land_merge_pending(&d);
-	publish_finish(&d, stop != 0);
+	publish_finish(&d, stop != 0 || d.fatal);
 	if (stop == 0)
 		stop = events_stopped();	/* while once waited for --on-merge */
 	state_print_stats(&d);
 	state_write_status(&d);
-	status = stop == SIGINT ? 130 : stop == SIGTERM ? 143 :
+	status = d.fatal ? d.fatal : stop == SIGINT ? 130 : stop == SIGTERM ? 143 :
 	    d.gave_up ? EX_TEMPFAIL : d.errors ? EX_DATAERR : 0;
 	if (d.joblog)
 		fclose(d.joblog);
 	workers_usage_free(&d.usage);
 	gate_probe_free(d.probe);
+	d.exec->close(&d);
 	scan_free(&d.replays);
 	scan_free(&d.experience);
 	own_free(&d.own);
@@ -209,6 +224,8 @@ driver_run(const struct driver_options *o, int once)
 	free(d.merge_log);
 	free(d.hook_log);
 	driver_free_programs(&d);
+	for (p = 0; p < EXECUTOR_PATHS; p++)
+		free(owned[p]);
 	close(lock);
 	return status;
 }

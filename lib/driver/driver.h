@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "executor.h"
 #include "gate.h"
 #include "status.h"
 #include "train_flags.h"
@@ -36,6 +37,8 @@ struct driver_options {
 	double tick;			/* seconds between gate samples and scans */
 	struct gate_thresholds gate;
 	int quiet;
+	enum executor_kind executor;	/* what runs the jobs */
+	const char *sbatch_args;	/* --executor slurm: more sbatch options */
 };
 
 void driver_defaults(struct driver_options *o);

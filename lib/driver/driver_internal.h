@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "executor.h"
 #include "gate.h"
 #include "job.h"
 #include "ledger.h"
@@ -26,6 +27,9 @@ struct driver_options;
 
 struct driver {
 	const struct driver_options *o;
+	const struct executor *exec;	/* what runs the jobs (executor.h)... */
+	void *exec_state;		/* ...and what it keeps */
+	int fatal;			/* a set-up error a job found: stop, exit this */
 	struct ledger ledger;
 	char *program[PROGRAMS];	/* found at start-up (state.c) */
 	struct input_queue replays, experience;

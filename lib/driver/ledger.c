@@ -7,6 +7,8 @@
  *   L <job>                (its output was lost: its inputs run again)
  *   B <hash> <path> <reason>
  *   N <hash> <path> <reason>  (not an input at all: a model among the games)
+ *   S <job> <kind> <hash,hash,...> <path>...   (submitted to a scheduler)
+ *   X <job> <the scheduler's id>   E <job>  (ledger_submit.c)
  * (fields separated by tabs), each ending in a checksum field, '#' and the
  * first 8 hex digits of the MD5 of the record before that tab. A job's
  * inputs are done once its output is merged (P then M). After a crash, a
@@ -47,8 +49,8 @@
 #define LEDGER_LIMIT (SIZE_MAX < (1ull << 40) ? SIZE_MAX : (size_t)(1ull << 40))
 
 /* Raise hash's state (never lower it: done stays done). */
-static void
-set_state(struct ledger *l, const char *hash, int state)
+void
+ledger_raise(struct ledger *l, const char *hash, int state)
 {
 	size_t *s = hashmap_put_str(&l->states, hash, NULL);
 
@@ -81,8 +83,9 @@ add_job(struct ledger *l, int64_t id, enum job_kind kind, const char *output,
 	const char *md5, size_t n, char (*hashes)[MD5_HEX_SIZE], char *const *paths)
 {
 	struct ledger_job *j;
-	size_t i;
 
+	/* What a submitted job produced: it no longer holds its inputs. */
+	ledger_submission_close(l, id);
 	if (l->n_jobs == l->cap_jobs) {
 		l->cap_jobs = l->cap_jobs ? l->cap_jobs * 2 : 64;
 		l->jobs = xreallocarray(l->jobs, l->cap_jobs, sizeof l->jobs[0]);
@@ -94,15 +97,8 @@ add_job(struct ledger *l, int64_t id, enum job_kind kind, const char *output,
 	j->output = xstrdup(output);
 	snprintf(j->md5, sizeof j->md5, "%s", md5);
 	j->n_inputs = n;
-	j->hashes = xcalloc(n ? n : 1, sizeof j->hashes[0]);
-	j->paths = xcalloc(n ? n : 1, sizeof j->paths[0]);
-	for (i = 0; i < n; i++) {
-		snprintf(j->hashes[i], MD5_HEX_SIZE, "%s", hashes[i]);
-		j->paths[i] = xstrdup(paths[i]);
-		set_state(l, hashes[i], LEDGER_PRODUCED);
-	}
-	if (id >= l->next_job)
-		l->next_job = id + 1;
+	ledger_keep_inputs(l, id, n, hashes, paths, LEDGER_PRODUCED, &j->hashes,
+	    &j->paths);
 }
 
 static void
@@ -125,7 +121,7 @@ mark_merged(struct ledger *l, struct ledger_job *j)
 
 	j->merged = 1;
 	for (i = 0; i < j->n_inputs; i++)
-		set_state(l, j->hashes[i], LEDGER_DONE);
+		ledger_raise(l, j->hashes[i], LEDGER_DONE);
 }
 
 /* Split line at tabs in place; returns the number of fields (at most max). */
@@ -148,10 +144,10 @@ static void
 note_file(struct ledger *l, char tag, const char *hash)
 {
 	if (tag == 'B') {
-		set_state(l, hash, LEDGER_BAD);
+		ledger_raise(l, hash, LEDGER_BAD);
 		l->bad++;
 	} else {
-		set_state(l, hash, LEDGER_NOT_INPUT);
+		ledger_raise(l, hash, LEDGER_NOT_INPUT);
 		l->not_inputs++;
 	}
 }
@@ -182,8 +178,8 @@ all_of(const char *s, size_t n, const char *set)
  */
 #define JOB_DIGITS 18
 
-static int
-is_job_id(const char *s)
+int
+ledger_is_job_id(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -195,6 +191,21 @@ is_md5(const char *s)
 {
 	return strlen(s) == MD5_HEX_SIZE - 1 &&
 	    all_of(s, MD5_HEX_SIZE - 1, "0123456789abcdef");
+}
+
+/* The hashes of a comma-separated list, or 0 when one is no MD5. */
+int
+ledger_hash_count(char *list)
+{
+	char *h;
+	size_t k = 0;
+
+	while ((h = strsep(&list, ",")) != NULL) {
+		if (!is_md5(h))
+			return 0;
+		k++;
+	}
+	return (int)k;
 }
 
 /* Whether a record (checksum removed) has the fields a writer writes. */
@@ -209,26 +220,26 @@ well_formed(const char *record)
 		tabs += *h == '\t';
 	while (n < 6 && rest)
 		f[n++] = strsep(&rest, "\t");
-	if (n >= 2 && strlen(f[0]) == 1 && strchr("MLBNP", f[0][0]))
+	if (n >= 2 && strlen(f[0]) == 1 && strchr("SXE", f[0][0]))
+		ok = ledger_submit_well_formed(f, n, tabs);
+	else if (n >= 2 && strlen(f[0]) == 1 && strchr("MLBNP", f[0][0]))
 		switch (f[0][0]) {
 		case 'M':
 		case 'L':
-			ok = tabs == 1 && is_job_id(f[1]);
+			ok = tabs == 1 && ledger_is_job_id(f[1]);
 			break;
 		case 'B':
 		case 'N':
 			ok = tabs == 3 && is_md5(f[1]);
 			break;
 		case 'P':
-			if (n < 6 || !is_job_id(f[1]) ||
+			if (n < 6 || !ledger_is_job_id(f[1]) ||
 			    (strcmp(f[2], "analysis") != 0 &&
 			    strcmp(f[2], "training") != 0) || !is_md5(f[4]))
 				break;
-			ok = 1;
-			for (rest = f[5]; ok && (h = strsep(&rest, ",")) != NULL; k++)
-				ok = is_md5(h);
 			/* One path for each hash, after the six fields. */
-			ok = ok && tabs == 5 + k;
+			k = (size_t)ledger_hash_count(f[5]);
+			ok = k > 0 && tabs == 5 + k;
 			break;
 		}
 	free(copy);
@@ -261,36 +272,19 @@ static void
 replay_line(struct ledger *l, char *line)
 {
 	char *f[8];
-	size_t n = split(line, f, 7);
+	size_t n;
 
+	/* S's paths begin at its fifth field: the rest, tabs and all. */
+	if (line[0] && strchr("SXE", line[0]) && line[1] == '\t') {
+		ledger_submit_replay(l, f, split(line, f, 5));
+		return;
+	}
+	n = split(line, f, 7);
 	if (n >= 6 && strcmp(f[0], "P") == 0) {
-		/* Hashes are comma-separated; paths are the tab-separated rest. */
-		size_t k = 1, i;
-		char *p, **paths;
-		char (*hashes)[MD5_HEX_SIZE];
+		char **paths, (*hashes)[MD5_HEX_SIZE];
+		size_t k = ledger_parse_inputs(f[5], n > 6 ? f[6] : NULL, &hashes,
+		    &paths);
 
-		for (p = f[5]; *p; p++)
-			k += *p == ',';
-		if (*f[5] == '\0')
-			k = 0;
-		hashes = xcalloc(k ? k : 1, sizeof hashes[0]);
-		paths = xcalloc(k ? k : 1, sizeof paths[0]);
-		for (i = 0, p = f[5]; i < k; i++) {
-			char *comma = strchr(p, ',');
-
-			if (comma)
-				*comma = '\0';
-			snprintf(hashes[i], MD5_HEX_SIZE, "%s", p);
-			p = comma ? comma + 1 : p + strlen(p);
-		}
-		for (i = 0, p = n > 6 ? f[6] : NULL; i < k; i++) {
-			char *tab = p ? strchr(p, '\t') : NULL;
-
-			if (tab)
-				*tab = '\0';
-			paths[i] = p ? p : "";
-			p = tab ? tab + 1 : NULL;
-		}
 		add_job(l, strtoll(f[1], NULL, 10),
 		    strcmp(f[2], job_kind_name(JOB_TRAINING)) == 0 ?
 		    JOB_TRAINING : JOB_ANALYSIS,
@@ -369,36 +363,26 @@ fail:
 void
 ledger_close(struct ledger *l)
 {
-	size_t i, k;
+	size_t i;
 
 	if (l->fd >= 0)
 		close(l->fd);
 	for (i = 0; i < l->n_jobs; i++) {
-		for (k = 0; k < l->jobs[i].n_inputs; k++)
-			free(l->jobs[i].paths[k]);
-		free(l->jobs[i].paths);
-		free(l->jobs[i].hashes);
+		ledger_free_inputs(l->jobs[i].n_inputs, l->jobs[i].hashes,
+		    l->jobs[i].paths);
 		free(l->jobs[i].output);
 	}
 	free(l->jobs);
+	ledger_submit_free(l);
 	hashmap_free(&l->states);
 	free(l->path);
 	memset(l, 0, sizeof *l);
 	l->fd = -1;
 }
 
-/* Tabs and newlines in a path would break the record: spaces stand in. */
-static void
-add_field(struct strbuf *sb, const char *s)
-{
-	sb_addc(sb, '\t');
-	for (; *s; s++)
-		sb_addc(sb, *s == '\t' || *s == '\n' ? ' ' : *s);
-}
-
 /* Write record (no newline yet) with its checksum, and fsync. */
-static int
-append(struct ledger *l, struct strbuf *record)
+int
+ledger_append(struct ledger *l, struct strbuf *record)
 {
 	char sum[SUM_DIGITS + 2];
 	const char *p;
@@ -430,21 +414,13 @@ ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
 		char (*hashes)[MD5_HEX_SIZE], char *const *paths)
 {
 	struct strbuf sb = { 0 };
-	size_t i;
 	int rc;
 
 	sb_printf(&sb, "P\t%lld\t%s", (long long)id, job_kind_name(kind));
-	add_field(&sb, output);
-	add_field(&sb, md5);
-	sb_addc(&sb, '\t');
-	for (i = 0; i < n; i++) {
-		if (i)
-			sb_addc(&sb, ',');
-		sb_adds(&sb, hashes[i]);
-	}
-	for (i = 0; i < n; i++)
-		add_field(&sb, paths[i]);
-	rc = append(l, &sb);
+	ledger_add_field(&sb, output);
+	ledger_add_field(&sb, md5);
+	ledger_add_inputs(&sb, n, hashes, paths);
+	rc = ledger_append(l, &sb);
 	sb_free(&sb);
 	if (rc == 0)
 		add_job(l, id, kind, output, md5, n, hashes, paths);
@@ -459,7 +435,7 @@ append_job_record(struct ledger *l, char tag, int64_t id)
 	int rc;
 
 	sb_printf(&sb, "%c\t%lld", tag, (long long)id);
-	rc = append(l, &sb);
+	rc = ledger_append(l, &sb);
 	sb_free(&sb);
 	return rc;
 }
@@ -495,9 +471,9 @@ append_file_record(struct ledger *l, char tag, const char *hash,
 	int rc;
 
 	sb_printf(&sb, "%c\t%s", tag, hash);
-	add_field(&sb, path);
-	add_field(&sb, reason);
-	rc = append(l, &sb);
+	ledger_add_field(&sb, path);
+	ledger_add_field(&sb, reason);
+	rc = ledger_append(l, &sb);
 	sb_free(&sb);
 	if (rc == 0)
 		note_file(l, tag, hash);

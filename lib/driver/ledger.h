@@ -21,6 +21,21 @@ struct ledger_job {
 	int merged;			/* 1 merged, -1 its output was lost */
 };
 
+/*
+ * A job handed to a scheduler (--executor slurm) and not yet ended: what a
+ * restarted driver looks for, so that it never submits an input twice
+ * while a job for it may still run.
+ */
+struct ledger_submission {
+	int64_t id;
+	enum job_kind kind;
+	size_t n_inputs;
+	char (*hashes)[MD5_HEX_SIZE];
+	char **paths;
+	char *ext_id;			/* the scheduler's job id; NULL: the driver
+					   died before the submission answered */
+};
+
 struct ledger {
 	int fd;				/* ledger.tsv, opened for appending */
 	char *path;
@@ -30,11 +45,13 @@ struct ledger {
 	int64_t next_job;
 	size_t bad;			/* inputs recorded bad */
 	size_t not_inputs;		/* files recorded as no input at all */
+	struct ledger_submission *submitted;	/* open submissions (S, not E or P) */
+	size_t n_submitted;
 };
 
 /* In rising order: an input's state only rises, but for a lost job's inputs. */
-enum { LEDGER_UNKNOWN = 0, LEDGER_PRODUCED, LEDGER_DONE, LEDGER_BAD,
-	LEDGER_NOT_INPUT };
+enum { LEDGER_UNKNOWN = 0, LEDGER_SUBMITTED, LEDGER_PRODUCED, LEDGER_DONE,
+	LEDGER_BAD, LEDGER_NOT_INPUT };
 
 /*
  * Open state_dir/ledger.tsv and replay it. Writable (the driver, under its
@@ -75,5 +92,49 @@ int ledger_bad(struct ledger *l, const char *hash, const char *path,
 /* A file that is no input at all (N): never tried again, never counted bad. */
 int ledger_not_input(struct ledger *l, const char *hash, const char *path,
 		     const char *reason);
+
+/*
+ * Jobs run by a scheduler (ledger_jobs.c): S before the job is submitted
+ * (its inputs are held until E), X with the scheduler's id once it
+ * answered, E when the job ended, whatever became of it (a P after its E
+ * records what it produced).
+ */
+int ledger_submitted(struct ledger *l, int64_t id, enum job_kind kind, size_t n,
+		     char (*hashes)[MD5_HEX_SIZE], char *const *paths);
+int ledger_ext_id(struct ledger *l, int64_t id, const char *ext_id);
+int ledger_ended(struct ledger *l, int64_t id);
+/* The open submission id, or NULL. */
+struct ledger_submission *ledger_submission(struct ledger *l, int64_t id);
+
+/*
+ * The record format's pieces that ledger.c and ledger_jobs.c share.
+ */
+struct strbuf;
+int ledger_append(struct ledger *l, struct strbuf *record);
+void ledger_raise(struct ledger *l, const char *hash, int state);
+/* "\t<field>", a tab or newline in it made a space. */
+void ledger_add_field(struct strbuf *sb, const char *s);
+/* "\t<hash>,<hash>...\t<path>\t<path>...": a job's inputs in a record. */
+void ledger_add_inputs(struct strbuf *sb, size_t n,
+		       char (*hashes)[MD5_HEX_SIZE], char *const *paths);
+/*
+ * Copies of a job's n inputs into *kept_hashes and *kept_paths, each raised
+ * to state; next_job passes id.
+ */
+void ledger_keep_inputs(struct ledger *l, int64_t id, size_t n,
+			char (*hashes)[MD5_HEX_SIZE], char *const *paths, int state,
+			char (**kept_hashes)[MD5_HEX_SIZE], char ***kept_paths);
+void ledger_free_inputs(size_t n, char (*hashes)[MD5_HEX_SIZE], char **paths);
+/* The inputs back from a record's hash field and the paths after it. */
+size_t ledger_parse_inputs(char *hash_field, char *paths,
+			   char (**hashes)[MD5_HEX_SIZE], char ***path_list);
+int ledger_is_job_id(const char *s);
+int ledger_hash_count(char *list);
+/* S, X and E records: whether one is shaped as written; what it says. */
+int ledger_submit_well_formed(char **f, size_t n, size_t tabs);
+void ledger_submit_replay(struct ledger *l, char **f, size_t n);
+/* A submission ended (E) or produced (P): its inputs are no longer held. */
+void ledger_submission_close(struct ledger *l, int64_t id);
+void ledger_submit_free(struct ledger *l);
 
 #endif

@@ -354,38 +354,85 @@ state_ledger_error(const char *state, size_t damaged)
 /* Our process name in /proc/PID/comm: a live lock holder is a bgtrain. */
 #define DRIVER_COMM "bgtrain"
 
+/*
+ * The whole lock file, as fcntl locks it: an open file description lock,
+ * which NFS carries to the server (another machine's driver sees it), and
+ * which, unlike a process's fcntl lock, no other close() of ours drops.
+ */
+static int
+ofd_lock(int fd, int cmd, struct flock *fl)
+{
+	memset(fl, 0, sizeof *fl);
+	fl->l_type = F_WRLCK;
+	fl->l_whence = SEEK_SET;
+	return fcntl(fd, cmd, fl);
+}
+
 int
 state_lock(const char *state)
 {
-	char *path = path_join(state, "driver.lock"), pid[32];
+	char *path = path_join(state, "driver.lock"), holder[300], host[256] = "?";
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644), saved;
+	struct flock fl;
 
 	free(path);
 	if (fd < 0)
 		return -1;
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		saved = errno;
+	/*
+	 * flock for the tools that lock with flock(1) (and NFS mounts that
+	 * keep flock local), the fcntl lock for other machines.
+	 */
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0 || ofd_lock(fd, F_OFD_SETLK, &fl) < 0) {
+		saved = errno == EACCES || errno == EAGAIN ? EWOULDBLOCK : errno;
 		close(fd);
 		errno = saved;
 		return -1;
 	}
-	snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, strlen(pid), 0) < 0)
+	/* Who holds it, for a driver refused beside us and for status. */
+	gethostname(host, sizeof host - 1);
+	snprintf(holder, sizeof holder, "%ld %s\n", (long)getpid(), host);
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, holder, strlen(holder), 0) < 0)
 		warnmsg("%s/driver.lock: %s", state, strerror(errno));
 	return fd;
+}
+
+void
+state_lock_holder(const char *state, char *buf, size_t size)
+{
+	char *path = path_join(state, "driver.lock"), line[300], host[256];
+	long pid = 0;
+	FILE *f = fopen(path, "r");
+
+	snprintf(buf, size, "another bgtrain");
+	if (f && fgets(line, sizeof line, f) &&
+	    sscanf(line, "%ld %255s", &pid, host) == 2 && pid > 0)
+		snprintf(buf, size, "another bgtrain (pid %ld on %s)", pid, host);
+	if (f)
+		fclose(f);
+	free(path);
 }
 
 int
 state_driver_alive(const char *state)
 {
-	char *path = path_join(state, "driver.lock"), buf[64] = "", comm[64] = "";
+	char *path = path_join(state, "driver.lock"), buf[300] = "", comm[64] = "";
+	char host[256] = "", here[256] = "";
 	FILE *f = fopen(path, "r");
+	struct flock fl;
 	long pid = 0;
 
 	free(path);
 	if (f) {
 		if (fgets(buf, sizeof buf, f))
-			pid = strtol(buf, NULL, 10);
+			sscanf(buf, "%ld %255s", &pid, host);
+		/* A driver on another machine: its lock says whether it runs. */
+		gethostname(here, sizeof here - 1);
+		if (host[0] && strcmp(host, here) != 0) {
+			pid = ofd_lock(fileno(f), F_OFD_GETLK, &fl) == 0 &&
+			    fl.l_type != F_UNLCK;
+			fclose(f);
+			return pid != 0;
+		}
 		fclose(f);
 	}
 	if (pid <= 0 || kill((pid_t)pid, 0) < 0)
@@ -451,11 +498,17 @@ state_write_status(struct driver *d)
 	    "\"running\": [", (long)getpid(), (double)ru.ru_utime.tv_sec +
 	    ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
 	    ru.ru_stime.tv_usec / 1e6, d->finished);
-	for (i = 0; i < d->n_jobs; i++)
+	for (i = 0; i < d->n_jobs; i++) {
 		sb_printf(&sb, "%s{\"job\": %lld, \"kind\": \"%s\", \"inputs\": %zu, "
-		    "\"seconds\": %.1f}", i ? ", " : "", (long long)d->jobs[i].id,
+		    "\"seconds\": %.1f", i ? ", " : "", (long long)d->jobs[i].id,
 		    job_kind_name(d->jobs[i].kind), d->jobs[i].n,
 		    monotonic_seconds() - d->jobs[i].started);
+		/* On a cluster: Slurm's id (digits) and whether it waits for a node. */
+		if (d->jobs[i].ext_id)
+			sb_printf(&sb, ", \"cluster_job\": \"%s\", \"waiting\": %s",
+			    d->jobs[i].ext_id, d->jobs[i].waiting ? "true" : "false");
+		sb_addc(&sb, '}');
+	}
 	sb_printf(&sb, "], \"slots\": %d, \"gate\": %d, \"replays_analyzed\": %zu, "
 	    "\"models_trained\": %zu, \"errors\": %zu, \"hooks_failed\": %zu}\n",
 	    d->slots, d->verdict, d->replays_analyzed, d->models_trained, d->errors,

@@ -2,7 +2,7 @@
  * fuzz_ledger - the driver's ledger: the input is STATE/ledger.tsv of a
  * state folder; ledger_open reads it as `bgtrain status` does (read-only),
  * then as the driver does (writable: a torn last line is cut off), looks
- * up its jobs and inputs, and ledger_repair rewrites it.
+ * up its jobs, open submissions and inputs, and ledger_repair rewrites it.
  * Seeds: ledgers made by mkseeds with the ledger's own writers
  * (build/fuzz/seeds/ledger), tests/fuzz/seeds/ledger, the .tsv files of ../shared/hostile.
  */
@@ -29,6 +29,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				sink += ledger_state(&l, l.jobs[i].hashes[0]);
 		}
 		sink += ledger_job(&l, l.next_job) != NULL;
+		/* The jobs on a cluster a restarted driver would look for. */
+		for (i = 0; i < l.n_submitted; i++) {
+			sink += ledger_submission(&l, l.submitted[i].id) != NULL;
+			if (l.submitted[i].n_inputs > 0)
+				sink += ledger_state(&l, l.submitted[i].hashes[0]);
+			sink += l.submitted[i].ext_id != NULL;
+		}
 		ledger_close(&l);
 	}
 	if (ledger_open(&l, dir, 1, &damaged) == 0)

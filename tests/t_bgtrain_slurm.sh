@@ -42,27 +42,12 @@ if [ "$(id -u)" != 0 ]; then
 fi
 $PY -c "import numpy" 2>/dev/null || { fail "python3-numpy is missing"; finish; }
 
-# The cluster: its folder short (unix sockets), its ports free.
-C=$(mktemp -d /tmp/bgslurm.XXXXXX) || exit 1
-down() {
-	"$SHARED/tools/slurm_down.sh" "$C" >/dev/null 2>&1
-	rm -rf "$C" "$T"
-}
-trap down EXIT
+# The cluster, stopped on the way out whatever happens.
+. tests/slurm_cluster.sh
+trap 'slurm_cluster_down; rm -rf "$T"' EXIT
 trap 'exit 1' INT TERM
-free_port() { ! (: </dev/tcp/127.0.0.1/"$1") 2>/dev/null; }
-for try in $(seq 1 20); do
-	base=$((20000 + ($$ * 7 + try * 101) % 20000))
-	free_port $base && free_port $((base + 10)) && free_port $((base + 11)) &&
-		free_port $((base + 12)) && break
-done
-if ! SLURM_UP_CTLD_PORT=$base SLURM_UP_NODE_PORT=$((base + 10)) \
-    "$SHARED/tools/slurm_up.sh" "$C" >"$T/up" 2>"$T/up.err"; then
-	tail -n 20 "$T/up.err"
-	fail "the Slurm cluster did not start"
-	finish
-fi
-export SLURM_CONF="$C/slurm.conf" PATH="$PATH:/usr/sbin:/sbin"
+slurm_cluster_up "$SHARED" || { fail "no cluster"; finish; }
+C=$SLURM_DIR
 
 # Inputs: the 94 shared replays, 24 generated games.
 mkdir -p "$T/replays" "$T/exp"

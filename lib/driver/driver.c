@@ -88,7 +88,7 @@ open_state(struct driver *d, int *lock)
 		return rc;
 	}
 	/* A job log that cannot be written is said now, not found empty later. */
-	if ((d->joblog = state_open_joblog(state)) == NULL) {
+	if ((d->joblog = state_open_joblog(state)) < 0) {
 		rc = state_file_error(state, "joblog.tsv");
 		ledger_close(&d->ledger);
 		close(*lock);
@@ -153,6 +153,7 @@ driver_run(const struct driver_options *given, int once)
 	int lock, status, stop, p;
 
 	memset(&d, 0, sizeof d);
+	d.joblog = -1;
 	d.o = o;
 	d.exec = executor_of(o);
 	d.slots = o->jobs > 0 ? o->jobs : 1;
@@ -176,7 +177,11 @@ driver_run(const struct driver_options *given, int once)
 	land_recover(&d);
 	d.exec->recover(&d);
 	publish_recover(&d);
-	while (!events_stopped() && !d.fatal) {
+	/*
+	 * A write of our state that failed (a full disk), or a set-up error a
+	 * job found, stops us as a signal would.
+	 */
+	while (!events_stopped() && !d.io_failed && !d.fatal) {
 		double t = monotonic_seconds();
 
 		land_reap(&d, 0);
@@ -188,7 +193,8 @@ driver_run(const struct driver_options *given, int once)
 		}
 		/* A stop that came during a scan or a merge: start nothing new. */
 		events_take_pending_stop();
-		if (d.verdict == GATE_OPEN && !events_stopped())
+		if (d.verdict == GATE_OPEN && !events_stopped() && !d.io_failed &&
+		    !d.fatal)
 			slots_start_jobs(&d);
 		land_merge_pending(&d);
 		if (once && slots_gave_up(&d, t))
@@ -198,20 +204,22 @@ driver_run(const struct driver_options *given, int once)
 		events_wait(&d.open, d.exec->wait(&d, next_tick -
 		    monotonic_seconds()));
 	}
-	if ((stop = events_stopped()) != 0 || d.fatal) {
+	if ((stop = events_stopped()) != 0 || d.io_failed || d.fatal) {
 		d.hooks_stopping = 1;	/* no --on-merge starts for the merges below */
 		slots_stop_all(&d);
 	}
 	land_merge_pending(&d);
-	publish_finish(&d, stop != 0 || d.fatal);
+	publish_finish(&d, stop != 0 || d.io_failed || d.fatal);
 	if (stop == 0)
 		stop = events_stopped();	/* while once waited for --on-merge */
 	state_print_stats(&d);
 	state_write_status(&d);
-	status = d.fatal ? d.fatal : stop == SIGINT ? 130 : stop == SIGTERM ? 143 :
-	    d.gave_up ? EX_TEMPFAIL : d.errors ? EX_DATAERR : 0;
-	if (d.joblog)
-		fclose(d.joblog);
+	/* Losing what was done is the worst outcome: said first. */
+	status = d.io_failed ? EX_IOERR : d.fatal ? d.fatal : stop == SIGINT ? 130 :
+	    stop == SIGTERM ? 143 : d.gave_up ? EX_TEMPFAIL :
+	    d.errors ? EX_DATAERR : 0;
+	if (d.joblog >= 0)
+		close(d.joblog);
 	workers_usage_free(&d.usage);
 	gate_probe_free(d.probe);
 	d.exec->close(&d);

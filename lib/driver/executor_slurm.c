@@ -328,12 +328,12 @@ slurm_start(struct driver *d, struct job *j, char *const av[])
 	int rc = -1;
 
 	if (write_script(d, j, av, script) < 0) {
-		warnmsg("cannot start a job: %s: %s", script, strerror(errno));
+		state_io_failed(d, "%s: %s", script, strerror(errno));
 		goto done;
 	}
 	if (ledger_submitted(&d->ledger, j->id, j->kind, j->n, j->hashes,
 	    j->paths) < 0) {
-		warnmsg("%s: %s", d->ledger.path, strerror(errno));
+		state_io_failed(d, "%s: %s", d->ledger.path, strerror(errno));
 		goto done;
 	}
 	j->submitted = 1;
@@ -360,14 +360,14 @@ slurm_start(struct driver *d, struct job *j, char *const av[])
 			d->fatal = EX_UNAVAILABLE;
 		/* Not submitted: its inputs are free again. */
 		if (ledger_ended(&d->ledger, j->id) < 0)
-			warnmsg("%s: %s", d->ledger.path, strerror(errno));
+			state_io_failed(d, "%s: %s", d->ledger.path, strerror(errno));
 		j->submitted = 0;
 		goto done;
 	}
 	s->submitted = 1;
 	s->submit_failing = 0;
 	if (ledger_ext_id(&d->ledger, j->id, j->ext_id) < 0)
-		warnmsg("%s: %s", d->ledger.path, strerror(errno));
+		state_io_failed(d, "%s: %s", d->ledger.path, strerror(errno));
 	j->waiting = 1;
 	/* Looked at soon: a short job may be over within the second. */
 	if (s->next_look > monotonic_seconds() + 0.5)

@@ -63,6 +63,14 @@ enum { LEDGER_UNKNOWN = 0, LEDGER_SUBMITTED, LEDGER_PRODUCED, LEDGER_DONE,
 int ledger_open(struct ledger *l, const char *state_dir, int writable,
 		size_t *damaged);
 /*
+ * What ledger_open() does with the file's bytes, from memory: replay
+ * text[0..len) (changed in place) into l, not backed by a file (nothing
+ * can be appended). *whole is the length of its whole lines, the rest a
+ * torn last record. Returns 0, or -1 with errno EBADMSG and *damaged.
+ */
+int ledger_parse(struct ledger *l, char *text, size_t len, size_t *whole,
+		 size_t *damaged);
+/*
  * Rewrite state_dir/ledger.tsv with every record that holds (its checksum,
  * or an old record without one, well formed), each with its checksum; the
  * old file is kept as ledger.tsv.damaged when any was dropped. Under the
@@ -79,7 +87,9 @@ int ledger_state(const struct ledger *l, const char *hash);
 
 /*
  * Each record is one line, written with one write(2) and fsync'ed before
- * the call returns, so that a crash loses at most the record being written.
+ * the call returns, so that a crash loses at most the record being written;
+ * a write that fails (a full disk) is cut off again: -1 with errno set,
+ * and the ledger, in memory and on disk, as it was.
  */
 int ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
 		    const char *output, const char *md5, size_t n,
@@ -128,8 +138,6 @@ void ledger_free_inputs(size_t n, char (*hashes)[MD5_HEX_SIZE], char **paths);
 /* The inputs back from a record's hash field and the paths after it. */
 size_t ledger_parse_inputs(char *hash_field, char *paths,
 			   char (**hashes)[MD5_HEX_SIZE], char ***path_list);
-int ledger_is_job_id(const char *s);
-int ledger_hash_count(char *list);
 /* S, X and E records: whether one is shaped as written; what it says. */
 int ledger_submit_well_formed(char **f, size_t n, size_t tabs);
 void ledger_submit_replay(struct ledger *l, char **f, size_t n);

@@ -21,6 +21,7 @@
 
 #include "die.h"
 #include "ledger.h"
+#include "ledger_record.h"
 #include "strbuf.h"
 
 /* A scheduler's job id: "12345", "12345_7" (an array task); no more. */
@@ -96,7 +97,7 @@ ledger_submit_well_formed(char **f, size_t n, size_t tabs)
 {
 	size_t k;
 
-	if (!ledger_is_job_id(f[1]))
+	if (!record_is_job_id(f[1]))
 		return 0;
 	switch (f[0][0]) {
 	case 'S':
@@ -104,7 +105,7 @@ ledger_submit_well_formed(char **f, size_t n, size_t tabs)
 		    strcmp(f[2], "training") != 0))
 			return 0;
 		/* One path for each hash, after the four fields. */
-		k = (size_t)ledger_hash_count(f[3]);
+		k = (size_t)record_hash_count(f[3]);
 		return k > 0 && tabs == 3 + k;
 	case 'X':
 		return n == 3 && tabs == 2 && is_ext_id(f[2]);

@@ -32,6 +32,7 @@
 #include "file.h"
 #include "path.h"
 #include "slurm.h"
+#include "state.h"
 #include "strlist.h"
 
 /* Seconds between looks while a job is young (or waits), and after. */
@@ -283,7 +284,7 @@ found_id(struct driver *d, struct job *j, const struct sq_line *l)
 	snprintf(id, sizeof id, "%lld", l->id);
 	j->ext_id = xstrdup(id);
 	if (ledger_ext_id(&d->ledger, j->id, id) < 0)
-		warnmsg("%s: %s", d->ledger.path, strerror(errno));
+		state_io_failed(d, "%s: %s", d->ledger.path, strerror(errno));
 }
 
 /* One squeue over every job in flight, and a verdict on each. */

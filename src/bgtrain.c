@@ -91,9 +91,9 @@ static const struct opt bgtrain_options[] = {
 	{ .name = "executor", .kind = OPT_CHOICE,
 	  .field = offsetof(struct settings, o.executor), .arg = "WHAT",
 	  .words = executors, .def = "local",
-	  .help = "what runs the jobs: local (children here, behind the\n"
-	  "gate) or slurm (sbatch jobs on a cluster; the state\n"
-	  "folder must be on a file system the nodes share)" },
+	  .help = "what runs the jobs: local or slurm\n"
+	  "(local: children here, behind the gate; slurm: sbatch\n"
+	  "jobs, the state folder on a file system the nodes share)" },
 	{ .name = "sbatch-args", .kind = OPT_STRING,
 	  .field = offsetof(struct settings, o.sbatch_args), .arg = "ARGS",
 	  .help = "more sbatch options for every job, such as\n"

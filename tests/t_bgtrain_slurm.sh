@@ -72,10 +72,11 @@ assert n == 24, "episode_count %d" % n
 PY
 }
 
-# exactly_once STATE WHAT: no input merged twice; no input submitted while
-# a job for it was still open (S ... E in the ledger's order).
+# exactly_once STATE WHAT [INPUTS]: no input merged twice; no input submitted
+# while a job for it was still open (S ... E in the ledger's order); INPUTS
+# (default 94 + 24) merged in all.
 exactly_once() {
-	$PY - "$1/ledger.tsv" <<'PY' || fail "$2: the ledger shows an input counted or submitted twice"
+	$PY - "$1/ledger.tsv" "${3:-118}" <<'PY' || fail "$2: the ledger shows an input counted or submitted twice"
 import sys
 jobs, merged, held, done = {}, set(), {}, {}
 for line in open(sys.argv[1]):
@@ -97,7 +98,7 @@ for line in open(sys.argv[1]):
             assert h not in done, "input %s merged twice" % h
             done[h] = f[1]
 assert not held, "inputs still held at the end: %d" % len(held)
-assert len(done) == 94 + 24, len(done)
+assert len(done) == int(sys.argv[2]), len(done)
 PY
 }
 
@@ -140,6 +141,40 @@ same_result "$T/s2" "killed and restarted"
 exactly_once "$T/s2" "killed and restarted"
 [ -z "$(ours "$T/s2" | grep -v -e COMPLETED -e CANCELLED -e FAILED)" ] ||
 	fail "jobs of the killed drivers are still in the queue"
+
+# 2b. Killed with jobs running and jobs waiting for a node; the waiting ones
+# then cancelled (lost: they never ran). The next driver waits for the
+# running ones and lands them, and runs the lost ones' inputs again.
+mkdir -p "$T/slow4" "$T/r8"
+cp "$BG" "$BIN/merge-results" "$T/slow4/"
+printf '#!/bin/sh\nsleep 4\nexec %s "$@"\n' "$BIN/replay-analyze" >"$T/slow4/replay-analyze"
+chmod +x "$T/slow4/replay-analyze"
+cp "$T/replays/"* "$T/r8/"
+"$T/slow4/bgtrain" once --executor slurm --replays "$T/r8" --state "$T/s8" --jobs 5 \
+	--replay-batch 10 --settle 0 -q >/dev/null 2>&1 &
+pid=$!
+for i in $(seq 1 100); do
+	[ "$(ours "$T/s8" | grep -c RUNNING)" = 3 ] && [ "$(ours "$T/s8" | grep -c PENDING)" = 2 ] && break
+	sleep 0.1
+done
+kill -9 "$pid"; wait "$pid" 2>/dev/null
+waiting=$(ours "$T/s8" | awk -F'|' '$2 == "PENDING" {print $1}')
+[ "$(echo $waiting | wc -w)" = 2 ] || fail "lost jobs: not three running and two waiting: $(ours "$T/s8" | tr '\n' ' ')"
+scancel $waiting
+"$BG" once --executor slurm --replays "$T/r8" --state "$T/s8" --jobs 3 --replay-batch 10 \
+	--settle 0 >/dev/null 2>"$T/err8"
+expect_status 0 $? "the run after jobs were lost"
+expect_grep "5 jobs an earlier run submitted have not been seen to end" "$T/err8" \
+	"the next driver looks for the jobs of the killed one"
+[ "$(grep -c "never ran to the end (CANCELLED): its inputs run again" "$T/err8")" = 2 ] ||
+	fail "the two lost jobs were not run again: $(cat "$T/err8")"
+$PY - "$T/direct.json" "$T/s8/learned_build_orders.json" <<'PY' || fail "lost jobs: not the learned file of one summary"
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+a.pop("generated_at"); b.pop("generated_at")
+assert a == b
+PY
+exactly_once "$T/s8" "lost jobs" 94
 
 # 3. Ctrl+C: every job of ours cancelled, the queue left empty, no process left.
 mkdir -p "$T/slow"

@@ -129,7 +129,8 @@ split(char *line, char **f, size_t max)
 
 	while (n < max) {
 		f[n++] = line;
-		if ((line = strchr(line, '\t')) == NULL)
+		/* The last field is the rest, tabs and all (a job's paths). */
+		if (n == max || (line = strchr(line, '\t')) == NULL)
 			break;
 		*line++ = '\0';
 	}

@@ -8,7 +8,8 @@
 # games, with the local gate shut (it is not asked), on the cluster's nodes
 # (Slurm's job records); SIGKILLed at random moments and restarted, the
 # same, nothing counted twice and no input submitted twice while a job for
-# it was alive; Ctrl+C cancels every job and leaves the queue empty; a job
+# it was alive; jobs lost while waiting run again; a job whose driver died
+# before sbatch's answer was recorded is found by its name; Ctrl+C cancels every job and leaves the queue empty; a job
 # that fails on a node lands as a failure with its stderr; bad set-up
 # stops at once with 69 (no sbatch, no controller, a state folder the nodes
 # cannot write, found by the first job and said once). Without root it
@@ -175,6 +176,33 @@ a.pop("generated_at"); b.pop("generated_at")
 assert a == b
 PY
 exactly_once "$T/s8" "lost jobs" 94
+
+# 2c. Killed after sbatch took the job and before its id was recorded: the
+# next driver finds the job by its name, records its id and lands it; the
+# inputs are not submitted again.
+mkdir -p "$T/killer" "$T/r9"
+printf '#!/bin/sh\n%s "$@"\nkill -9 $PPID\n' "$(command -v sbatch)" >"$T/killer/sbatch"
+chmod +x "$T/killer/sbatch"
+ls "$T/replays/"* | head -n 3 | while IFS= read -r p; do cp "$p" "$T/r9/"; done
+PATH="$T/killer:$PATH" "$BG" once --executor slurm --replays "$T/r9" --state "$T/s9" \
+	--settle 0 -q >/dev/null 2>&1
+[ "$(cut -c1 "$T/s9/ledger.tsv" | tr -d '\n')" = S ] ||
+	fail "killed right after sbatch: want only an S record, got $(cut -c1 "$T/s9/ledger.tsv" | tr -d '\n')"
+"$BG" once --executor slurm --replays "$T/r9" --state "$T/s9" --settle 0 -q >/dev/null 2>&1
+expect_status 0 $? "the run after a kill right after sbatch"
+[ "$(grep -c "^JobId=.* Name=bgtrain\.s9\." "$C/jobcomp.txt")" = 1 ] ||
+	fail "killed right after sbatch: not exactly one job ran: $(grep "Name=bgtrain\.s9\." "$C/jobcomp.txt")"
+id=$(grep "^JobId=.* Name=bgtrain\.s9\." "$C/jobcomp.txt" | sed 's/^JobId=\([0-9]*\) .*/\1/')
+[ "$(cut -c1 "$T/s9/ledger.tsv" | tr -d '\n')" = SXEPM ] &&
+	grep -q "^X	0	$id	" "$T/s9/ledger.tsv" ||
+	fail "killed right after sbatch: the job was not found by name: $(cut -c1-40 "$T/s9/ledger.tsv")"
+"$BIN/replay-analyze" --summary "$T/direct9.json" "$T/r9" >/dev/null
+$PY - "$T/direct9.json" "$T/s9/learned_build_orders.json" <<'PY' || fail "killed right after sbatch: not the learned file of one summary"
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+a.pop("generated_at"); b.pop("generated_at")
+assert a == b
+PY
 
 # 3. Ctrl+C: every job of ours cancelled, the queue left empty, no process left.
 mkdir -p "$T/slow"

@@ -244,6 +244,12 @@ awk -F'\t' 'NR > 1 && $5 != 70 { bad = 1 } END { exit bad }' "$T/s4/joblog.tsv" 
 PATH=/nonexistent "$BG" once $RUN --state "$T/s5" 2>"$T/err5" >/dev/null
 expect_status 69 $? "no sbatch"
 expect_grep "sbatch: not found on PATH" "$T/err5" "no sbatch: said"
+# The first sbatch refused (a partition that does not exist): Slurm's words, 69.
+"$BG" once $RUN --state "$T/s10" --sbatch-args "--partition=nosuch" >/dev/null 2>"$T/err10"
+expect_status 69 $? "a partition that does not exist"
+expect_grep "^bgtrain: sbatch: error: invalid partition specified: nosuch$" "$T/err10" \
+	"a partition that does not exist: sbatch's own words, once"
+[ "$(grep -c . "$T/err10")" = 1 ] || fail "a partition that does not exist: said more than once"
 # The nodes run the jobs as a user who cannot write the state folder:
 # found by the first job, said once, and the driver stops.
 "$BG" once $RUN --state "$T/s6" --sbatch-args "--uid=65534 --comment='cannot see it'" \

@@ -47,21 +47,27 @@ slurm_run(char *const argv[], struct strbuf *out, struct strbuf *why)
 {
 	struct strbuf err = { 0 };
 	int status = spawn_capture(argv, out, &err, SLURM_OUTPUT_LIMIT), rc = 0;
-	char *nl;
+	const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	size_t len = strlen(name);
+	char *nl, *said;
 
 	if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		goto done;
 	rc = -1;
-	if (why == NULL)
-		goto done;
 	sb_reset(why);
 	/* Slurm's own words: its first line says what is wrong. */
 	if (err.len && (nl = memchr(err.data, '\n', err.len)) != NULL)
 		*nl = '\0';
+	said = err.data;
+	/* "sbatch: error: ...": named once. */
+	if (said && strncmp(said, name, len) == 0 && said[len] == ':' &&
+	    said[len + 1] == ' ')
+		said += len + 2;
+	sb_printf(why, "%s: ", name);
 	if (status == -1)
 		sb_printf(why, "%s", strerror(errno));
-	else if (err.len && err.data[0])
-		sb_adds(why, err.data);
+	else if (said && said[0])
+		sb_adds(why, said);
 	else if (WIFEXITED(status))
 		sb_printf(why, "exit status %d", WEXITSTATUS(status));
 	else
@@ -233,8 +239,8 @@ slurm_check(struct driver *d)
 	argv[4] = name.data;
 	argv[5] = NULL;
 	if (slurm_run(argv, &out, &why) < 0) {
-		warnmsg("squeue: %s (--executor slurm: the Slurm controller must "
-		    "answer)", why.data ? why.data : "failed");
+		warnmsg("%s (--executor slurm: the Slurm controller must answer)",
+		    why.data);
 		rc = EX_UNAVAILABLE;
 	}
 	sb_free(&out);
@@ -351,9 +357,11 @@ slurm_start(struct driver *d, struct job *j, char *const av[])
 	strlist_push(&cmd, script);
 	if (slurm_run(cmd.v, &out, &why) < 0 || (j->ext_id = parse_job_id(&out)) ==
 	    NULL) {
-		if (!s->submit_failing)
-			warnmsg("sbatch: %s", why.data ? why.data : "no job id in "
-			    "its answer");
+		if (!s->submit_failing && why.len)
+			warnmsg("%s", why.data);
+		else if (!s->submit_failing)
+			warnmsg("sbatch: no job id in its answer: %.80s",
+			    out.data ? out.data : "");
 		s->submit_failing = 1;
 		if (!s->submitted)
 			d->fatal = EX_UNAVAILABLE;
@@ -408,8 +416,8 @@ slurm_signal(struct driver *d, struct job *j, int sig)
 	argv[n] = NULL;
 	/* A job already ending cannot be signalled: Slurm ends it. */
 	if (slurm_run(argv, &out, &why) < 0 && sig != SIGKILL)
-		warnmsg("scancel %s (job %lld): %s", j->ext_id, (long long)j->id,
-		    why.data ? why.data : "failed");
+		warnmsg("%s (job %lld, cluster job %s)", why.data, (long long)j->id,
+		    j->ext_id);
 	sb_free(&why);
 	sb_free(&out);
 }

@@ -31,7 +31,8 @@ void slurm_job_name(const struct slurm *s, const struct job *j,
 		    struct strbuf *name);
 /*
  * Run a Slurm command (argv[0] an absolute path): 0 when it exited 0,
- * else -1 with its first line of stderr (or why it did not run) in why.
+ * else -1 with "NAME: " and its first line of stderr (or why it did not
+ * run) in why.
  */
 int slurm_run(char *const argv[], struct strbuf *out, struct strbuf *why);
 

@@ -314,8 +314,7 @@ look(struct driver *d, double t)
 	if (slurm_run(argv.v, &out, &why) < 0) {
 		/* The jobs go on without us; they are looked at again. */
 		if (!s->queue_failing)
-			warnmsg("squeue: %s (looked at again)", why.data ? why.data :
-			    "failed");
+			warnmsg("%s (looked at again)", why.data);
 		s->queue_failing = 1;
 		goto done;
 	}

@@ -41,6 +41,14 @@ void atomic_remove_stale(const char *path);
  */
 int move_into(const char *dir, const char *path, const char *reason);
 
+/*
+ * Keep path under a second name beside it that no file has yet: path
+ * SUFFIX, else path SUFFIX.1 up to .999. A hard link: nothing is copied,
+ * nothing replaced, and the folder is synced. Returns the new name
+ * (allocated), or NULL with errno set.
+ */
+char *link_aside(const char *path, const char *suffix);
+
 /* Replace path with data[0..size) in one go (or write it to the stream). */
 int atomic_write(const char *path, const void *data, size_t size);
 

@@ -20,6 +20,12 @@ is_zip_name(const char *path)
 	return has_suffix(path, ".zip");
 }
 
+int
+replay_input_wanted(const char *path)
+{
+	return is_replay_name(path) || is_zip_name(path);
+}
+
 /* The bot writes *.tmp.npz and renames: those are never read. */
 int
 experience_wanted(const char *path)

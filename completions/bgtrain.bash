@@ -10,7 +10,8 @@ _bgtrain()
 		-j --jobs --learned --model --quarantine --done-dir --priority
 		--config --cpu --mem --gpu-mem --gpu-util --load --far
 		--stats-every --grace --job-timeout --settle --replay-batch
-		--train-batch")
+		--train-batch --race --game-type --min-seconds --max-seconds
+		--password-file")
 	case $prev in
 	-r|--replays|-e|--experience|-s|--state|--quarantine|--done-dir)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return;;
@@ -20,8 +21,17 @@ _bgtrain()
 	--model)
 		mapfile -t COMPREPLY < <(compgen -f -X '!*.npz' -- "$cur"; compgen -d -- "$cur")
 		return;;
-	--config)
+	--config|--password-file)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return;;
+	--race)
+		COMPREPLY=($(compgen -W "zerg terran protoss any" -- "$cur")); return;;
+	--game-type)
+		# A comma-separated list: complete the word after the last comma.
+		local before=${cur%"${cur##*,}"}
+		COMPREPLY=($(compgen -P "$before" -W "1v1 1v1-vs-AI team team-with-AI coop
+			arcade any" -- "${cur##*,}"))
+		compopt -o nospace 2>/dev/null
+		return;;
 	--priority)
 		COMPREPLY=($(compgen -W "training analysis" -- "$cur")); return;;
 	-j|--jobs)
@@ -31,7 +41,8 @@ _bgtrain()
 	--cpu|--mem|--gpu-mem|--gpu-util|--load)
 		# The gate's thresholds, as res-gate's: a number, or off.
 		COMPREPLY=($(compgen -W "off" -- "$cur")); return;;
-	--far|--stats-every|--grace|--job-timeout|--settle|--replay-batch|--train-batch)
+	--far|--stats-every|--grace|--job-timeout|--settle|--replay-batch|--train-batch|\
+	--min-seconds|--max-seconds)
 		return;;
 	esac
 	if [[ $cur == -* ]]; then
@@ -42,7 +53,8 @@ _bgtrain()
 			--learned --model --quarantine --done-dir --priority --config
 			--cpu --mem --gpu-mem --gpu-util --load --far --stats-every
 			--grace --job-timeout --settle --replay-batch --train-batch
-			--json --quiet
+			--race --all-results --game-type --min-seconds --max-seconds
+			--password-file --relearn --json --quiet
 			--help --version" -- "$cur"));;
 		esac
 		return

@@ -12,8 +12,9 @@
  * and scan.c (the inputs; never the driver's own files), job.c (starting
  * jobs, their command lines), land.c (verdicts, merges, crash recovery),
  * slots.c (the gate, --jobs auto, which job starts or stops), state.c
- * (the set-up checked at start, lock, status file, job log), status.c
- * (the status subcommand). This file holds the loop.
+ * (the set-up checked at start, lock, status file, job log), analysis.c
+ * (the learned file's filter at start, --relearn), status.c (the status
+ * subcommand). This file holds the loop.
  */
 #include <errno.h>
 #include <signal.h>
@@ -23,6 +24,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "analysis.h"
 #include "clock.h"
 #include "die.h"
 #include "driver.h"
@@ -49,6 +51,7 @@ driver_defaults(struct driver_options *o)
 	o->settle = 2;
 	o->tick = 1;
 	gate_thresholds_default(&o->gate);
+	analysis_flags_unset(&o->analysis);
 }
 
 /*
@@ -84,6 +87,13 @@ open_state(struct driver *d, int *lock)
 		close(*lock);
 		return rc;
 	}
+	/* Settings the learned file was not made with would fail every merge. */
+	if (d->o->replays && (rc = analysis_start(d)) != 0) {
+		fclose(d->joblog);
+		ledger_close(&d->ledger);
+		close(*lock);
+		return rc;
+	}
 	return 0;
 }
 
@@ -105,7 +115,7 @@ tick(struct driver *d, double t)
 	const struct driver_options *o = d->o;
 
 	if (o->replays)
-		scan_folder(&d->replays, o->replays, is_replay_name, &d->own, t,
+		scan_folder(&d->replays, o->replays, replay_input_wanted, &d->own, t,
 		    o->settle);
 	if (o->experience)
 		scan_folder(&d->experience, o->experience, experience_wanted,

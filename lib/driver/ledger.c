@@ -7,12 +7,14 @@
  *   L <job>                (its output was lost: its inputs run again)
  *   B <hash> <path> <reason>
  *   N <hash> <path> <reason>  (not an input at all: a model among the games)
+ *   R <backup>             (--relearn: every analysis before it is void)
  * (fields separated by tabs), each ending in a checksum field, '#' and the
  * first 8 hex digits of the MD5 of the record before that tab. A job's
  * inputs are done once its output is merged (P then M). After a crash, a
  * P without its M is merged again on restart: both merges are idempotent
  * (replays by content, candidates by their MD5), so nothing is counted
- * twice and nothing is redone.
+ * twice and nothing is redone. After an R, the analysis jobs before it are
+ * void (inputs unknown again, outputs never merged); B and training stay.
  *
  * A crash can only cut the last record short (one write(2) a record):
  * that one is dropped. Damage anywhere else (a record whose checksum
@@ -94,6 +96,7 @@ add_job(struct ledger *l, int64_t id, enum job_kind kind, const char *output,
 	j->output = xstrdup(output);
 	snprintf(j->md5, sizeof j->md5, "%s", md5);
 	j->n_inputs = n;
+	j->replays = -1;
 	j->hashes = xcalloc(n ? n : 1, sizeof j->hashes[0]);
 	j->paths = xcalloc(n ? n : 1, sizeof j->paths[0]);
 	for (i = 0; i < n; i++) {
@@ -126,6 +129,25 @@ mark_merged(struct ledger *l, struct ledger_job *j)
 	j->merged = 1;
 	for (i = 0; i < j->n_inputs; i++)
 		set_state(l, j->hashes[i], LEDGER_DONE);
+}
+
+/* R: the analysis jobs so far are void; backup is the old learned file. */
+static void
+forget_analysis(struct ledger *l, const char *backup)
+{
+	size_t i, k, *s;
+
+	for (i = 0; i < l->n_jobs; i++) {
+		struct ledger_job *j = &l->jobs[i];
+
+		j->merged = j->kind == JOB_ANALYSIS ? -1 : j->merged;
+		for (k = 0; j->kind == JOB_ANALYSIS && k < j->n_inputs; k++)
+			if ((s = hashmap_get_str(&l->states, j->hashes[k])) &&
+			    *s <= LEDGER_DONE)
+				*s = LEDGER_UNKNOWN;
+	}
+	free(l->relearn_backup);
+	l->relearn_backup = xstrdup(backup);
 }
 
 /* Split line at tabs in place; returns the number of fields (at most max). */
@@ -209,11 +231,12 @@ well_formed(const char *record)
 		tabs += *h == '\t';
 	while (n < 6 && rest)
 		f[n++] = strsep(&rest, "\t");
-	if (n >= 2 && strlen(f[0]) == 1 && strchr("MLBNP", f[0][0]))
+	if (n >= 2 && strlen(f[0]) == 1 && strchr("MLBNPR", f[0][0]))
 		switch (f[0][0]) {
 		case 'M':
 		case 'L':
-			ok = tabs == 1 && is_job_id(f[1]);
+		case 'R':	/* its field is a path */
+			ok = tabs == 1 && (f[0][0] == 'R' || is_job_id(f[1]));
 			break;
 		case 'B':
 		case 'N':
@@ -309,6 +332,8 @@ replay_line(struct ledger *l, char *line)
 			mark_lost(l, j);
 	} else if (n >= 2 && (strcmp(f[0], "B") == 0 || strcmp(f[0], "N") == 0)) {
 		note_file(l, f[0][0], f[1]);
+	} else if (n >= 2 && strcmp(f[0], "R") == 0) {
+		forget_analysis(l, f[1]);
 	}
 }
 
@@ -382,6 +407,7 @@ ledger_close(struct ledger *l)
 	}
 	free(l->jobs);
 	hashmap_free(&l->states);
+	free(l->relearn_backup);
 	free(l->path);
 	memset(l, 0, sizeof *l);
 	l->fd = -1;
@@ -451,14 +477,18 @@ ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
 	return rc;
 }
 
-/* Append a record that only names a job: M (merged) or L (lost). */
+/* Append a record of one field: M (merged) or L (lost) and a job, R and a path. */
 static int
-append_job_record(struct ledger *l, char tag, int64_t id)
+append_one(struct ledger *l, char tag, int64_t id, const char *field)
 {
 	struct strbuf sb = { 0 };
 	int rc;
 
-	sb_printf(&sb, "%c\t%lld", tag, (long long)id);
+	sb_printf(&sb, "%c", tag);
+	if (field)
+		add_field(&sb, field);
+	else
+		sb_printf(&sb, "\t%lld", (long long)id);
 	rc = append(l, &sb);
 	sb_free(&sb);
 	return rc;
@@ -468,7 +498,7 @@ int
 ledger_merged(struct ledger *l, int64_t id)
 {
 	struct ledger_job *j;
-	int rc = append_job_record(l, 'M', id);
+	int rc = append_one(l, 'M', id, NULL);
 
 	if (rc == 0 && (j = ledger_job(l, id)) != NULL)
 		mark_merged(l, j);
@@ -479,10 +509,20 @@ int
 ledger_lost(struct ledger *l, int64_t id)
 {
 	struct ledger_job *j;
-	int rc = append_job_record(l, 'L', id);
+	int rc = append_one(l, 'L', id, NULL);
 
 	if (rc == 0 && (j = ledger_job(l, id)) != NULL && !j->merged)
 		mark_lost(l, j);
+	return rc;
+}
+
+int
+ledger_relearn(struct ledger *l, const char *backup)
+{
+	int rc = append_one(l, 'R', 0, backup);
+
+	if (rc == 0)
+		forget_analysis(l, backup);
 	return rc;
 }
 
@@ -518,31 +558,11 @@ ledger_not_input(struct ledger *l, const char *hash, const char *path,
 	return append_file_record(l, 'N', hash, path, reason);
 }
 
-/* Keep the old file beside the new one, under a name nothing else has. */
-static int
-keep_damaged(const char *path)
-{
-	char *name = xmalloc(strlen(path) + 32);
-	int i, rc = -1;
-
-	for (i = 0; i < 1000 && rc < 0; i++) {
-		if (i == 0)
-			sprintf(name, "%s.damaged", path);
-		else
-			sprintf(name, "%s.damaged.%d", path, i);
-		if (link(path, name) == 0)
-			rc = 0;
-		else if (errno != EEXIST)
-			break;
-	}
-	free(name);
-	return rc;
-}
-
 int
 ledger_repair(const char *state_dir, size_t *kept, size_t *dropped)
 {
 	char *path = path_join(state_dir, "ledger.tsv"), *text, *line, *nl;
+	char *kept_as = NULL;
 	struct strbuf out = { 0 };
 	size_t len;
 	int rc = -1, sums;
@@ -569,11 +589,12 @@ ledger_repair(const char *state_dir, size_t *kept, size_t *dropped)
 		(*kept)++;
 	}
 	free(text);
-	if (*dropped && keep_damaged(path) < 0)
+	if (*dropped && (kept_as = link_aside(path, ".damaged")) == NULL)
 		goto done;
 	rc = atomic_write(path, out.data ? out.data : "", out.len);
 done:
 	sb_free(&out);
+	free(kept_as);
 	free(path);
 	return rc;
 }

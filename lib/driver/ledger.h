@@ -18,7 +18,10 @@ struct ledger_job {
 	size_t n_inputs;
 	char (*hashes)[MD5_HEX_SIZE];
 	char **paths;
-	int merged;			/* 1 merged, -1 its output was lost */
+	int merged;			/* 1 merged, -1 its output was lost or
+					   --relearn left it behind */
+	long long replays;		/* replays it read (a pack holds many), for
+					   the statistics; -1: as many as inputs */
 };
 
 struct ledger {
@@ -30,6 +33,7 @@ struct ledger {
 	int64_t next_job;
 	size_t bad;			/* inputs recorded bad */
 	size_t not_inputs;		/* files recorded as no input at all */
+	char *relearn_backup;		/* the last R record's old learned file, or NULL */
 };
 
 /* In rising order: an input's state only rises, but for a lost job's inputs. */
@@ -68,6 +72,12 @@ int ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
 		    const char *output, const char *md5, size_t n,
 		    char (*hashes)[MD5_HEX_SIZE], char *const *paths);
 int ledger_merged(struct ledger *l, int64_t id);
+/*
+ * --relearn (R): every analysis job recorded so far is void, and its
+ * inputs unknown again; backup names where the old learned file is kept
+ * ("" for none).
+ */
+int ledger_relearn(struct ledger *l, const char *backup);
 /* A produced job whose output is gone: its inputs are unknown again. */
 int ledger_lost(struct ledger *l, int64_t id);
 int ledger_bad(struct ledger *l, const char *hash, const char *path,

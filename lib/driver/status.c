@@ -127,7 +127,7 @@ driver_status(const struct driver_options *o, int json, int repair)
 	}
 	own_init(&own, o);
 	if (o->replays)
-		scan_folder(&replays, o->replays, is_replay_name, &own, 0, -1);
+		scan_folder(&replays, o->replays, replay_input_wanted, &own, 0, -1);
 	if (o->experience)
 		scan_folder(&experience, o->experience, experience_wanted, &own,
 		    0, -1);

@@ -29,6 +29,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				sink += ledger_state(&l, l.jobs[i].hashes[0]);
 		}
 		sink += ledger_job(&l, l.next_job) != NULL;
+		sink += l.relearn_backup != NULL;
 		ledger_close(&l);
 	}
 	if (ledger_open(&l, dir, 1, &damaged) == 0)

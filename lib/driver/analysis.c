@@ -127,12 +127,18 @@ probe(const struct driver *d, cJSON **root, const cJSON **filter)
 		relay(err);
 		/* Its usage, data, missing-file and I/O verdicts are ours. */
 		if (code == EX_USAGE || code == EX_DATAERR || code == EX_NOINPUT ||
-		    code == EX_IOERR)
+		    code == EX_IOERR) {
 			rc = code;
-		else {
-			warnmsg("%s did not run on no replays (%s %d): no analysis "
-			    "job could", d->program[PROGRAM_ANALYZE], code >= 0 ?
-			    "status" : "wait status", code >= 0 ? code : status);
+		} else {
+			if (code >= 0)
+				warnmsg("%s did not run on no replays (status %d): no "
+				    "analysis job could", d->program[PROGRAM_ANALYZE],
+				    code);
+			else
+				warnmsg("%s did not run on no replays (%s): no analysis "
+				    "job could", d->program[PROGRAM_ANALYZE],
+				    status != -1 && WIFSIGNALED(status) ?
+				    strsignal(WTERMSIG(status)) : strerror(errno));
 			rc = EX_UNAVAILABLE;
 		}
 	} else {

@@ -20,8 +20,9 @@ struct ledger_job {
 	char **paths;
 	int merged;			/* 1 merged, -1 its output was lost or
 					   --relearn left it behind */
-	long long replays;		/* replays it read (a pack holds many), for
-					   the statistics; -1: as many as inputs */
+	long long replays;		/* replays this run saw it read (a pack holds
+					   many), for the statistics; not in the
+					   file: -1, as many as its inputs */
 };
 
 struct ledger {
@@ -36,7 +37,10 @@ struct ledger {
 	char *relearn_backup;		/* the last R record's old learned file, or NULL */
 };
 
-/* In rising order: an input's state only rises, but for a lost job's inputs. */
+/*
+ * In rising order: an input's state only rises, but for a lost job's
+ * inputs and --relearn.
+ */
 enum { LEDGER_UNKNOWN = 0, LEDGER_PRODUCED, LEDGER_DONE, LEDGER_BAD,
 	LEDGER_NOT_INPUT };
 

@@ -109,37 +109,12 @@ static const char footer[] =
 "Exit status: 0 trained, 64 usage, 65 bad experience or model, 66 missing input,\n"
 "74 the model could not be written.\n";
 
-/*
- * --hidden's widths into o. A list is not one of the table's kinds, so it
- * is taken as a string and read here; every width must be there: "64,,64"
- * is a typing error, not two layers. Returns 0, or -1 after a message.
- */
+/* --hidden's widths into o (args.c reads the list; bgtrain checks it the same way). */
 static int
 hidden_read(struct train_options *o, const char *s)
 {
-	char *copy = xstrdup(s), *tok = copy, *comma;
-	double w;
-	int rc = 0;
-
-	o->n_hidden = 0;
-	do {
-		if ((comma = strchr(tok, ',')) != NULL)
-			*comma = '\0';
-		if (*tok == '\0') {
-			warnmsg("--hidden: an empty width in '%s' (give W,W,...)", s);
-			rc = -1;
-		} else if (o->n_hidden == POLICY_MAX_LAYERS - 1) {
-			warnmsg("--hidden: at most %d layers", POLICY_MAX_LAYERS - 1);
-			rc = -1;
-		} else if (parse_number("--hidden", tok, 1, POLICY_MAX_WIDTH, 1, 0,
-		    &w) < 0)
-			rc = -1;
-		else
-			o->hidden[o->n_hidden++] = (int)w;
-		tok = comma + 1;
-	} while (comma != NULL && rc == 0);
-	free(copy);
-	return rc;
+	return parse_widths("--hidden", s, POLICY_MAX_LAYERS - 1, POLICY_MAX_WIDTH,
+	    o->hidden, &o->n_hidden);
 }
 
 /*

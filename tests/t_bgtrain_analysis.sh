@@ -113,7 +113,21 @@ printf 'relearn = 1\n' >"$T/relearn.conf"
 "$BG" once --replays "$T/all" --state "$T/s9" --config "$T/relearn.conf" $GATE >"$T/out" 2>"$T/err"
 expect_status 64 $? "relearn as a config key"
 
-# 4. A crash between the R record and removing the old file: the next start finishes it.
+# --relearn replaces the learned file at once with an empty one under the new settings:
+# the bot, reading it meanwhile, never finds it missing.
+mkdir -p "$T/none"
+"$BG" once --replays "$T/none" --state "$T/s1" --learned "$T/l1.json" --race any --relearn \
+	$GATE -q >"$T/out" 2>"$T/err"
+expect_status 0 $? "--relearn with nothing to analyse"
+$PY - "$T/l1.json" <<'PY' || fail "--relearn: the new learned file is not empty under the new settings"
+import json, sys
+l = json.load(open(sys.argv[1]))
+assert l["filter"]["race"] == "any" and l["stats"]["total_replays"] == 0, l["filter"]
+assert l["merge_state"]["replays"] == [] and l["build_order_timings"] == {}, l["stats"]
+PY
+same_learned "$T/l1.json.bak.2" "$T/direct_terran.json" "the third --relearn's backup"
+
+# 4. A crash between the R record and replacing the old file: the next start finishes it.
 mkdir -p "$T/r4"
 while read -r f; do cp "$f" "$T/r4/"; done <"$T/list.a"
 "$BG" once --replays "$T/r4" --state "$T/s4" --learned "$T/l4.json" $GATE -q >/dev/null 2>&1

@@ -56,3 +56,32 @@ parse_number(const char *opt, const char *s, double lo, double hi, int whole,
 {
 	return parse_value(opt, s, lo, hi, whole, off ? "off" : NULL, -1, out);
 }
+
+int
+parse_widths(const char *opt, const char *s, int max, double hi, int *out,
+	     int *n)
+{
+	char *copy = xstrdup(s), *tok = copy, *comma;
+	double w;
+	int rc = 0;
+
+	*n = 0;
+	do {
+		if ((comma = strchr(tok, ',')) != NULL)
+			*comma = '\0';
+		if (*tok == '\0') {
+			warnmsg("%s: an empty width in '%s' (give W,W,...)", opt, s);
+			rc = -1;
+		} else if (*n == max) {
+			warnmsg("%s: at most %d layers", opt, max);
+			rc = -1;
+		} else if (parse_number(opt, tok, 1, hi, 1, 0, &w) < 0)
+			rc = -1;
+		else
+			out[(*n)++] = (int)w;
+		if (comma != NULL)
+			tok = comma + 1;
+	} while (comma != NULL && rc == 0);
+	free(copy);
+	return rc;
+}

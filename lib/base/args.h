@@ -14,4 +14,12 @@ int parse_number(const char *opt, const char *s, double lo, double hi,
 int parse_value(const char *opt, const char *s, double lo, double hi,
 		int whole, const char *word, double value, double *out);
 
+/*
+ * A list "W,W,..." of at most max whole numbers from 1 to hi (--hidden's
+ * widths) into out[0..*n). Every one must be there: "64,,64" is a typing
+ * error, not two layers. Returns 0, or -1 after a message naming opt.
+ */
+int parse_widths(const char *opt, const char *s, int max, double hi, int *out,
+		 int *n);
+
 #endif

@@ -192,9 +192,9 @@ atomic_remove_stale(const char *path)
 	free(pattern);
 }
 
-/* Copy path to dest through a temporary file, streamed: any size. */
-static int
-copy_file(const char *path, const char *dest)
+/* Streamed through the temporary file: any size. */
+int
+atomic_copy(const char *path, const char *dest)
 {
 	struct atomic_file af;
 	char buf[IO_CHUNK];
@@ -251,7 +251,7 @@ move_into(const char *dir, const char *path, const char *reason)
 			goto out;
 		}
 		/* Another file system: copy whole, then let go of the original. */
-		rc = copy_file(path, dest);
+		rc = atomic_copy(path, dest);
 		if (rc == 0)
 			rc = unlink(path);
 		if (rc < 0)

@@ -49,6 +49,13 @@ int move_into(const char *dir, const char *path, const char *reason);
  */
 char *link_aside(const char *path, const char *suffix);
 
+/*
+ * Replace dest with a copy of the file path, as atomic_open() writes (a
+ * reader of dest sees the old copy or the new one). Returns 0, or -1 with
+ * errno set.
+ */
+int atomic_copy(const char *path, const char *dest);
+
 /* Replace path with data[0..size) in one go (or write it to the stream). */
 int atomic_write(const char *path, const void *data, size_t size);
 

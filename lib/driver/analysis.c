@@ -23,7 +23,10 @@
  *      .bak.1 and on when taken): the backup;
  *   3. the ledger's R record voids every analysis so far: their inputs are
  *      unknown again and their unmerged summaries are never merged;
- *   4. LEARNED is removed, and the first merge starts the new one.
+ *   4. LEARNED is replaced by the empty summary of the start-up run (the
+ *      new settings' filter, no replay): the bot, which reads the file
+ *      while the driver works, never finds it missing, and the merges
+ *      fill it.
  * A crash between 3 and 4 is finished at the next start: while the last
  * R's backup and LEARNED are one file (one inode), LEARNED is the old one.
  */
@@ -98,19 +101,25 @@ relay(const char *path)
 	free(text);
 }
 
+/* What replay-analyze wrote on no replays with this run's settings. */
+struct probe {
+	char *text;		/* the empty summary */
+	size_t size;
+	cJSON *root;
+	const cJSON *filter;	/* its "filter" object */
+};
+
 /*
- * replay-analyze on no replays with this run's settings: the filter of the
- * summary it writes, in *filter (the caller deletes *root). Returns 0, or
- * the exit status after the child's own message.
+ * replay-analyze on no replays with this run's settings, into *p (the
+ * caller frees p->text and p->root). Returns 0, or the exit status after
+ * the child's own message.
  */
 static int
-probe(const struct driver *d, cJSON **root, const cJSON **filter)
+probe(const struct driver *d, struct probe *p)
 {
 	char *out = work_file(d, "probe-summary.json"), *err = work_file(d, "probe.stderr");
 	struct strlist av = { 0 };
 	int status, code, rc = 0;
-	size_t size;
-	char *text;
 	pid_t pid;
 
 	strlist_push(&av, d->program[PROGRAM_ANALYZE]);
@@ -142,11 +151,10 @@ probe(const struct driver *d, cJSON **root, const cJSON **filter)
 			rc = EX_UNAVAILABLE;
 		}
 	} else {
-		text = file_read(out, PROBE_LIMIT, &size);
-		*root = text ? cJSON_ParseWithLength(text, size) : NULL;
-		*filter = cJSON_GetObjectItemCaseSensitive(*root, "filter");
-		free(text);
-		if (!cJSON_IsObject(*filter)) {
+		p->text = file_read(out, PROBE_LIMIT, &p->size);
+		p->root = p->text ? cJSON_ParseWithLength(p->text, p->size) : NULL;
+		p->filter = cJSON_GetObjectItemCaseSensitive(p->root, "filter");
+		if (!cJSON_IsObject(p->filter)) {
 			warnmsg("%s: %s wrote no summary with a filter", out,
 			    d->program[PROGRAM_ANALYZE]);
 			rc = EX_UNAVAILABLE;
@@ -332,9 +340,23 @@ remove_unmerged(const struct ledger *l, struct strlist *dirs)
 		}
 }
 
+/*
+ * Step 4, and its end after a crash: LEARNED becomes the empty summary
+ * (through a symbolic link, the file it ends at). Returns 0, or 74.
+ */
+static int
+start_empty(const struct driver *d, const struct probe *p)
+{
+	if (atomic_write(d->o->learned, p->text, p->size) == 0)
+		return 0;
+	warnmsg("%s: cannot start a new learned file for --relearn (the next "
+	    "start tries again): %s", d->o->learned, strerror(errno));
+	return EX_IOERR;
+}
+
 /* Steps 2 to 4. Returns 0, or the exit status after one line. */
 static int
-relearn(struct driver *d)
+relearn(struct driver *d, const struct probe *p)
 {
 	const char *learned = d->o->learned;
 	struct strlist dirs = { 0 };
@@ -368,12 +390,8 @@ relearn(struct driver *d)
 	}
 	for (i = 0; i < dirs.n; i++)
 		job_remove_dir(dirs.v[i]);
-	if (real && unlink(real) < 0) {
-		warnmsg("%s: cannot remove it for --relearn (the next start tries "
-		    "again): %s", real, strerror(errno));
-		rc = EX_IOERR;
+	if ((rc = start_empty(d, p)) != 0)
 		goto out;
-	}
 	if (!d->o->quiet)
 		warnmsg("%s: --relearn: %s%s; every replay is analysed again into "
 		    "a new learned file", learned, backup ? "the old one is kept as " :
@@ -387,15 +405,14 @@ out:
 }
 
 /*
- * A relearn a crash stopped between its R record and removing the old
- * file: LEARNED is still the backup's inode. Returns 0, or 74.
+ * A relearn a crash stopped between its R record and step 4: LEARNED is
+ * still the backup's inode. Returns 0, or 74.
  */
 static int
-relearn_finish(struct driver *d)
+relearn_finish(struct driver *d, const struct probe *p)
 {
 	const char *backup = d->ledger.relearn_backup;
 	struct stat a, b;
-	char *real;
 	int lock, rc = 0;
 
 	if (backup == NULL || *backup == '\0' || stat(backup, &b) < 0)
@@ -405,17 +422,9 @@ relearn_finish(struct driver *d)
 		return EX_IOERR;
 	}
 	if (stat(d->o->learned, &a) == 0 && a.st_dev == b.st_dev &&
-	    a.st_ino == b.st_ino && (real = realpath(d->o->learned, NULL))) {
-		if (unlink(real) < 0) {
-			warnmsg("%s: cannot finish the --relearn a stop interrupted: %s",
-			    real, strerror(errno));
-			rc = EX_IOERR;
-		} else if (!d->o->quiet) {
-			warnmsg("%s: the --relearn a stop interrupted is finished (the "
-			    "old file is %s)", d->o->learned, backup);
-		}
-		free(real);
-	}
+	    a.st_ino == b.st_ino && (rc = start_empty(d, p)) == 0 && !d->o->quiet)
+		warnmsg("%s: the --relearn a stop interrupted is finished (the old "
+		    "file is %s)", d->o->learned, backup);
 	unlock_file(lock);
 	return rc;
 }
@@ -423,15 +432,12 @@ relearn_finish(struct driver *d)
 int
 analysis_start(struct driver *d)
 {
-	cJSON *root = NULL;
-	const cJSON *filter = NULL;
+	struct probe p = { 0 };
 	int rc;
 
-	if ((rc = relearn_finish(d)) != 0 || (rc = probe(d, &root, &filter)) != 0) {
-		cJSON_Delete(root);
-		return rc;
-	}
-	rc = d->o->relearn ? relearn(d) : check_learned(d, filter);
-	cJSON_Delete(root);
+	if ((rc = probe(d, &p)) == 0 && (rc = relearn_finish(d, &p)) == 0)
+		rc = d->o->relearn ? relearn(d, &p) : check_learned(d, p.filter);
+	cJSON_Delete(p.root);
+	free(p.text);
 	return rc;
 }

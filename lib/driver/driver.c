@@ -12,7 +12,9 @@
  * and scan.c (the inputs; never the driver's own files), job.c (starting
  * jobs, their command lines), land.c (verdicts, merges, crash recovery),
  * slots.c (the gate, --jobs auto, which job starts or stops), state.c
- * (the set-up checked at start, lock, status file, job log), analysis.c
+ * (the set-up checked at start, lock, status file, job log), bot.c (the
+ * bot's own folder), publish.c (--deploy and --on-merge after a merge),
+ * train_flags.c and analysis_flags.c (the jobs' settings), analysis.c
  * (the learned file's filter at start, --relearn), status.c (the status
  * subcommand). This file holds the loop.
  */
@@ -33,6 +35,7 @@
 #include "filenames.h"
 #include "land.h"
 #include "path.h"
+#include "publish.h"
 #include "scan.h"
 #include "slots.h"
 #include "state.h"
@@ -50,6 +53,8 @@ driver_defaults(struct driver_options *o)
 	o->job_timeout = 3600;
 	o->settle = 2;
 	o->tick = 1;
+	o->adopt_stale_tmp = -1;
+	train_flags_unset(&o->train);
 	gate_thresholds_default(&o->gate);
 	analysis_flags_unset(&o->analysis);
 }
@@ -158,17 +163,22 @@ driver_run(const struct driver_options *o, int once)
 		return status;
 	}
 	d.merge_log = path_join(o->state, "merge.log");
+	d.hook_log = path_join(o->state, "hook.log");
+	d.experience.adopt = o->adopt_stale_tmp >= 0;
+	d.experience.adopt_after = o->adopt_stale_tmp;
 	own_init(&d.own, o);
 	d.probe = gate_probe_new(NULL);
 	workers_usage_init(&d.usage);
 	events_init(&d.open);
 
 	land_recover(&d);
+	publish_recover(&d);
 	while (!events_stopped()) {
 		double t = monotonic_seconds();
 
 		land_reap(&d, 0);
 		slots_enforce_timeout(&d, t);
+		publish_poll(&d, t);
 		if (t >= next_tick) {
 			next_tick = t + o->tick;
 			tick(&d, t);
@@ -184,9 +194,14 @@ driver_run(const struct driver_options *o, int once)
 			break;
 		events_wait(&d.open, next_tick - monotonic_seconds());
 	}
-	if ((stop = events_stopped()) != 0)
+	if ((stop = events_stopped()) != 0) {
+		d.hooks_stopping = 1;	/* no --on-merge starts for the merges below */
 		slots_stop_all(&d);
+	}
 	land_merge_pending(&d);
+	publish_finish(&d, stop != 0);
+	if (stop == 0)
+		stop = events_stopped();	/* while once waited for --on-merge */
 	state_print_stats(&d);
 	state_write_status(&d);
 	status = stop == SIGINT ? 130 : stop == SIGTERM ? 143 :
@@ -202,6 +217,7 @@ driver_run(const struct driver_options *o, int once)
 	free(d.jobs);
 	free(d.pending);
 	free(d.merge_log);
+	free(d.hook_log);
 	driver_free_programs(&d);
 	close(lock);
 	return status;

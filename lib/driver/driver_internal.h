@@ -44,6 +44,16 @@ struct driver {
 	char *merge_log;		/* merge-results' messages */
 	double gate_closed_since;	/* once: when the gate last closed with nothing running */
 	int gave_up;
+	/* --on-merge: one command at a time; merges meanwhile are run for once */
+	char *hook_log;			/* STATE/hook.log: the commands' output */
+	pid_t hook_pid;			/* the running command, or 0 */
+	enum job_kind hook_kind;	/* ...after a merge of this kind */
+	double hook_started;		/* monotonic */
+	double hook_stopped_at;		/* when it was sent SIGTERM; 0: not sent */
+	int hook_killed;		/* ...and SIGKILL after --grace */
+	int hook_due[2];		/* by job_kind: merged since the command last started */
+	int hooks_stopping;		/* exiting on a signal: start none */
+	size_t hooks_failed;
 	/* statistics, as the old tool printed them */
 	size_t replays_analyzed, models_trained, errors, finished;
 	double processing;

@@ -30,6 +30,7 @@
 #include "job.h"
 #include "jsonw.h"
 #include "land.h"
+#include "publish.h"
 #include "report.h"
 #include "spawn.h"
 #include "state.h"
@@ -76,6 +77,9 @@ refused_inputs(struct driver *d, struct job *j, int *bad)
 		int added;
 
 		*hashmap_put_str(&at, j->paths[i], NULL) = i;
+		/* An adopted file is named by the link it was given as. */
+		if (j->links && j->links[i])
+			*hashmap_put_str(&at, j->links[i], NULL) = i;
 		/* A name that is not UTF-8 comes back as JSON carries it. */
 		utf8_repair(&carried, j->paths[i]);
 		if (carried.data && strcmp(carried.data, j->paths[i]) != 0 &&
@@ -184,6 +188,7 @@ merge_recorded(struct driver *d, struct ledger_job *lj)
 		    lj->n_inputs;
 	else
 		d->models_trained++;
+	publish_merged(d, lj->kind);
 	if (lj->kind == JOB_ANALYSIS && d->o->done_dir)
 		for (i = 0; i < lj->n_inputs; i++)
 			if (move_into(d->o->done_dir, lj->paths[i], NULL) < 0)

@@ -14,6 +14,7 @@
 #include "die.h"
 #include "driver.h"
 #include "driver_internal.h"
+#include "filenames.h"
 #include "hashmap.h"
 #include "queue.h"
 
@@ -72,7 +73,12 @@ queue_mark_bad(struct driver *d, struct input_queue *s, const char *hash,
 	d->errors++;
 	if (!d->o->quiet)
 		warnmsg("%s: %s", path, reason);
-	if (d->o->quarantine && move_into(d->o->quarantine, path, reason) < 0)
+	/*
+	 * The bot's unfinished file is only read, never moved: it is the bot's
+	 * to rename, and the ledger keeps it from being tried again.
+	 */
+	if (d->o->quarantine && !is_bot_tmp_name(path) &&
+	    move_into(d->o->quarantine, path, reason) < 0)
 		warnmsg("%s: cannot move into %s: %s", path, d->o->quarantine,
 		    strerror(errno));
 }

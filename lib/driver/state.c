@@ -25,11 +25,13 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "bot.h"
 #include "clock.h"
 #include "die.h"
 #include "driver.h"
 #include "driver_internal.h"
 #include "path.h"
+#include "scan.h"
 #include "state.h"
 #include "strbuf.h"
 
@@ -177,6 +179,29 @@ setup_output_file(const char *path, const char *role)
 	return writable_parent(path, role);
 }
 
+/*
+ * --deploy: a file like the model, but never the model or the learned file
+ * itself: the copy would replace what it copies.
+ */
+static int
+setup_deploy(const struct driver_options *o)
+{
+	char *deploy = own_canonical(o->deploy), *model = own_canonical(o->model);
+	char *learned = o->learned ? own_canonical(o->learned) : NULL;
+	int rc = 0;
+
+	if (strcmp(deploy, model) == 0 || (learned && strcmp(deploy, learned) == 0)) {
+		warnmsg("%s: --deploy names the %s itself (the bot's hot reload "
+		    "watches a copy, deployed_model.npz)", o->deploy,
+		    strcmp(deploy, model) == 0 ? "model" : "learned file");
+		rc = EX_USAGE;
+	}
+	free(deploy);
+	free(model);
+	free(learned);
+	return rc ? rc : setup_output_file(o->deploy, "--deploy");
+}
+
 /* --quarantine and --done-dir: a folder, or nothing yet where one can be made. */
 static int
 setup_output_folder(const char *path, const char *role)
@@ -279,12 +304,15 @@ setup_check(const struct driver_options *o, char *prog[PROGRAMS])
 
 	for (p = 0; p < PROGRAMS; p++)
 		prog[p] = NULL;
-	if ((o->replays && (rc = setup_input_folder(o->replays, "--replays"))) ||
+	/* The bot's folders first: the experience folder may be one to make. */
+	if ((o->bot && (rc = bot_check(o->bot, 1))) ||
+	    (o->replays && (rc = setup_input_folder(o->replays, "--replays"))) ||
 	    (o->experience && (rc = setup_input_folder(o->experience,
 	    "--experience"))) ||
 	    (rc = setup_state(o)) ||
 	    (o->replays && (rc = setup_output_file(o->learned, "--learned"))) ||
 	    (o->experience && (rc = setup_output_file(o->model, "--model"))) ||
+	    (o->experience && o->deploy && (rc = setup_deploy(o))) ||
 	    (rc = setup_output_folder(o->quarantine, "--quarantine")) ||
 	    (rc = setup_output_folder(o->done_dir, "--done-dir")) ||
 	    (rc = setup_programs(o, prog)) ||
@@ -429,8 +457,9 @@ state_write_status(struct driver *d)
 		    job_kind_name(d->jobs[i].kind), d->jobs[i].n,
 		    monotonic_seconds() - d->jobs[i].started);
 	sb_printf(&sb, "], \"slots\": %d, \"gate\": %d, \"replays_analyzed\": %zu, "
-	    "\"models_trained\": %zu, \"errors\": %zu}\n", d->slots, d->verdict,
-	    d->replays_analyzed, d->models_trained, d->errors);
+	    "\"models_trained\": %zu, \"errors\": %zu, \"hooks_failed\": %zu}\n",
+	    d->slots, d->verdict, d->replays_analyzed, d->models_trained, d->errors,
+	    d->hooks_failed);
 	atomic_write(path, sb.data, sb.len);
 	free(path);
 	sb_free(&sb);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <sysexits.h>
 
+#include "bot.h"
 #include "die.h"
 #include "driver.h"
 #include "file.h"
@@ -27,6 +28,8 @@
 
 /* status.json holds one line per running job: far less than this. */
 #define STATUS_FILE_LIMIT (1 << 20)
+/* A *.tmp.npz the bot has not touched for this long, it has left for good. */
+#define STALE_TMP_SECONDS 3600
 
 /* The running driver's status.json without its newline, or NULL. */
 static char *
@@ -51,6 +54,42 @@ queued(const struct ledger *l, const struct input_queue *s)
 	for (i = 0; i < s->n; i++)
 		n += s->v[i].hash[0] && ledger_state(l, s->v[i].hash) < LEDGER_DONE;
 	return n;
+}
+
+/* No name: with adopt, a scan then takes only the bot's *.tmp.npz. */
+static int
+no_name(const char *path)
+{
+	(void)path;
+	return 0;
+}
+
+/*
+ * The bot's unfinished files (*.tmp.npz) older than an hour below dir:
+ * how many, and how many of them the ledger has trained or found bad.
+ */
+struct unfinished {
+	size_t n, trained, bad;
+};
+
+static void
+count_unfinished(const struct ledger *l, const char *dir,
+		 const struct own_files *own, struct unfinished *u)
+{
+	struct input_queue s = { 0 };
+	size_t i;
+
+	s.adopt = 1;
+	s.adopt_after = STALE_TMP_SECONDS;
+	scan_folder(&s, dir, no_name, own, 0, -1);
+	for (i = 0; i < s.n; i++) {
+		int st = s.v[i].hash[0] ? ledger_state(l, s.v[i].hash) : LEDGER_UNKNOWN;
+
+		u->n++;
+		u->trained += st == LEDGER_DONE;
+		u->bad += st == LEDGER_BAD || st == LEDGER_NOT_INPUT;
+	}
+	scan_free(&s);
 }
 
 /*
@@ -89,6 +128,7 @@ driver_status(const struct driver_options *o, int json, int repair)
 	struct ledger l;
 	struct input_queue replays = { 0 }, experience = { 0 };
 	struct own_files own;
+	struct unfinished left = { 0, 0, 0 };
 	struct stat st;
 	size_t i, done = 0, pending_replays, pending_exp, trained = 0, unreadable;
 	size_t damaged = 0;
@@ -99,7 +139,8 @@ driver_status(const struct driver_options *o, int json, int repair)
 	 * A missing folder is not an empty one: status says so, and fails.
 	 * A missing state folder is said by its ledger (the path it was given).
 	 */
-	if ((o->replays && (rc = setup_input_folder(o->replays, "--replays"))) ||
+	if ((o->bot && (rc = bot_check(o->bot, 0))) ||
+	    (o->replays && (rc = setup_input_folder(o->replays, "--replays"))) ||
 	    (o->experience && (rc = setup_input_folder(o->experience,
 	    "--experience"))) ||
 	    (stat(o->state, &st) == 0 &&
@@ -128,9 +169,14 @@ driver_status(const struct driver_options *o, int json, int repair)
 	own_init(&own, o);
 	if (o->replays)
 		scan_folder(&replays, o->replays, replay_input_wanted, &own, 0, -1);
-	if (o->experience)
+	/* What run would queue: with --adopt-stale-tmp, the bot's old temp files too. */
+	experience.adopt = o->adopt_stale_tmp >= 0;
+	experience.adopt_after = o->adopt_stale_tmp;
+	if (o->experience) {
 		scan_folder(&experience, o->experience, experience_wanted, &own,
 		    0, -1);
+		count_unfinished(&l, o->experience, &own, &left);
+	}
 	own_free(&own);
 	unreadable = queue_unreadable(&replays) + queue_unreadable(&experience);
 	pending_replays = queued(&l, &replays);
@@ -139,10 +185,12 @@ driver_status(const struct driver_options *o, int json, int repair)
 		printf("{\"driver_running\": %s, \"replays_done\": %zu, "
 		    "\"experience_done\": %zu, \"replays_queued\": %zu, "
 		    "\"experience_queued\": %zu, \"failed\": %zu, \"unreadable\": %zu, "
-		    "\"not_inputs\": %zu, \"jobs\": %zu, \"status\": %s}\n",
+		    "\"not_inputs\": %zu, \"jobs\": %zu, \"unfinished\": %zu, "
+		    "\"unfinished_trained\": %zu, \"unfinished_bad\": %zu, "
+		    "\"status\": %s}\n",
 		    active ? "true" : "false", done, trained, pending_replays,
-		    pending_exp, l.bad, unreadable, l.not_inputs, l.n_jobs,
-		    running && *running ? running : "null");
+		    pending_exp, l.bad, unreadable, l.not_inputs, l.n_jobs, left.n,
+		    left.trained, left.bad, running && *running ? running : "null");
 	else
 		printf("state:      %s (%s)\n"
 		    "done:       %zu replays analysed, %zu experience files trained\n"
@@ -155,6 +203,11 @@ driver_status(const struct driver_options *o, int json, int repair)
 		    trained, pending_replays, pending_exp, l.bad, o->state, unreadable,
 		    l.not_inputs,
 		    running && *running ? running : "nothing");
+	if (!json && left.n > 0)
+		printf("unfinished: the bot left %zu unfinished files (*.tmp.npz unchanged "
+		    "for an hour): %zu trained, %zu bad%s\n", left.n, left.trained,
+		    left.bad, o->adopt_stale_tmp < 0 && left.trained + left.bad < left.n ?
+		    "; --adopt-stale-tmp 3600 trains the others" : "");
 	free(running);
 	scan_free(&replays);
 	scan_free(&experience);

@@ -21,6 +21,7 @@
 
 #include "die.h"
 #include "file.h"
+#include "gametype.h"
 #include "learned_state.h"
 
 /* Integers up to 2^53 are exact in a JSON number. */
@@ -124,6 +125,18 @@ parse_filter(const cJSON *filter, struct learned_filter *f)
 	if (f->race < 0 || f->min_seconds < 0 || !cJSON_IsBool(
 	    cJSON_GetObjectItemCaseSensitive(filter, "winners_only")))
 		return -1;
+	/* A file from before this filter counted every kind of game. */
+	v = cJSON_GetObjectItemCaseSensitive(filter, "game_type");
+	f->game_types = GAME_TYPES_ANY;
+	if (v != NULL) {
+		struct strbuf why = { 0 };
+		int rc = cJSON_IsString(v) ? game_types_parse(v->valuestring,
+		    &f->game_types, &why) : -1;
+
+		sb_free(&why);
+		if (rc < 0)
+			return -1;
+	}
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "bytes.h"
 #include "die.h"
 #include "file.h"
 #include "mpq.h"
@@ -73,19 +74,6 @@ decrypt(uint32_t *words, size_t n, uint32_t key)
 		seed = c + seed + (seed << 5) + 3;
 		words[i] = c;
 	}
-}
-
-static uint32_t
-le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint16_t
-le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
 }
 
 /* Copy and decrypt a table of n 16-byte entries at archive offset pos. */

@@ -317,6 +317,16 @@ expect_grep "fifo: not a regular file" "$T/err" "--password-file a FIFO: the mes
 expect_status 66 $? "--password-file missing"
 expect_grep "^replay-analyze: $T/nopass: No such file" "$T/err" "--password-file missing: replay-analyze's message"
 [ -z "$(ls "$T/s12/work" 2>/dev/null)" ] || fail "a refused start left files behind in its work folder"
+# A replay-analyze that cannot write at start-up, without a word (a full disk): 74, one line.
+mkdir -p "$T/full"
+cp "$BG" "$BIN/merge-results" "$T/full/"
+printf '#!/bin/sh\nexit 74\n' >"$T/full/replay-analyze"
+chmod +x "$T/full/replay-analyze"
+"$T/full/bgtrain" once --replays "$T/r9" --state "$T/s12b" $GATE -q >"$T/out" 2>"$T/err"
+expect_status 74 $? "a replay-analyze that cannot write at start-up"
+[ "$(wc -l <"$T/err")" -eq 1 ] && expect_grep "replay-analyze exited 74 on no replays: .*said nothing; .*s12b/work has [0-9]* KiB free" \
+	"$T/err" "a replay-analyze that cannot write at start-up: the line" ||
+	{ fail "a replay-analyze that cannot write at start-up: want one line"; sed 's/^/    /' "$T/err"; }
 
 # 9. An encrypted pack opens with --password-file (or REPLAY_ZIP_PASSWORD), end to end.
 if command -v zip >/dev/null; then

@@ -55,6 +55,7 @@
 #include "lock.h"
 #include "path.h"
 #include "spawn.h"
+#include "state.h"
 #include "strbuf.h"
 #include "walk.h"
 
@@ -89,16 +90,20 @@ work_file(const struct driver *d, const char *name)
 	return p;
 }
 
-/* A child's messages, for people: on our standard error as it wrote them. */
-static void
+/*
+ * A child's messages, for people: on our standard error as it wrote them.
+ * Returns how many bytes there were.
+ */
+static size_t
 relay(const char *path)
 {
-	size_t size;
+	size_t size = 0;
 	char *text = file_read(path, PROBE_LIMIT, &size);
 
 	if (text)
 		fwrite(text, 1, size, stderr);
 	free(text);
+	return text ? size : 0;
 }
 
 /* What replay-analyze wrote on no replays with this run's settings. */
@@ -133,10 +138,19 @@ probe(const struct driver *d, struct probe *p)
 	status = pid > 0 ? spawn_wait(pid) : -1;
 	code = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	if (code != 0) {
-		relay(err);
+		size_t said = relay(err);
+
 		/* Its usage, data, missing-file and I/O verdicts are ours. */
 		if (code == EX_USAGE || code == EX_DATAERR || code == EX_NOINPUT ||
 		    code == EX_IOERR) {
+			char why[512], *work = path_join(d->o->state, "work");
+
+			/* A full disk may leave it no room for a word: ours, then. */
+			if (said == 0)
+				warnmsg("%s exited %d on no replays: %s",
+				    d->program[PROGRAM_ANALYZE], code,
+				    state_child_said(err, work, why, sizeof why));
+			free(work);
 			rc = code;
 		} else {
 			if (code >= 0)

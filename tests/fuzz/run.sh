@@ -54,8 +54,9 @@ make_seeds() {
 	mkdir -p "$S.new"
 	find "$shared/replays" -name '*.SC2Replay' >"$S.new/replays.list"
 	links "$S.new/hostile" "$shared"/hostile/*
+	# (the off-policy reference's games carry behavior_probs)
 	links "$S.new/experience" "$shared"/experience/*.npz "$shared"/experience/*/*.npz \
-		"$shared"/hostile/*.npz
+		"$shared"/hostile/*.npz "$shared"/reference/offpolicy/ep_*.npz
 	# versioned: each replay's header and versioned members
 	mkdir -p "$S.new/versioned"
 	tr '\n' '\0' <"$S.new/replays.list" | xargs -0 "$B/release/mkseeds" members \
@@ -156,7 +157,7 @@ if [ ! -d "$B/seeds/replays" ]; then
 	done <"$B/seeds/replays.list"
 fi
 
-opts="-rss_limit_mb=1024 -malloc_limit_mb=1024 -timeout=30 -report_slow_units=1000 -close_fd_mask=3"
+opts="-rss_limit_mb=512 -malloc_limit_mb=512 -timeout=30 -report_slow_units=1000 -close_fd_mask=3"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:allocator_may_return_null=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 failed=

@@ -266,9 +266,11 @@ check_learned(const struct driver *d, const cJSON *want)
 	int rc = 0;
 
 	if ((text = file_read(learned, LEARNED_LIMIT, &size)) == NULL) {
-		if (errno != ENOENT) {
-			warnmsg("%s: %s (--learned)", learned, strerror(errno));
-			return errno == EFBIG ? EX_DATAERR : EX_IOERR;
+		int err = errno;
+
+		if (err != ENOENT) {
+			warnmsg("%s: %s (--learned)", learned, strerror(err));
+			return err == EFBIG ? EX_DATAERR : EX_IOERR;
 		}
 		if ((n = merged_replays(&d->ledger)) > 0 && !d->o->quiet)
 			warnmsg("%s: missing, but the ledger has %zu inputs merged into "

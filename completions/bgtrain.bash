@@ -12,7 +12,8 @@ _bgtrain()
 		--config --cpu --mem --gpu-mem --gpu-util --load --far
 		--stats-every --grace --job-timeout --settle --replay-batch
 		--train-batch --behavior --max-ratio --lr --gamma --entropy --clip
-		--optimizer --epochs --batch-episodes --hidden")
+		--optimizer --epochs --batch-episodes --hidden --race --game-type
+		--min-seconds --max-seconds --password-file")
 	case $prev in
 	-r|--replays|-e|--experience|--bot|-s|--state|--quarantine|--done-dir)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return;;
@@ -30,8 +31,17 @@ _bgtrain()
 		COMPREPLY=($(compgen -W "adam sgd" -- "$cur")); return;;
 	--hidden)
 		COMPREPLY=($(compgen -W "64,64" -- "$cur")); return;;
-	--config)
+	--config|--password-file)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return;;
+	--race)
+		COMPREPLY=($(compgen -W "zerg terran protoss any" -- "$cur")); return;;
+	--game-type)
+		# A comma-separated list: complete the word after the last comma.
+		local before=${cur%"${cur##*,}"}
+		COMPREPLY=($(compgen -P "$before" -W "1v1 1v1-vs-AI team team-with-AI coop
+			arcade any" -- "${cur##*,}"))
+		compopt -o nospace 2>/dev/null
+		return;;
 	--priority)
 		COMPREPLY=($(compgen -W "training analysis" -- "$cur")); return;;
 	--executor)
@@ -47,7 +57,8 @@ _bgtrain()
 		# The gate's thresholds, as res-gate's: a number, or off.
 		COMPREPLY=($(compgen -W "off" -- "$cur")); return;;
 	--far|--stats-every|--grace|--job-timeout|--settle|--replay-batch|--train-batch|\
-	--adopt-stale-tmp|--max-ratio|--lr|--gamma|--entropy|--clip|--epochs|--batch-episodes)
+	--adopt-stale-tmp|--max-ratio|--lr|--gamma|--entropy|--clip|--epochs|--batch-episodes|\
+	--min-seconds|--max-seconds)
 		return;;
 	esac
 	if [[ $cur == -* ]]; then
@@ -61,7 +72,8 @@ _bgtrain()
 			--grace --job-timeout --settle --replay-batch --train-batch
 			--behavior --max-ratio --lr --gamma --entropy --clip --optimizer
 			--epochs --batch-episodes --hidden
-			--json --quiet
+			--race --all-results --game-type --min-seconds --max-seconds
+			--password-file --relearn --json --quiet
 			--help --version" -- "$cur"));;
 		esac
 		return

@@ -4,7 +4,8 @@
  *
  * main() only gathers the settings and calls the driver. The command line
  * and the config file share one table per concern (bgtrain's below, the
- * gate's in gate_options.c, the training settings in train_flags.c) and
+ * gate's in gate_options.c, the training settings in train_flags.c, the
+ * analysis settings in analysis_flags.c) and
  * one setter, so a key means the same in both.
  */
 #include <libgen.h>
@@ -128,6 +129,10 @@ static const struct opt bgtrain_options[] = {
 	{ .name = "repair", .kind = OPT_FLAG, .field = offsetof(struct settings, repair),
 	  .cli_only = 1,
 	  .help = "status: rebuild a damaged ledger from the records that hold" },
+	{ .name = "relearn", .kind = OPT_FLAG, .field = offsetof(struct settings, o.relearn),
+	  .cli_only = 1,
+	  .help = "start a new learned file from every replay (the old one\n"
+	  "is kept as LEARNED.bak): how the analysis settings change" },
 	{ .name = "quiet", .letter = 'q', .kind = OPT_FLAG,
 	  .field = offsetof(struct settings, o.quiet),
 	  .help = "no notes about bad inputs" },
@@ -142,12 +147,13 @@ static const char synopsis[] =
 
 static const char footer[] =
 "The gate's options are res-gate's; PCT is 0 to 100, or off.\n"
-"Exit status: 0 done, 64 usage, 65 some inputs were bad or jobs failed,\n"
-"66 a missing input folder (or --bot's local_training), 69 a missing program\n"
-"(or sbatch, a Slurm controller that does not answer, a state folder the\n"
-"nodes cannot write),\n"
-"73 no state folder, 74 I/O or a full disk, 75 another bgtrain holds the\n"
-"state folder, 130 SIGINT, 143 SIGTERM.\n";
+"Exit status: 0 done, 64 usage (or analysis settings the learned file was\n"
+"not made with), 65 some inputs were bad or jobs failed (or a learned file\n"
+"replay-analyze did not write), 66 a missing input folder (or --bot's\n"
+"local_training), 69 a missing program (or sbatch, a Slurm controller that\n"
+"does not answer, a state folder the nodes cannot write), 73 no state\n"
+"folder, 74 I/O or a full disk, 75 another bgtrain holds the state folder,\n"
+"130 SIGINT, 143 SIGTERM.\n";
 
 /* The suite's other programs live beside this one. */
 static char *
@@ -179,7 +185,8 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 	driver_defaults(&st->o);
 	if (opt_add(set, bgtrain_options, st) < 0 ||
 	    opt_add(set, gate_options, &st->o.gate) < 0 ||
-	    opt_add(set, training_options, &st->o.train) < 0)
+	    opt_add(set, training_options, &st->o.train) < 0 ||
+	    opt_add(set, analysis_options, &st->o.analysis) < 0)
 		return EX_SOFTWARE;
 	if ((env = getenv("REPLAY_ARCHIVE_DIR")) && *env &&
 	    opt_set_key(set, "replays", env) < 0)
@@ -194,7 +201,8 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 		return EX_USAGE;
 	}
 	/* Checked now, not found wrong by every job. */
-	if (train_flags_check(&st->o.train, st->o.bot || st->o.deploy) < 0)
+	if (train_flags_check(&st->o.train, st->o.bot || st->o.deploy) < 0 ||
+	    analysis_flags_check(&st->o.analysis) < 0)
 		return EX_USAGE;
 	return -1;
 }
@@ -268,13 +276,19 @@ main(int argc, char **argv)
 	}
 	cmd = argv[optind];
 	settings_paths(&st, &set, argv[0]);
-	if (strcmp(cmd, "status") == 0) {
+	if (strcmp(cmd, "status") == 0 && st.o.relearn) {
+		warnmsg("--relearn: only with run or once");
+		status = EX_USAGE;
+	} else if (strcmp(cmd, "status") == 0) {
 		status = driver_status(&st.o, st.json, st.repair);
 	} else if (strcmp(cmd, "run") != 0 && strcmp(cmd, "once") != 0) {
 		warnmsg("%s: not run, once or status", cmd);
 		status = EX_USAGE;
 	} else if (st.o.replays == NULL && st.o.experience == NULL) {
 		warnmsg("nothing to watch: give --replays, --experience or --bot");
+		status = EX_USAGE;
+	} else if (st.o.relearn && st.o.replays == NULL) {
+		warnmsg("--relearn: no replay folder to learn from (--replays)");
 		status = EX_USAGE;
 	} else {
 		status = driver_run(&st.o, strcmp(cmd, "once") == 0);

@@ -148,7 +148,8 @@ exactly_once "$T/s2" "killed and restarted"
 # running ones and lands them, and runs the lost ones' inputs again.
 mkdir -p "$T/slow4" "$T/r8"
 cp "$BG" "$BIN/merge-results" "$T/slow4/"
-printf '#!/bin/sh\nsleep 4\nexec %s "$@"\n' "$BIN/replay-analyze" >"$T/slow4/replay-analyze"
+printf '#!/bin/sh\n[ -z "$SLURMD_NODENAME" ] || sleep 4\nexec %s "$@"\n' "$BIN/replay-analyze" \
+	>"$T/slow4/replay-analyze"
 chmod +x "$T/slow4/replay-analyze"
 cp "$T/replays/"* "$T/r8/"
 "$T/slow4/bgtrain" once --executor slurm --replays "$T/r8" --state "$T/s8" --jobs 5 \
@@ -207,7 +208,8 @@ PY
 # 3. Ctrl+C: every job of ours cancelled, the queue left empty, no process left.
 mkdir -p "$T/slow"
 cp "$BG" "$BIN/merge-results" "$T/slow/"
-printf '#!/bin/sh\nsleep 60\nexec %s "$@"\n' "$BIN/replay-analyze" >"$T/slow/replay-analyze"
+printf '#!/bin/sh\n[ -z "$SLURMD_NODENAME" ] || sleep 60\nexec %s "$@"\n' "$BIN/replay-analyze" \
+	>"$T/slow/replay-analyze"
 chmod +x "$T/slow/replay-analyze"
 "$T/slow/bgtrain" run --executor slurm --replays "$T/replays" --state "$T/s3" --jobs 3 --replay-batch 10 \
 	--settle 0 --grace 2 -q >/dev/null 2>"$T/err3" &
@@ -217,7 +219,10 @@ for i in $(seq 1 100); do
 	sleep 0.1
 done
 [ "$(ours "$T/s3" | grep -c RUNNING)" = 3 ] || fail "Ctrl+C: three jobs did not start"
-kill -INT "$pid"; wait "$pid"
+kill -INT "$pid"
+for i in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$pid" 2>/dev/null && { fail "Ctrl+C: the driver did not stop in 60 s"; kill -9 "$pid"; }
+wait "$pid"
 expect_status 130 $? "Ctrl+C"
 [ -z "$(squeue -h -o %A)" ] || fail "Ctrl+C left jobs in the queue: $(squeue -h | tr '\n' ';')"
 [ "$(ours "$T/s3" | grep -c CANCELLED)" = 3 ] || fail "Ctrl+C: the jobs were not cancelled"
@@ -225,10 +230,13 @@ pgrep -f "$T/slow/replay-analyze" >/dev/null && fail "Ctrl+C left a job's proces
 [ "$(grep -c '^S	' "$T/s3/ledger.tsv")" = "$(grep -c '^E	' "$T/s3/ledger.tsv")" ] ||
 	fail "Ctrl+C: a submitted job was not recorded ended"
 
-# 4. A job that fails on a node lands as a failure, with its stderr.
+# 4. A job that fails on a node lands as a failure, with its stderr. (The
+# stand-ins are slow or fail only on a node: the driver runs replay-analyze
+# itself at start-up, to check the learned file's settings.)
 mkdir -p "$T/fails" "$T/r4"
 cp "$BG" "$BIN/merge-results" "$T/fails/"
-printf '#!/bin/sh\necho "no luck on $SLURMD_NODENAME" >&2\nexit 70\n' >"$T/fails/replay-analyze"
+printf '#!/bin/sh\n[ -n "$SLURMD_NODENAME" ] || exec %s "$@"\necho "no luck on $SLURMD_NODENAME" >&2\nexit 70\n' \
+	"$BIN/replay-analyze" >"$T/fails/replay-analyze"
 chmod +x "$T/fails/replay-analyze"
 cp "$(reference_list | head -n 1)" "$T/r4/a.SC2Replay"
 "$T/fails/bgtrain" once --executor slurm --replays "$T/r4" --state "$T/s4" --settle 0 \

@@ -14,7 +14,8 @@
  * slots.c (the gate, --jobs auto, which job starts or stops), state.c
  * (the set-up checked at start, lock, status file, job log), bot.c (the
  * bot's own folder), publish.c (--deploy and --on-merge after a merge),
- * train_flags.c (the training settings), status.c (the status
+ * train_flags.c and analysis_flags.c (the jobs' settings), analysis.c
+ * (the learned file's filter at start, --relearn), status.c (the status
  * subcommand), executor*.c (what runs a job: a child here, or a batch job
  * on a Slurm cluster). This file holds the loop.
  */
@@ -26,6 +27,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "analysis.h"
 #include "clock.h"
 #include "die.h"
 #include "driver.h"
@@ -55,6 +57,7 @@ driver_defaults(struct driver_options *o)
 	o->adopt_stale_tmp = -1;
 	train_flags_unset(&o->train);
 	gate_thresholds_default(&o->gate);
+	analysis_flags_unset(&o->analysis);
 }
 
 /*
@@ -94,6 +97,13 @@ open_state(struct driver *d, int *lock)
 		close(*lock);
 		return rc;
 	}
+	/* Settings the learned file was not made with would fail every merge. */
+	if (d->o->replays && (rc = analysis_start(d)) != 0) {
+		close(d->joblog);
+		ledger_close(&d->ledger);
+		close(*lock);
+		return rc;
+	}
 	return 0;
 }
 
@@ -115,7 +125,7 @@ tick(struct driver *d, double t)
 	const struct driver_options *o = d->o;
 
 	if (o->replays)
-		scan_folder(&d->replays, o->replays, is_replay_name, &d->own, t,
+		scan_folder(&d->replays, o->replays, replay_input_wanted, &d->own, t,
 		    o->settle);
 	if (o->experience)
 		scan_folder(&d->experience, o->experience, experience_wanted,

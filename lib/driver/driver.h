@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "analysis_flags.h"
 #include "executor.h"
 #include "gate.h"
 #include "status.h"
@@ -36,6 +37,8 @@ struct driver_options {
 	double settle;			/* seconds a file must be still to be read */
 	double tick;			/* seconds between gate samples and scans */
 	struct gate_thresholds gate;
+	struct analysis_flags analysis;	/* handed to every analysis job */
+	int relearn;			/* start a new learned file from every replay */
 	int quiet;
 	enum executor_kind executor;	/* what runs the jobs */
 	const char *sbatch_args;	/* --executor slurm: more sbatch options */

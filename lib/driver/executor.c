@@ -45,6 +45,10 @@ executor_options(const struct driver_options *o, struct driver_options *copy,
 	copy->replays = absolute(o->replays, cwd, &owned[1]);
 	copy->experience = absolute(o->experience, cwd, &owned[2]);
 	copy->model = absolute(o->model, cwd, &owned[3]);
+	/* An analysis job reads these too: --skip-known, --password-file. */
+	copy->learned = absolute(o->learned, cwd, &owned[4]);
+	copy->analysis.password_file = absolute(o->analysis.password_file, cwd,
+	    &owned[5]);
 	free(cwd);
 	return copy;
 }

@@ -52,7 +52,7 @@ extern const struct executor executor_local, executor_slurm;
 /* The executor o chooses. */
 const struct executor *executor_of(const struct driver_options *o);
 
-#define EXECUTOR_PATHS 4
+#define EXECUTOR_PATHS 6
 /*
  * The options as the executor needs them: o itself, or, for a cluster,
  * *copy with every path a job is given made absolute (a job runs in

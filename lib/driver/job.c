@@ -40,6 +40,17 @@ job_program_name(enum job_kind kind)
 	return kind == JOB_ANALYSIS ? "replay-analyze" : "policy-train";
 }
 
+int
+job_has_pack(const struct job *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		if (is_zip_name(j->paths[i]))
+			return 1;
+	return 0;
+}
+
 void
 job_free(struct job *j)
 {
@@ -101,6 +112,16 @@ job_command(const struct driver *d, const struct job *j, struct strlist *av)
 		strlist_push(av, j->output);
 		strlist_push(av, "-o");
 		strlist_push(av, j->report);
+		analysis_flags_argv(&d->o->analysis, av);
+		/*
+		 * What the learned file already counts stays out of the summary,
+		 * so a pack that holds some of its replays merges; the file is
+		 * replaced whole by each merge, so the job reads one version.
+		 */
+		if (access(d->o->learned, F_OK) == 0) {
+			strlist_push(av, "--skip-known");
+			strlist_push(av, d->o->learned);
+		}
 	} else {
 		strlist_push(av, "--skip-bad");
 		strlist_push(av, "-m");

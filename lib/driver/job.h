@@ -61,6 +61,8 @@ void job_free(struct job *j);
 void job_init(struct job *j, const struct driver *d, int64_t id,
 	      enum job_kind kind, size_t n, char *const *paths,
 	      char (*hashes)[MD5_HEX_SIZE]);
+/* Whether one of j's inputs is a replay pack (*.zip). */
+int job_has_pack(const struct job *j);
 /* A job's folder and the files in it (it has no subfolders). */
 void job_remove_dir(const char *dir);
 

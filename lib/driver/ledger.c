@@ -7,6 +7,7 @@
  *   L <job>                (its output was lost: its inputs run again)
  *   B <hash> <path> <reason>
  *   N <hash> <path> <reason>  (not an input at all: a model among the games)
+ *   R <backup>             (--relearn: every analysis before it is void)
  *   S <job> <kind> <hash,hash,...> <path>...   (submitted to a scheduler)
  *   X <job> <the scheduler's id>   E <job>  (ledger_jobs.c)
  * (fields separated by tabs), each ending in a checksum field, '#' and the
@@ -14,7 +15,8 @@
  * inputs are done once its output is merged (P then M). After a crash, a
  * P without its M is merged again on restart: both merges are idempotent
  * (replays by content, candidates by their MD5), so nothing is counted
- * twice and nothing is redone.
+ * twice and nothing is redone. After an R, the analysis jobs before it are
+ * void (inputs unknown again, outputs never merged); B and training stay.
  *
  * A crash can only cut the last record short (one write(2) a record):
  * that one is dropped. Damage anywhere else (a record whose checksum
@@ -94,6 +96,7 @@ add_job(struct ledger *l, int64_t id, enum job_kind kind, const char *output,
 	j->output = xstrdup(output);
 	snprintf(j->md5, sizeof j->md5, "%s", md5);
 	j->n_inputs = n;
+	j->replays = -1;
 	ledger_keep_inputs(l, id, n, hashes, paths, LEDGER_PRODUCED, &j->hashes,
 	    &j->paths);
 }
@@ -119,6 +122,27 @@ mark_merged(struct ledger *l, struct ledger_job *j)
 	j->merged = 1;
 	for (i = 0; i < j->n_inputs; i++)
 		ledger_raise(l, j->hashes[i], LEDGER_DONE);
+}
+
+/* R: the analysis jobs so far are void; backup is the old learned file. */
+static void
+forget_analysis(struct ledger *l, const char *backup)
+{
+	size_t i, k, *s;
+
+	for (i = 0; i < l->n_jobs; i++) {
+		struct ledger_job *j = &l->jobs[i];
+
+		j->merged = j->kind == JOB_ANALYSIS ? -1 : j->merged;
+		/* An input a job on a cluster holds stays held (below). */
+		for (k = 0; j->kind == JOB_ANALYSIS && k < j->n_inputs; k++)
+			if ((s = hashmap_get_str(&l->states, j->hashes[k])) &&
+			    *s <= LEDGER_DONE && *s != LEDGER_SUBMITTED)
+				*s = LEDGER_UNKNOWN;
+	}
+	ledger_submit_void_analysis(l);
+	free(l->relearn_backup);
+	l->relearn_backup = xstrdup(backup);
 }
 
 /* Split line at tabs in place; returns the number of fields (at most max). */
@@ -185,6 +209,8 @@ replay_line(struct ledger *l, char *line)
 			mark_lost(l, j);
 	} else if (n >= 2 && (strcmp(f[0], "B") == 0 || strcmp(f[0], "N") == 0)) {
 		note_file(l, f[0][0], f[1]);
+	} else if (n >= 2 && strcmp(f[0], "R") == 0) {
+		forget_analysis(l, f[1]);
 	}
 }
 
@@ -270,6 +296,7 @@ ledger_close(struct ledger *l)
 	free(l->jobs);
 	ledger_submit_free(l);
 	hashmap_free(&l->states);
+	free(l->relearn_backup);
 	free(l->path);
 	memset(l, 0, sizeof *l);
 	l->fd = -1;
@@ -310,14 +337,18 @@ ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
 	return rc;
 }
 
-/* Append a record that only names a job: M (merged) or L (lost). */
+/* Append a record of one field: M (merged) or L (lost) and a job, R and a path. */
 static int
-append_job_record(struct ledger *l, char tag, int64_t id)
+append_one(struct ledger *l, char tag, int64_t id, const char *field)
 {
 	struct strbuf sb = { 0 };
 	int rc;
 
-	sb_printf(&sb, "%c\t%lld", tag, (long long)id);
+	sb_printf(&sb, "%c", tag);
+	if (field)
+		ledger_add_field(&sb, field);
+	else
+		sb_printf(&sb, "\t%lld", (long long)id);
 	rc = ledger_append(l, &sb);
 	sb_free(&sb);
 	return rc;
@@ -327,7 +358,7 @@ int
 ledger_merged(struct ledger *l, int64_t id)
 {
 	struct ledger_job *j;
-	int rc = append_job_record(l, 'M', id);
+	int rc = append_one(l, 'M', id, NULL);
 
 	if (rc == 0 && (j = ledger_job(l, id)) != NULL)
 		mark_merged(l, j);
@@ -338,10 +369,20 @@ int
 ledger_lost(struct ledger *l, int64_t id)
 {
 	struct ledger_job *j;
-	int rc = append_job_record(l, 'L', id);
+	int rc = append_one(l, 'L', id, NULL);
 
 	if (rc == 0 && (j = ledger_job(l, id)) != NULL && !j->merged)
 		mark_lost(l, j);
+	return rc;
+}
+
+int
+ledger_relearn(struct ledger *l, const char *backup)
+{
+	int rc = append_one(l, 'R', 0, backup);
+
+	if (rc == 0)
+		forget_analysis(l, backup);
 	return rc;
 }
 
@@ -377,31 +418,11 @@ ledger_not_input(struct ledger *l, const char *hash, const char *path,
 	return append_file_record(l, 'N', hash, path, reason);
 }
 
-/* Keep the old file beside the new one, under a name nothing else has. */
-static int
-keep_damaged(const char *path)
-{
-	char *name = xmalloc(strlen(path) + 32);
-	int i, rc = -1;
-
-	for (i = 0; i < 1000 && rc < 0; i++) {
-		if (i == 0)
-			sprintf(name, "%s.damaged", path);
-		else
-			sprintf(name, "%s.damaged.%d", path, i);
-		if (link(path, name) == 0)
-			rc = 0;
-		else if (errno != EEXIST)
-			break;
-	}
-	free(name);
-	return rc;
-}
-
 int
 ledger_repair(const char *state_dir, size_t *kept, size_t *dropped)
 {
 	char *path = path_join(state_dir, "ledger.tsv"), *text;
+	char *kept_as = NULL;
 	struct strbuf out = { 0 };
 	size_t len;
 	int rc = -1;
@@ -411,11 +432,12 @@ ledger_repair(const char *state_dir, size_t *kept, size_t *dropped)
 		goto done;
 	ledger_repair_text(text, len, &out, kept, dropped);
 	free(text);
-	if (*dropped && keep_damaged(path) < 0)
+	if (*dropped && (kept_as = link_aside(path, ".damaged")) == NULL)
 		goto done;
 	rc = atomic_write(path, out.data ? out.data : "", out.len);
 done:
 	sb_free(&out);
+	free(kept_as);
 	free(path);
 	return rc;
 }

@@ -18,7 +18,11 @@ struct ledger_job {
 	size_t n_inputs;
 	char (*hashes)[MD5_HEX_SIZE];
 	char **paths;
-	int merged;			/* 1 merged, -1 its output was lost */
+	int merged;			/* 1 merged, -1 its output was lost or
+					   --relearn left it behind */
+	long long replays;		/* replays this run saw it read (a pack holds
+					   many), for the statistics; not in the
+					   file: -1, as many as its inputs */
 };
 
 /*
@@ -34,6 +38,8 @@ struct ledger_submission {
 	char **paths;
 	char *ext_id;			/* the scheduler's job id; NULL: the driver
 					   died before the submission answered */
+	int void_output;		/* an analysis --relearn left behind: when it
+					   ends, its inputs run again */
 };
 
 struct ledger {
@@ -45,11 +51,15 @@ struct ledger {
 	int64_t next_job;
 	size_t bad;			/* inputs recorded bad */
 	size_t not_inputs;		/* files recorded as no input at all */
+	char *relearn_backup;		/* the last R record's old learned file, or NULL */
 	struct ledger_submission *submitted;	/* open submissions (S, not E or P) */
 	size_t n_submitted;
 };
 
-/* In rising order: an input's state only rises, but for a lost job's inputs. */
+/*
+ * In rising order: an input's state only rises, but for a lost job's
+ * inputs, --relearn and a submission that ended.
+ */
 enum { LEDGER_UNKNOWN = 0, LEDGER_SUBMITTED, LEDGER_PRODUCED, LEDGER_DONE,
 	LEDGER_BAD, LEDGER_NOT_INPUT };
 
@@ -95,6 +105,12 @@ int ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
 		    const char *output, const char *md5, size_t n,
 		    char (*hashes)[MD5_HEX_SIZE], char *const *paths);
 int ledger_merged(struct ledger *l, int64_t id);
+/*
+ * --relearn (R): every analysis job recorded so far is void, and its
+ * inputs unknown again; backup names where the old learned file is kept
+ * ("" for none).
+ */
+int ledger_relearn(struct ledger *l, const char *backup);
 /* A produced job whose output is gone: its inputs are unknown again. */
 int ledger_lost(struct ledger *l, int64_t id);
 int ledger_bad(struct ledger *l, const char *hash, const char *path,
@@ -143,6 +159,8 @@ int ledger_submit_well_formed(char **f, size_t n, size_t tabs);
 void ledger_submit_replay(struct ledger *l, char **f, size_t n);
 /* A submission ended (E) or produced (P): its inputs are no longer held. */
 void ledger_submission_close(struct ledger *l, int64_t id);
+/* R: the open analysis submissions' outputs are void (they keep their inputs). */
+void ledger_submit_void_analysis(struct ledger *l);
 void ledger_submit_free(struct ledger *l);
 
 #endif

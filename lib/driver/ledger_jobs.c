@@ -199,6 +199,16 @@ ledger_submission_close(struct ledger *l, int64_t id)
 	*s = l->submitted[--l->n_submitted];
 }
 
+void
+ledger_submit_void_analysis(struct ledger *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n_submitted; i++)
+		if (l->submitted[i].kind == JOB_ANALYSIS)
+			l->submitted[i].void_output = 1;
+}
+
 static void
 set_ext_id(struct ledger *l, int64_t id, const char *ext_id)
 {

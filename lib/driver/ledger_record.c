@@ -88,11 +88,14 @@ well_formed(const char *record)
 		f[n++] = strsep(&rest, "\t");
 	if (n >= 2 && strlen(f[0]) == 1 && strchr("SXE", f[0][0]))
 		ok = ledger_submit_well_formed(f, n, tabs);
-	else if (n >= 2 && strlen(f[0]) == 1 && strchr("MLBNP", f[0][0]))
+	else if (n >= 2 && strlen(f[0]) == 1 && strchr("MLBNPR", f[0][0]))
 		switch (f[0][0]) {
 		case 'M':
 		case 'L':
 			ok = tabs == 1 && record_is_job_id(f[1]);
+			break;
+		case 'R':
+			ok = tabs == 1;	/* the old learned file's path, or "" */
 			break;
 		case 'B':
 		case 'N':

@@ -168,7 +168,7 @@ driver_status(const struct driver_options *o, int json, int repair)
 	}
 	own_init(&own, o);
 	if (o->replays)
-		scan_folder(&replays, o->replays, is_replay_name, &own, 0, -1);
+		scan_folder(&replays, o->replays, replay_input_wanted, &own, 0, -1);
 	/* What run would queue: with --adopt-stale-tmp, the bot's old temp files too. */
 	experience.adopt = o->adopt_stale_tmp >= 0;
 	experience.adopt_after = o->adopt_stale_tmp;

@@ -45,6 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				sink += ledger_state(&l, l.jobs[i].hashes[0]);
 		}
 		sink += ledger_job(&l, l.next_job) != NULL;
+		sink += l.relearn_backup != NULL;
 		/* The jobs on a cluster a restarted driver would look for. */
 		for (i = 0; i < l.n_submitted; i++) {
 			sink += ledger_submission(&l, l.submitted[i].id) != NULL;

@@ -9,7 +9,8 @@
 # (Slurm's job records); SIGKILLed at random moments and restarted, the
 # same, nothing counted twice and no input submitted twice while a job for
 # it was alive; jobs lost while waiting run again; a job whose driver died
-# before sbatch's answer was recorded is found by its name; Ctrl+C cancels every job and leaves the queue empty; a job
+# before sbatch's answer was recorded is found by its name; --relearn beside
+# a killed driver's analysis jobs waits for them and lands none; Ctrl+C cancels every job and leaves the queue empty; a job
 # that fails on a node lands as a failure with its stderr; bad set-up
 # stops at once with 69 (no sbatch, no controller, a state folder the nodes
 # cannot write, found by the first job and said once). Without root it
@@ -98,6 +99,8 @@ for line in open(sys.argv[1]):
         for h in jobs["P" + f[1]]:
             assert h not in done, "input %s merged twice" % h
             done[h] = f[1]
+    elif f[0] == "R":                               # --relearn: a new learned file
+        done = {}
 assert not held, "inputs still held at the end: %d" % len(held)
 assert len(done) == int(sys.argv[2]), len(done)
 PY
@@ -204,6 +207,41 @@ a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 a.pop("generated_at"); b.pop("generated_at")
 assert a == b
 PY
+
+# 2d. --relearn while analysis jobs of a killed driver still run: they are
+# waited for (their inputs stay held) but never landed, and every replay is
+# analysed again with the new settings.
+"$T/slow4/bgtrain" once --executor slurm --replays "$T/r8" --state "$T/s11" --jobs 3 \
+	--replay-batch 10 --settle 0 -q >/dev/null 2>&1 &
+pid=$!
+for i in $(seq 1 100); do
+	[ "$(ours "$T/s11" | grep -c RUNNING)" = 3 ] && break
+	sleep 0.1
+done
+kill -9 "$pid"; wait "$pid" 2>/dev/null
+"$BG" once --executor slurm --replays "$T/r8" --state "$T/s11" --jobs 3 --replay-batch 10 \
+	--race any --relearn --settle 0 -q >/dev/null 2>"$T/err11"
+expect_status 0 $? "--relearn beside jobs of a killed driver"
+"$BIN/replay-analyze" --race any --summary "$T/direct_any.json" "$T/r8" >/dev/null
+$PY - "$T/direct_any.json" "$T/s11/learned_build_orders.json" "$T/s11/ledger.tsv" <<'PY' ||
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+a.pop("generated_at"); b.pop("generated_at")
+assert a == b, "learned files differ"
+before, produced, relearned = set(), set(), False
+for line in open(sys.argv[3]):
+    f = line.split("\t")
+    if f[0] == "R":
+        relearned = True
+    elif f[0] == "S" and not relearned:
+        before.add(f[1])
+    elif f[0] == "P":
+        produced.add(f[1])
+assert relearned and before, (relearned, before)
+assert not before & produced, "jobs from before --relearn landed: %s" % (before & produced)
+PY
+	fail "--relearn beside jobs of a killed driver: their old summaries landed, or not the new file"
+exactly_once "$T/s11" "--relearn beside jobs of a killed driver" 94
 
 # 3. Ctrl+C: every job of ours cancelled, the queue left empty, no process left.
 mkdir -p "$T/slow"

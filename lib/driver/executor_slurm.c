@@ -444,7 +444,7 @@ slurm_recover(struct driver *d)
 		j->submitted = 1;
 		j->waiting = 1;
 		/* Made with the settings --relearn left behind: never landed. */
-		j->requeue = ls->void_output;
+		j->discard = ls->void_output;
 		j->ext_id = ls->ext_id ? xstrdup(ls->ext_id) : NULL;
 		j->started = monotonic_seconds();
 		j->wall_started = wall_seconds();

@@ -39,6 +39,8 @@ struct job {
 	char *ext_id;		/* the scheduler's job id, or NULL */
 	char *node;		/* where it ran, when the scheduler says */
 	int unaccounted;	/* looks that found it over without an exit status */
+	int discard;		/* made with settings --relearn left behind: its
+				   output never lands, its inputs run again */
 };
 
 struct driver;

@@ -379,8 +379,11 @@ finish_job(struct driver *d, size_t index, int status)
 		state_io_failed(d, "%s: %s", d->ledger.path, strerror(errno));
 	state_log_job(d, j, status, secs);
 	d->processing += secs;
-	/* A job that finished before the stop reached it still counts. */
-	if (code == 0 || code == EX_DATAERR) {
+	/*
+	 * A job that finished before the stop reached it still counts; one
+	 * made with settings --relearn left behind never does.
+	 */
+	if (!j->discard && (code == 0 || code == EX_DATAERR)) {
 		/*
 		 * 65: some inputs were unusable; the program named each one.
 		 * replay-analyze exits 0 only when it refused nothing, which
@@ -401,7 +404,7 @@ finish_job(struct driver *d, size_t index, int status)
 	}
 	if (landed) {
 		d->finished++;
-	} else if (j->requeue) {
+	} else if (j->requeue || j->discard) {
 		queue_set_inputs(d, j, INPUT_NEW);
 		job_remove_dir(j->dir);
 	} else {

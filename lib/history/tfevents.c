@@ -1,0 +1,282 @@
+/*
+ * tfevents.c - TensorBoard event files, written without TensorFlow
+ *
+ * `tensorboard --logdir STATE/tensorboard` is how people in this field watch
+ * a run, so the driver writes the history's scalars as TensorBoard reads
+ * them: TFRecords (length, masked CRC-32C, payload, masked CRC-32C), each
+ * payload a tensorboard.Event protobuf. Only the few fields we use are
+ * encoded, by hand: a protobuf library for three message types would
+ * outweigh the rest of the driver. A driver run appends to the newest file
+ * rather than starting one per run (cron starts one every few minutes, and
+ * TensorBoard reads every file of the folder at each refresh).
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crc32c.h"
+#include "die.h"
+#include "file.h"
+#include "path.h"
+#include "tfevents.h"
+
+/* A file this large is full: the next run starts another. */
+#define TFEVENTS_FILE_LIMIT (16u << 20)
+/* TensorBoard knows event files by this in their names; ours end with ".bgtrain". */
+#define TFEVENTS_PREFIX "events.out.tfevents."
+#define TFEVENTS_SUFFIX ".bgtrain"
+
+/* Protobuf wire types. */
+enum { WIRE_VARINT = 0, WIRE_FIXED64 = 1, WIRE_BYTES = 2, WIRE_FIXED32 = 5 };
+
+static void
+put_varint(struct strbuf *sb, uint64_t v)
+{
+	while (v >= 0x80) {
+		sb_addc(sb, (char)(v | 0x80));
+		v >>= 7;
+	}
+	sb_addc(sb, (char)v);
+}
+
+static void
+put_key(struct strbuf *sb, unsigned field, unsigned wire)
+{
+	put_varint(sb, (uint64_t)field << 3 | wire);
+}
+
+static void
+put_le(struct strbuf *sb, uint64_t v, int bytes)
+{
+	int i;
+
+	for (i = 0; i < bytes; i++)
+		sb_addc(sb, (char)(v >> (8 * i)));
+}
+
+static void
+put_bytes(struct strbuf *sb, unsigned field, const void *p, size_t n)
+{
+	put_key(sb, field, WIRE_BYTES);
+	put_varint(sb, n);
+	sb_add(sb, p, n);
+}
+
+void
+tfevent_encode(struct strbuf *sb, double wall_time, int64_t step,
+	       const char *file_version, const struct tb_scalar *v, size_t n)
+{
+	struct strbuf summary = { 0 }, value = { 0 };
+	uint64_t bits;
+	size_t i;
+
+	memcpy(&bits, &wall_time, sizeof bits);
+	put_key(sb, 1, WIRE_FIXED64);		/* Event.wall_time */
+	put_le(sb, bits, 8);
+	put_key(sb, 2, WIRE_VARINT);		/* Event.step */
+	put_varint(sb, (uint64_t)step);
+	if (file_version) {
+		put_bytes(sb, 3, file_version, strlen(file_version));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		float f = (float)v[i].value;
+		uint32_t fbits;
+
+		memcpy(&fbits, &f, sizeof fbits);
+		sb_reset(&value);
+		put_bytes(&value, 1, v[i].tag, strlen(v[i].tag));	/* Value.tag */
+		put_key(&value, 2, WIRE_FIXED32);	/* Value.simple_value */
+		put_le(&value, fbits, 4);
+		put_bytes(&summary, 1, value.data, value.len);	/* Summary.value */
+	}
+	put_bytes(sb, 5, summary.data, summary.len);	/* Event.summary */
+	sb_free(&summary);
+	sb_free(&value);
+}
+
+void
+tfrecord_frame(struct strbuf *sb, const void *payload, size_t n)
+{
+	struct strbuf len = { 0 };
+
+	put_le(&len, n, 8);
+	sb_add(sb, len.data, 8);
+	put_le(sb, crc32c_masked(len.data, 8), 4);
+	sb_add(sb, payload, n);
+	put_le(sb, crc32c_masked(payload, n), 4);
+	sb_free(&len);
+}
+
+static uint64_t
+get_le(const unsigned char *p, int bytes)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = bytes - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+size_t
+tfrecord_valid_end(const unsigned char *data, size_t size)
+{
+	size_t at = 0;
+
+	while (size - at >= 12) {
+		uint64_t n = get_le(data + at, 8);
+
+		if (get_le(data + at + 8, 4) != crc32c_masked(data + at, 8) ||
+		    n > size - at - 16 ||
+		    get_le(data + at + 12 + n, 4) != crc32c_masked(data + at + 12, n))
+			break;
+		at += 12 + n + 4;
+	}
+	return at;
+}
+
+static int
+is_ours(const char *name)
+{
+	size_t n = strlen(name), s = sizeof TFEVENTS_SUFFIX - 1;
+
+	return strncmp(name, TFEVENTS_PREFIX, sizeof TFEVENTS_PREFIX - 1) == 0 &&
+	    n > s && strcmp(name + n - s, TFEVENTS_SUFFIX) == 0;
+}
+
+/* The newest of our files in dir (names sort by their start time), or NULL. */
+static char *
+newest(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	char *best = NULL;
+
+	if (dp == NULL)
+		return NULL;
+	while ((de = readdir(dp)) != NULL)
+		if (is_ours(de->d_name) && (best == NULL || strcmp(de->d_name, best) > 0)) {
+			free(best);
+			best = xstrdup(de->d_name);
+		}
+	closedir(dp);
+	return best;
+}
+
+/* Append to path when it holds whole records (a torn tail cut off): 0, or -1. */
+static int
+reuse(struct tfevents *t, char *path)
+{
+	size_t size, end;
+	char *data = file_read(path, TFEVENTS_FILE_LIMIT, &size);
+	int fd;
+
+	if (data == NULL)
+		return -1;
+	end = tfrecord_valid_end((const unsigned char *)data, size);
+	free(data);
+	if (end == 0)
+		return -1;
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return -1;
+	if (end < size && ftruncate(fd, (off_t)end) < 0) {
+		close(fd);
+		return -1;
+	}
+	t->fd = fd;
+	t->path = path;
+	return 0;
+}
+
+int
+tfevents_open(struct tfevents *t, const char *dir, double now, struct strbuf *why)
+{
+	struct strbuf ev = { 0 }, rec = { 0 };
+	char name[256], host[64] = "localhost", *last;
+	ssize_t w;
+
+	t->fd = -1;
+	t->path = NULL;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		sb_printf(why, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if ((last = newest(dir)) != NULL) {
+		char *path = path_join(dir, last);
+
+		free(last);
+		if (reuse(t, path) == 0)
+			return 0;
+		free(path);
+	}
+	gethostname(host, sizeof host - 1);
+	host[sizeof host - 1] = '\0';
+	snprintf(name, sizeof name, TFEVENTS_PREFIX "%010lld.%s.%ld" TFEVENTS_SUFFIX,
+	    (long long)now, host, (long)getpid());
+	t->path = path_join(dir, name);
+	t->fd = open(t->path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, 0644);
+	if (t->fd < 0) {
+		sb_printf(why, "%s: %s", t->path, strerror(errno));
+		tfevents_close(t);
+		return -1;
+	}
+	tfevent_encode(&ev, now, 0, "brain.Event:2", NULL, 0);
+	tfrecord_frame(&rec, ev.data, ev.len);
+	w = write(t->fd, rec.data, rec.len);
+	if (w != (ssize_t)rec.len) {
+		sb_printf(why, "%s: %s", t->path, w < 0 ? strerror(errno) :
+		    "short write");
+		tfevents_close(t);
+	}
+	sb_free(&ev);
+	sb_free(&rec);
+	return t->fd < 0 ? -1 : 0;
+}
+
+int
+tfevents_write(struct tfevents *t, double wall_time, int64_t step,
+	       const struct tb_scalar *v, size_t n)
+{
+	struct strbuf ev = { 0 }, rec = { 0 };
+	ssize_t w;
+	int rc = 0;
+
+	if (t->fd < 0 || n == 0)
+		return 0;
+	tfevent_encode(&ev, wall_time, step, NULL, v, n);
+	tfrecord_frame(&rec, ev.data, ev.len);
+	w = write(t->fd, rec.data, rec.len);
+	if (w != (ssize_t)rec.len) {
+		/* A torn record would hide every later one: cut it off. */
+		if (w > 0) {
+			struct stat st;
+
+			if (fstat(t->fd, &st) == 0 && ftruncate(t->fd, st.st_size - w) < 0)
+				errno = EIO;
+		}
+		if (w >= 0)
+			errno = ENOSPC;
+		rc = -1;
+	}
+	sb_free(&ev);
+	sb_free(&rec);
+	return rc;
+}
+
+void
+tfevents_close(struct tfevents *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+	free(t->path);
+	t->path = NULL;
+}

@@ -10,7 +10,7 @@ _bgtrain()
 		-j --jobs --learned --model --quarantine --done-dir --priority
 		--config --cpu --mem --gpu-mem --gpu-util --load --far
 		--stats-every --grace --job-timeout --settle --replay-batch
-		--train-batch")
+		--train-batch --dashboard-every -o --output")
 	case $prev in
 	-r|--replays|-e|--experience|-s|--state|--quarantine|--done-dir)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return;;
@@ -31,22 +31,27 @@ _bgtrain()
 	--cpu|--mem|--gpu-mem|--gpu-util|--load)
 		# The gate's thresholds, as res-gate's: a number, or off.
 		COMPREPLY=($(compgen -W "off" -- "$cur")); return;;
-	--far|--stats-every|--grace|--job-timeout|--settle|--replay-batch|--train-batch)
+	--far|--stats-every|--grace|--job-timeout|--settle|--replay-batch|--train-batch|--dashboard-every)
+		return;;
+	-o|--output)
+		mapfile -t COMPREPLY < <(compgen -f -X '!*.html' -- "$cur"; compgen -d -- "$cur")
 		return;;
 	esac
 	if [[ $cur == -* ]]; then
 		case $what in
 		status) COMPREPLY=($(compgen -W "--state --replays --experience
 			--config --json --repair --help --version" -- "$cur"));;
+		report) COMPREPLY=($(compgen -W "--state --output --config --help
+			--version" -- "$cur"));;
 		*) COMPREPLY=($(compgen -W "--replays --experience --state --jobs
 			--learned --model --quarantine --done-dir --priority --config
 			--cpu --mem --gpu-mem --gpu-util --load --far --stats-every
 			--grace --job-timeout --settle --replay-batch --train-batch
-			--json --quiet
+			--dashboard-every --no-history --json --quiet
 			--help --version" -- "$cur"));;
 		esac
 		return
 	fi
-	[[ -z $what ]] && COMPREPLY=($(compgen -W "run once status" -- "$cur"))
+	[[ -z $what ]] && COMPREPLY=($(compgen -W "run once status report" -- "$cur"))
 }
 complete -o filenames -F _bgtrain bgtrain

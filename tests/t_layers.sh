@@ -15,7 +15,7 @@ uses() {
 	policy-train) echo "base learn";;
 	merge-results) echo "base replay learn";;
 	res-gate) echo "base resource";;
-	bgtrain) echo "base resource driver";;
+	bgtrain) echo "base resource history driver";;
 	*) echo "";;
 	esac
 }

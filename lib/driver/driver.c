@@ -29,7 +29,9 @@
 #include "driver_internal.h"
 #include "events.h"
 #include "filenames.h"
+#include "console.h"
 #include "land.h"
+#include "metrics.h"
 #include "path.h"
 #include "scan.h"
 #include "slots.h"
@@ -48,6 +50,7 @@ driver_defaults(struct driver_options *o)
 	o->job_timeout = 3600;
 	o->settle = 2;
 	o->tick = 1;
+	o->dashboard_every = 30;
 	gate_thresholds_default(&o->gate);
 }
 
@@ -120,6 +123,9 @@ tick(struct driver *d, double t)
 	if (d->verdict == GATE_FAR)
 		slots_stop_youngest(d);
 	state_write_status(d);
+	metrics_system(d, t);
+	metrics_dashboard(d, t, 0);
+	console_draw(d);
 }
 
 /* once: nothing runs, nothing is ready, nothing is still settling. */
@@ -152,6 +158,8 @@ driver_run(const struct driver_options *o, int once)
 	d.probe = gate_probe_new(NULL);
 	workers_usage_init(&d.usage);
 	events_init(&d.open);
+	metrics_open(&d);
+	console_init(&d);
 
 	land_recover(&d);
 	while (!events_stopped()) {
@@ -174,11 +182,14 @@ driver_run(const struct driver_options *o, int once)
 			break;
 		events_wait(&d.open, next_tick - monotonic_seconds());
 	}
+	console_end(&d);
 	if ((stop = events_stopped()) != 0)
 		slots_stop_all(&d);
 	land_merge_pending(&d);
 	state_print_stats(&d);
 	state_write_status(&d);
+	metrics_dashboard(&d, monotonic_seconds(), 1);
+	metrics_close(&d);
 	status = stop == SIGINT ? 130 : stop == SIGTERM ? 143 :
 	    d.gave_up ? EX_TEMPFAIL : d.errors ? EX_DATAERR : 0;
 	if (d.joblog)

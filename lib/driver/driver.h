@@ -30,6 +30,8 @@ struct driver_options {
 	double tick;			/* seconds between gate samples and scans */
 	struct gate_thresholds gate;
 	int quiet;
+	int no_history;			/* no metrics, TensorBoard events or dashboard */
+	int dashboard_every;		/* seconds between dashboard rewrites; 0: none */
 };
 
 void driver_defaults(struct driver_options *o);

@@ -15,14 +15,23 @@
 #include <stdio.h>
 
 #include "gate.h"
+#include "history.h"
 #include "job.h"
 #include "ledger.h"
+#include "progress.h"
 #include "scan.h"
 #include "queue.h"
 #include "state.h"
 #include "workers.h"
 
 struct driver_options;
+
+/* An analysis job's output waiting for its merge, with what the history wants of it. */
+struct pending_merge {
+	int64_t id;
+	double seconds;
+	size_t refused;
+};
 
 struct driver {
 	const struct driver_options *o;
@@ -38,14 +47,24 @@ struct driver {
 	int verdict;
 	sigset_t open;		/* the signals the event wait lets in */
 	FILE *joblog;
-	int64_t *pending;	/* recorded analysis jobs waiting to be merged */
+	struct pending_merge *pending;	/* recorded analysis jobs waiting to be merged */
 	size_t n_pending;
 	size_t stats_printed_at;	/* d->finished when the block was last printed */
 	char *merge_log;		/* merge-results' messages */
 	double gate_closed_since;	/* once: when the gate last closed with nothing running */
 	int gave_up;
+	struct gate_sample sample;	/* the gate's last sample... */
+	int sample_ok;			/* ...when it could measure */
+	/* the history (metrics.c) */
+	struct history history;
+	int history_on;
+	double next_system, next_dashboard;
+	unsigned long dashboard_changes;
+	double last_mean_return;	/* the last training job's; NaN: none yet */
+	struct progress console;	/* the status line (console.c) */
 	/* statistics, as the old tool printed them */
 	size_t replays_analyzed, models_trained, errors, finished;
+	size_t games_trained;
 	double processing;
 };
 

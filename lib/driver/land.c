@@ -30,6 +30,8 @@
 #include "job.h"
 #include "jsonw.h"
 #include "land.h"
+#include "metrics.h"
+#include "path.h"
 #include "report.h"
 #include "spawn.h"
 #include "state.h"
@@ -77,25 +79,36 @@ refused_inputs(struct driver *d, struct job *j, int *bad)
 	report_free(&r);
 }
 
-/* merge-results, run to completion: 0 when the output is in. */
+/*
+ * merge-results, run to completion: 0 when the output is in. What it says
+ * the target holds then goes to merge.json beside the output, for the
+ * history.
+ */
 static int
 merge_output(struct driver *d, const struct ledger_job *lj)
 {
 	struct strlist av = { 0 };
+	char *copy = xstrdup(lj->output), *out = path_join(dirname(copy), "merge.json");
 	int status;
 	pid_t pid;
 
 	job_merge_command(d, lj, &av);
-	pid = spawn(av.v, NULL, d->merge_log);
+	pid = spawn(av.v, d->history_on ? out : NULL, d->merge_log);
+	free(copy);
+	free(out);
 	/* No child, no wait: waitpid(-1) would take a job's exit status. */
 	status = pid > 0 ? spawn_wait(pid) : -1;
 	strlist_free(&av);
 	return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
-/* Merge a recorded output and account for it: 0 when its inputs are done. */
+/*
+ * Merge a recorded output and account for it: 0 when its inputs are done.
+ * fig: what the job's run showed, for the history (NULL after a crash).
+ */
 static int
-merge_recorded(struct driver *d, struct ledger_job *lj)
+merge_recorded(struct driver *d, struct ledger_job *lj,
+	       const struct job_figures *fig)
 {
 	char *dir;
 	size_t i;
@@ -110,10 +123,13 @@ merge_recorded(struct driver *d, struct ledger_job *lj)
 		warnmsg("%s: %s", d->ledger.path, strerror(errno));
 		return -1;
 	}
-	if (lj->kind == JOB_ANALYSIS)
+	if (lj->kind == JOB_ANALYSIS) {
 		d->replays_analyzed += lj->n_inputs;
-	else
+	} else {
 		d->models_trained++;
+		d->games_trained += lj->n_inputs;
+	}
+	metrics_job(d, lj, fig);
 	if (lj->kind == JOB_ANALYSIS && d->o->done_dir)
 		for (i = 0; i < lj->n_inputs; i++)
 			if (move_into(d->o->done_dir, lj->paths[i], NULL) < 0)
@@ -131,10 +147,11 @@ land_merge_pending(struct driver *d)
 	size_t i;
 
 	for (i = 0; i < d->n_pending; i++) {
-		struct ledger_job *lj = ledger_job(&d->ledger, d->pending[i]);
+		struct ledger_job *lj = ledger_job(&d->ledger, d->pending[i].id);
+		struct job_figures fig = { d->pending[i].seconds, d->pending[i].refused };
 
 		if (lj && !lj->merged)
-			merge_recorded(d, lj);
+			merge_recorded(d, lj, &fig);
 	}
 	d->n_pending = 0;
 }
@@ -146,8 +163,9 @@ land_merge_pending(struct driver *d)
  * until the free worker has its next job.
  */
 static void
-land(struct driver *d, struct job *j, const int *bad)
+land(struct driver *d, struct job *j, const int *bad, double secs)
 {
+	struct job_figures fig = { secs, 0 };
 	char md5[MD5_HEX_SIZE];
 	char (*hashes)[MD5_HEX_SIZE] = xcalloc(j->n ? j->n : 1, sizeof hashes[0]);
 	char **paths = xcalloc(j->n ? j->n : 1, sizeof paths[0]);
@@ -155,8 +173,10 @@ land(struct driver *d, struct job *j, const int *bad)
 
 	queue_set_inputs(d, j, INPUT_DONE);
 	for (i = 0; i < j->n; i++) {
-		if (bad[i])
+		if (bad[i]) {
+			fig.refused++;
 			continue;
+		}
 		snprintf(hashes[k], MD5_HEX_SIZE, "%s", j->hashes[i]);
 		paths[k++] = j->paths[i];
 	}
@@ -166,11 +186,13 @@ land(struct driver *d, struct job *j, const int *bad)
 			warnmsg("%s: %s", d->ledger.path, strerror(errno));
 			d->errors++;
 		} else if (j->kind == JOB_TRAINING) {
-			merge_recorded(d, &d->ledger.jobs[d->ledger.n_jobs - 1]);
+			merge_recorded(d, &d->ledger.jobs[d->ledger.n_jobs - 1], &fig);
 		} else {
 			d->pending = xreallocarray(d->pending, d->n_pending + 1,
 			    sizeof d->pending[0]);
-			d->pending[d->n_pending++] = j->id;
+			d->pending[d->n_pending].id = j->id;
+			d->pending[d->n_pending].seconds = secs;
+			d->pending[d->n_pending++].refused = fig.refused;
 		}
 	}
 	free(hashes);
@@ -235,6 +257,15 @@ failed(struct driver *d, struct job *j, int status, const int *bad)
 		    code >= 0 ? code : (WIFSIGNALED(status) ? WTERMSIG(status) : 0),
 		    j->err, stat(j->err, &st) < 0 || st.st_size == 0 ?
 		    " (empty: the child could say nothing)" : "");
+	{
+		char what[128];
+
+		snprintf(what, sizeof what, "%s %s %d", job_program_name(j->kind),
+		    j->timed_out > 0 ? "ran over --job-timeout, stopped with" :
+		    code >= 0 ? "failed with status" : "killed by signal",
+		    code >= 0 ? code : (WIFSIGNALED(status) ? WTERMSIG(status) : 0));
+		metrics_error(d, (long long)j->id, j->err, what);
+	}
 	/* A full disk leaves the child no room to say so: the driver says it. */
 	setup_space(d->o->state, 1);
 	for (i = 0; i < j->n; i++)
@@ -285,7 +316,7 @@ finish_job(struct driver *d, size_t index, int status)
 		for (i = 0; i < j->n; i++)
 			named += (size_t)bad[i];
 		if (access(j->output, F_OK) == 0) {
-			land(d, j, bad);
+			land(d, j, bad, secs);
 			landed = 1;
 		} else if (named == j->n) {
 			landed = 1;	/* nothing usable: every input recorded bad */
@@ -346,6 +377,6 @@ land_recover(struct driver *d)
 				warnmsg("%s: %s", d->ledger.path, strerror(errno));
 			continue;
 		}
-		merge_recorded(d, lj);
+		merge_recorded(d, lj, NULL);
 	}
 }

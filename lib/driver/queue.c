@@ -15,6 +15,7 @@
 #include "driver.h"
 #include "driver_internal.h"
 #include "hashmap.h"
+#include "metrics.h"
 #include "queue.h"
 
 static int
@@ -70,6 +71,7 @@ queue_mark_bad(struct driver *d, struct input_queue *s, const char *hash,
 	if (e)
 		e->state = INPUT_DONE;
 	d->errors++;
+	metrics_error(d, -1, path, reason);
 	if (!d->o->quiet)
 		warnmsg("%s: %s", path, reason);
 	if (d->o->quarantine && move_into(d->o->quarantine, path, reason) < 0)

@@ -26,10 +26,13 @@
 
 #include "atomic.h"
 #include "clock.h"
+#include "console.h"
 #include "die.h"
+#include "jsonw.h"
 #include "driver.h"
 #include "driver_internal.h"
 #include "path.h"
+#include "progress.h"
 #include "state.h"
 #include "strbuf.h"
 
@@ -412,7 +415,7 @@ state_log_job(struct driver *d, const struct job *j, int status, double secs)
 void
 state_write_status(struct driver *d)
 {
-	struct strbuf sb = { 0 };
+	struct strbuf sb = { 0 }, why = { 0 };
 	char *path = path_join(d->o->state, "status.json");
 	struct rusage ru;
 	size_t i;
@@ -428,9 +431,13 @@ state_write_status(struct driver *d)
 		    "\"seconds\": %.1f}", i ? ", " : "", (long long)d->jobs[i].id,
 		    job_kind_name(d->jobs[i].kind), d->jobs[i].n,
 		    monotonic_seconds() - d->jobs[i].started);
-	sb_printf(&sb, "], \"slots\": %d, \"gate\": %d, \"replays_analyzed\": %zu, "
-	    "\"models_trained\": %zu, \"errors\": %zu}\n", d->slots, d->verdict,
-	    d->replays_analyzed, d->models_trained, d->errors);
+	sb_printf(&sb, "], \"slots\": %d, \"gate\": %d, \"gate_why\": ", d->slots,
+	    d->verdict);
+	console_gate_reason(d, &why);
+	json_string(&sb, why.data ? why.data : "", why.len);
+	sb_printf(&sb, ", \"replays_analyzed\": %zu, \"models_trained\": %zu, "
+	    "\"errors\": %zu}\n", d->replays_analyzed, d->models_trained, d->errors);
+	sb_free(&why);
 	atomic_write(path, sb.data, sb.len);
 	free(path);
 	sb_free(&sb);
@@ -439,6 +446,8 @@ state_write_status(struct driver *d)
 void
 state_print_stats(const struct driver *d)
 {
+	/* On one terminal, the block must not run into the status line. */
+	progress_interrupt();
 	printf("======================================================================\n"
 	    "[BACKGROUND LEARNING] STATISTICS\n"
 	    "======================================================================\n"

@@ -1,0 +1,276 @@
+/*
+ * metrics.c - the driver's history: what each job and the machine did
+ *
+ * The driver reads no model and no replay itself: what a training job did
+ * comes from policy-train --json (train.json in the job's folder), what the
+ * model and the learned file hold after a merge from merge-results --json
+ * (merge.json), both taken by name, so a field a program does not report
+ * is absent from the record, never 0. The machine's figures are the gate's
+ * own sample of the tick. Writing and drawing live in lib/history; this
+ * file only gathers the figures.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "atomic.h"
+#include "clock.h"
+#include "dashboard.h"
+#include "die.h"
+#include "driver.h"
+#include "driver_internal.h"
+#include "file.h"
+#include "history.h"
+#include "metrics.h"
+#include "path.h"
+#include "queue.h"
+
+/* Seconds between system records while work runs or the gate is shut, and idle. */
+#define SYSTEM_EVERY_BUSY 10
+#define SYSTEM_EVERY_IDLE 60
+/* A program's JSON summary is one short line. */
+#define SUMMARY_LIMIT 65536
+
+/* policy-train --json's figures a train record keeps, by the same names. */
+static const char *const train_fields[] = {
+	"steps", "loss_before", "loss_after", "mean_return", "mean_length",
+	"win_rate", "entropy", "grad_norm", "approx_kl", "ratio_mean", "ratio_max",
+	"samples_per_s", NULL
+};
+
+void
+metrics_open(struct driver *d)
+{
+	struct strbuf why = { 0 };
+
+	d->last_mean_return = NAN;
+	if (d->o->no_history)
+		return;
+	if (history_open(&d->history, d->o->state, 1, &why) < 0)
+		warnmsg("%s (no history is kept)", why.data);
+	else {
+		const struct table *t = &d->history.data->train;
+		const double *mr = table_column(t, "mean_return");
+		size_t i;
+
+		d->history_on = 1;
+		for (i = t->rows; mr && i-- > 0;)
+			if (isfinite(mr[i])) {
+				d->last_mean_return = mr[i];
+				break;
+			}
+	}
+	/* The gate's first sample has no CPU figure yet (no span): wait a tick. */
+	d->next_system = monotonic_seconds() + 1.5 * d->o->tick;
+	sb_free(&why);
+}
+
+void
+metrics_close(struct driver *d)
+{
+	if (d->history_on)
+		history_close(&d->history);
+	d->history_on = 0;
+}
+
+/* The JSON object in dir/name, or NULL. */
+static cJSON *
+read_summary(const char *dir, const char *name)
+{
+	char *path = path_join(dir, name), *text;
+	size_t size;
+	cJSON *obj = NULL;
+
+	if ((text = file_read(path, SUMMARY_LIMIT, &size)) != NULL) {
+		obj = cJSON_ParseWithLength(text, size);
+		free(text);
+	}
+	free(path);
+	if (obj && !cJSON_IsObject(obj)) {
+		cJSON_Delete(obj);
+		obj = NULL;
+	}
+	return obj;
+}
+
+static double
+number(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static void
+train_figures(struct record *r, const cJSON *train)
+{
+	double steps = number(train, "steps"), epochs = number(train, "epochs");
+	double secs = number(train, "seconds");
+	size_t i;
+
+	record_number(r, "games", number(train, "episodes"));
+	for (i = 0; train_fields[i]; i++)
+		if (strcmp(train_fields[i], "samples_per_s") != 0)
+			record_number(r, train_fields[i], number(train, train_fields[i]));
+	/* A policy-train that does not say it: rows times epochs per second. */
+	if (cJSON_GetObjectItemCaseSensitive(train, "samples_per_s"))
+		record_number(r, "samples_per_s", number(train, "samples_per_s"));
+	else if (secs > 0)
+		record_number(r, "samples_per_s", steps * epochs / secs);
+}
+
+void
+metrics_job(struct driver *d, const struct ledger_job *lj,
+	    const struct job_figures *fig)
+{
+	char *copy, *dir;
+	cJSON *merged, *v;
+	struct record r;
+
+	if (!d->history_on)
+		return;
+	copy = xstrdup(lj->output);
+	dir = dirname(copy);
+	merged = read_summary(dir, "merge.json");
+	if (lj->kind == JOB_TRAINING) {
+		cJSON *train = read_summary(dir, "train.json");
+
+		record_begin(&r, "train", wall_seconds(), lj->id);
+		train_figures(&r, train);
+		if (isfinite(number(train, "mean_return")))
+			d->last_mean_return = number(train, "mean_return");
+		cJSON_Delete(train);
+		record_number(&r, "episode_count", number(merged, "episode_count"));
+		/* TensorBoard's step for training: the model's episode_count. */
+		if (isfinite(number(merged, "episode_count")))
+			r.step = (int64_t)number(merged, "episode_count");
+	} else {
+		record_begin(&r, "analysis", wall_seconds(), lj->id);
+		record_number(&r, "replays", (double)lj->n_inputs);
+		if (fig) {
+			record_number(&r, "errors", (double)fig->refused);
+			if (fig->seconds > 0)
+				record_number(&r, "replays_per_s",
+				    (double)(lj->n_inputs + fig->refused) / fig->seconds);
+		}
+		cJSON_ArrayForEach(v, merged)
+			if (cJSON_IsNumber(v) && v->string && strcmp(v->string, "merged") != 0)
+				record_number(&r, v->string, v->valuedouble);
+		if (isfinite(number(merged, "builds")))
+			r.step = (int64_t)number(merged, "builds");
+	}
+	cJSON_Delete(merged);
+	free(copy);
+	if (history_append(&d->history, &r) < 0)
+		warnmsg("%s/metrics.jsonl: %s", d->o->state, strerror(errno));
+	record_free(&r);
+}
+
+void
+metrics_error(struct driver *d, long long job, const char *file, const char *error)
+{
+	struct record r;
+
+	if (!d->history_on)
+		return;
+	record_begin(&r, "error", wall_seconds(), job);
+	record_string(&r, "file", file);
+	record_string(&r, "error", error);
+	if (history_append(&d->history, &r) < 0)
+		warnmsg("%s/metrics.jsonl: %s", d->o->state, strerror(errno));
+	record_free(&r);
+}
+
+static size_t
+count_state(const struct input_queue *s, enum input_state st)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		n += s->v[i].state == st;
+	return n;
+}
+
+/* A threshold that is judged; one that is off is left out. */
+static void
+threshold(struct record *r, const char *key, double v)
+{
+	if (v >= 0)
+		record_number_only(r, key, v);
+}
+
+void
+metrics_system(struct driver *d, double t)
+{
+	const struct gate_sample *s = &d->sample;
+	const struct gate_thresholds *th = &d->o->gate;
+	int busy = d->n_jobs > 0 || d->verdict != GATE_OPEN;
+	char key[32];
+	struct record r;
+	int i;
+
+	if (!d->history_on || t < d->next_system)
+		return;
+	d->next_system = t + (busy ? SYSTEM_EVERY_BUSY : SYSTEM_EVERY_IDLE);
+	record_begin(&r, "system", wall_seconds(), -1);
+	r.step = (int64_t)r.time;
+	if (d->sample_ok) {
+		if (s->cpu >= 0)
+			record_number(&r, "cpu", s->cpu);
+		if (s->mem >= 0)
+			record_number(&r, "mem", s->mem);
+		if (s->load_per_core >= 0)
+			record_number(&r, "load", s->load_per_core);
+		for (i = 0; i < s->ngpus; i++) {
+			snprintf(key, sizeof key, "gpu%d_util", i);
+			if (s->gpus[i].util >= 0)
+				record_number(&r, key, s->gpus[i].util);
+			snprintf(key, sizeof key, "gpu%d_mem", i);
+			if (s->gpus[i].mem >= 0)
+				record_number(&r, key, s->gpus[i].mem);
+		}
+	}
+	threshold(&r, "cpu_max", th->cpu);
+	threshold(&r, "mem_max", th->mem);
+	threshold(&r, "load_max", th->load);
+	threshold(&r, "gpu_util_max", th->gpu_util);
+	threshold(&r, "gpu_mem_max", th->gpu_mem);
+	record_number_only(&r, "verdict", d->verdict);
+	record_string(&r, "gate", gate_verdict_name(d->verdict));
+	record_number(&r, "active", (double)d->n_jobs);
+	record_number(&r, "allowed", (double)d->slots);
+	record_number(&r, "queued", (double)(count_state(&d->replays, INPUT_NEW) +
+	    count_state(&d->experience, INPUT_NEW)));
+	record_number(&r, "done", (double)(d->replays_analyzed + d->games_trained));
+	record_number(&r, "failed", (double)d->ledger.bad);
+	if (history_append(&d->history, &r) < 0)
+		warnmsg("%s/system.jsonl: %s", d->o->state, strerror(errno));
+	record_free(&r);
+}
+
+void
+metrics_dashboard(struct driver *d, double t, int force)
+{
+	struct dashboard_options opt = { d->o->state, wall_seconds(),
+		d->o->dashboard_every };
+	struct strbuf page = { 0 };
+	char *path;
+
+	if (!d->history_on || d->o->dashboard_every <= 0 ||
+	    d->history.changes == d->dashboard_changes ||
+	    (!force && t < d->next_dashboard))
+		return;
+	d->dashboard_changes = d->history.changes;
+	d->next_dashboard = t + d->o->dashboard_every;
+	dashboard_render(d->history.data, &opt, &page);
+	path = path_join(d->o->state, "dashboard.html");
+	if (atomic_write(path, page.data, page.len) < 0)
+		warnmsg("%s: %s", path, strerror(errno));
+	free(path);
+	sb_free(&page);
+}

@@ -1,0 +1,34 @@
+/* metrics.h - the driver's history: what each job and the machine did */
+#ifndef METRICS_H
+#define METRICS_H
+
+#include <stddef.h>
+
+struct driver;
+struct ledger_job;
+
+/* What the driver saw of a job that the ledger does not keep. */
+struct job_figures {
+	double seconds;		/* its run time */
+	size_t refused;		/* inputs its program refused */
+};
+
+/* Open STATE's history (unless --no-history); a failure is said, and it stays off. */
+void metrics_open(struct driver *d);
+void metrics_close(struct driver *d);
+/*
+ * A merged job's record: policy-train's --json summary (train.json) or the
+ * analysis figures, and what merge-results --json said after the merge
+ * (merge.json), both in the job's folder. fig is NULL after a crash.
+ */
+void metrics_job(struct driver *d, const struct ledger_job *lj,
+		 const struct job_figures *fig);
+/* An input refused, or a job that failed: file is its path or the job's stderr. */
+void metrics_error(struct driver *d, long long job, const char *file,
+		   const char *error);
+/* The machine's figures: every 10 s while work runs or the gate is shut, else every minute. */
+void metrics_system(struct driver *d, double t);
+/* STATE/dashboard.html again when the history changed, at most every --dashboard-every s. */
+void metrics_dashboard(struct driver *d, double t, int force);
+
+#endif

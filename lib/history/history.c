@@ -1,0 +1,242 @@
+/*
+ * history.c - the driver's history: records appended, never replaced
+ *
+ * A person asks "is it learning?" months after the jobs ran, so each
+ * finished job leaves one flat JSON line in STATE/metrics.jsonl (a year of
+ * them is a few MB: never dropped), and the machine's figures one line in
+ * STATE/system.jsonl, which grows with time rather than work and is
+ * rotated by size. Each line is one write(2) on an O_APPEND descriptor, so
+ * a crash loses at most the line being written, and a reader beside the
+ * driver sees whole lines. The same numbers go to TensorBoard, and into
+ * the copy in memory the dashboard is drawn from, so the driver never
+ * reads its history back while it runs.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "die.h"
+#include "history.h"
+#include "jsonw.h"
+#include "path.h"
+#include "table.h"
+
+void
+record_begin(struct record *r, const char *kind, double time, int64_t job)
+{
+	memset(r, 0, sizeof *r);
+	snprintf(r->kind, sizeof r->kind, "%s", kind);
+	r->time = time;
+	r->step = job > 0 ? job : 0;
+	sb_adds(&r->json, "{\"kind\": ");
+	json_cstring(&r->json, kind);
+	sb_adds(&r->json, ", \"time\": ");
+	sb_printf(&r->json, "%.3f", time);
+	if (job >= 0) {
+		sb_adds(&r->json, ", \"job\": ");
+		sb_addi(&r->json, job);
+	}
+}
+
+static void
+add_key(struct record *r, const char *key)
+{
+	sb_adds(&r->json, ", ");
+	json_cstring(&r->json, key);
+	sb_adds(&r->json, ": ");
+}
+
+void
+record_number_only(struct record *r, const char *key, double v)
+{
+	if (!isfinite(v))
+		return;
+	add_key(r, key);
+	json_number(&r->json, v);
+}
+
+void
+record_number(struct record *r, const char *key, double v)
+{
+	if (!isfinite(v))
+		return;
+	record_number_only(r, key, v);
+	if (r->n < RECORD_MAX_SCALARS) {
+		/* TensorBoard's one name for what people call the loss. */
+		snprintf(r->tags[r->n], RECORD_TAG_MAX, "%s/%s", r->kind,
+		    strcmp(key, "loss_after") == 0 ? "loss" : key);
+		r->values[r->n++] = v;
+	}
+}
+
+void
+record_string(struct record *r, const char *key, const char *s)
+{
+	add_key(r, key);
+	json_cstring(&r->json, s);
+}
+
+const char *
+record_line(struct record *r, size_t *len)
+{
+	if (r->json.len == 0 || r->json.data[r->json.len - 1] != '\n')
+		sb_adds(&r->json, "}\n");
+	*len = r->json.len;
+	return r->json.data;
+}
+
+void
+record_free(struct record *r)
+{
+	sb_free(&r->json);
+}
+
+/* STATE/name for appending; the driver's own files are never followed. */
+static int
+open_append(const char *state, const char *name, off_t *size)
+{
+	char *path = path_join(state, name);
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0644);
+	struct stat st;
+
+	free(path);
+	if (fd >= 0 && size)
+		*size = fstat(fd, &st) == 0 ? st.st_size : 0;
+	return fd;
+}
+
+int
+history_open(struct history *h, const char *state, int tensorboard,
+	     struct strbuf *why)
+{
+	char *dir;
+	int saved;
+
+	memset(h, 0, sizeof *h);
+	h->metrics_fd = h->system_fd = h->tb.fd = -1;
+	h->state = xstrdup(state);
+	h->data = xcalloc(1, sizeof *h->data);
+	history_data_init(h->data);
+	if ((h->metrics_fd = open_append(state, "metrics.jsonl", NULL)) < 0 ||
+	    (h->system_fd = open_append(state, "system.jsonl", &h->system_size)) < 0) {
+		saved = errno;
+		sb_printf(why, "%s/%s: %s", state, h->metrics_fd < 0 ?
+		    "metrics.jsonl" : "system.jsonl", saved == ELOOP ?
+		    "a symbolic link: the driver's own files are never followed" :
+		    strerror(saved));
+		history_close(h);
+		errno = saved;
+		return -1;
+	}
+	if (history_data_load(h->data, state, HISTORY_READ_LIMIT, why) < 0) {
+		history_close(h);
+		return -1;
+	}
+	if (tensorboard) {
+		dir = path_join(state, "tensorboard");
+		/* TensorBoard is a view: without it the history still goes on. */
+		if (tfevents_open(&h->tb, dir, (double)time(NULL), why) < 0) {
+			warnmsg("%s (no TensorBoard events)", why->data);
+			sb_reset(why);
+		}
+		free(dir);
+	}
+	return 0;
+}
+
+/* system.jsonl -> .1 -> .2 ...; the oldest is dropped. */
+static void
+rotate(struct history *h)
+{
+	char from[64], to[64], *a, *b;
+	int k;
+
+	for (k = HISTORY_SYSTEM_KEEP; k >= 1; k--) {
+		snprintf(from, sizeof from, k > 1 ? "system.jsonl.%d" : "system.jsonl",
+		    k - 1);
+		snprintf(to, sizeof to, "system.jsonl.%d", k);
+		a = path_join(h->state, from);
+		b = path_join(h->state, to);
+		if (rename(a, b) < 0 && errno != ENOENT)
+			warnmsg("%s: %s", b, strerror(errno));
+		free(a);
+		free(b);
+	}
+	close(h->system_fd);
+	h->system_fd = open_append(h->state, "system.jsonl", &h->system_size);
+}
+
+int
+history_append(struct history *h, struct record *r)
+{
+	int system = strcmp(r->kind, "system") == 0;
+	size_t len;
+	const char *line = record_line(r, &len);
+	int fd;
+	ssize_t w;
+
+	if (system && h->system_fd >= 0 &&
+	    h->system_size + (off_t)len > (off_t)HISTORY_SYSTEM_ROTATE)
+		rotate(h);
+	fd = system ? h->system_fd : h->metrics_fd;
+	if (fd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+	w = write(fd, line, len);
+	if (w != (ssize_t)len) {
+		/* A torn line is cut off: the next one must start a line. */
+		if (w > 0) {
+			struct stat st;
+
+			if (fstat(fd, &st) == 0 && ftruncate(fd, st.st_size - w) < 0)
+				w = -1;
+		}
+		if (w >= 0)
+			errno = ENOSPC;
+		return -1;
+	}
+	if (system)
+		h->system_size += (off_t)len;
+	if (r->n > 0) {
+		struct tb_scalar v[RECORD_MAX_SCALARS];
+		size_t i;
+
+		for (i = 0; i < r->n; i++) {
+			v[i].tag = r->tags[i];
+			v[i].value = r->values[i];
+		}
+		if (tfevents_write(&h->tb, r->time, r->step, v, r->n) < 0)
+			warnmsg("%s: %s (TensorBoard events)", h->tb.path ?
+			    h->tb.path : "tensorboard", strerror(errno));
+	}
+	history_data_add(h->data, line, len - 1);
+	h->changes++;
+	return 0;
+}
+
+void
+history_close(struct history *h)
+{
+	if (h->metrics_fd >= 0)
+		close(h->metrics_fd);
+	if (h->system_fd >= 0)
+		close(h->system_fd);
+	h->metrics_fd = h->system_fd = -1;
+	tfevents_close(&h->tb);
+	if (h->data) {
+		history_data_free(h->data);
+		free(h->data);
+	}
+	h->data = NULL;
+	free(h->state);
+	h->state = NULL;
+}

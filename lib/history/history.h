@@ -1,0 +1,76 @@
+/*
+ * history.h - the driver's history: flat JSON records appended to
+ * STATE/metrics.jsonl (jobs) and STATE/system.jsonl (the machine, rotated),
+ * and the same scalars as TensorBoard events in STATE/tensorboard/
+ */
+#ifndef HISTORY_H
+#define HISTORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "strbuf.h"
+#include "table.h"
+#include "tfevents.h"
+
+/* The scalars one record carries at most (a record has about twenty). */
+#define RECORD_MAX_SCALARS 64
+#define RECORD_TAG_MAX 48
+
+/* system.jsonl is rotated at this size (table.h: how many old files are kept). */
+#define HISTORY_SYSTEM_ROTATE (4u << 20)
+
+/*
+ * One record being built: a flat JSON object ({"kind", "time", "job", ...})
+ * and its numbers as TensorBoard scalars, tagged "KIND/KEY".
+ */
+struct record {
+	struct strbuf json;
+	char kind[16];
+	double time;
+	int64_t step;		/* TensorBoard's step: set it before appending */
+	size_t n;
+	char tags[RECORD_MAX_SCALARS][RECORD_TAG_MAX];
+	double values[RECORD_MAX_SCALARS];
+};
+
+/* kind: "train", "analysis", "error", "system"; job < 0: none. */
+void record_begin(struct record *r, const char *kind, double time, int64_t job);
+/* A number; NaN or infinity is left out (absent, never 0). */
+void record_number(struct record *r, const char *key, double v);
+/* The same, without a TensorBoard scalar (thresholds, counters of no interest there). */
+void record_number_only(struct record *r, const char *key, double v);
+void record_string(struct record *r, const char *key, const char *s);
+/* The JSON line, newline included. */
+const char *record_line(struct record *r, size_t *len);
+void record_free(struct record *r);
+
+struct history_data;
+
+struct history {
+	char *state;
+	int metrics_fd, system_fd;	/* -1: closed */
+	off_t system_size;
+	struct tfevents tb;
+	struct history_data *data;	/* the records, kept for the dashboard */
+	unsigned long changes;		/* records appended since opening */
+};
+
+/*
+ * Open STATE's history for appending (O_APPEND, never replaced; the
+ * driver's own files are never followed through symbolic links), load what
+ * it holds into h->data, and open the TensorBoard folder when tensorboard
+ * is set. Returns 0, or -1 with why (the history is then off).
+ */
+int history_open(struct history *h, const char *state, int tensorboard,
+		 struct strbuf *why);
+/*
+ * Append r: "system" records to system.jsonl (rotated by size), the
+ * others to metrics.jsonl; its scalars as one TensorBoard event at r->step;
+ * and into h->data. Returns 0, or -1 with errno set (the record is lost).
+ */
+int history_append(struct history *h, struct record *r);
+void history_close(struct history *h);
+
+#endif

@@ -123,7 +123,7 @@ tick(struct driver *d, double t)
 	if (d->verdict == GATE_FAR)
 		slots_stop_youngest(d);
 	state_write_status(d);
-	metrics_system(d, t);
+	metrics_system(d, t, 0);
 	metrics_dashboard(d, t, 0);
 	console_draw(d);
 }
@@ -188,6 +188,7 @@ driver_run(const struct driver_options *o, int once)
 	land_merge_pending(&d);
 	state_print_stats(&d);
 	state_write_status(&d);
+	metrics_system(&d, monotonic_seconds(), 1);
 	metrics_dashboard(&d, monotonic_seconds(), 1);
 	metrics_close(&d);
 	status = stop == SIGINT ? 130 : stop == SIGTERM ? 143 :

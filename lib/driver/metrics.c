@@ -205,7 +205,7 @@ threshold(struct record *r, const char *key, double v)
 }
 
 void
-metrics_system(struct driver *d, double t)
+metrics_system(struct driver *d, double t, int force)
 {
 	const struct gate_sample *s = &d->sample;
 	const struct gate_thresholds *th = &d->o->gate;
@@ -214,7 +214,7 @@ metrics_system(struct driver *d, double t)
 	struct record r;
 	int i;
 
-	if (!d->history_on || t < d->next_system)
+	if (!d->history_on || (!force && t < d->next_system))
 		return;
 	d->next_system = t + (busy ? SYSTEM_EVERY_BUSY : SYSTEM_EVERY_IDLE);
 	record_begin(&r, "system", wall_seconds(), -1);

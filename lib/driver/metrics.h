@@ -26,8 +26,11 @@ void metrics_job(struct driver *d, const struct ledger_job *lj,
 /* An input refused, or a job that failed: file is its path or the job's stderr. */
 void metrics_error(struct driver *d, long long job, const char *file,
 		   const char *error);
-/* The machine's figures: every 10 s while work runs or the gate is shut, else every minute. */
-void metrics_system(struct driver *d, double t);
+/*
+ * The machine's figures: every 10 s while work runs or the gate is shut,
+ * else every minute; with force, now (at exit: how the run ended).
+ */
+void metrics_system(struct driver *d, double t, int force);
 /* STATE/dashboard.html again when the history changed, at most every --dashboard-every s. */
 void metrics_dashboard(struct driver *d, double t, int force);
 

@@ -175,7 +175,7 @@ learning_print(const struct learning *L, const char *gate, const char *why,
 		return;
 	}
 	fputs("training:   ", stdout);
-	if (isnan(L->last_training)) {
+	if (!(fabs(L->last_training) < 1e12)) {
 		fputs("none yet\n", stdout);
 	} else {
 		time_t t = (time_t)L->last_training;

@@ -28,6 +28,16 @@
 #define PH (H - TOP - BOTTOM)
 /* Series this short also get a dot per point: one job is still seen. */
 #define DOTS_BELOW 60
+/* Beyond this a value is damage, not a figure: it is not drawn. */
+#define DRAWABLE 1e100
+/* Ticks an axis draws at most, whatever its numbers. */
+#define MAX_TICKS 40
+
+static int
+drawable(double v)
+{
+	return isfinite(v) && fabs(v) < DRAWABLE;
+}
 
 struct range {
 	double lo, hi;
@@ -36,7 +46,7 @@ struct range {
 static void
 widen(struct range *r, double v)
 {
-	if (!isfinite(v))
+	if (!drawable(v))
 		return;
 	if (v < r->lo)
 		r->lo = v;
@@ -90,10 +100,16 @@ number_label(struct strbuf *out, double v, double step)
 static void
 time_label(struct strbuf *out, double t, double span)
 {
-	time_t tt = (time_t)t;
+	time_t tt;
 	struct tm tm;
 	char buf[32];
 
+	/* Past year 30000 a time is damage: no calendar for it. */
+	if (!(fabs(t) < 1e12)) {
+		number_label(out, t, span);
+		return;
+	}
+	tt = (time_t)t;
 	localtime_r(&tt, &tm);
 	strftime(buf, sizeof buf, span > 3 * 86400 ? "%b %d" : span > 86400 ?
 	    "%b %d %H:%M" : span > 600 ? "%H:%M" : "%H:%M:%S", &tm);
@@ -105,6 +121,11 @@ px(double v, const struct range *r, double size, int flip)
 {
 	double f = r->hi > r->lo ? (v - r->lo) / (r->hi - r->lo) : 0.5;
 
+	/* Only drawable values reach here; a range of them still spans them. */
+	if (!(f >= -1))
+		f = -1;
+	if (f > 2)
+		f = 2;
 	return flip ? TOP + size - f * size : LEFT + f * size;
 }
 
@@ -114,10 +135,12 @@ axes(struct strbuf *out, const struct chart *c, const struct range *xr,
 {
 	double step = nice_step(yr->hi - yr->lo, 4), v;
 	double xstep = nice_step(xr->hi - xr->lo, 5);
+	int n;
 
 	sb_printf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
 	    "class=\"plot\"/>", LEFT, TOP, PW, PH);
-	for (v = ceil(yr->lo / step) * step; v <= yr->hi + step * 1e-9; v += step) {
+	for (v = ceil(yr->lo / step) * step, n = 0; step > 0 && n < MAX_TICKS &&
+	    v <= yr->hi + step * 1e-9; v += step, n++) {
 		double y = px(v, yr, PH, 1);
 
 		sb_printf(out, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
@@ -138,7 +161,8 @@ axes(struct strbuf *out, const struct chart *c, const struct range *xr,
 			;
 		xstep = steps[i];
 	}
-	for (v = ceil(xr->lo / xstep) * xstep; v <= xr->hi + xstep * 1e-9; v += xstep) {
+	for (v = ceil(xr->lo / xstep) * xstep, n = 0; xstep > 0 && n < MAX_TICKS &&
+	    v <= xr->hi + xstep * 1e-9; v += xstep, n++) {
 		double x = px(v, xr, PW, 0);
 
 		sb_printf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" "
@@ -169,7 +193,8 @@ shading(struct strbuf *out, const struct chart *c, const struct range *xr)
 		return;
 	memset(col, 0, sizeof col);
 	for (i = 0; i + 1 < c->shade_n; i++) {
-		if (!c->shade[i] || !isfinite(c->shade_x[i]) || !isfinite(c->shade_x[i + 1]))
+		if (!c->shade[i] || !drawable(c->shade_x[i]) ||
+		    !drawable(c->shade_x[i + 1]))
 			continue;
 		a = (int)(px(c->shade_x[i], xr, PW, 0) - LEFT);
 		b = (int)(px(c->shade_x[i + 1], xr, PW, 0) - LEFT);
@@ -206,7 +231,7 @@ series(struct strbuf *out, const struct chart_series *s, const struct range *xr,
 	for (i = 0; i < s->n; i++) {
 		double x = x_at(s, i), y = s->y[i];
 
-		if (!isfinite(x) || !isfinite(y))
+		if (!drawable(x) || !drawable(y))
 			continue;
 		valid++;
 		c = (int)floor(px(x, xr, PW, 0) - LEFT);
@@ -278,7 +303,7 @@ chart_render(struct strbuf *out, const struct chart *c)
 
 	for (i = 0; i < c->n; i++)
 		for (j = 0; j < c->s[i].n; j++)
-			if (isfinite(x_at(&c->s[i], j)) && isfinite(c->s[i].y[j])) {
+			if (drawable(x_at(&c->s[i], j)) && drawable(c->s[i].y[j])) {
 				widen(&xr, x_at(&c->s[i], j));
 				if (!c->s[i].dashed)
 					widen(&yr, c->s[i].y[j]);

@@ -248,14 +248,15 @@ learned(struct strbuf *out, const struct history_data *h)
 static void
 when(struct strbuf *out, double t)
 {
-	time_t tt = (time_t)t;
+	time_t tt;
 	struct tm tm;
 	char buf[32];
 
-	if (!isfinite(t)) {
+	if (!(fabs(t) < 1e12)) {
 		sb_adds(out, "-");
 		return;
 	}
+	tt = (time_t)t;
 	localtime_r(&tt, &tm);
 	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
 	sb_adds(out, buf);

@@ -216,8 +216,8 @@ import re, sys
 page = open(sys.argv[1]).read()
 charts = re.findall(r'<svg class="chart" id="([a-z_]+)" data-points="(\d+)"', page)
 ids = {c for c, _ in charts}
-want = {"mean_return", "win_rate", "loss", "entropy", "train_speed", "analysis_speed",
-        "resources", "queue", "timings", "supply"}
+want = {"mean_return", "win_rate", "loss", "entropy", "kl", "train_speed", "analysis_speed",
+        "resources", "queue", "workers", "timings", "supply"}
 assert ids == want, ids
 for c, n in charts:
     # Reduced: at most 4 points per pixel column (568) and series.

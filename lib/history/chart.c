@@ -165,9 +165,10 @@ axes(struct strbuf *out, const struct chart *c, const struct range *xr,
 	    v <= xr->hi + xstep * 1e-9; v += xstep, n++) {
 		double x = px(v, xr, PW, 0);
 
+		/* A label at the right edge is kept inside the picture. */
 		sb_printf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" "
 		    "class=\"tick\"/><text x=\"%.1f\" y=\"%d\" class=\"xl\">", x, x,
-		    TOP + PH, TOP + PH + 4, x, H - 8);
+		    TOP + PH, TOP + PH + 4, fmin(x, W - 38.0), H - 8);
 		if (c->x_time)
 			time_label(out, v, xr->hi - xr->lo);
 		else
@@ -333,8 +334,9 @@ chart_render(struct strbuf *out, const struct chart *c)
 		xr.lo -= 1;
 		xr.hi += 1;
 	}
-	shading(&body, c, &xr);
+	/* The plot's background first, then the shading, then the lines. */
 	axes(&body, c, &xr, &yr);
+	shading(&body, c, &xr);
 	sb_printf(&body, "<g clip-path=\"url(#clip-%s)\">", c->id);
 	for (i = 0; i < c->n; i++)
 		points += series(&body, &c->s[i], &xr, &yr);

@@ -159,9 +159,12 @@ training(struct strbuf *out, const struct history_data *h)
 	add(&c, t, x, "loss_before", "before the update");
 	add(&c, t, x, "loss_after", "after");
 	card(out, &c, NULL);
-	chart_init(&c, "entropy", "Entropy and KL", 0, xl);
+	/* Apart: KL is a hundredth of the entropy, and would lie flat beside it. */
+	chart_init(&c, "entropy", "Entropy of the policy", 0, xl);
 	add(&c, t, x, "entropy", "entropy");
-	add(&c, t, x, "approx_kl", "approx. KL (before -> after)");
+	card(out, &c, NULL);
+	chart_init(&c, "kl", "Approximate KL, before -> after each update", 0, xl);
+	add(&c, t, x, "approx_kl", "approx. KL");
 	card(out, &c, NULL);
 }
 
@@ -212,11 +215,14 @@ machine(struct strbuf *out, const struct history_data *h)
 		if (c.s[i].dashed)
 			c.s[i].faint = 1;
 	card(out, &c, "dashed: the thresholds; shaded: the gate was shut");
-	chart_init(&c, "queue", "Inputs and workers", 1, NULL);
+	/* Apart: a queue of thousands would flatten two workers. */
+	chart_init(&c, "queue", "Inputs queued and failed", 1, NULL);
 	add(&c, t, "time", "queued", "queued");
-	add(&c, t, "time", "active", "jobs running");
-	add(&c, t, "time", "allowed", "workers allowed");
 	add(&c, t, "time", "failed", "failed");
+	card(out, &c, NULL);
+	chart_init(&c, "workers", "Workers", 1, NULL);
+	add(&c, t, "time", "active", "jobs running");
+	add(&c, t, "time", "allowed", "allowed");
 	card(out, &c, NULL);
 }
 

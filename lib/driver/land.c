@@ -93,6 +93,8 @@ merge_output(struct driver *d, const struct ledger_job *lj)
 	pid_t pid;
 
 	job_merge_command(d, lj, &av);
+	/* spawn appends: a merge retried after a crash must not read the old line. */
+	unlink(out);
 	pid = spawn(av.v, d->history_on ? out : NULL, d->merge_log);
 	free(copy);
 	free(out);

@@ -93,6 +93,15 @@ grep -q 'http-equiv="refresh" content="30"' "$S/dashboard.html" || fail "dashboa
 grep -Eiq 'src=|href=|url\([^#]|@import|<script|https?:' "$S/dashboard.html" &&
 	fail "dashboard.html refers to something outside itself"
 
+# The driver draws from its copy in memory; report reads the files: the same page.
+"$BG" report -s "$S" -o "$T/fresh.html" >/dev/null || fail "report"
+for f in "$S/dashboard.html" "$T/fresh.html"; do
+	sed 's/<meta http-equiv="refresh"[^>]*>//; s/ &middot; generated [^<]*//' "$f" >"$f.cmp"
+done
+cmp -s "$S/dashboard.html.cmp" "$T/fresh.html.cmp" ||
+	fail "the driver's dashboard differs from a fresh report: $(diff "$S/dashboard.html.cmp" "$T/fresh.html.cmp" | head -c 300)"
+rm -f "$S/dashboard.html.cmp"
+
 # Appended, never replaced: a second run adds lines after the first's.
 cp "$S/metrics.jsonl" "$T/metrics.before"
 ls "$EXP"/*.npz | sed -n '13,15p' | xargs -I{} cp {} "$T/exp/"

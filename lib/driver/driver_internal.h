@@ -64,7 +64,6 @@ struct driver {
 	struct progress console;	/* the status line (console.c) */
 	/* statistics, as the old tool printed them */
 	size_t replays_analyzed, models_trained, errors, finished;
-	size_t games_trained;
 	double processing;
 };
 

@@ -125,12 +125,10 @@ merge_recorded(struct driver *d, struct ledger_job *lj,
 		warnmsg("%s: %s", d->ledger.path, strerror(errno));
 		return -1;
 	}
-	if (lj->kind == JOB_ANALYSIS) {
+	if (lj->kind == JOB_ANALYSIS)
 		d->replays_analyzed += lj->n_inputs;
-	} else {
+	else
 		d->models_trained++;
-		d->games_trained += lj->n_inputs;
-	}
 	metrics_job(d, lj, fig);
 	if (lj->kind == JOB_ANALYSIS && d->o->done_dir)
 		for (i = 0; i < lj->n_inputs; i++)

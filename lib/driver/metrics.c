@@ -212,10 +212,15 @@ metrics_system(struct driver *d, double t, int force)
 	int busy = d->n_jobs > 0 || d->verdict != GATE_OPEN;
 	char key[32];
 	struct record r;
+	size_t j, done = 0;
 	int i;
 
 	if (!d->history_on || (!force && t < d->next_system))
 		return;
+	/* Done over every run, as the ledger has it, so cron's runs make one line. */
+	for (j = 0; j < d->ledger.n_jobs; j++)
+		if (d->ledger.jobs[j].merged == 1)
+			done += d->ledger.jobs[j].n_inputs;
 	d->next_system = t + (busy ? SYSTEM_EVERY_BUSY : SYSTEM_EVERY_IDLE);
 	record_begin(&r, "system", wall_seconds(), -1);
 	r.step = (int64_t)r.time;
@@ -246,7 +251,7 @@ metrics_system(struct driver *d, double t, int force)
 	record_number(&r, "allowed", (double)d->slots);
 	record_number(&r, "queued", (double)(count_state(&d->replays, INPUT_NEW) +
 	    count_state(&d->experience, INPUT_NEW)));
-	record_number(&r, "done", (double)(d->replays_analyzed + d->games_trained));
+	record_number(&r, "done", (double)done);
 	record_number(&r, "failed", (double)d->ledger.bad);
 	if (history_append(&d->history, &r) < 0)
 		warnmsg("%s/system.jsonl: %s", d->o->state, strerror(errno));

@@ -28,6 +28,16 @@
 #include "path.h"
 #include "table.h"
 
+/* A number for the copy in memory, as the JSON line has it. */
+static void
+keep_number(struct record *r, const char *key, double v)
+{
+	if (r->n_keys < RECORD_MAX_SCALARS) {
+		snprintf(r->keys[r->n_keys], RECORD_TAG_MAX, "%s", key);
+		r->numbers[r->n_keys++] = v;
+	}
+}
+
 void
 record_begin(struct record *r, const char *kind, double time, int64_t job)
 {
@@ -39,9 +49,12 @@ record_begin(struct record *r, const char *kind, double time, int64_t job)
 	json_cstring(&r->json, kind);
 	sb_adds(&r->json, ", \"time\": ");
 	sb_printf(&r->json, "%.3f", time);
+	/* As the line says it, to the millisecond. */
+	keep_number(r, "time", round(time * 1000) / 1000);
 	if (job >= 0) {
 		sb_adds(&r->json, ", \"job\": ");
 		sb_addi(&r->json, job);
+		keep_number(r, "job", (double)job);
 	}
 }
 
@@ -60,6 +73,7 @@ record_number_only(struct record *r, const char *key, double v)
 		return;
 	add_key(r, key);
 	json_number(&r->json, v);
+	keep_number(r, key, v);
 }
 
 void
@@ -218,7 +232,12 @@ history_append(struct history *h, struct record *r)
 			warnmsg("%s: %s (TensorBoard events)", h->tb.path ?
 			    h->tb.path : "tensorboard", strerror(errno));
 	}
-	history_data_add(h->data, line, len - 1);
+	/* An error's strings are read back; the numbers of the others are kept as they are. */
+	if (strcmp(r->kind, "error") == 0)
+		history_data_add(h->data, line, len - 1);
+	else
+		history_data_add_numbers(h->data, r->kind, r->n_keys,
+		    (const char (*)[RECORD_TAG_MAX])r->keys, r->numbers);
 	h->changes++;
 	return 0;
 }

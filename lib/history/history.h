@@ -16,7 +16,7 @@
 
 /* The scalars one record carries at most (a record has about twenty). */
 #define RECORD_MAX_SCALARS 64
-#define RECORD_TAG_MAX 48
+#define RECORD_TAG_MAX HISTORY_KEY_MAX
 
 /* system.jsonl is rotated at this size (table.h: how many old files are kept). */
 #define HISTORY_SYSTEM_ROTATE (4u << 20)
@@ -33,6 +33,10 @@ struct record {
 	size_t n;
 	char tags[RECORD_MAX_SCALARS][RECORD_TAG_MAX];
 	double values[RECORD_MAX_SCALARS];
+	/* Every number by its key, for the copy in memory (no JSON read back). */
+	size_t n_keys;
+	char keys[RECORD_MAX_SCALARS][RECORD_TAG_MAX];
+	double numbers[RECORD_MAX_SCALARS];
 };
 
 /* kind: "train", "analysis", "error", "system"; job < 0: none. */

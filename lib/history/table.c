@@ -125,6 +125,31 @@ add_error(struct history_data *d, const cJSON *rec)
 	e->error = xstrdup(cJSON_IsString(error) ? error->valuestring : "");
 }
 
+/* The table of kind, or NULL for a kind that has none. */
+static struct table *
+table_of(struct history_data *d, const char *kind)
+{
+	return strcmp(kind, "train") == 0 ? &d->train :
+	    strcmp(kind, "analysis") == 0 ? &d->analysis :
+	    strcmp(kind, "system") == 0 ? &d->system : NULL;
+}
+
+void
+history_data_add_numbers(struct history_data *d, const char *kind, size_t n,
+			 const char (*keys)[HISTORY_KEY_MAX], const double *numbers)
+{
+	struct table *t = table_of(d, kind);
+	struct column *c;
+	size_t i, hint = 0;
+
+	if (t == NULL)
+		return;
+	add_row(t);
+	for (i = 0; i < n; i++)
+		if (isfinite(numbers[i]) && (c = column_for(t, keys[i], &hint)) != NULL)
+			c->v[t->rows - 1] = numbers[i];
+}
+
 void
 history_data_add(struct history_data *d, const char *line, size_t len)
 {
@@ -141,13 +166,7 @@ history_data_add(struct history_data *d, const char *line, size_t len)
 		cJSON_Delete(rec);
 		return;
 	}
-	if (strcmp(kind->valuestring, "train") == 0)
-		t = &d->train;
-	else if (strcmp(kind->valuestring, "analysis") == 0)
-		t = &d->analysis;
-	else if (strcmp(kind->valuestring, "system") == 0)
-		t = &d->system;
-	else {
+	if ((t = table_of(d, kind->valuestring)) == NULL) {
 		if (strcmp(kind->valuestring, "error") == 0)
 			add_error(d, rec);
 		cJSON_Delete(rec);

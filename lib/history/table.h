@@ -15,6 +15,8 @@
 #define HISTORY_READ_LIMIT (256u << 20)
 /* system.jsonl's rotations kept: system.jsonl.1 (newest) to .4. */
 #define HISTORY_SYSTEM_KEEP 4
+/* A key of a record is shorter than this. */
+#define HISTORY_KEY_MAX 48
 /* A record longer than this is no record of ours. */
 #define HISTORY_LINE_MAX 65536
 
@@ -55,6 +57,13 @@ int history_data_load(struct history_data *d, const char *state, size_t limit,
 		      struct strbuf *why);
 /* One line of either file (no newline needed); what is no record is counted. */
 void history_data_add(struct history_data *d, const char *line, size_t len);
+/*
+ * A record of kind ("train", "analysis", "system") given as its numbers,
+ * keys[i] = numbers[i]: what history_data_add does with its line, without
+ * reading JSON back (the driver adds what it has just written).
+ */
+void history_data_add_numbers(struct history_data *d, const char *kind, size_t n,
+			      const char (*keys)[HISTORY_KEY_MAX], const double *numbers);
 /* A table's column, or NULL when no record had it. */
 const double *table_column(const struct table *t, const char *name);
 /* The i-th last error (0: the newest), or NULL. */

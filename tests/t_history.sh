@@ -58,6 +58,28 @@ assert sum(r["errors"] for r in analysis) >= 1, analysis
 assert any(e["file"].endswith("zz_bad.SC2Replay") and e["error"] for e in errors), errors
 PY
 
+# merge-results --json: what the target holds, also when nothing was merged.
+MR=$BIN/merge-results
+"$BIN/policy-train" -q --init -m "$T/m.npz" "$T/exp" >/dev/null 2>&1
+ls "$EXP"/*.npz | sed -n '20,22p' | xargs -I{} cp {} "$T/"
+"$BIN/policy-train" -q -m "$T/m.npz" --out "$T/cand.npz" "$T"/exp_*.npz >/dev/null 2>&1 || fail "a candidate"
+"$MR" model --json -q -o "$T/m.npz" "$T/cand.npz" >"$T/mj1" || fail "merge-results model --json"
+"$MR" model --json -q -o "$T/m.npz" "$T/cand.npz" >"$T/mj2" || fail "merge-results model --json again"
+$PY - "$T/mj1" "$T/mj2" <<'PY' || fail "merge-results --json: $(cat "$T/mj1" "$T/mj2")"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert a["episode_count"] == 12 + 3 and a["merged"] == 1, a
+assert b["episode_count"] == a["episode_count"] and b["merged"] == 0, b
+PY
+"$MR" learned --json -q -o "$T/l2.json" "$S/learned_build_orders.json" >"$T/lj" || fail "merge-results learned --json"
+$PY - "$T/lj" "$S/learned_build_orders.json" <<'PY' || fail "merge-results learned --json: $(cat "$T/lj")"
+import json, sys
+h, l = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert h["builds"] == l["stats"]["total_replays"], h
+assert h.get("spawning_pool_time") == l["build_order_timings"].get("SpawningPool"), h
+assert all(h[k] == v for k, v in l["learned_parameters"].items()), h
+PY
+
 # The machine's figures.
 $PY - "$S/system.jsonl" <<'PY' || fail "system.jsonl"
 import json, sys

@@ -59,7 +59,7 @@ struct driver {
 	struct history history;
 	int history_on;
 	double next_system, next_dashboard;
-	unsigned long dashboard_changes;
+	int dashboard_stale;		/* a record the page should show came since it was drawn */
 	double last_mean_return;	/* the last training job's; NaN: none yet */
 	struct progress console;	/* the status line (console.c) */
 	/* statistics, as the old tool printed them */

@@ -168,6 +168,7 @@ metrics_job(struct driver *d, const struct ledger_job *lj,
 	free(copy);
 	if (history_append(&d->history, &r) < 0)
 		warnmsg("%s/metrics.jsonl: %s", d->o->state, strerror(errno));
+	d->dashboard_stale = 1;
 	record_free(&r);
 }
 
@@ -183,6 +184,7 @@ metrics_error(struct driver *d, long long job, const char *file, const char *err
 	record_string(&r, "error", error);
 	if (history_append(&d->history, &r) < 0)
 		warnmsg("%s/metrics.jsonl: %s", d->o->state, strerror(errno));
+	d->dashboard_stale = 1;
 	record_free(&r);
 }
 
@@ -255,6 +257,9 @@ metrics_system(struct driver *d, double t, int force)
 	record_number(&r, "failed", (double)d->ledger.bad);
 	if (history_append(&d->history, &r) < 0)
 		warnmsg("%s/system.jsonl: %s", d->o->state, strerror(errno));
+	/* An idle driver's minutely record alone does not redraw the page. */
+	if (busy || force)
+		d->dashboard_stale = 1;
 	record_free(&r);
 }
 
@@ -266,11 +271,10 @@ metrics_dashboard(struct driver *d, double t, int force)
 	struct strbuf page = { 0 };
 	char *path;
 
-	if (!d->history_on || d->o->dashboard_every <= 0 ||
-	    d->history.changes == d->dashboard_changes ||
+	if (!d->history_on || d->o->dashboard_every <= 0 || !d->dashboard_stale ||
 	    (!force && t < d->next_dashboard))
 		return;
-	d->dashboard_changes = d->history.changes;
+	d->dashboard_stale = 0;
 	d->next_dashboard = t + d->o->dashboard_every;
 	dashboard_render(d->history.data, &opt, &page);
 	path = path_join(d->o->state, "dashboard.html");

@@ -31,7 +31,11 @@ void metrics_error(struct driver *d, long long job, const char *file,
  * else every minute; with force, now (at exit: how the run ended).
  */
 void metrics_system(struct driver *d, double t, int force);
-/* STATE/dashboard.html again when the history changed, at most every --dashboard-every s. */
+/*
+ * STATE/dashboard.html again when the history has a record to show (a job,
+ * an error, the machine while busy; an idle driver's minutely record alone
+ * is not one), at most every --dashboard-every s; with force, at exit.
+ */
 void metrics_dashboard(struct driver *d, double t, int force);
 
 #endif

@@ -238,7 +238,6 @@ history_append(struct history *h, struct record *r)
 	else
 		history_data_add_numbers(h->data, r->kind, r->n_keys,
 		    (const char (*)[RECORD_TAG_MAX])r->keys, r->numbers);
-	h->changes++;
 	return 0;
 }
 

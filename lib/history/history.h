@@ -58,7 +58,6 @@ struct history {
 	off_t system_size;
 	struct tfevents tb;
 	struct history_data *data;	/* the records, kept for the dashboard */
-	unsigned long changes;		/* records appended since opening */
 };
 
 /*

@@ -217,6 +217,24 @@ shading(struct strbuf *out, const struct chart *c, const struct range *xr)
 }
 
 /*
+ * A coordinate to a tenth of a pixel, without printf: a long series is a
+ * few thousand of them, and the driver redraws the page while it works.
+ */
+static void
+coord(struct strbuf *out, double v)
+{
+	long long t = llround(v * 10);
+
+	if (t < 0) {
+		sb_addc(out, '-');
+		t = -t;
+	}
+	sb_addu(out, (unsigned long long)(t / 10));
+	sb_addc(out, '.');
+	sb_addc(out, (char)('0' + t % 10));
+}
+
+/*
  * One series: per pixel column its first, lowest, highest and last point,
  * in the order they came. Returns the points drawn.
  */
@@ -261,8 +279,11 @@ series(struct strbuf *out, const struct chart_series *s, const struct range *xr,
 				;
 			if (m < j)
 				continue;
-			sb_printf(out, "%s%.1f,%.1f", drawn ? " " : "",
-			    px(x_at(s, k[j]), xr, PW, 0), px(s->y[k[j]], yr, PH, 1));
+			if (drawn)
+				sb_addc(out, ' ');
+			coord(out, px(x_at(s, k[j]), xr, PW, 0));
+			sb_addc(out, ',');
+			coord(out, px(s->y[k[j]], yr, PH, 1));
 			drawn++;
 		}
 	}

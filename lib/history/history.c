@@ -28,12 +28,33 @@
 #include "path.h"
 #include "table.h"
 
+/*
+ * a, then b when given, into out[RECORD_TAG_MAX], cut to fit: without
+ * printf, as a record has a score of keys and the driver writes one a job.
+ */
+static void
+join(char *out, const char *a, const char *b)
+{
+	size_t n = strlen(a), m = b ? strlen(b) + 1 : 0;
+
+	if (n > RECORD_TAG_MAX - 1)
+		n = RECORD_TAG_MAX - 1;
+	memcpy(out, a, n);
+	if (m && n + m > RECORD_TAG_MAX - 1)
+		m = RECORD_TAG_MAX - 1 - n;
+	if (m) {
+		out[n] = '/';
+		memcpy(out + n + 1, b, m - 1);
+	}
+	out[n + m] = '\0';
+}
+
 /* A number for the copy in memory, as the JSON line has it. */
 static void
 keep_number(struct record *r, const char *key, double v)
 {
 	if (r->n_keys < RECORD_MAX_SCALARS) {
-		snprintf(r->keys[r->n_keys], RECORD_TAG_MAX, "%s", key);
+		join(r->keys[r->n_keys], key, NULL);
 		r->numbers[r->n_keys++] = v;
 	}
 }
@@ -41,16 +62,22 @@ keep_number(struct record *r, const char *key, double v)
 void
 record_begin(struct record *r, const char *kind, double time, int64_t job)
 {
+	long long ms, k;
+
 	memset(r, 0, sizeof *r);
 	snprintf(r->kind, sizeof r->kind, "%s", kind);
 	r->time = time;
 	r->step = job > 0 ? job : 0;
 	sb_adds(&r->json, "{\"kind\": ");
 	json_cstring(&r->json, kind);
+	/* To the millisecond, in integers (the line's, and the copy's). */
+	ms = llround(time * 1000);
 	sb_adds(&r->json, ", \"time\": ");
-	sb_printf(&r->json, "%.3f", time);
-	/* As the line says it, to the millisecond. */
-	keep_number(r, "time", round(time * 1000) / 1000);
+	sb_addi(&r->json, ms / 1000);
+	sb_addc(&r->json, '.');
+	for (k = 100; k > 0; k /= 10)
+		sb_addc(&r->json, (char)('0' + ms / k % 10));
+	keep_number(r, "time", (double)ms / 1000);
 	if (job >= 0) {
 		sb_adds(&r->json, ", \"job\": ");
 		sb_addi(&r->json, job);
@@ -84,8 +111,8 @@ record_number(struct record *r, const char *key, double v)
 	record_number_only(r, key, v);
 	if (r->n < RECORD_MAX_SCALARS) {
 		/* TensorBoard's one name for what people call the loss. */
-		snprintf(r->tags[r->n], RECORD_TAG_MAX, "%s/%s", r->kind,
-		    strcmp(key, "loss_after") == 0 ? "loss" : key);
+		join(r->tags[r->n], r->kind, strcmp(key, "loss_after") == 0 ?
+		    "loss" : key);
 		r->values[r->n++] = v;
 	}
 }

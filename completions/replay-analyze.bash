@@ -5,7 +5,7 @@ _replay_analyze()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	case $prev in
-	-o|--output|-s|--summary)
+	-o|--output|-s|--summary|--skip-known|--password-file)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return;;
 	-r|--root)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return;;
@@ -15,9 +15,9 @@ _replay_analyze()
 		return;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "--output --summary --root --password --race
-			--all-results --min-seconds --max-seconds --null --quiet --help
-			--version" -- "$cur"))
+		COMPREPLY=($(compgen -W "--output --summary --skip-known --root --password
+			--password-file --race --all-results --min-seconds --max-seconds
+			--null --quiet --help --version" -- "$cur"))
 		return
 	fi
 	mapfile -t COMPREPLY < <(compgen -f -X '!*.@(SC2Replay|zip)' -- "$cur"; compgen -d -- "$cur")

@@ -4,6 +4,7 @@
  * main() only gathers the settings, from one option table, and calls the
  * analysis (analyze_run.c).
  */
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "analyze_run.h"
 #include "die.h"
+#include "file.h"
 #include "inputs.h"
 #include "learned.h"
 #include "options.h"
@@ -19,9 +21,14 @@
 
 struct settings {
 	struct analysis_options ao;
-	const char *password;
+	const char *password, *password_file;
 	int all_results, quiet, null;
 };
+
+/* The zip password from the environment: like a file, out of ps's sight. */
+#define PASSWORD_ENV		"REPLAY_ZIP_PASSWORD"
+/* A password file is one line; a larger file is some other file. */
+#define PASSWORD_FILE_LIMIT	4096
 
 /* --race's words in the order of enum race_filter (filter.race, an int). */
 static const char *const races[] = { "any", "terran", "protoss", "zerg", NULL };
@@ -34,12 +41,20 @@ static const struct opt replay_analyze_options[] = {
 	{ .name = "summary", .letter = 's', .kind = OPT_STRING,
 	  .field = offsetof(struct settings, ao.summary), .arg = "FILE",
 	  .help = "also write the learned parameters\n(learned_build_orders.json)" },
+	{ .name = "skip-known", .kind = OPT_STRING,
+	  .field = offsetof(struct settings, ao.skip_known), .arg = "LEARNED",
+	  .help = "leave the replays LEARNED counts out of the summary\n"
+	  "(their lines say \"skipped\": \"known\")" },
 	{ .name = "root", .letter = 'r', .kind = OPT_STRING,
 	  .field = offsetof(struct settings, ao.root), .arg = "DIR",
 	  .help = "print file paths relative to DIR" },
 	{ .name = "password", .letter = 'p', .kind = OPT_STRING,
 	  .field = offsetof(struct settings, password), .arg = "PASS",
-	  .help = "password for encrypted zip archives" },
+	  .help = "password for encrypted zip archives (ps shows it)" },
+	{ .name = "password-file", .kind = OPT_STRING,
+	  .field = offsetof(struct settings, password_file), .arg = "FILE",
+	  .help = "the password is FILE's first line; without either,\n"
+	  "$" PASSWORD_ENV },
 	{ .name = "race", .kind = OPT_CHOICE,
 	  .field = offsetof(struct settings, ao.filter.race), .arg = "RACE",
 	  .words = races, .def = "zerg",
@@ -69,9 +84,10 @@ static const char synopsis[] =
 "Read StarCraft II replays and print their build orders as JSON Lines.\n";
 
 static const char footer[] =
-"Exit status: 0 all read, 65 some replay unusable, 66 an input is missing,\n"
-"74 output could not be written, 64 usage error (also an output that names\n"
-"an input, or -o and -s naming one file: nothing is written).\n";
+"Exit status: 0 all read, 65 some replay unusable (or the --skip-known or\n"
+"password file), 66 an input is missing (or one of those files), 74 output\n"
+"could not be written, 64 usage error (also an output that names an input,\n"
+"or -o and -s naming one file: nothing is written).\n";
 
 /*
  * Defaults, then the command line. Returns the exit status when there is
@@ -92,14 +108,60 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 		opt_usage(stderr, set);
 		return EX_USAGE;
 	}
+	/* An empty range is a typing mistake, never a wish for an empty summary. */
+	if (st->ao.filter.min_seconds > st->ao.filter.max_seconds) {
+		warnmsg("--min-seconds: %g is above --max-seconds %g: "
+		    "no replay could count", st->ao.filter.min_seconds,
+		    st->ao.filter.max_seconds);
+		return EX_USAGE;
+	}
 	st->ao.filter.winners_only = !st->all_results;
 	st->ao.progress = !st->quiet && isatty(STDERR_FILENO);
 	return -1;
 }
 
 /*
+ * The zip password: --password, else the first line of --password-file,
+ * else $REPLAY_ZIP_PASSWORD when set and not empty. The command line says
+ * what this run wants, over what the environment holds for every run.
+ * Returns -1, or the exit status after a message.
+ */
+static int
+password_choose(struct settings *st, struct opt_set *set)
+{
+	const char *env;
+	char *line;
+
+	if (st->password)
+		return -1;
+	if (st->password_file) {
+		line = file_first_line(st->password_file, PASSWORD_FILE_LIMIT);
+		if (line == NULL) {
+			int big = errno == EFBIG;
+
+			warnmsg("%s: %s", st->password_file, big ?
+			    "larger than 4 KiB: not a password file" :
+			    strerror(errno));
+			return big ? EX_DATAERR : EX_NOINPUT;
+		}
+		if (*line == '\0') {
+			free(line);
+			warnmsg("%s: the first line is empty: no password",
+			    st->password_file);
+			return EX_DATAERR;
+		}
+		st->password = opt_keep(set, line);
+	} else if ((env = getenv(PASSWORD_ENV)) != NULL && *env != '\0') {
+		st->password = env;
+	}
+	return -1;
+}
+
+/*
  * -o and -s against the replays and packs found (folders and the list on
- * "-" already read) and each other: 0, or -1 after the message.
+ * "-" already read), the files options name, and each other: 0, or -1
+ * after the message. An -s over --skip-known's file would replace the
+ * learned file with the new replays alone.
  */
 static int
 outputs_check(const struct settings *st, const struct input_list *inputs)
@@ -115,6 +177,10 @@ outputs_check(const struct settings *st, const struct input_list *inputs)
 	for (i = 0; i < inputs->n; i++)
 		if (i == 0 || strcmp(inputs->v[i].path, inputs->v[i - 1].path) != 0)
 			strlist_push(&paths, inputs->v[i].path);
+	if (st->ao.skip_known)
+		strlist_push(&paths, st->ao.skip_known);
+	if (st->password_file)
+		strlist_push(&paths, st->password_file);
 	rc = output_check(outs, 2, &paths, NULL);
 	strlist_free(&paths);
 	return rc;
@@ -129,7 +195,8 @@ main(int argc, char **argv)
 	int status, i;
 
 	progname = "replay-analyze";
-	if ((status = settings_read(&st, &set, argc, argv)) < 0) {
+	if ((status = settings_read(&st, &set, argc, argv)) < 0 &&
+	    (status = password_choose(&st, &set)) < 0) {
 		inputs.password = st.password;
 		inputs.null_separated = st.null;
 		for (i = optind; i < argc; i++)

@@ -60,7 +60,7 @@ done
 for opt in "--alpha 2" "--alpha x"; do
 	bad_value merge-results learned -o "$T/none.json" $opt "$T/none"
 done
-for opt in "--race elves" "--min-seconds soon" "--max-seconds -1"; do
+for opt in "--race elves" "--min-seconds soon" "--max-seconds -1" "--min-seconds 600 --max-seconds 300"; do
 	bad_value replay-analyze $opt "$T/none"
 done
 "$BIN/policy-train" -m "$T/none.npz" --seed 9223372036854775807 "$T/none" 2>/dev/null
@@ -126,6 +126,37 @@ for a, b in zip(z, f):
     a.pop("file"); b.pop("file")
     assert a == b
 PY
+# A pack that is no zip, and a zip inside a zip (not read in place): each
+# its line on stderr and its error line, the inner one named
+# OUTER.zip/INNER.zip; the other replays are read; exit 65.
+mkdir "$T/packs"
+echo "not a zip" >"$T/packs/broken.zip"
+$PY - "$T/packs/outer.zip" "$T/five" <<'PY'
+import io, sys, zipfile
+paths = [p for p in open(sys.argv[2]).read().split("\n") if p]
+inner = io.BytesIO()
+with zipfile.ZipFile(inner, "w") as z:
+    z.write(paths[0], "a.SC2Replay")
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr("more/inner.zip", inner.getvalue())
+    z.write(paths[1], "b.SC2Replay")
+PY
+"$RA" "$T/packs" >"$T/out" 2>"$T/err"; expect_status 65 $? "a broken pack and a nested one"
+$PY - "$T/out" "$T/packs" <<'PY' || fail "a broken pack and a nested one: lines"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+d = sys.argv[2]
+assert [l["file"] for l in lines] == [d + "/broken.zip", d + "/outer.zip/b.SC2Replay",
+                                      d + "/outer.zip/more/inner.zip"], lines
+assert lines[0] == {"file": d + "/broken.zip", "error": "cannot read zip archive: Not a zip archive"}
+assert "players" in lines[1]
+assert set(lines[2]) == {"file", "error"} and "zip inside a zip" in lines[2]["error"]
+PY
+[ "$(wc -l <"$T/err")" -eq 2 ] || fail "a broken pack and a nested one: want 2 lines on stderr"
+expect_grep "^replay-analyze: $T/packs/broken.zip: cannot read zip archive" "$T/err" "broken pack message"
+expect_grep "^replay-analyze: $T/packs/outer.zip/more/inner.zip: a zip inside a zip" "$T/err" \
+	"nested pack message"
+
 if command -v zip >/dev/null; then
 	(cd "$T" && zip -q -P secret locked.zip cut.SC2Replay)
 	cp "$(head -n 1 "$T/five")" "$T/one.SC2Replay"
@@ -138,6 +169,42 @@ if command -v zip >/dev/null; then
 	[ "$(grep -c '"players"' "$T/out")" -eq 1 ] || fail "password did not open the good entry"
 	"$RA" --password wrong "$T/locked.zip" >"$T/out" 2>"$T/err"
 	expect_grep "wrong password" "$T/err" "wrong password message"
+	# The password out of ps's sight: the first line of --password-file
+	# (\n or \r\n ends it), or $REPLAY_ZIP_PASSWORD; the command line wins
+	# over the file, the file over the environment.
+	printf 'secret\nnot this\n' >"$T/pass"; printf 'secret\r\n' >"$T/pass.crlf"
+	printf 'wrong\n' >"$T/pass.wrong"; printf 'secret' >"$T/pass.bare"
+	opens() {	# opens yes|no WHAT [VAR=VALUE] ARGS...: the good entry opened?
+		want=$1 what=$2; shift 2
+		env "$@" "$T/locked.zip" >"$T/out" 2>"$T/err"
+		expect_status 65 $? "$what (one entry truncated)"
+		got=no; grep -q '"players"' "$T/out" && got=yes
+		[ "$got" = "$want" ] || fail "$what: the good entry opened: $got, want $want"
+	}
+	opens yes "--password-file" "$RA" --password-file "$T/pass"
+	opens yes "--password-file, CRLF" "$RA" --password-file "$T/pass.crlf"
+	opens yes "--password-file, no newline" "$RA" --password-file "$T/pass.bare"
+	opens yes "REPLAY_ZIP_PASSWORD" REPLAY_ZIP_PASSWORD=secret "$RA"
+	opens no "REPLAY_ZIP_PASSWORD empty" REPLAY_ZIP_PASSWORD= "$RA"
+	expect_grep "give --password" "$T/err" "an empty REPLAY_ZIP_PASSWORD is none"
+	opens yes "--password over --password-file" "$RA" --password secret --password-file "$T/pass.wrong"
+	opens no "--password over the environment" REPLAY_ZIP_PASSWORD=secret "$RA" --password wrong
+	opens yes "--password-file over the environment" REPLAY_ZIP_PASSWORD=wrong "$RA" --password-file "$T/pass"
+	opens no "--password-file over the environment (wrong)" REPLAY_ZIP_PASSWORD=secret "$RA" --password-file "$T/pass.wrong"
+	# A password file that cannot give one: one line, nothing read.
+	: >"$T/pass.empty"; printf '\nsecret\n' >"$T/pass.blank"
+	head -c 5000 /dev/zero | tr '\0' x >"$T/pass.big"
+	for bad in "66 $T/pass.none No such file" "65 $T/pass.empty the first line is empty" \
+	    "65 $T/pass.blank the first line is empty" "65 $T/pass.big larger than 4 KiB" "66 $T Is a directory"; do
+		set -- $bad; want=$1 file=$2; shift 2
+		"$RA" --password-file "$file" "$T/locked.zip" >"$T/out" 2>"$T/err"
+		expect_status "$want" $? "--password-file $file"
+		[ -s "$T/out" ] && fail "--password-file $file: replays were read"
+		expect_grep "^replay-analyze: $file: $*" "$T/err" "--password-file $file: message"
+	done
+	"$RA" -o "$T/pass" --password-file "$T/pass" "$T/locked.zip" 2>/dev/null
+	expect_status 64 $? "-o naming the password file"
+	grep -q '^secret$' "$T/pass" || fail "-o over the password file changed it"
 else
 	fail "zip(1) is missing: make deps installs it"
 fi

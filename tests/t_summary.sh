@@ -112,8 +112,9 @@ PY
 }
 check_filter
 check_filter --race any --all-results
-check_filter --race terran --min-seconds 300 --max-seconds 1200
-check_filter --race protoss --all-results
+# Race words in any case (the formulas capitalize them the same way).
+check_filter --race TERRAN --min-seconds 300 --max-seconds 1200
+check_filter --race Protoss --all-results
 
 # The merge law: summaries of random disjoint splits, merged in any order and
 # grouping, equal the summary of the whole set (apart from generated_at).
@@ -149,4 +150,111 @@ done
 "$BGTRAIN_TESTS/merge_summaries" "$T/zerg.json" "$T/part1.json" >/dev/null 2>"$T/err"
 expect_status 65 $? "merging summaries of different filters"
 expect_grep "different filters" "$T/err" "filter mismatch message"
+
+# The bot's older reader, get_learned_parameter(): learned_parameters[name]
+# if there, else data[name], else its default; and its tool that reads only
+# data[name]. Where no build qualifies they get their defaults (a null
+# would reach their arithmetic); on the shared replays, the same number
+# from both places.
+MR=$BIN/merge-results
+"$RA" -s "$T/none.json" --min-seconds 100000 - <"$T/list" >/dev/null
+expect_status 0 $? "--summary with no qualifying build"
+"$RA" -s "$T/zerg.json" - <"$T/list" >/dev/null
+cat >"$T/reader.py" <<'PY'
+import json, sys
+KEYS = ("spawning_pool_supply", "gas_supply", "natural_expansion_supply", "roach_warren_supply",
+        "hydralisk_den_supply", "lair_supply", "hive_supply")
+DEFAULTS = {k: 100 + i for i, k in enumerate(KEYS)}   # none of them a supply medians give
+
+def get_learned_parameter(data, name, default):
+    params = data.get("learned_parameters", {})
+    if name in params:
+        return params[name]
+    if name in data:
+        return data[name]
+    return default
+
+def read(path):
+    """The values both readers get, checked as the bot uses them (supply >= value)."""
+    data = json.load(open(path))
+    got = {}
+    for k in KEYS:
+        a = get_learned_parameter(data, k, DEFAULTS[k])
+        b = data.get(k, DEFAULTS[k])
+        for v in (a, b):
+            assert 14 >= v or 14 < v, (path, k, v)   # a TypeError for None
+        assert a == b, (path, k, a, b)
+        got[k] = a
+        for sec in ("vs_terran", "vs_protoss", "vs_zerg"):
+            v = data[sec]["learned_parameters"].get(k, 0)
+            assert isinstance(v, (int, float)), (path, sec, k, v)
+    return got
+PY
+$PY - "$T/reader.py" "$T/none.json" "$T/zerg.json" <<'PY' || fail "the bot's readers on our summaries"
+import json, sys
+exec(open(sys.argv[1]).read())
+none = read(sys.argv[2])
+assert none == DEFAULTS, none
+d = json.load(open(sys.argv[2]))
+for sec in (d, d["vs_terran"], d["vs_protoss"], d["vs_zerg"]):
+    assert sec["learned_parameters"] == {}, sec["learned_parameters"]
+    assert not set(KEYS) & set(sec), set(KEYS) & set(sec)
+zerg = read(sys.argv[3])
+d = json.load(open(sys.argv[3]))
+# Most keys qualify on the shared replays; those that do are medians, not defaults.
+assert len(d["learned_parameters"]) >= 5, d["learned_parameters"]
+for k in KEYS:
+    assert zerg[k] == d["learned_parameters"].get(k, DEFAULTS[k]) == d.get(k, DEFAULTS[k])
+PY
+
+# Summaries written before keys were left out (nulls under
+# learned_parameters, none at the top level) are read as before: an exact
+# merge writes them again the new way, and --skip-known takes them.
+$PY - "$T/reader.py" "$T/zerg.json" "$T/older.json" <<'PY'
+import json, sys
+exec(open(sys.argv[1]).read())
+d = json.load(open(sys.argv[2]))
+for sec in (d, d["vs_terran"], d["vs_protoss"], d["vs_zerg"]):
+    sec["learned_parameters"] = {k: sec["learned_parameters"].get(k) for k in KEYS}
+for k in KEYS:
+    d.pop(k, None)
+json.dump(d, open(sys.argv[3], "w"))
+PY
+rm -f "$T/again.json"
+"$MR" learned -o "$T/again.json" "$T/older.json"; expect_status 0 $? "merging an older summary"
+sed 's/"generated_at": "[^"]*"//' "$T/again.json" >"$T/a.cmp"
+sed 's/"generated_at": "[^"]*"//' "$T/zerg.json" >"$T/b.cmp"
+cmp -s "$T/a.cmp" "$T/b.cmp" || fail "an older summary merged is not the summary written today"
+"$RA" --skip-known "$T/older.json" - <"$T/list" >"$T/out"
+expect_status 0 $? "--skip-known with an older summary"
+[ "$(grep -c '"skipped": "known"' "$T/out")" -eq "$(wc -l <"$T/list")" ] ||
+	fail "--skip-known with an older summary: not every replay known"
+# --alpha blends what the readers read: nulls go, and the top level
+# carries the blended values.
+# The target: an older summary without merge_state, where no build had a Hive.
+$PY - "$T/older.json" "$T/oldtool.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d.pop("merge_state")
+d["learned_parameters"]["hive_supply"] = None
+json.dump(d, open(sys.argv[2], "w"))
+PY
+alpha_check() {	# alpha_check PART HIVE: blend PART in; hive_supply is then HIVE's
+	"$MR" learned --alpha 0.5 -o "$T/oldtool.json" "$1"; expect_status 0 $? "--alpha $1"
+	$PY - "$T/reader.py" "$T/oldtool.json" "$T/zerg.json" "$2" <<'PY' || fail "--alpha $1: the readers' values"
+import json, sys
+exec(open(sys.argv[1]).read())
+got, zerg = read(sys.argv[2]), read(sys.argv[3])
+d = json.load(open(sys.argv[2]))
+for k in KEYS:
+    # Blending a value with itself keeps it; the null is gone, never blended.
+    want = DEFAULTS[k] if k == "hive_supply" and sys.argv[4] == "default" else zerg[k]
+    assert got[k] == want, (k, got[k], want)
+    assert (k in d) == (k in d["learned_parameters"]), k
+for sec in ("vs_terran", "vs_protoss", "vs_zerg"):
+    assert None not in d[sec]["learned_parameters"].values(), sec
+PY
+}
+alpha_check "$T/none.json" default
+alpha_check "$T/zerg.json" zerg
 finish

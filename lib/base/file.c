@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -82,6 +83,21 @@ fail:
 	close(fd);
 	errno = saved;
 	return NULL;
+}
+
+char *
+file_first_line(const char *path, size_t limit)
+{
+	size_t size, n;
+	char *text;
+
+	if ((text = file_read(path, limit, &size)) == NULL)
+		return NULL;
+	n = strcspn(text, "\n");
+	if (n > 0 && text[n - 1] == '\r')
+		n--;
+	text[n] = '\0';
+	return text;
 }
 
 long

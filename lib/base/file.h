@@ -15,6 +15,14 @@
 char *file_read(const char *path, size_t limit, size_t *size);
 
 /*
+ * The first line of path, without its line ending (\n or \r\n): a secret
+ * kept out of the command line, where ps shows it to every user. path may
+ * be a pipe (<(pass show KEY)). Returns a string to free, or NULL with
+ * errno set: EFBIG when the file is larger than limit bytes.
+ */
+char *file_first_line(const char *path, size_t limit);
+
+/*
  * Up to size - 1 bytes of path into buf, NUL-terminated: for small kernel
  * files read every second, without allocating; a larger file is cut, so
  * what a file holds never decides how much memory is used. Returns the

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "args.h"
 #include "config.h"
@@ -102,8 +103,9 @@ store(const struct opt *o, void *base, const char *v)
 		*(int *)field(base, o) = 1;
 		return 0;
 	case OPT_CHOICE:
+		/* Words are names (Zerg, ADAM): any case means the same one. */
 		for (i = 0; o->words[i] != NULL; i++)
-			if (strcmp(v, o->words[i]) == 0) {
+			if (strcasecmp(v, o->words[i]) == 0) {
 				*(int *)field(base, o) = (int)i;
 				return 0;
 			}

@@ -23,7 +23,7 @@ enum opt_kind {
 	OPT_SIZE,	/* size_t: a whole number from lo to hi */
 	OPT_U64,	/* uint64_t: a whole number from lo to hi, exact (seeds) */
 	OPT_FLAG,	/* int set to 1; a config file's value is ignored */
-	OPT_CHOICE,	/* int or an int-sized enum: the value's index in words */
+	OPT_CHOICE,	/* int or an int-sized enum: the value's index in words, any case */
 	OPT_CONFIG	/* a file of "key = value" lines of the same set */
 };
 

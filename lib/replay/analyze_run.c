@@ -54,16 +54,25 @@ int
 analyze_inputs(struct input_list *inputs, const struct analysis_options *o)
 {
 	struct sink out = { stdout, { 0 }, "standard output", 0 };
-	struct learned *learned = o->summary ? learned_new(&o->filter) : NULL;
+	struct learned *learned, *known = NULL;
 	struct strbuf line = { 0 }, why = { 0 };
 	struct progress prog;
 	size_t i, errors = 0;
 	int status;
 
+	/* Read before anything is written: a run without it would count twice. */
+	if (o->skip_known &&
+	    (known = learned_load(o->skip_known, &status, &why)) == NULL) {
+		warnmsg("%s: --skip-known: %s", o->skip_known, why.data);
+		sb_free(&why);
+		return status;
+	}
+	learned = o->summary ? learned_new(&o->filter) : NULL;
 	if (o->output) {
 		if (atomic_open(&out.af, o->output) < 0) {
 			warnmsg("%s: %s", o->output, strerror(errno));
 			learned_free(learned);
+			learned_free(known);
 			return EX_IOERR;
 		}
 		out.f = out.af.f;
@@ -76,13 +85,17 @@ analyze_inputs(struct input_list *inputs, const struct analysis_options *o)
 		char md5[MD5_HEX_SIZE];
 		struct input_data d;
 		struct game g;
+		int have;
 
 		sb_reset(&line);
 		sb_reset(&why);
-		if (input_read(inputs, in, &d, &why) == 0 &&
-		    analyze_replay(d.data, d.size, &g, &why) == 0) {
-			/* What summaries record, to merge exactly. */
+		have = input_read(inputs, in, &d, &why) == 0;
+		if (have)	/* What summaries record, to merge exactly. */
 			md5_hex(d.data, d.size, md5);
+		if (have && known && learned_has_replay(known, md5)) {
+			/* Counted already: not even decoded. */
+			jsonl_skipped(&line, file, md5, "known");
+		} else if (have && analyze_replay(d.data, d.size, &g, &why) == 0) {
 			jsonl_game(&line, file, md5, &g);
 			if (learned)
 				learned_add_game(learned, &g, md5);
@@ -114,6 +127,7 @@ analyze_inputs(struct input_list *inputs, const struct analysis_options *o)
 	if (learned && write_summary(learned, o->summary) < 0)
 		out.failed = 1;
 	learned_free(learned);
+	learned_free(known);
 	sb_free(&line);
 	sb_free(&why);
 

@@ -9,6 +9,7 @@ struct analysis_options {
 	const char *root;	/* print paths relative to this folder */
 	const char *output;	/* NULL: standard output */
 	const char *summary;	/* NULL: no learned file */
+	const char *skip_known;	/* a learned file: its replays are left out */
 	struct learned_filter filter;
 	int progress;
 };

@@ -23,7 +23,7 @@
 #include "path.h"
 #include "walk.h"
 
-static void
+static struct input *
 push(struct input_list *l, const char *path, const char *entry, int64_t index)
 {
 	struct input *in;
@@ -36,6 +36,8 @@ push(struct input_list *l, const char *path, const char *entry, int64_t index)
 	in->path = xstrdup(path);
 	in->entry = entry ? xstrdup(entry) : NULL;
 	in->index = index;
+	in->refused = NULL;
+	return in;
 }
 
 struct zip_name {
@@ -60,13 +62,15 @@ add_zip(struct input_list *l, const char *path)
 	int error;
 
 	if ((za = zip_open(path, ZIP_RDONLY, &error)) == NULL) {
+		struct strbuf why = { 0 };
 		zip_error_t ze;
 
 		zip_error_init_with_code(&ze, error);
-		warnmsg("%s: cannot read zip archive: %s", path,
+		sb_printf(&why, "cannot read zip archive: %s",
 		    zip_error_strerror(&ze));
 		zip_error_fini(&ze);
-		l->unreadable = 1;
+		push(l, path, NULL, -1)->refused = xstrdup(why.data);
+		sb_free(&why);
 		return;
 	}
 	count = zip_get_num_entries(za, 0);
@@ -74,7 +78,8 @@ add_zip(struct input_list *l, const char *path)
 	for (i = 0; i < count; i++) {
 		const char *name = zip_get_name(za, (zip_uint64_t)i, 0);
 
-		if (name && is_replay_name(name)) {
+		/* A zip inside: listed, to be refused by name (it is not read in place). */
+		if (name && (is_replay_name(name) || is_zip_name(name))) {
 			names[n].name = xstrdup(name);
 			names[n++].index = i;
 		}
@@ -82,7 +87,11 @@ add_zip(struct input_list *l, const char *path)
 	zip_discard(za);
 	qsort(names, n, sizeof names[0], compare_zip_names);
 	for (k = 0; k < n; k++) {
-		push(l, path, names[k].name, names[k].index);
+		struct input *in = push(l, path, names[k].name, names[k].index);
+
+		if (is_zip_name(names[k].name))
+			in->refused = xstrdup("a zip inside a zip: nested packs "
+			    "are not read (unpack it first)");
 		free(names[k].name);
 	}
 	free(names);
@@ -167,6 +176,7 @@ inputs_free(struct input_list *l)
 	for (i = 0; i < l->n; i++) {
 		free(l->v[i].path);
 		free(l->v[i].entry);
+		free(l->v[i].refused);
 	}
 	free(l->v);
 	l->v = NULL;
@@ -296,6 +306,10 @@ input_read(const struct input_list *l, const struct input *in,
 	   struct input_data *d, struct strbuf *why)
 {
 	memset(d, 0, sizeof *d);
+	if (in->refused) {
+		sb_adds(why, in->refused);
+		return -1;
+	}
 	return in->entry ? read_zip_entry(l, in, d, why) : load_file(in->path, d, why);
 }
 

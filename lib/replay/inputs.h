@@ -14,6 +14,7 @@ struct input {
 	char *path;	/* the file, or the zip archive holding the replay */
 	char *entry;	/* name inside the zip, or NULL */
 	int64_t index;	/* index inside the zip */
+	char *refused;	/* why it cannot be read, known when listed, or NULL */
 };
 
 struct input_list {
@@ -22,14 +23,16 @@ struct input_list {
 	const char *password;	/* for encrypted zip entries, or NULL */
 	int null_separated;	/* the list on "-" ends names with NUL, not newline */
 	int missing;		/* some named input did not exist */
-	int unreadable;		/* some zip or folder could not be listed */
+	int unreadable;		/* some folder could not be listed */
 };
 
 /*
  * Add what arg names: a replay, a folder (searched recursively for
  * .SC2Replay and .zip files, sorted: regular files only), a .zip of
  * replays, or "-" for a list of paths on standard input, one a line or
- * NUL-separated. Problems are reported on stderr and counted.
+ * NUL-separated. Problems are reported on stderr and counted; a zip that
+ * cannot be opened, and a zip inside a zip, are inputs that input_read()
+ * refuses, so that each gets its error line like a bad replay.
  */
 void inputs_add(struct input_list *l, const char *arg);
 void inputs_free(struct input_list *l);

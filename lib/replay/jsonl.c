@@ -121,3 +121,14 @@ jsonl_game(struct strbuf *sb, const char *file, const char *md5,
 	}
 	sb_adds(sb, "]}\n");
 }
+
+void
+jsonl_skipped(struct strbuf *sb, const char *file, const char *md5,
+	      const char *reason)
+{
+	sb_adds(sb, "{\"file\": ");
+	json_cstring(sb, file);
+	sb_printf(sb, ", \"md5\": \"%s\", \"skipped\": ", md5);
+	json_cstring(sb, reason);
+	sb_adds(sb, "}\n");
+}

@@ -35,6 +35,12 @@ const struct supply_key supply_keys[] = {
 _Static_assert(sizeof supply_keys / sizeof supply_keys[0] == N_SUPPLY_KEYS,
     "N_SUPPLY_KEYS counts supply_keys");
 
+const char *
+learned_supply_key(size_t i)
+{
+	return i < N_SUPPLY_KEYS ? supply_keys[i].key : NULL;
+}
+
 const char *const expansion_keys[N_EXPANSIONS] = {
 	"second_base", "third_base", "fourth_base"
 };
@@ -164,14 +170,19 @@ learned_add_replay(struct learned *l, const char *md5)
 	return added;
 }
 
+int
+learned_has_replay(const struct learned *l, const char *md5)
+{
+	return hashmap_get_str(&l->replays, md5) != NULL;
+}
+
 enum learned_overlap
 learned_overlap(const struct learned *l, const struct learned *part)
 {
 	size_t i, shared = 0;
 
 	for (i = 0; i < part->replays.n; i++)
-		shared += hashmap_get_str(&l->replays,
-		    hashmap_key(&part->replays, i)) != NULL;
+		shared += learned_has_replay(l, hashmap_key(&part->replays, i));
 	if (shared == part->replays.n)
 		return OVERLAP_ALL;
 	return shared ? OVERLAP_PART : OVERLAP_NONE;

@@ -25,6 +25,12 @@ struct learned_filter {
 
 struct learned;
 
+/*
+ * The i-th of the seven supply keys an older reader looks up, under
+ * "learned_parameters" and at the top level; NULL past the last.
+ */
+const char *learned_supply_key(size_t i);
+
 void learned_filter_defaults(struct learned_filter *f);
 struct learned *learned_new(const struct learned_filter *f);
 void learned_free(struct learned *l);
@@ -42,6 +48,18 @@ void learned_render(const struct learned *l, struct strbuf *out,
 
 /* Read a rendered file back (its merge_state); NULL with a reason in why. */
 struct learned *learned_parse(const char *text, size_t size, struct strbuf *why);
+
+/*
+ * Read the learned file at path, a regular file: learned_parse() of its
+ * bytes. NULL with a reason in why and the exit status in *status:
+ * EX_NOINPUT when it is missing, not a regular file or not readable
+ * (permissions), EX_IOERR on an I/O error, EX_DATAERR when it is no
+ * summary of ours or too large to be one.
+ */
+struct learned *learned_load(const char *path, int *status, struct strbuf *why);
+
+/* Whether l records the replay whose hex MD5 is md5. */
+int learned_has_replay(const struct learned *l, const char *md5);
 
 enum learned_overlap {
 	OVERLAP_NONE,	/* no replay of part is in l: they merge */

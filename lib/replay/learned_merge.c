@@ -138,10 +138,74 @@ blend_section(cJSON *sec, const cJSON *part, double alpha)
 	    cJSON_GetObjectItemCaseSensitive(pstats, "avg_game_length"), alpha, 0);
 }
 
+/* obj.key = x, in place when obj has the key. */
+static void
+set_number(cJSON *obj, const char *key, double x)
+{
+	cJSON *o = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (cJSON_IsNumber(o))
+		cJSON_SetNumberValue(o, x);
+	else if (o)
+		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, cJSON_CreateNumber(x));
+	else
+		cJSON_AddNumberToObject(obj, key, x);
+}
+
+/*
+ * The seven supply keys as the bot's readers need them, in a section (top:
+ * the file itself): a number, or left out (a null made the older reader
+ * fail), and at the top level the same number under "learned_parameters"
+ * and beside it. The older reader takes learned_parameters.KEY, else KEY:
+ * so does this, and one of the bot's tools reads only KEY.
+ */
+static void
+supply_keys_fix(cJSON *sec, int top)
+{
+	cJSON *params;
+	const cJSON *v;
+	const char *key;
+	size_t i;
+	double x;
+
+	if (!cJSON_IsObject(sec))
+		return;
+	params = cJSON_GetObjectItemCaseSensitive(sec, "learned_parameters");
+	if (!cJSON_IsObject(params)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(sec, "learned_parameters");
+		params = cJSON_AddObjectToObject(sec, "learned_parameters");
+	}
+	for (i = 0; (key = learned_supply_key(i)) != NULL; i++) {
+		v = cJSON_GetObjectItemCaseSensitive(params, key);
+		if (!cJSON_IsNumber(v) && top)
+			v = cJSON_GetObjectItemCaseSensitive(sec, key);
+		if (!cJSON_IsNumber(v)) {
+			cJSON_DeleteItemFromObjectCaseSensitive(params, key);
+			if (top)
+				cJSON_DeleteItemFromObjectCaseSensitive(sec, key);
+			continue;
+		}
+		x = v->valuedouble;
+		set_number(params, key, x);
+		if (top)
+			set_number(sec, key, x);
+	}
+}
+
+/* supply_keys_fix() for the file and each matchup section. */
+static void
+supply_keys_fix_all(cJSON *tree)
+{
+	int i;
+
+	supply_keys_fix(tree, 1);
+	for (i = 0; matchups[i]; i++)
+		supply_keys_fix(cJSON_GetObjectItemCaseSensitive(tree, matchups[i]), 0);
+}
+
 static void
 blend(cJSON *old, const cJSON *part, double alpha)
 {
-	const cJSON *p, *params;
 	int i;
 
 	blend_section(old, part, alpha);
@@ -156,12 +220,6 @@ blend(cJSON *old, const cJSON *part, double alpha)
 		else
 			cJSON_AddItemToObject(old, matchups[i], cJSON_Duplicate(ps, 1));
 	}
-	/* The seven supply values an older reader finds at the top level. */
-	params = cJSON_GetObjectItemCaseSensitive(part, "learned_parameters");
-	if (cJSON_IsObject(params))
-		cJSON_ArrayForEach(p, params)
-			blend_value(old, p->string,
-			    cJSON_GetObjectItemCaseSensitive(part, p->string), alpha, 0);
 }
 
 static int
@@ -171,8 +229,11 @@ merge_alpha(const char *target, char *const *parts, int n, double alpha,
 	char when[32];
 	int i;
 
-	if (tree)
+	/* Where a reader finds a supply value, the blend finds it too. */
+	if (tree) {
 		to_real_seconds(tree);
+		supply_keys_fix_all(tree);
+	}
 	for (i = 0; i < n; i++) {
 		size_t size;
 		char *text = file_read(parts[i], LEARNED_SIZE_LIMIT, &size);
@@ -194,6 +255,7 @@ merge_alpha(const char *target, char *const *parts, int n, double alpha,
 			return EX_DATAERR;
 		}
 		to_real_seconds(p);
+		supply_keys_fix_all(p);
 		if (tree == NULL) {
 			tree = p;
 			continue;
@@ -201,6 +263,8 @@ merge_alpha(const char *target, char *const *parts, int n, double alpha,
 		blend(tree, p, alpha);
 		cJSON_Delete(p);
 	}
+	/* Blended under learned_parameters: the same values at the top level. */
+	supply_keys_fix_all(tree);
 	/* A blend is no longer an exact sum: no merge state survives it. */
 	cJSON_DeleteItemFromObjectCaseSensitive(tree, "merge_state");
 	iso_local_time(when, sizeof when);
@@ -227,21 +291,11 @@ merge_exact(const char *target, char *const *parts, int n, struct learned *l,
 	char when[32];
 
 	for (i = 0; i < n && status == 0; i++) {
-		size_t size;
-		char *text = file_read(parts[i], LEARNED_SIZE_LIMIT, &size);
 		struct learned *p;
 
-		if (text == NULL) {
-			status = errno == ENOENT ? EX_NOINPUT : EX_IOERR;
-			warnmsg("%s: %s", parts[i], strerror(errno));
-			break;
-		}
 		sb_reset(&why);
-		p = learned_parse(text, size, &why);
-		free(text);
-		if (p == NULL) {
+		if ((p = learned_load(parts[i], &status, &why)) == NULL) {
 			warnmsg("%s: %s", parts[i], why.data);
-			status = EX_DATAERR;
 			break;
 		}
 		if (l == NULL) {

@@ -1,5 +1,6 @@
 /*
  * learned_parse.c - reading learned_build_orders.json back into its state
+ * (learned_load: from a file, for merge-results and --skip-known)
  *
  * Only merge_state and the filter are read: everything else in the file is
  * derived from them and is rendered again after a merge. Numbers must be
@@ -9,11 +10,17 @@
  * It implements learned_parse() of learned.h, over learned_state.h: one
  * concern of the learned file, its own unit, no header of its own.
  */
+#include <sys/stat.h>
+
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "die.h"
+#include "file.h"
 #include "learned_state.h"
 
 /* Integers up to 2^53 are exact in a JSON number. */
@@ -174,4 +181,40 @@ fail:
 	learned_free(l);
 	cJSON_Delete(root);
 	return NULL;
+}
+
+/* Why a learned file was not read, as an exit status. */
+static int
+read_status(int err)
+{
+	if (err == ENOENT || err == ENOTDIR || err == EACCES || err == EISDIR)
+		return EX_NOINPUT;
+	return err == EFBIG ? EX_DATAERR : EX_IOERR;
+}
+
+struct learned *
+learned_load(const char *path, int *status, struct strbuf *why)
+{
+	struct learned *l;
+	struct stat st;
+	size_t size;
+	char *text;
+
+	/* Only a regular file: a FIFO would block the run, waiting for a writer. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		*status = EX_NOINPUT;
+		sb_adds(why, S_ISDIR(st.st_mode) ? "is a folder, not a learned file" :
+		    "not a regular file: not read");
+		return NULL;
+	}
+	if ((text = file_read(path, LEARNED_SIZE_LIMIT, &size)) == NULL) {
+		*status = read_status(errno);
+		sb_adds(why, errno == EFBIG ? "larger than a learned file can be" :
+		    strerror(errno));
+		return NULL;
+	}
+	if ((l = learned_parse(text, size, why)) == NULL)
+		*status = EX_DATAERR;
+	free(text);
+	return l;
 }

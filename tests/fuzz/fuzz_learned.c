@@ -2,7 +2,9 @@
  * fuzz_learned - learned_build_orders.json as merge-results reads it:
  * learned_parse, learned_render, and a merge. The input is one file, or two
  * separated by a NUL byte (JSON has none): the second is merged into the
- * first when they do not overlap, as `merge-results learned` does.
+ * first when they do not overlap, as `merge-results learned` does, and
+ * blended into it as `merge-results learned --alpha` does (any JSON: the
+ * old tool's files have no merge_state).
  * Seeds: summaries replay-analyze --summary makes of ../shared/replays
  * (build/fuzz/seeds/learned), the .json files of ../shared/hostile.
  */
@@ -10,6 +12,7 @@
 
 #include "fuzz.h"
 #include "learned.h"
+#include "learned_merge.h"
 
 #define STAMP "2026-01-01T00:00:00Z"
 
@@ -21,8 +24,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct strbuf why = { 0 }, out = { 0 };
 	struct learned *a, *b = NULL, *again;
 
-	if ((nul = memchr(text, '\0', size)) != NULL)
+	if ((nul = memchr(text, '\0', size)) != NULL) {
+		char *part[1];
+
 		first = (size_t)(nul - text);
+		part[0] = (char *)fuzz_file("part.json", (const uint8_t *)nul + 1,
+		    size - first - 1);
+		merge_learned(fuzz_file("target.json", data, first), part, 1, 0.3, 1);
+	}
 	if ((a = learned_parse(text, first, &why)) == NULL)
 		goto done;
 	learned_render(a, &out, STAMP);

@@ -4,12 +4,11 @@
  * The driver reads no model and no replay itself: what a training job did
  * comes from policy-train --json (train.json in the job's folder), what the
  * model and the learned file hold after a merge from merge-results --json
- * (merge.json), both taken by name, so a field a program does not report
- * is absent from the record, never 0. The machine's figures are the gate's
+ * (merge.json), both taken by name and copied as written (flat.c), so a
+ * field a program does not report is absent from the record, never 0. The machine's figures are the gate's
  * own sample of the tick. Writing and drawing live in lib/history; this
  * file only gathers the figures.
  */
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <libgen.h>
 #include <math.h>
@@ -25,6 +24,7 @@
 #include "driver.h"
 #include "driver_internal.h"
 #include "file.h"
+#include "flat.h"
 #include "history.h"
 #include "metrics.h"
 #include "path.h"
@@ -78,49 +78,59 @@ metrics_close(struct driver *d)
 	d->history_on = 0;
 }
 
-/* The JSON object in dir/name, or NULL. */
-static cJSON *
-read_summary(const char *dir, const char *name)
-{
-	char *path = path_join(dir, name), *text;
-	size_t size;
-	cJSON *obj = NULL;
+/* The members of a summary: at most this many numbers are kept. */
+#define SUMMARY_NUMBERS 64
 
-	if ((text = file_read(path, SUMMARY_LIMIT, &size)) != NULL) {
-		obj = cJSON_ParseWithLength(text, size);
-		free(text);
-	}
+/* A child's one-line JSON summary in dir/name: its numbers, as written. */
+struct summary {
+	char *text;
+	struct flat_number v[SUMMARY_NUMBERS];
+	int n;			/* 0 when missing or not one flat object */
+};
+
+static void
+read_summary(struct summary *s, const char *dir, const char *name)
+{
+	char *path = path_join(dir, name);
+	size_t size;
+
+	s->n = 0;
+	if ((s->text = file_read(path, SUMMARY_LIMIT, &size)) != NULL &&
+	    (s->n = flat_numbers(s->text, size, s->v, SUMMARY_NUMBERS)) < 0)
+		s->n = 0;
 	free(path);
-	if (obj && !cJSON_IsObject(obj)) {
-		cJSON_Delete(obj);
-		obj = NULL;
-	}
-	return obj;
 }
 
 static double
-number(const cJSON *obj, const char *key)
+number(const struct summary *s, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	const struct flat_number *f = flat_find(s->v, s->n, key);
 
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+	return f ? f->value : NAN;
+}
+
+/* The member key of s into r as it was written, under the name as. */
+static void
+copy(struct record *r, const struct summary *s, const char *key, const char *as)
+{
+	const struct flat_number *f = flat_find(s->v, s->n, key);
+
+	if (f)
+		record_number_text(r, as, strlen(as), f->text, f->text_len, f->value);
 }
 
 static void
-train_figures(struct record *r, const cJSON *train)
+train_figures(struct record *r, const struct summary *train)
 {
 	double steps = number(train, "steps"), epochs = number(train, "epochs");
 	double secs = number(train, "seconds");
 	size_t i;
 
-	record_number(r, "games", number(train, "episodes"));
+	copy(r, train, "episodes", "games");
 	for (i = 0; train_fields[i]; i++)
-		if (strcmp(train_fields[i], "samples_per_s") != 0)
-			record_number(r, train_fields[i], number(train, train_fields[i]));
+		copy(r, train, train_fields[i], train_fields[i]);
 	/* A policy-train that does not say it: rows times epochs per second. */
-	if (cJSON_GetObjectItemCaseSensitive(train, "samples_per_s"))
-		record_number(r, "samples_per_s", number(train, "samples_per_s"));
-	else if (secs > 0)
+	if (flat_find(train->v, train->n, "samples_per_s") == NULL && secs > 0)
 		record_number(r, "samples_per_s", steps * epochs / secs);
 }
 
@@ -128,27 +138,29 @@ void
 metrics_job(struct driver *d, const struct ledger_job *lj,
 	    const struct job_figures *fig)
 {
-	char *copy, *dir;
-	cJSON *merged, *v;
+	char *path, *dir;
+	struct summary merged;
 	struct record r;
+	int i;
 
 	if (!d->history_on)
 		return;
-	copy = xstrdup(lj->output);
-	dir = dirname(copy);
-	merged = read_summary(dir, "merge.json");
+	path = xstrdup(lj->output);
+	dir = dirname(path);
+	read_summary(&merged, dir, "merge.json");
 	if (lj->kind == JOB_TRAINING) {
-		cJSON *train = read_summary(dir, "train.json");
+		struct summary train;
 
+		read_summary(&train, dir, "train.json");
 		record_begin(&r, "train", wall_seconds(), lj->id);
-		train_figures(&r, train);
-		if (isfinite(number(train, "mean_return")))
-			d->last_mean_return = number(train, "mean_return");
-		cJSON_Delete(train);
-		record_number(&r, "episode_count", number(merged, "episode_count"));
+		train_figures(&r, &train);
+		if (isfinite(number(&train, "mean_return")))
+			d->last_mean_return = number(&train, "mean_return");
+		free(train.text);
+		copy(&r, &merged, "episode_count", "episode_count");
 		/* TensorBoard's step for training: the model's episode_count. */
-		if (isfinite(number(merged, "episode_count")))
-			r.step = (int64_t)number(merged, "episode_count");
+		if (isfinite(number(&merged, "episode_count")))
+			r.step = (int64_t)number(&merged, "episode_count");
 	} else {
 		record_begin(&r, "analysis", wall_seconds(), lj->id);
 		record_number(&r, "replays", (double)lj->n_inputs);
@@ -158,14 +170,17 @@ metrics_job(struct driver *d, const struct ledger_job *lj,
 				record_number(&r, "replays_per_s",
 				    (double)(lj->n_inputs + fig->refused) / fig->seconds);
 		}
-		cJSON_ArrayForEach(v, merged)
-			if (cJSON_IsNumber(v) && v->string && strcmp(v->string, "merged") != 0)
-				record_number(&r, v->string, v->valuedouble);
-		if (isfinite(number(merged, "builds")))
-			r.step = (int64_t)number(merged, "builds");
+		/* The learned file's headline figures, whatever merge-results names. */
+		for (i = 0; i < merged.n; i++)
+			if (!(merged.v[i].key_len == 6 &&
+			    memcmp(merged.v[i].key, "merged", 6) == 0))
+				record_number_text(&r, merged.v[i].key, merged.v[i].key_len,
+				    merged.v[i].text, merged.v[i].text_len, merged.v[i].value);
+		if (isfinite(number(&merged, "builds")))
+			r.step = (int64_t)number(&merged, "builds");
 	}
-	cJSON_Delete(merged);
-	free(copy);
+	free(merged.text);
+	free(path);
 	if (history_append(&d->history, &r) < 0)
 		warnmsg("%s/metrics.jsonl: %s", d->o->state, strerror(errno));
 	d->dashboard_stale = 1;

@@ -103,18 +103,40 @@ record_number_only(struct record *r, const char *key, double v)
 	keep_number(r, key, v);
 }
 
-void
-record_number(struct record *r, const char *key, double v)
+static void
+scalar(struct record *r, const char *key, double v)
 {
-	if (!isfinite(v))
-		return;
-	record_number_only(r, key, v);
 	if (r->n < RECORD_MAX_SCALARS) {
 		/* TensorBoard's one name for what people call the loss. */
 		join(r->tags[r->n], r->kind, strcmp(key, "loss_after") == 0 ?
 		    "loss" : key);
 		r->values[r->n++] = v;
 	}
+}
+
+void
+record_number(struct record *r, const char *key, double v)
+{
+	if (!isfinite(v))
+		return;
+	record_number_only(r, key, v);
+	scalar(r, key, v);
+}
+
+void
+record_number_text(struct record *r, const char *key, size_t key_len,
+		   const char *text, size_t text_len, double v)
+{
+	char name[RECORD_TAG_MAX];
+
+	if (!isfinite(v) || key_len >= sizeof name)
+		return;
+	memcpy(name, key, key_len);
+	name[key_len] = '\0';
+	add_key(r, name);
+	sb_add(&r->json, text, text_len);
+	keep_number(r, name, v);
+	scalar(r, name, v);
 }
 
 void

@@ -43,6 +43,13 @@ struct record {
 void record_begin(struct record *r, const char *kind, double time, int64_t job);
 /* A number; NaN or infinity is left out (absent, never 0). */
 void record_number(struct record *r, const char *key, double v);
+/*
+ * A number as another program wrote it (already its shortest text, and
+ * valid JSON: flat.c checked it), copied rather than printed again; the
+ * key is key[0..key_len).
+ */
+void record_number_text(struct record *r, const char *key, size_t key_len,
+			const char *text, size_t text_len, double v);
 /* The same, without a TensorBoard scalar (thresholds, counters of no interest there). */
 void record_number_only(struct record *r, const char *key, double v);
 void record_string(struct record *r, const char *key, const char *s);

@@ -93,8 +93,7 @@ merge_output(struct driver *d, const struct ledger_job *lj)
 	pid_t pid;
 
 	job_merge_command(d, lj, &av);
-	/* spawn appends: a merge retried after a crash must not read the old line. */
-	unlink(out);
+	/* spawn appends: after a crash, metrics.c reads the last line. */
 	pid = spawn(av.v, d->history_on ? out : NULL, d->merge_log);
 	free(copy);
 	free(out);

@@ -33,8 +33,8 @@
 /* Seconds between system records while work runs or the gate is shut, and idle. */
 #define SYSTEM_EVERY_BUSY 10
 #define SYSTEM_EVERY_IDLE 60
-/* A program's JSON summary is one short line. */
-#define SUMMARY_LIMIT 65536
+/* A program's JSON summary is one short line; a longer file is cut. */
+#define SUMMARY_LIMIT 16384
 
 /* policy-train --json's figures a train record keeps, by the same names. */
 static const char *const train_fields[] = {
@@ -83,22 +83,37 @@ metrics_close(struct driver *d)
 
 /* A child's one-line JSON summary in dir/name: its numbers, as written. */
 struct summary {
-	char *text;
+	char text[SUMMARY_LIMIT];
 	struct flat_number v[SUMMARY_NUMBERS];
-	int n;			/* 0 when missing or not one flat object */
+	int n;			/* 0 when missing or not one object */
 };
 
+/*
+ * Its last line: a merge retried after a crash appended a second one
+ * (spawn appends), and the newest is what the target holds now.
+ */
 static void
 read_summary(struct summary *s, const char *dir, const char *name)
 {
 	char *path = path_join(dir, name);
-	size_t size;
+	long len = file_read_into(path, s->text, sizeof s->text);
+	const char *line = s->text;
+	long i;
 
 	s->n = 0;
-	if ((s->text = file_read(path, SUMMARY_LIMIT, &size)) != NULL &&
-	    (s->n = flat_numbers(s->text, size, s->v, SUMMARY_NUMBERS)) < 0)
-		s->n = 0;
 	free(path);
+	if (len <= 0)
+		return;
+	while (len > 0 && (s->text[len - 1] == '\n' || s->text[len - 1] == '\r'))
+		len--;
+	for (i = len; i > 0; i--)
+		if (s->text[i - 1] == '\n') {
+			line = s->text + i;
+			break;
+		}
+	if ((s->n = flat_numbers(line, (size_t)(s->text + len - line), s->v,
+	    SUMMARY_NUMBERS)) < 0)
+		s->n = 0;
 }
 
 static double
@@ -139,7 +154,7 @@ metrics_job(struct driver *d, const struct ledger_job *lj,
 	    const struct job_figures *fig)
 {
 	char *path, *dir;
-	struct summary merged;
+	static struct summary merged, train;	/* 16 KiB each: not on the stack */
 	struct record r;
 	int i;
 
@@ -149,14 +164,11 @@ metrics_job(struct driver *d, const struct ledger_job *lj,
 	dir = dirname(path);
 	read_summary(&merged, dir, "merge.json");
 	if (lj->kind == JOB_TRAINING) {
-		struct summary train;
-
 		read_summary(&train, dir, "train.json");
 		record_begin(&r, "train", wall_seconds(), lj->id);
 		train_figures(&r, &train);
 		if (isfinite(number(&train, "mean_return")))
 			d->last_mean_return = number(&train, "mean_return");
-		free(train.text);
 		copy(&r, &merged, "episode_count", "episode_count");
 		/* TensorBoard's step for training: the model's episode_count. */
 		if (isfinite(number(&merged, "episode_count")))
@@ -179,7 +191,6 @@ metrics_job(struct driver *d, const struct ledger_job *lj,
 		if (isfinite(number(&merged, "builds")))
 			r.step = (int64_t)number(&merged, "builds");
 	}
-	free(merged.text);
 	free(path);
 	if (history_append(&d->history, &r) < 0)
 		warnmsg("%s/metrics.jsonl: %s", d->o->state, strerror(errno));
@@ -232,7 +243,11 @@ metrics_system(struct driver *d, double t, int force)
 	size_t j, done = 0;
 	int i;
 
-	if (!d->history_on || (!force && t < d->next_system))
+	if (!d->history_on)
+		return;
+	/* TensorBoard's events of the last tick go out in one write. */
+	history_flush(&d->history);
+	if (!force && t < d->next_system)
 		return;
 	/* Done over every run, as the ledger has it, so cron's runs make one line. */
 	for (j = 0; j < d->ledger.n_jobs; j++)

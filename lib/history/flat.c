@@ -6,8 +6,8 @@
  * shortest text that reads back, so they are copied as written: parsing
  * them into a tree and printing them again (the shortest form takes three
  * conversions a number) was most of what the history cost the driver per
- * job. A line that is not one flat object of numbers, strings, booleans
- * and nulls is refused whole.
+ * job. Members that are arrays or objects are passed over (their numbers
+ * are not the record's); a line that is not one JSON object is refused.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +73,38 @@ skip_number(const char *p, const char *end)
 	return p;
 }
 
+/*
+ * Past an array or object (p at its bracket), strings heeded, nesting at
+ * most 64 deep; or NULL. A member like the greedy action's distribution
+ * is passed over whole, so the numbers beside it are still read.
+ */
+static const char *
+skip_nested(const char *p, const char *end)
+{
+	char stack[64];
+	int depth = 0, escaped;
+
+	while (p < end) {
+		if (*p == '"') {
+			if ((p = skip_string(p, end, &escaped)) == NULL)
+				return NULL;
+			continue;
+		}
+		if (*p == '[' || *p == '{') {
+			if (depth == (int)sizeof stack)
+				return NULL;
+			stack[depth++] = *p == '[' ? ']' : '}';
+		} else if (*p == ']' || *p == '}') {
+			if (depth == 0 || stack[--depth] != *p)
+				return NULL;
+			if (depth == 0)
+				return p + 1;
+		}
+		p++;
+	}
+	return NULL;
+}
+
 static const char *
 skip_word(const char *p, const char *end, const char *w)
 {
@@ -111,6 +143,8 @@ flat_numbers(const char *s, size_t len, struct flat_number *out, size_t max)
 		v = p;
 		if (*p == '"')
 			p = skip_string(p, end, &escaped);
+		else if (*p == '[' || *p == '{')
+			p = skip_nested(p, end);
 		else if (*p == 't' || *p == 'f' || *p == 'n')
 			p = *p == 't' ? skip_word(p, end, "true") : *p == 'f' ?
 			    skip_word(p, end, "false") : skip_word(p, end, "null");

@@ -15,9 +15,10 @@ struct flat_number {
 
 /*
  * The number members of the JSON object in s[0..len), in their order, at
- * most max into out; strings, true, false and null are passed over. Keys
- * with escapes are passed over too (ours have none). Returns how many
- * were found, or -1 when s is not one flat object (nesting included).
+ * most max into out; strings, true, false, null, arrays and objects are
+ * passed over (the latter checked only for balance). Keys with escapes are
+ * passed over too (ours have none). Returns how many were found, or -1
+ * when s is not one object.
  */
 int flat_numbers(const char *s, size_t len, struct flat_number *out, size_t max);
 /* The member named key, or NULL. */

@@ -277,9 +277,7 @@ history_append(struct history *h, struct record *r)
 			v[i].tag = r->tags[i];
 			v[i].value = r->values[i];
 		}
-		if (tfevents_write(&h->tb, r->time, r->step, v, r->n) < 0)
-			warnmsg("%s: %s (TensorBoard events)", h->tb.path ?
-			    h->tb.path : "tensorboard", strerror(errno));
+		tfevents_add(&h->tb, r->time, r->step, v, r->n);
 	}
 	/* An error's strings are read back; the numbers of the others are kept as they are. */
 	if (strcmp(r->kind, "error") == 0)
@@ -291,8 +289,17 @@ history_append(struct history *h, struct record *r)
 }
 
 void
+history_flush(struct history *h)
+{
+	if (tfevents_flush(&h->tb) < 0)
+		warnmsg("%s: %s (TensorBoard events)", h->tb.path ? h->tb.path :
+		    "tensorboard", strerror(errno));
+}
+
+void
 history_close(struct history *h)
 {
+	history_flush(h);
 	if (h->metrics_fd >= 0)
 		close(h->metrics_fd);
 	if (h->system_fd >= 0)

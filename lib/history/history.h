@@ -77,10 +77,12 @@ int history_open(struct history *h, const char *state, int tensorboard,
 		 struct strbuf *why);
 /*
  * Append r: "system" records to system.jsonl (rotated by size), the
- * others to metrics.jsonl; its scalars as one TensorBoard event at r->step;
- * and into h->data. Returns 0, or -1 with errno set (the record is lost).
+ * others to metrics.jsonl, at once; its scalars as one TensorBoard event
+ * at r->step, written at the next history_flush; and into h->data. Returns 0, or -1 with errno set (the record is lost).
  */
 int history_append(struct history *h, struct record *r);
+/* Write the TensorBoard events kept since the last flush (once a tick). */
+void history_flush(struct history *h);
 void history_close(struct history *h);
 
 #endif

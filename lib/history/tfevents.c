@@ -202,8 +202,8 @@ tfevents_open(struct tfevents *t, const char *dir, double now, struct strbuf *wh
 	char name[256], host[64] = "localhost", *last;
 	ssize_t w;
 
+	memset(t, 0, sizeof *t);
 	t->fd = -1;
-	t->path = NULL;
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
 		sb_printf(why, "%s: %s", dir, strerror(errno));
 		return -1;
@@ -241,20 +241,37 @@ tfevents_open(struct tfevents *t, const char *dir, double now, struct strbuf *wh
 	return t->fd < 0 ? -1 : 0;
 }
 
+void
+tfevents_add(struct tfevents *t, double wall_time, int64_t step,
+	     const struct tb_scalar *v, size_t n)
+{
+	struct strbuf ev = { 0 };
+
+	if (t->fd < 0 || n == 0)
+		return;
+	tfevent_encode(&ev, wall_time, step, NULL, v, n);
+	tfrecord_frame(&t->pending, ev.data, ev.len);
+	sb_free(&ev);
+}
+
 int
 tfevents_write(struct tfevents *t, double wall_time, int64_t step,
 	       const struct tb_scalar *v, size_t n)
 {
-	struct strbuf ev = { 0 }, rec = { 0 };
+	tfevents_add(t, wall_time, step, v, n);
+	return tfevents_flush(t);
+}
+
+int
+tfevents_flush(struct tfevents *t)
+{
 	ssize_t w;
 	int rc = 0;
 
-	if (t->fd < 0 || n == 0)
+	if (t->fd < 0 || t->pending.len == 0)
 		return 0;
-	tfevent_encode(&ev, wall_time, step, NULL, v, n);
-	tfrecord_frame(&rec, ev.data, ev.len);
-	w = write(t->fd, rec.data, rec.len);
-	if (w != (ssize_t)rec.len) {
+	w = write(t->fd, t->pending.data, t->pending.len);
+	if (w != (ssize_t)t->pending.len) {
 		/* A torn record would hide every later one: cut it off. */
 		if (w > 0) {
 			struct stat st;
@@ -266,16 +283,19 @@ tfevents_write(struct tfevents *t, double wall_time, int64_t step,
 			errno = ENOSPC;
 		rc = -1;
 	}
-	sb_free(&ev);
-	sb_free(&rec);
+	/* Written or lost: never written twice, nor kept growing. */
+	sb_reset(&t->pending);
 	return rc;
 }
 
 void
 tfevents_close(struct tfevents *t)
 {
-	if (t->fd >= 0)
+	if (t->fd >= 0) {
+		tfevents_flush(t);
 		close(t->fd);
+	}
+	sb_free(&t->pending);
 	t->fd = -1;
 	free(t->path);
 	t->path = NULL;

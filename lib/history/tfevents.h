@@ -36,6 +36,7 @@ size_t tfrecord_valid_end(const unsigned char *data, size_t size);
 struct tfevents {
 	int fd;		/* -1: closed */
 	char *path;
+	struct strbuf pending;	/* records not yet written (tfevents_flush) */
 };
 
 /*
@@ -46,9 +47,19 @@ struct tfevents {
  */
 int tfevents_open(struct tfevents *t, const char *dir, double now,
 		  struct strbuf *why);
-/* One event of n scalars, in one write(2). Returns 0, or -1 with errno set. */
+/*
+ * One event of n scalars, kept until tfevents_flush: the driver writes a
+ * tick's events at once (TensorBoard is a view; the history's own record
+ * is metrics.jsonl, written at once).
+ */
+void tfevents_add(struct tfevents *t, double wall_time, int64_t step,
+		  const struct tb_scalar *v, size_t n);
+/* The kept events, in one write(2). Returns 0, or -1 with errno set. */
+int tfevents_flush(struct tfevents *t);
+/* Flushes, then closes. */
+void tfevents_close(struct tfevents *t);
+/* tfevents_add and tfevents_flush. */
 int tfevents_write(struct tfevents *t, double wall_time, int64_t step,
 		   const struct tb_scalar *v, size_t n);
-void tfevents_close(struct tfevents *t);
 
 #endif

@@ -15,7 +15,7 @@
 #include "tfevents.h"
 
 /* The scalars one record carries at most (a record has about twenty). */
-#define RECORD_MAX_SCALARS 64
+#define RECORD_MAX_SCALARS 40
 #define RECORD_TAG_MAX HISTORY_KEY_MAX
 
 /* system.jsonl is rotated at this size (table.h: how many old files are kept). */

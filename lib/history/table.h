@@ -16,7 +16,7 @@
 /* system.jsonl's rotations kept: system.jsonl.1 (newest) to .4. */
 #define HISTORY_SYSTEM_KEEP 4
 /* A key of a record is shorter than this. */
-#define HISTORY_KEY_MAX 48
+#define HISTORY_KEY_MAX 40
 /* A record longer than this is no record of ours. */
 #define HISTORY_LINE_MAX 65536
 

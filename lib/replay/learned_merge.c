@@ -284,7 +284,7 @@ merge_alpha(const char *target, char *const *parts, int n, double alpha,
 
 static int
 merge_exact(const char *target, char *const *parts, int n, struct learned *l,
-	    struct strbuf *out, int quiet)
+	    struct strbuf *out, int quiet, struct strbuf *headline)
 {
 	struct strbuf why = { 0 };
 	int i, changed = 0, status = 0;
@@ -329,6 +329,9 @@ merge_exact(const char *target, char *const *parts, int n, struct learned *l,
 		iso_local_time(when, sizeof when);
 		learned_render(l, out, when);
 	}
+	/* --json: the main section alone, a small fraction of a large file. */
+	if (status == 0 && headline && l)
+		learned_render_main(l, headline);
 	learned_free(l);
 	sb_free(&why);
 	return status;
@@ -391,7 +394,7 @@ int
 merge_learned(const char *target, char *const *parts, int n, double alpha,
 	      int quiet, int json)
 {
-	struct strbuf out = { 0 }, why = { 0 };
+	struct strbuf out = { 0 }, why = { 0 }, headline = { 0 };
 	struct learned *l = NULL;
 	cJSON *tree = NULL;
 	int lock, stream, status = 0;
@@ -428,7 +431,8 @@ merge_learned(const char *target, char *const *parts, int n, double alpha,
 		status = EX_IOERR;
 	}
 	if (status == 0)
-		status = alpha < 0 ? merge_exact(target, parts, n, l, &out, quiet) :
+		status = alpha < 0 ? merge_exact(target, parts, n, l, &out, quiet,
+		    json ? &headline : NULL) :
 		    merge_alpha(target, parts, n, alpha, tree, &out);
 	else {
 		cJSON_Delete(tree);
@@ -440,7 +444,9 @@ merge_learned(const char *target, char *const *parts, int n, double alpha,
 	}
 	if (json && status == 0) {
 		/* Nothing new merged: the headline is the target's as it is. */
-		if (out.len == 0 && !stream &&
+		if (headline.len)
+			learned_headline(headline.data, headline.len);
+		else if (out.len == 0 && !stream &&
 		    (text = file_read(target, LEARNED_SIZE_LIMIT, &size)) != NULL) {
 			learned_headline(text, size);
 			free(text);
@@ -451,5 +457,6 @@ merge_learned(const char *target, char *const *parts, int n, double alpha,
 	unlock_file(lock);
 	sb_free(&out);
 	sb_free(&why);
+	sb_free(&headline);
 	return status;
 }

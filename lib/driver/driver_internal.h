@@ -51,6 +51,7 @@ struct driver {
 	size_t n_pending;
 	size_t stats_printed_at;	/* d->finished when the block was last printed */
 	char *merge_log;		/* merge-results' messages */
+	char *merge_json;		/* ...and what it says the target holds (--json) */
 	double gate_closed_since;	/* once: when the gate last closed with nothing running */
 	int gave_up;
 	struct gate_sample sample;	/* the gate's last sample... */

@@ -31,7 +31,6 @@
 #include "jsonw.h"
 #include "land.h"
 #include "metrics.h"
-#include "path.h"
 #include "report.h"
 #include "spawn.h"
 #include "state.h"
@@ -81,22 +80,21 @@ refused_inputs(struct driver *d, struct job *j, int *bad)
 
 /*
  * merge-results, run to completion: 0 when the output is in. What it says
- * the target holds then goes to merge.json beside the output, for the
- * history.
+ * the target holds then goes to STATE/merge.json, for the history: one
+ * file emptied before each merge, which costs less than a new file in the
+ * job's folder made and removed every job.
  */
 static int
 merge_output(struct driver *d, const struct ledger_job *lj)
 {
 	struct strlist av = { 0 };
-	char *copy = xstrdup(lj->output), *out = path_join(dirname(copy), "merge.json");
 	int status;
 	pid_t pid;
 
 	job_merge_command(d, lj, &av);
-	/* spawn appends: after a crash, metrics.c reads the last line. */
-	pid = spawn(av.v, d->history_on ? out : NULL, d->merge_log);
-	free(copy);
-	free(out);
+	if (d->history_on && truncate(d->merge_json, 0) < 0 && errno != ENOENT)
+		warnmsg("%s: %s", d->merge_json, strerror(errno));
+	pid = spawn(av.v, d->history_on ? d->merge_json : NULL, d->merge_log);
 	/* No child, no wait: waitpid(-1) would take a job's exit status. */
 	status = pid > 0 ? spawn_wait(pid) : -1;
 	strlist_free(&av);

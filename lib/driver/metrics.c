@@ -4,7 +4,7 @@
  * The driver reads no model and no replay itself: what a training job did
  * comes from policy-train --json (train.json in the job's folder), what the
  * model and the learned file hold after a merge from merge-results --json
- * (merge.json), both taken by name and copied as written (flat.c), so a
+ * (STATE/merge.json), both taken by name and copied as written (flat.c), so a
  * field a program does not report is absent from the record, never 0. The machine's figures are the gate's
  * own sample of the tick. Writing and drawing live in lib/history; this
  * file only gathers the figures.
@@ -81,27 +81,22 @@ metrics_close(struct driver *d)
 /* The members of a summary: at most this many numbers are kept. */
 #define SUMMARY_NUMBERS 64
 
-/* A child's one-line JSON summary in dir/name: its numbers, as written. */
+/* A child's one-line JSON summary in a file: its numbers, as written. */
 struct summary {
 	char text[SUMMARY_LIMIT];
 	struct flat_number v[SUMMARY_NUMBERS];
 	int n;			/* 0 when missing or not one object */
 };
 
-/*
- * Its last line: a merge retried after a crash appended a second one
- * (spawn appends), and the newest is what the target holds now.
- */
+/* Its last line: the newest, should a file hold more (spawn appends). */
 static void
-read_summary(struct summary *s, const char *dir, const char *name)
+read_summary(struct summary *s, const char *path)
 {
-	char *path = path_join(dir, name);
 	long len = file_read_into(path, s->text, sizeof s->text);
 	const char *line = s->text;
 	long i;
 
 	s->n = 0;
-	free(path);
 	if (len <= 0)
 		return;
 	while (len > 0 && (s->text[len - 1] == '\n' || s->text[len - 1] == '\r'))
@@ -153,18 +148,20 @@ void
 metrics_job(struct driver *d, const struct ledger_job *lj,
 	    const struct job_figures *fig)
 {
-	char *path, *dir;
 	static struct summary merged, train;	/* 16 KiB each: not on the stack */
 	struct record r;
 	int i;
 
 	if (!d->history_on)
 		return;
-	path = xstrdup(lj->output);
-	dir = dirname(path);
-	read_summary(&merged, dir, "merge.json");
+	read_summary(&merged, d->merge_json);
 	if (lj->kind == JOB_TRAINING) {
-		read_summary(&train, dir, "train.json");
+		char *output = xstrdup(lj->output), *path;
+
+		path = path_join(dirname(output), "train.json");
+		read_summary(&train, path);
+		free(path);
+		free(output);
 		record_begin(&r, "train", wall_seconds(), lj->id);
 		train_figures(&r, &train);
 		if (isfinite(number(&train, "mean_return")))
@@ -191,7 +188,6 @@ metrics_job(struct driver *d, const struct ledger_job *lj,
 		if (isfinite(number(&merged, "builds")))
 			r.step = (int64_t)number(&merged, "builds");
 	}
-	free(path);
 	if (history_append(&d->history, &r) < 0)
 		warnmsg("%s/metrics.jsonl: %s", d->o->state, strerror(errno));
 	d->dashboard_stale = 1;

@@ -154,7 +154,6 @@ driver_run(const struct driver_options *o, int once)
 		return status;
 	}
 	d.merge_log = path_join(o->state, "merge.log");
-	d.merge_json = path_join(o->state, "merge.json");
 	own_init(&d.own, o);
 	d.probe = gate_probe_new(NULL);
 	workers_usage_init(&d.usage);
@@ -205,7 +204,6 @@ driver_run(const struct driver_options *o, int once)
 	free(d.jobs);
 	free(d.pending);
 	free(d.merge_log);
-	free(d.merge_json);
 	driver_free_programs(&d);
 	close(lock);
 	return status;

@@ -51,7 +51,15 @@ struct driver {
 	size_t n_pending;
 	size_t stats_printed_at;	/* d->finished when the block was last printed */
 	char *merge_log;		/* merge-results' messages */
-	char *merge_json;		/* ...and what it says the target holds (--json) */
+	/*
+	 * What merge-results --json says the target holds comes through a
+	 * pipe (metrics.c): merge_pipe[0] read here, merge_pipe[1] opened by
+	 * the child as merge_out ("/proc/self/fd/N"); no file is written.
+	 */
+	int merge_pipe[2];
+	char merge_out[64];
+	char merge_said[16384];		/* the last merge's line */
+	size_t merge_said_len;
 	double gate_closed_since;	/* once: when the gate last closed with nothing running */
 	int gave_up;
 	struct gate_sample sample;	/* the gate's last sample... */

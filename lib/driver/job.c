@@ -116,7 +116,7 @@ job_merge_command(const struct driver *d, const struct ledger_job *lj,
 	strlist_push(av, d->program[PROGRAM_MERGE]);
 	strlist_push(av, lj->kind == JOB_ANALYSIS ? "learned" : "model");
 	strlist_push(av, "--quiet");
-	/* What the target holds after the merge, for the history (merge.json). */
+	/* What the target holds after the merge, for the history (metrics.c). */
 	strlist_push(av, "--json");
 	strlist_push(av, "-o");
 	strlist_push(av, lj->kind == JOB_ANALYSIS ? o->learned : o->model);

@@ -80,9 +80,7 @@ refused_inputs(struct driver *d, struct job *j, int *bad)
 
 /*
  * merge-results, run to completion: 0 when the output is in. What it says
- * the target holds then goes to STATE/merge.json, for the history: one
- * file emptied before each merge, which costs less than a new file in the
- * job's folder made and removed every job.
+ * the target holds then is in d->merge_said, for the history (metrics.c).
  */
 static int
 merge_output(struct driver *d, const struct ledger_job *lj)
@@ -92,11 +90,11 @@ merge_output(struct driver *d, const struct ledger_job *lj)
 	pid_t pid;
 
 	job_merge_command(d, lj, &av);
-	if (d->history_on && truncate(d->merge_json, 0) < 0 && errno != ENOENT)
-		warnmsg("%s: %s", d->merge_json, strerror(errno));
-	pid = spawn(av.v, d->history_on ? d->merge_json : NULL, d->merge_log);
+	metrics_merge_begin(d);
+	pid = spawn(av.v, d->history_on ? d->merge_out : NULL, d->merge_log);
 	/* No child, no wait: waitpid(-1) would take a job's exit status. */
 	status = pid > 0 ? spawn_wait(pid) : -1;
+	metrics_merge_end(d);
 	strlist_free(&av);
 	return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }

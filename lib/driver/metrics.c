@@ -4,18 +4,20 @@
  * The driver reads no model and no replay itself: what a training job did
  * comes from policy-train --json (train.json in the job's folder), what the
  * model and the learned file hold after a merge from merge-results --json
- * (STATE/merge.json), both taken by name and copied as written (flat.c), so a
+ * (through a pipe), both taken by name and copied as written (flat.c), so a
  * field a program does not report is absent from the record, never 0. The machine's figures are the gate's
  * own sample of the tick. Writing and drawing live in lib/history; this
  * file only gathers the figures.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "atomic.h"
 #include "clock.h"
@@ -49,8 +51,22 @@ metrics_open(struct driver *d)
 	struct strbuf why = { 0 };
 
 	d->last_mean_return = NAN;
+	d->merge_pipe[0] = d->merge_pipe[1] = -1;
+	snprintf(d->merge_out, sizeof d->merge_out, "/dev/null");
 	if (d->o->no_history)
 		return;
+	/*
+	 * merge-results' --json line comes back through a pipe that the child
+	 * opens by name (spawn opens its standard output by path): a file made
+	 * and removed per job cost the driver more than the rest of its
+	 * history. The line is far shorter than a pipe holds, so the child
+	 * never waits on it.
+	 */
+	if (pipe2(d->merge_pipe, O_CLOEXEC | O_NONBLOCK) == 0)
+		snprintf(d->merge_out, sizeof d->merge_out, "/proc/self/fd/%d",
+		    d->merge_pipe[1]);
+	else
+		warnmsg("pipe: %s (no merge figures in the history)", strerror(errno));
 	if (history_open(&d->history, d->o->state, 1, &why) < 0)
 		warnmsg("%s (no history is kept)", why.data);
 	else {
@@ -76,6 +92,11 @@ metrics_close(struct driver *d)
 	if (d->history_on)
 		history_close(&d->history);
 	d->history_on = 0;
+	if (d->merge_pipe[0] >= 0) {
+		close(d->merge_pipe[0]);
+		close(d->merge_pipe[1]);
+	}
+	d->merge_pipe[0] = d->merge_pipe[1] = -1;
 }
 
 /* The members of a summary: at most this many numbers are kept. */
@@ -88,11 +109,10 @@ struct summary {
 	int n;			/* 0 when missing or not one object */
 };
 
-/* Its last line: the newest, should a file hold more (spawn appends). */
+/* The last line of s->text[0..len): the newest, should there be more. */
 static void
-read_summary(struct summary *s, const char *path)
+parse_summary(struct summary *s, long len)
 {
-	long len = file_read_into(path, s->text, sizeof s->text);
 	const char *line = s->text;
 	long i;
 
@@ -109,6 +129,46 @@ read_summary(struct summary *s, const char *path)
 	if ((s->n = flat_numbers(line, (size_t)(s->text + len - line), s->v,
 	    SUMMARY_NUMBERS)) < 0)
 		s->n = 0;
+}
+
+static void
+read_summary(struct summary *s, const char *path)
+{
+	parse_summary(s, file_read_into(path, s->text, sizeof s->text));
+}
+
+/* Up to size bytes of what waits in the pipe; the rest is dropped. */
+static size_t
+take_pipe(int fd, char *buf, size_t size)
+{
+	char sink[4096];
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < size && (n = read(fd, buf + len, size - len)) > 0)
+		len += (size_t)n;
+	while (read(fd, sink, sizeof sink) > 0)
+		;
+	return len;
+}
+
+void
+metrics_merge_begin(struct driver *d)
+{
+	char sink[4096];
+
+	if (d->history_on && d->merge_pipe[0] >= 0)
+		while (read(d->merge_pipe[0], sink, sizeof sink) > 0)
+			;
+	d->merge_said_len = 0;
+}
+
+void
+metrics_merge_end(struct driver *d)
+{
+	if (d->history_on && d->merge_pipe[0] >= 0)
+		d->merge_said_len = take_pipe(d->merge_pipe[0], d->merge_said,
+		    sizeof d->merge_said - 1);
 }
 
 static double
@@ -154,7 +214,8 @@ metrics_job(struct driver *d, const struct ledger_job *lj,
 
 	if (!d->history_on)
 		return;
-	read_summary(&merged, d->merge_json);
+	memcpy(merged.text, d->merge_said, d->merge_said_len);
+	parse_summary(&merged, (long)d->merge_said_len);
 	if (lj->kind == JOB_TRAINING) {
 		char *output = xstrdup(lj->output), *path;
 

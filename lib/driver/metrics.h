@@ -17,9 +17,15 @@ struct job_figures {
 void metrics_open(struct driver *d);
 void metrics_close(struct driver *d);
 /*
+ * Around a merge: empty the pipe merge-results --json writes into, then
+ * take what it said (d->merge_said).
+ */
+void metrics_merge_begin(struct driver *d);
+void metrics_merge_end(struct driver *d);
+/*
  * A merged job's record: policy-train's --json summary (train.json) or the
  * analysis figures, and what merge-results --json said after the merge
- * (merge.json), both in the job's folder. fig is NULL after a crash.
+ * (through a pipe), fig is NULL after a crash.
  */
 void metrics_job(struct driver *d, const struct ledger_job *lj,
 		 const struct job_figures *fig);

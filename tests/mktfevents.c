@@ -43,6 +43,7 @@ main(int argc, char **argv)
 		if (eq == NULL)
 			return 64;
 		*eq = '\0';
+		v[i].prefix = NULL;
 		v[i].tag = argv[4 + i];
 		v[i].value = strtod(eq + 1, NULL);
 	}

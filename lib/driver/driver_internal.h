@@ -58,7 +58,7 @@ struct driver {
 	 */
 	int merge_pipe[2];
 	char merge_out[64];
-	char merge_said[16384];		/* the last merge's line */
+	char *merge_said;		/* the last merge's line (MERGE_SAID_MAX) */
 	size_t merge_said_len;
 	double gate_closed_since;	/* once: when the gate last closed with nothing running */
 	int gave_up;
@@ -66,6 +66,7 @@ struct driver {
 	int sample_ok;			/* ...when it could measure */
 	/* the history (metrics.c) */
 	struct history history;
+	struct record record;		/* built a job, its buffer kept */
 	int history_on;
 	double next_system, next_dashboard;
 	int dashboard_stale;		/* a record the page should show came since it was drawn */

@@ -35,8 +35,10 @@
 /* Seconds between system records while work runs or the gate is shut, and idle. */
 #define SYSTEM_EVERY_BUSY 10
 #define SYSTEM_EVERY_IDLE 60
-/* A program's JSON summary is one short line; a longer file is cut. */
+/* A program's JSON summary is one short line; a longer one is cut. */
 #define SUMMARY_LIMIT 16384
+/* merge-results --json says a few hundred bytes. */
+#define MERGE_SAID_MAX 4096
 
 /* policy-train --json's figures a train record keeps, by the same names. */
 static const char *const train_fields[] = {
@@ -62,6 +64,7 @@ metrics_open(struct driver *d)
 	 * history. The line is far shorter than a pipe holds, so the child
 	 * never waits on it.
 	 */
+	d->merge_said = xmalloc(MERGE_SAID_MAX);
 	if (pipe2(d->merge_pipe, O_CLOEXEC | O_NONBLOCK) == 0)
 		snprintf(d->merge_out, sizeof d->merge_out, "/proc/self/fd/%d",
 		    d->merge_pipe[1]);
@@ -92,6 +95,9 @@ metrics_close(struct driver *d)
 	if (d->history_on)
 		history_close(&d->history);
 	d->history_on = 0;
+	record_free(&d->record);
+	free(d->merge_said);
+	d->merge_said = NULL;
 	if (d->merge_pipe[0] >= 0) {
 		close(d->merge_pipe[0]);
 		close(d->merge_pipe[1]);
@@ -100,66 +106,59 @@ metrics_close(struct driver *d)
 }
 
 /* The members of a summary: at most this many numbers are kept. */
-#define SUMMARY_NUMBERS 64
+#define SUMMARY_NUMBERS 32
 
-/* A child's one-line JSON summary in a file: its numbers, as written. */
+/* A child's one-line JSON summary: its numbers, as written, in its text. */
 struct summary {
-	char text[SUMMARY_LIMIT];
 	struct flat_number v[SUMMARY_NUMBERS];
 	int n;			/* 0 when missing or not one object */
 };
 
-/* The last line of s->text[0..len): the newest, should there be more. */
+/* The last line of text[0..len): the newest, should there be more. */
 static void
-parse_summary(struct summary *s, long len)
+parse_summary(struct summary *s, const char *text, long len)
 {
-	const char *line = s->text;
+	const char *line = text;
 	long i;
 
 	s->n = 0;
 	if (len <= 0)
 		return;
-	while (len > 0 && (s->text[len - 1] == '\n' || s->text[len - 1] == '\r'))
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
 		len--;
 	for (i = len; i > 0; i--)
-		if (s->text[i - 1] == '\n') {
-			line = s->text + i;
+		if (text[i - 1] == '\n') {
+			line = text + i;
 			break;
 		}
-	if ((s->n = flat_numbers(line, (size_t)(s->text + len - line), s->v,
+	if ((s->n = flat_numbers(line, (size_t)(text + len - line), s->v,
 	    SUMMARY_NUMBERS)) < 0)
 		s->n = 0;
 }
 
-static void
-read_summary(struct summary *s, const char *path)
-{
-	parse_summary(s, file_read_into(path, s->text, sizeof s->text));
-}
-
-/* Up to size bytes of what waits in the pipe; the rest is dropped. */
+/*
+ * Up to buf's size of what waits in the pipe; the rest is read into buf
+ * again and dropped (a line longer than that is no summary of ours).
+ */
 static size_t
 take_pipe(int fd, char *buf, size_t size)
 {
-	char sink[4096];
 	size_t len = 0;
 	ssize_t n;
 
 	while (len < size && (n = read(fd, buf + len, size - len)) > 0)
 		len += (size_t)n;
-	while (read(fd, sink, sizeof sink) > 0)
-		;
+	if (len == size)
+		while (read(fd, buf, size) > 0)
+			len = 0;
 	return len;
 }
 
 void
 metrics_merge_begin(struct driver *d)
 {
-	char sink[4096];
-
 	if (d->history_on && d->merge_pipe[0] >= 0)
-		while (read(d->merge_pipe[0], sink, sizeof sink) > 0)
-			;
+		take_pipe(d->merge_pipe[0], d->merge_said, MERGE_SAID_MAX);
 	d->merge_said_len = 0;
 }
 
@@ -168,7 +167,7 @@ metrics_merge_end(struct driver *d)
 {
 	if (d->history_on && d->merge_pipe[0] >= 0)
 		d->merge_said_len = take_pipe(d->merge_pipe[0], d->merge_said,
-		    sizeof d->merge_said - 1);
+		    MERGE_SAID_MAX);
 }
 
 static double
@@ -208,68 +207,67 @@ void
 metrics_job(struct driver *d, const struct ledger_job *lj,
 	    const struct job_figures *fig)
 {
-	static struct summary merged, train;	/* 16 KiB each: not on the stack */
-	struct record r;
+	static char train_text[SUMMARY_LIMIT];	/* not on the stack */
+	struct summary merged, train;
+	struct record *r = &d->record;
 	int i;
 
 	if (!d->history_on)
 		return;
-	memcpy(merged.text, d->merge_said, d->merge_said_len);
-	parse_summary(&merged, (long)d->merge_said_len);
+	parse_summary(&merged, d->merge_said, (long)d->merge_said_len);
 	if (lj->kind == JOB_TRAINING) {
 		char *output = xstrdup(lj->output), *path;
 
 		path = path_join(dirname(output), "train.json");
-		read_summary(&train, path);
+		parse_summary(&train, train_text, file_read_into(path, train_text,
+		    sizeof train_text));
 		free(path);
 		free(output);
-		record_begin(&r, "train", wall_seconds(), lj->id);
-		train_figures(&r, &train);
+		record_begin(r, "train", wall_seconds(), lj->id);
+		train_figures(r, &train);
 		if (isfinite(number(&train, "mean_return")))
 			d->last_mean_return = number(&train, "mean_return");
-		copy(&r, &merged, "episode_count", "episode_count");
+		copy(r, &merged, "episode_count", "episode_count");
 		/* TensorBoard's step for training: the model's episode_count. */
 		if (isfinite(number(&merged, "episode_count")))
-			r.step = (int64_t)number(&merged, "episode_count");
+			r->step = (int64_t)number(&merged, "episode_count");
 	} else {
-		record_begin(&r, "analysis", wall_seconds(), lj->id);
-		record_number(&r, "replays", (double)lj->n_inputs);
+		record_begin(r, "analysis", wall_seconds(), lj->id);
+		record_number(r, "replays", (double)lj->n_inputs);
 		if (fig) {
-			record_number(&r, "errors", (double)fig->refused);
+			record_number(r, "errors", (double)fig->refused);
 			if (fig->seconds > 0)
-				record_number(&r, "replays_per_s",
+				record_number(r, "replays_per_s",
 				    (double)(lj->n_inputs + fig->refused) / fig->seconds);
 		}
 		/* The learned file's headline figures, whatever merge-results names. */
 		for (i = 0; i < merged.n; i++)
 			if (!(merged.v[i].key_len == 6 &&
 			    memcmp(merged.v[i].key, "merged", 6) == 0))
-				record_number_text(&r, merged.v[i].key, merged.v[i].key_len,
+				record_number_text(r, merged.v[i].key, merged.v[i].key_len,
 				    merged.v[i].text, merged.v[i].text_len, merged.v[i].value);
 		if (isfinite(number(&merged, "builds")))
-			r.step = (int64_t)number(&merged, "builds");
+			r->step = (int64_t)number(&merged, "builds");
 	}
-	if (history_append(&d->history, &r) < 0)
+	if (history_append(&d->history, r) < 0)
 		warnmsg("%s/metrics.jsonl: %s", d->o->state, strerror(errno));
 	d->dashboard_stale = 1;
-	record_free(&r);
-}
+	}
 
 void
 metrics_error(struct driver *d, long long job, const char *file, const char *error)
 {
-	struct record r;
+	struct record *r = &d->record;
 
 	if (!d->history_on)
 		return;
-	record_begin(&r, "error", wall_seconds(), job);
-	record_string(&r, "file", file);
-	record_string(&r, "error", error);
-	if (history_append(&d->history, &r) < 0)
+	record_begin(r, "error", wall_seconds(), job);
+	record_string(r, "file", file);
+	record_string(r, "error", error);
+	if (history_append(&d->history, r) < 0)
 		warnmsg("%s/metrics.jsonl: %s", d->o->state, strerror(errno));
 	d->dashboard_stale = 1;
-	record_free(&r);
-}
+	}
 
 static size_t
 count_state(const struct input_queue *s, enum input_state st)
@@ -296,7 +294,7 @@ metrics_system(struct driver *d, double t, int force)
 	const struct gate_thresholds *th = &d->o->gate;
 	int busy = d->n_jobs > 0 || d->verdict != GATE_OPEN;
 	char key[32];
-	struct record r;
+	struct record *r = &d->record;
 	size_t j, done = 0;
 	int i;
 
@@ -311,44 +309,43 @@ metrics_system(struct driver *d, double t, int force)
 		if (d->ledger.jobs[j].merged == 1)
 			done += d->ledger.jobs[j].n_inputs;
 	d->next_system = t + (busy ? SYSTEM_EVERY_BUSY : SYSTEM_EVERY_IDLE);
-	record_begin(&r, "system", wall_seconds(), -1);
-	r.step = (int64_t)r.time;
+	record_begin(r, "system", wall_seconds(), -1);
+	r->step = (int64_t)r->time;
 	if (d->sample_ok) {
 		if (s->cpu >= 0)
-			record_number(&r, "cpu", s->cpu);
+			record_number(r, "cpu", s->cpu);
 		if (s->mem >= 0)
-			record_number(&r, "mem", s->mem);
+			record_number(r, "mem", s->mem);
 		if (s->load_per_core >= 0)
-			record_number(&r, "load", s->load_per_core);
+			record_number(r, "load", s->load_per_core);
 		for (i = 0; i < s->ngpus; i++) {
 			snprintf(key, sizeof key, "gpu%d_util", i);
 			if (s->gpus[i].util >= 0)
-				record_number(&r, key, s->gpus[i].util);
+				record_number(r, key, s->gpus[i].util);
 			snprintf(key, sizeof key, "gpu%d_mem", i);
 			if (s->gpus[i].mem >= 0)
-				record_number(&r, key, s->gpus[i].mem);
+				record_number(r, key, s->gpus[i].mem);
 		}
 	}
-	threshold(&r, "cpu_max", th->cpu);
-	threshold(&r, "mem_max", th->mem);
-	threshold(&r, "load_max", th->load);
-	threshold(&r, "gpu_util_max", th->gpu_util);
-	threshold(&r, "gpu_mem_max", th->gpu_mem);
-	record_number_only(&r, "verdict", d->verdict);
-	record_string(&r, "gate", gate_verdict_name(d->verdict));
-	record_number(&r, "active", (double)d->n_jobs);
-	record_number(&r, "allowed", (double)d->slots);
-	record_number(&r, "queued", (double)(count_state(&d->replays, INPUT_NEW) +
+	threshold(r, "cpu_max", th->cpu);
+	threshold(r, "mem_max", th->mem);
+	threshold(r, "load_max", th->load);
+	threshold(r, "gpu_util_max", th->gpu_util);
+	threshold(r, "gpu_mem_max", th->gpu_mem);
+	record_number_only(r, "verdict", d->verdict);
+	record_string(r, "gate", gate_verdict_name(d->verdict));
+	record_number(r, "active", (double)d->n_jobs);
+	record_number(r, "allowed", (double)d->slots);
+	record_number(r, "queued", (double)(count_state(&d->replays, INPUT_NEW) +
 	    count_state(&d->experience, INPUT_NEW)));
-	record_number(&r, "done", (double)done);
-	record_number(&r, "failed", (double)d->ledger.bad);
-	if (history_append(&d->history, &r) < 0)
+	record_number(r, "done", (double)done);
+	record_number(r, "failed", (double)d->ledger.bad);
+	if (history_append(&d->history, r) < 0)
 		warnmsg("%s/system.jsonl: %s", d->o->state, strerror(errno));
 	/* An idle driver's minutely record alone does not redraw the page. */
 	if (busy || force)
 		d->dashboard_stale = 1;
-	record_free(&r);
-}
+	}
 
 void
 metrics_dashboard(struct driver *d, double t, int force)
@@ -363,6 +360,7 @@ metrics_dashboard(struct driver *d, double t, int force)
 		return;
 	d->dashboard_stale = 0;
 	d->next_dashboard = t + d->o->dashboard_every;
+	history_data_settle(d->history.data);
 	dashboard_render(d->history.data, &opt, &page);
 	path = path_join(d->o->state, "dashboard.html");
 	if (atomic_write(path, page.data, page.len) < 0)

@@ -49,12 +49,13 @@ join(char *out, const char *a, const char *b)
 	out[n + m] = '\0';
 }
 
-/* A number for the copy in memory, as the JSON line has it. */
+/* A number for the copy in memory, as the JSON line has it; scalar: to TensorBoard too. */
 static void
-keep_number(struct record *r, const char *key, double v)
+keep_number(struct record *r, const char *key, double v, int scalar)
 {
 	if (r->n_keys < RECORD_MAX_SCALARS) {
 		join(r->keys[r->n_keys], key, NULL);
+		r->scalar[r->n_keys] = (unsigned char)scalar;
 		r->numbers[r->n_keys++] = v;
 	}
 }
@@ -64,8 +65,9 @@ record_begin(struct record *r, const char *kind, double time, int64_t job)
 {
 	long long ms, k;
 
-	memset(r, 0, sizeof *r);
-	snprintf(r->kind, sizeof r->kind, "%s", kind);
+	sb_reset(&r->json);
+	r->n_keys = 0;
+	join(r->kind, kind, NULL);
 	r->time = time;
 	r->step = job > 0 ? job : 0;
 	sb_adds(&r->json, "{\"kind\": ");
@@ -77,11 +79,11 @@ record_begin(struct record *r, const char *kind, double time, int64_t job)
 	sb_addc(&r->json, '.');
 	for (k = 100; k > 0; k /= 10)
 		sb_addc(&r->json, (char)('0' + ms / k % 10));
-	keep_number(r, "time", (double)ms / 1000);
+	keep_number(r, "time", (double)ms / 1000, 0);
 	if (job >= 0) {
 		sb_adds(&r->json, ", \"job\": ");
 		sb_addi(&r->json, job);
-		keep_number(r, "job", (double)job);
+		keep_number(r, "job", (double)job, 0);
 	}
 }
 
@@ -93,34 +95,26 @@ add_key(struct record *r, const char *key)
 	sb_adds(&r->json, ": ");
 }
 
-void
-record_number_only(struct record *r, const char *key, double v)
+static void
+number(struct record *r, const char *key, double v, int scalar)
 {
 	if (!isfinite(v))
 		return;
 	add_key(r, key);
 	json_number(&r->json, v);
-	keep_number(r, key, v);
+	keep_number(r, key, v, scalar);
 }
 
-static void
-scalar(struct record *r, const char *key, double v)
+void
+record_number_only(struct record *r, const char *key, double v)
 {
-	if (r->n < RECORD_MAX_SCALARS) {
-		/* TensorBoard's one name for what people call the loss. */
-		join(r->tags[r->n], r->kind, strcmp(key, "loss_after") == 0 ?
-		    "loss" : key);
-		r->values[r->n++] = v;
-	}
+	number(r, key, v, 0);
 }
 
 void
 record_number(struct record *r, const char *key, double v)
 {
-	if (!isfinite(v))
-		return;
-	record_number_only(r, key, v);
-	scalar(r, key, v);
+	number(r, key, v, 1);
 }
 
 void
@@ -135,8 +129,7 @@ record_number_text(struct record *r, const char *key, size_t key_len,
 	name[key_len] = '\0';
 	add_key(r, name);
 	sb_add(&r->json, text, text_len);
-	keep_number(r, name, v);
-	scalar(r, name, v);
+	keep_number(r, name, v, 1);
 }
 
 void
@@ -269,15 +262,20 @@ history_append(struct history *h, struct record *r)
 	}
 	if (system)
 		h->system_size += (off_t)len;
-	if (r->n > 0) {
+	{
 		struct tb_scalar v[RECORD_MAX_SCALARS];
-		size_t i;
+		size_t i, n = 0;
 
-		for (i = 0; i < r->n; i++) {
-			v[i].tag = r->tags[i];
-			v[i].value = r->values[i];
+		for (i = 0; i < r->n_keys; i++) {
+			if (!r->scalar[i])
+				continue;
+			v[n].prefix = r->kind;
+			/* TensorBoard's one name for what people call the loss. */
+			v[n].tag = strcmp(r->keys[i], "loss_after") == 0 ? "loss" :
+			    r->keys[i];
+			v[n++].value = r->numbers[i];
 		}
-		tfevents_add(&h->tb, r->time, r->step, v, r->n);
+		tfevents_add(&h->tb, r->time, r->step, v, n);
 	}
 	/* An error's strings are read back; the numbers of the others are kept as they are. */
 	if (strcmp(r->kind, "error") == 0)

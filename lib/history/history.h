@@ -26,20 +26,22 @@
  * and its numbers as TensorBoard scalars, tagged "KIND/KEY".
  */
 struct record {
-	struct strbuf json;
-	char kind[16];
+	struct strbuf json;	/* kept from record to record (record_begin) */
+	char kind[RECORD_TAG_MAX];
 	double time;
 	int64_t step;		/* TensorBoard's step: set it before appending */
-	size_t n;
-	char tags[RECORD_MAX_SCALARS][RECORD_TAG_MAX];
-	double values[RECORD_MAX_SCALARS];
-	/* Every number by its key, for the copy in memory (no JSON read back). */
+	/* Every number by its key, for the copy in memory (no JSON read back)... */
 	size_t n_keys;
 	char keys[RECORD_MAX_SCALARS][RECORD_TAG_MAX];
 	double numbers[RECORD_MAX_SCALARS];
+	unsigned char scalar[RECORD_MAX_SCALARS];	/* ...and which go to TensorBoard */
 };
 
-/* kind: "train", "analysis", "error", "system"; job < 0: none. */
+/*
+ * kind: "train", "analysis", "error", "system"; job < 0: none. r is zeroed
+ * before its first use; its line's buffer is kept for the next record, as
+ * the driver builds one a job (record_free lets it go).
+ */
 void record_begin(struct record *r, const char *kind, double time, int64_t job);
 /* A number; NaN or infinity is left out (absent, never 0). */
 void record_number(struct record *r, const char *key, double v);

@@ -46,6 +46,7 @@ history_data_free(struct history_data *d)
 	table_free(&d->train);
 	table_free(&d->analysis);
 	table_free(&d->system);
+	free(d->staged);
 	for (i = 0; i < HISTORY_ERRORS; i++) {
 		free(d->errors[i].file);
 		free(d->errors[i].error);
@@ -134,6 +135,18 @@ table_of(struct history_data *d, const char *kind)
 	    strcmp(kind, "system") == 0 ? &d->system : NULL;
 }
 
+static void
+stage(struct history_data *d, unsigned table, unsigned col, double v)
+{
+	if (d->n_staged == d->cap_staged) {
+		d->cap_staged = d->cap_staged ? 2 * d->cap_staged : 256;
+		d->staged = xreallocarray(d->staged, d->cap_staged, sizeof d->staged[0]);
+	}
+	d->staged[d->n_staged].table = (unsigned char)table;
+	d->staged[d->n_staged].col = (unsigned char)col;
+	d->staged[d->n_staged++].v = v;
+}
+
 void
 history_data_add_numbers(struct history_data *d, const char *kind, size_t n,
 			 const char (*keys)[HISTORY_KEY_MAX], const double *numbers)
@@ -141,13 +154,36 @@ history_data_add_numbers(struct history_data *d, const char *kind, size_t n,
 	struct table *t = table_of(d, kind);
 	struct column *c;
 	size_t i, hint = 0;
+	unsigned which;
 
 	if (t == NULL)
 		return;
-	add_row(t);
+	/* Without a dashboard to settle them, a few hundred records at a time. */
+	if (d->n_staged > HISTORY_STAGED_MAX)
+		history_data_settle(d);
+	which = t == &d->train ? 0 : t == &d->analysis ? 1 : 2;
+	stage(d, which, TABLE_MAX_COLUMNS, 0);
 	for (i = 0; i < n; i++)
 		if (isfinite(numbers[i]) && (c = column_for(t, keys[i], &hint)) != NULL)
-			c->v[t->rows - 1] = numbers[i];
+			stage(d, which, (unsigned)(c - t->cols), numbers[i]);
+}
+
+void
+history_data_settle(struct history_data *d)
+{
+	struct table *tables[3] = { &d->train, &d->analysis, &d->system };
+	size_t i;
+
+	for (i = 0; i < d->n_staged; i++) {
+		struct staged_value *s = &d->staged[i];
+		struct table *t = tables[s->table];
+
+		if (s->col == TABLE_MAX_COLUMNS)
+			add_row(t);
+		else
+			t->cols[s->col].v[t->rows - 1] = s->v;
+	}
+	d->n_staged = 0;
 }
 
 void
@@ -159,6 +195,7 @@ history_data_add(struct history_data *d, const char *line, size_t len)
 
 	if (len == 0)
 		return;
+	history_data_settle(d);
 	rec = cJSON_ParseWithLength(line, len);
 	kind = cJSON_GetObjectItemCaseSensitive(rec, "kind");
 	if (!cJSON_IsObject(rec) || !cJSON_IsString(kind)) {

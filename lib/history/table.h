@@ -38,8 +38,19 @@ struct error_entry {
 	char *error;
 };
 
+/* Staged values settled at once past this many (a few hundred records). */
+#define HISTORY_STAGED_MAX 8192
+/* A record added but not yet in its table's columns: (column, value) pairs. */
+struct staged_value {
+	unsigned char table;	/* 0 train, 1 analysis, 2 system */
+	unsigned char col;	/* TABLE_MAX_COLUMNS: the row's first pair, a new row */
+	double v;
+};
+
 struct history_data {
 	struct table train, analysis, system;
+	struct staged_value *staged;	/* history_data_add_numbers' rows... */
+	size_t n_staged, cap_staged;	/* ...until history_data_settle */
 	struct error_entry errors[HISTORY_ERRORS];	/* a ring */
 	size_t n_errors;	/* ever added; the last min(n, HISTORY_ERRORS) are kept */
 	size_t damaged;		/* lines that were no record */
@@ -60,10 +71,15 @@ void history_data_add(struct history_data *d, const char *line, size_t len);
 /*
  * A record of kind ("train", "analysis", "system") given as its numbers,
  * keys[i] = numbers[i]: what history_data_add does with its line, without
- * reading JSON back (the driver adds what it has just written).
+ * reading JSON back (the driver adds what it has just written). It is
+ * staged, in one sequential buffer, until history_data_settle: written
+ * into a score of column arrays at once, it would touch a score of pages,
+ * and the driver, which forks twice a job, pays a fault for each.
  */
 void history_data_add_numbers(struct history_data *d, const char *kind, size_t n,
 			      const char (*keys)[HISTORY_KEY_MAX], const double *numbers);
+/* Put the staged records into their tables: before the tables are read. */
+void history_data_settle(struct history_data *d);
 /* A table's column, or NULL when no record had it. */
 const double *table_column(const struct table *t, const char *name);
 /* The i-th last error (0: the newest), or NULL. */

@@ -68,13 +68,46 @@ put_bytes(struct strbuf *sb, unsigned field, const void *p, size_t n)
 	sb_add(sb, p, n);
 }
 
+static size_t
+varint_size(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+static size_t
+tag_size(const struct tb_scalar *v)
+{
+	return (v->prefix ? strlen(v->prefix) + 1 : 0) + strlen(v->tag);
+}
+
+/* Summary.Value: tag (1) and simple_value (2, fixed32). */
+static size_t
+value_size(const struct tb_scalar *v)
+{
+	size_t t = tag_size(v);
+
+	return 1 + varint_size(t) + t + 1 + 4;
+}
+
+/*
+ * Written straight into sb, lengths first (computed, not measured from
+ * temporary buffers): the driver encodes an event a job, and every buffer
+ * it touches costs it a page fault after each fork.
+ */
 void
 tfevent_encode(struct strbuf *sb, double wall_time, int64_t step,
 	       const char *file_version, const struct tb_scalar *v, size_t n)
 {
-	struct strbuf summary = { 0 }, value = { 0 };
+	size_t i, summary = 0, vs, t;
 	uint64_t bits;
-	size_t i;
+	float f;
+	uint32_t fbits;
 
 	memcpy(&bits, &wall_time, sizeof bits);
 	put_key(sb, 1, WIRE_FIXED64);		/* Event.wall_time */
@@ -86,32 +119,52 @@ tfevent_encode(struct strbuf *sb, double wall_time, int64_t step,
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		float f = (float)v[i].value;
-		uint32_t fbits;
-
-		memcpy(&fbits, &f, sizeof fbits);
-		sb_reset(&value);
-		put_bytes(&value, 1, v[i].tag, strlen(v[i].tag));	/* Value.tag */
-		put_key(&value, 2, WIRE_FIXED32);	/* Value.simple_value */
-		put_le(&value, fbits, 4);
-		put_bytes(&summary, 1, value.data, value.len);	/* Summary.value */
+		vs = value_size(&v[i]);
+		summary += 1 + varint_size(vs) + vs;
 	}
-	put_bytes(sb, 5, summary.data, summary.len);	/* Event.summary */
-	sb_free(&summary);
-	sb_free(&value);
+	put_key(sb, 5, WIRE_BYTES);		/* Event.summary */
+	put_varint(sb, summary);
+	for (i = 0; i < n; i++) {
+		put_key(sb, 1, WIRE_BYTES);	/* Summary.value */
+		put_varint(sb, value_size(&v[i]));
+		t = tag_size(&v[i]);
+		put_key(sb, 1, WIRE_BYTES);	/* Value.tag */
+		put_varint(sb, t);
+		if (v[i].prefix) {
+			sb_adds(sb, v[i].prefix);
+			sb_addc(sb, '/');
+		}
+		sb_adds(sb, v[i].tag);
+		put_key(sb, 2, WIRE_FIXED32);	/* Value.simple_value */
+		f = (float)v[i].value;
+		memcpy(&fbits, &f, sizeof fbits);
+		put_le(sb, fbits, 4);
+	}
+}
+
+/* The 12 bytes before a payload of n bytes: its length and the length's CRC. */
+static void
+frame_head(unsigned char head[12], size_t n)
+{
+	uint32_t c;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		head[i] = (unsigned char)((uint64_t)n >> (8 * i));
+	c = crc32c_masked(head, 8);
+	for (i = 0; i < 4; i++)
+		head[8 + i] = (unsigned char)(c >> (8 * i));
 }
 
 void
 tfrecord_frame(struct strbuf *sb, const void *payload, size_t n)
 {
-	struct strbuf len = { 0 };
+	unsigned char head[12];
 
-	put_le(&len, n, 8);
-	sb_add(sb, len.data, 8);
-	put_le(sb, crc32c_masked(len.data, 8), 4);
+	frame_head(head, n);
+	sb_add(sb, head, 12);
 	sb_add(sb, payload, n);
 	put_le(sb, crc32c_masked(payload, n), 4);
-	sb_free(&len);
 }
 
 static uint64_t
@@ -245,13 +298,20 @@ void
 tfevents_add(struct tfevents *t, double wall_time, int64_t step,
 	     const struct tb_scalar *v, size_t n)
 {
-	struct strbuf ev = { 0 };
+	unsigned char head[12];
+	size_t at, len;
 
 	if (t->fd < 0 || n == 0)
 		return;
-	tfevent_encode(&ev, wall_time, step, NULL, v, n);
-	tfrecord_frame(&t->pending, ev.data, ev.len);
-	sb_free(&ev);
+	/* The event encoded in place after room for its head, framed after. */
+	at = t->pending.len;
+	memset(head, 0, sizeof head);
+	sb_add(&t->pending, head, 12);
+	tfevent_encode(&t->pending, wall_time, step, NULL, v, n);
+	len = t->pending.len - at - 12;
+	frame_head(head, len);
+	memcpy(t->pending.data + at, head, 12);
+	put_le(&t->pending, crc32c_masked(t->pending.data + at + 12, len), 4);
 }
 
 int

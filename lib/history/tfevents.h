@@ -9,6 +9,7 @@
 
 /* One scalar of an event: TensorBoard's tag ("train/loss") and value. */
 struct tb_scalar {
+	const char *prefix;	/* NULL, or the tag's group: "train" + "/" + tag */
 	const char *tag;
 	double value;
 };

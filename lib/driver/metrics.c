@@ -137,28 +137,27 @@ parse_summary(struct summary *s, const char *text, long len)
 }
 
 /*
- * Up to buf's size of what waits in the pipe; the rest is read into buf
- * again and dropped (a line longer than that is no summary of ours).
+ * What waits in the pipe, up to buf's size: the child has exited, so one
+ * read takes all of a short line. What a longer one leaves is read again
+ * and dropped (no summary of ours is that long), so the pipe is empty for
+ * the next merge.
  */
 static size_t
 take_pipe(int fd, char *buf, size_t size)
 {
-	size_t len = 0;
-	ssize_t n;
+	ssize_t n = read(fd, buf, size);
 
-	while (len < size && (n = read(fd, buf + len, size - len)) > 0)
-		len += (size_t)n;
-	if (len == size)
+	if (n == (ssize_t)size) {
 		while (read(fd, buf, size) > 0)
-			len = 0;
-	return len;
+			;
+		n = 0;
+	}
+	return n > 0 ? (size_t)n : 0;
 }
 
 void
 metrics_merge_begin(struct driver *d)
 {
-	if (d->history_on && d->merge_pipe[0] >= 0)
-		take_pipe(d->merge_pipe[0], d->merge_said, MERGE_SAID_MAX);
 	d->merge_said_len = 0;
 }
 

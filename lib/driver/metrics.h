@@ -17,8 +17,8 @@ struct job_figures {
 void metrics_open(struct driver *d);
 void metrics_close(struct driver *d);
 /*
- * Around a merge: empty the pipe merge-results --json writes into, then
- * take what it said (d->merge_said).
+ * Around a merge: forget the last merge's line, then take what this one
+ * said through the pipe merge-results --json writes into (d->merge_said).
  */
 void metrics_merge_begin(struct driver *d);
 void metrics_merge_end(struct driver *d);

@@ -199,7 +199,7 @@ train_figures(struct record *r, const struct summary *train)
 		copy(r, train, train_fields[i], train_fields[i]);
 	/* A policy-train that does not say it: rows times epochs per second. */
 	if (flat_find(train->v, train->n, "samples_per_s") == NULL && secs > 0)
-		record_number(r, "samples_per_s", steps * epochs / secs);
+		record_rate(r, "samples_per_s", steps * epochs / secs);
 }
 
 void
@@ -236,7 +236,7 @@ metrics_job(struct driver *d, const struct ledger_job *lj,
 		if (fig) {
 			record_number(r, "errors", (double)fig->refused);
 			if (fig->seconds > 0)
-				record_number(r, "replays_per_s",
+				record_rate(r, "replays_per_s",
 				    (double)(lj->n_inputs + fig->refused) / fig->seconds);
 		}
 		/* The learned file's headline figures, whatever merge-results names. */

@@ -60,33 +60,6 @@ keep_number(struct record *r, const char *key, double v, int scalar)
 	}
 }
 
-void
-record_begin(struct record *r, const char *kind, double time, int64_t job)
-{
-	long long ms, k;
-
-	sb_reset(&r->json);
-	r->n_keys = 0;
-	join(r->kind, kind, NULL);
-	r->time = time;
-	r->step = job > 0 ? job : 0;
-	sb_adds(&r->json, "{\"kind\": ");
-	json_cstring(&r->json, kind);
-	/* To the millisecond, in integers (the line's, and the copy's). */
-	ms = llround(time * 1000);
-	sb_adds(&r->json, ", \"time\": ");
-	sb_addi(&r->json, ms / 1000);
-	sb_addc(&r->json, '.');
-	for (k = 100; k > 0; k /= 10)
-		sb_addc(&r->json, (char)('0' + ms / k % 10));
-	keep_number(r, "time", (double)ms / 1000, 0);
-	if (job >= 0) {
-		sb_adds(&r->json, ", \"job\": ");
-		sb_addi(&r->json, job);
-		keep_number(r, "job", (double)job, 0);
-	}
-}
-
 static void
 add_key(struct record *r, const char *key)
 {
@@ -94,6 +67,52 @@ add_key(struct record *r, const char *key)
 	json_cstring(&r->json, key);
 	sb_adds(&r->json, ": ");
 }
+
+/*
+ * v to the thousandth, written in integers (times and rates: a shortest
+ * form would take three conversions, a few a job); returns what it reads
+ * back as. Past 2^53 thousandths it is not exact: written as it is.
+ */
+static double
+thousandths(struct strbuf *sb, double v)
+{
+	long long m, k;
+
+	if (!(fabs(v) < 9e12)) {
+		json_number(sb, v);
+		return v;
+	}
+	m = llround(v * 1000);
+	if (m < 0) {
+		sb_addc(sb, '-');
+		m = -m;
+	}
+	sb_addi(sb, m / 1000);
+	sb_addc(sb, '.');
+	for (k = 100; k > 0; k /= 10)
+		sb_addc(sb, (char)('0' + m / k % 10));
+	return (v < 0 ? -(double)m : (double)m) / 1000;
+}
+
+void
+record_begin(struct record *r, const char *kind, double time, int64_t job)
+{
+	sb_reset(&r->json);
+	r->n_keys = 0;
+	join(r->kind, kind, NULL);
+	r->time = time;
+	r->step = job > 0 ? job : 0;
+	sb_adds(&r->json, "{\"kind\": ");
+	json_cstring(&r->json, kind);
+	add_key(r, "time");
+	keep_number(r, "time", thousandths(&r->json, time), 0);
+	if (job >= 0) {
+		sb_adds(&r->json, ", \"job\": ");
+		sb_addi(&r->json, job);
+		keep_number(r, "job", (double)job, 0);
+	}
+}
+
 
 static void
 number(struct record *r, const char *key, double v, int scalar)
@@ -115,6 +134,15 @@ void
 record_number(struct record *r, const char *key, double v)
 {
 	number(r, key, v, 1);
+}
+
+void
+record_rate(struct record *r, const char *key, double v)
+{
+	if (!isfinite(v))
+		return;
+	add_key(r, key);
+	keep_number(r, key, thousandths(&r->json, v), 1);
 }
 
 void

@@ -45,6 +45,8 @@ struct record {
 void record_begin(struct record *r, const char *kind, double time, int64_t job);
 /* A number; NaN or infinity is left out (absent, never 0). */
 void record_number(struct record *r, const char *key, double v);
+/* A measured rate or time, to the thousandth: all that it means. */
+void record_rate(struct record *r, const char *key, double v);
 /*
  * A number as another program wrote it (already its shortest text, and
  * valid JSON: flat.c checked it), copied rather than printed again; the

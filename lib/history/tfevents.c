@@ -38,11 +38,15 @@ enum { WIRE_VARINT = 0, WIRE_FIXED64 = 1, WIRE_BYTES = 2, WIRE_FIXED32 = 5 };
 static void
 put_varint(struct strbuf *sb, uint64_t v)
 {
+	char b[10];
+	size_t n = 0;
+
 	while (v >= 0x80) {
-		sb_addc(sb, (char)(v | 0x80));
+		b[n++] = (char)(v | 0x80);
 		v >>= 7;
 	}
-	sb_addc(sb, (char)v);
+	b[n++] = (char)v;
+	sb_add(sb, b, n);
 }
 
 static void
@@ -54,10 +58,12 @@ put_key(struct strbuf *sb, unsigned field, unsigned wire)
 static void
 put_le(struct strbuf *sb, uint64_t v, int bytes)
 {
+	char b[8];
 	int i;
 
 	for (i = 0; i < bytes; i++)
-		sb_addc(sb, (char)(v >> (8 * i)));
+		b[i] = (char)(v >> (8 * i));
+	sb_add(sb, b, (size_t)bytes);
 }
 
 static void

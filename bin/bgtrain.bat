@@ -16,7 +16,7 @@ if defined PATHOPT (
   for /f "usebackq delims=" %%P in (`wsl wslpath -a "!A:\=/!"`) do set "A=%%P"
   set "PATHOPT="
 ) else (
-  for %%O in (--replays --experience --state --learned --model --quarantine --done-dir --config) do if /i "!A!"=="%%O" set "PATHOPT=1"
+  for %%O in (--replays --experience --bot --state --learned --model --deploy --quarantine --done-dir --config) do if /i "!A!"=="%%O" set "PATHOPT=1"
 )
 set "ARGS=!ARGS! "!A!""
 shift

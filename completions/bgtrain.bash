@@ -6,20 +6,31 @@ _bgtrain()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	# The subcommand; the options named here take an argument.
-	what=$(_bgtrain_suite_operand "-r --replays -e --experience -s --state
-		-j --jobs --learned --model --quarantine --done-dir --priority
+	what=$(_bgtrain_suite_operand "-r --replays -e --experience --bot -s --state
+		-j --jobs --learned --model --deploy --on-merge --adopt-stale-tmp
+		--quarantine --done-dir --priority
 		--config --cpu --mem --gpu-mem --gpu-util --load --far
 		--stats-every --grace --job-timeout --settle --replay-batch
-		--train-batch --dashboard-every -o --output")
+		--train-batch --behavior --max-ratio --lr --gamma --entropy --clip
+		--optimizer --epochs --batch-episodes --hidden --dashboard-every -o
+		--output")
 	case $prev in
-	-r|--replays|-e|--experience|-s|--state|--quarantine|--done-dir)
+	-r|--replays|-e|--experience|--bot|-s|--state|--quarantine|--done-dir)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return;;
 	--learned)
 		mapfile -t COMPREPLY < <(compgen -f -X '!*.json' -- "$cur"; compgen -d -- "$cur")
 		return;;
-	--model)
+	--model|--deploy)
 		mapfile -t COMPREPLY < <(compgen -f -X '!*.npz' -- "$cur"; compgen -d -- "$cur")
 		return;;
+	--on-merge)
+		mapfile -t COMPREPLY < <(compgen -c -- "$cur"); return;;
+	--behavior)
+		COMPREPLY=($(compgen -W "auto uniform none" -- "$cur")); return;;
+	--optimizer)
+		COMPREPLY=($(compgen -W "adam sgd" -- "$cur")); return;;
+	--hidden)
+		COMPREPLY=($(compgen -W "64,64" -- "$cur")); return;;
 	--config)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return;;
 	--priority)
@@ -31,7 +42,9 @@ _bgtrain()
 	--cpu|--mem|--gpu-mem|--gpu-util|--load)
 		# The gate's thresholds, as res-gate's: a number, or off.
 		COMPREPLY=($(compgen -W "off" -- "$cur")); return;;
-	--far|--stats-every|--grace|--job-timeout|--settle|--replay-batch|--train-batch|--dashboard-every)
+	--far|--stats-every|--grace|--job-timeout|--settle|--replay-batch|--train-batch|\
+	--adopt-stale-tmp|--max-ratio|--lr|--gamma|--entropy|--clip|--epochs|--batch-episodes|\
+	--dashboard-every)
 		return;;
 	-o|--output)
 		mapfile -t COMPREPLY < <(compgen -f -X '!*.html' -- "$cur"; compgen -d -- "$cur")
@@ -39,14 +52,17 @@ _bgtrain()
 	esac
 	if [[ $cur == -* ]]; then
 		case $what in
-		status) COMPREPLY=($(compgen -W "--state --replays --experience
-			--config --json --repair --help --version" -- "$cur"));;
+		status) COMPREPLY=($(compgen -W "--state --replays --experience --bot
+			--adopt-stale-tmp --config --json --repair --help --version" -- "$cur"));;
 		report) COMPREPLY=($(compgen -W "--state --output --config --help
 			--version" -- "$cur"));;
-		*) COMPREPLY=($(compgen -W "--replays --experience --state --jobs
-			--learned --model --quarantine --done-dir --priority --config
+		*) COMPREPLY=($(compgen -W "--replays --experience --bot --state --jobs
+			--learned --model --deploy --on-merge --adopt-stale-tmp
+			--quarantine --done-dir --priority --config
 			--cpu --mem --gpu-mem --gpu-util --load --far --stats-every
 			--grace --job-timeout --settle --replay-batch --train-batch
+			--behavior --max-ratio --lr --gamma --entropy --clip --optimizer
+			--epochs --batch-episodes --hidden
 			--dashboard-every --no-history --json --quiet
 			--help --version" -- "$cur"));;
 		esac

@@ -4,7 +4,8 @@
  *
  * main() only gathers the settings and calls the driver. The command line
  * and the config file share one table per concern (bgtrain's below, the
- * gate's in gate_options.c) and one setter, so a key means the same in both.
+ * gate's in gate_options.c, the training settings in train_flags.c) and
+ * one setter, so a key means the same in both.
  */
 #include <libgen.h>
 #include <limits.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bot.h"
 #include "die.h"
 #include "driver.h"
 #include "gate_options.h"
@@ -43,12 +45,17 @@ static const struct opt bgtrain_options[] = {
 	{ .name = "experience", .letter = 'e', .kind = OPT_STRING,
 	  .field = offsetof(struct settings, o.experience), .arg = "DIR",
 	  .help = "the bot's experience folder" },
+	{ .name = "bot", .kind = OPT_STRING,
+	  .field = offsetof(struct settings, o.bot), .arg = "DIR",
+	  .help = "the bot's folder (holding local_training/): its buffer,\n"
+	  "model, learned file, --deploy and --behavior uniform\n"
+	  "unless given" },
 	{ .name = "state", .letter = 's', .kind = OPT_STRING,
 	  .field = offsetof(struct settings, state), .arg = "DIR",
 	  .help = "ledger, lock and job log (default ~/.local/state/bgtrain)" },
 	{ .name = "jobs", .letter = 'j', .kind = OPT_INT,
 	  .field = offsetof(struct settings, o.jobs), .arg = "N|auto",
-	  .lo = 1, .hi = 1024, .word = "auto", .word_value = 0, .def = "2",
+	  .min = 1, .max = 1024, .word = "auto", .word_value = 0, .def = "2",
 	  .help = "workers, or auto to follow free CPU and memory\n"
 	  "($NUM_INSTANCES, when set, replaces the default)" },
 	{ .name = "learned", .kind = OPT_STRING,
@@ -57,6 +64,18 @@ static const struct opt bgtrain_options[] = {
 	{ .name = "model", .kind = OPT_STRING,
 	  .field = offsetof(struct settings, o.model), .arg = "FILE",
 	  .help = "rl_agent_model.npz (default STATE/...)" },
+	{ .name = "deploy", .kind = OPT_STRING,
+	  .field = offsetof(struct settings, o.deploy), .arg = "FILE",
+	  .help = "also publish each merged model here (atomically)" },
+	{ .name = "on-merge", .kind = OPT_STRING,
+	  .field = offsetof(struct settings, o.on_merge), .arg = "CMD",
+	  .help = "run CMD with /bin/sh after each merge, with\n"
+	  "BGTRAIN_MERGED and BGTRAIN_KIND (model, learned)" },
+	{ .name = "adopt-stale-tmp", .kind = OPT_NUMBER,
+	  .field = offsetof(struct settings, o.adopt_stale_tmp), .arg = "S",
+	  .lo = 60, .hi = 1e9,
+	  .help = "also train the bot's *.tmp.npz unchanged for S seconds\n"
+	  "(at least 60)" },
 	{ .name = "quarantine", .kind = OPT_STRING,
 	  .field = offsetof(struct settings, o.quarantine), .arg = "DIR",
 	  .help = "bad inputs go here, with the reason" },
@@ -71,7 +90,7 @@ static const struct opt bgtrain_options[] = {
 	  .help = "settings as 'key = value', keys as these options" },
 	{ .name = "stats-every", .kind = OPT_INT,
 	  .field = offsetof(struct settings, o.stats_every), .arg = "N",
-	  .lo = 1, .hi = 1e6, .def = "5",
+	  .min = 1, .max = 1000000, .def = "5",
 	  .help = "statistics every N finished jobs" },
 	{ .name = "grace", .kind = OPT_NUMBER,
 	  .field = offsetof(struct settings, o.grace), .arg = "S",
@@ -87,10 +106,10 @@ static const struct opt bgtrain_options[] = {
 	  .help = "seconds a file must be unchanged before it is read" },
 	{ .name = "replay-batch", .kind = OPT_SIZE,
 	  .field = offsetof(struct settings, o.replay_batch), .arg = "N",
-	  .lo = 1, .hi = 1e6, .def = "100", .help = "replays per analysis job" },
+	  .min = 1, .max = 1000000, .def = "100", .help = "replays per analysis job" },
 	{ .name = "train-batch", .kind = OPT_SIZE,
 	  .field = offsetof(struct settings, o.train_batch), .arg = "N",
-	  .lo = 1, .hi = 1e6, .def = "10",
+	  .min = 1, .max = 1000000, .def = "10",
 	  .help = "experience files per training job" },
 	{ .name = "json", .kind = OPT_FLAG, .field = offsetof(struct settings, json),
 	  .help = "status as JSON" },
@@ -102,7 +121,7 @@ static const struct opt bgtrain_options[] = {
 	  .help = "no notes about bad inputs, no status line" },
 	{ .name = "dashboard-every", .kind = OPT_INT,
 	  .field = offsetof(struct settings, o.dashboard_every), .arg = "S",
-	  .lo = 0, .hi = 86400, .def = "30",
+	  .min = 0, .max = 86400, .def = "30",
 	  .help = "rewrite STATE/dashboard.html at most every S seconds\n"
 	  "when the history changed (0: no dashboard)" },
 	{ .name = "no-history", .kind = OPT_FLAG,
@@ -126,9 +145,9 @@ static const char synopsis[] =
 static const char footer[] =
 "The gate's options are res-gate's; PCT is 0 to 100, or off.\n"
 "Exit status: 0 done, 64 usage, 65 some inputs were bad or jobs failed,\n"
-"66 a missing input folder, 69 a missing program, 73 no state folder,\n"
-"74 I/O or a full disk, 75 another bgtrain holds the state folder,\n"
-"130 SIGINT, 143 SIGTERM.\n";
+"66 a missing input folder (or --bot's local_training), 69 a missing program,\n"
+"73 no state folder, 74 I/O or a full disk, 75 another bgtrain holds the\n"
+"state folder, 130 SIGINT, 143 SIGTERM.\n";
 
 /* The suite's other programs live beside this one. */
 static char *
@@ -159,7 +178,8 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 	memset(st, 0, sizeof *st);
 	driver_defaults(&st->o);
 	if (opt_add(set, bgtrain_options, st) < 0 ||
-	    opt_add(set, gate_options, &st->o.gate) < 0)
+	    opt_add(set, gate_options, &st->o.gate) < 0 ||
+	    opt_add(set, training_options, &st->o.train) < 0)
 		return EX_SOFTWARE;
 	if ((env = getenv("REPLAY_ARCHIVE_DIR")) && *env &&
 	    opt_set_key(set, "replays", env) < 0)
@@ -173,13 +193,48 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 		opt_usage(stderr, set);
 		return EX_USAGE;
 	}
+	/* Checked now, not found wrong by every job. */
+	if (train_flags_check(&st->o.train, st->o.bot || st->o.deploy) < 0)
+		return EX_USAGE;
 	return -1;
+}
+
+/* *field, when it was not given: *path, which the set then owns. */
+static void
+bot_default(struct opt_set *set, const char **field, char **path)
+{
+	if (*field == NULL) {
+		*field = opt_keep(set, *path);
+		*path = NULL;
+	}
+}
+
+/*
+ * --bot's paths for what was not given, whatever came first: an option of
+ * its own always wins over the layout.
+ */
+static void
+settings_bot(struct settings *st, struct opt_set *set)
+{
+	struct bot_paths b;
+
+	bot_paths(st->o.bot, &b);
+	bot_default(set, &st->o.experience, &b.experience);
+	bot_default(set, &st->o.model, &b.model);
+	bot_default(set, &st->o.learned, &b.learned);
+	bot_default(set, &st->o.deploy, &b.deploy);
+	/* The bot plays at random (epsilon 1.0) and keeps no behavior_probs. */
+	if (st->o.train.behavior < 0)
+		st->o.train.behavior = BEHAVIOR_UNIFORM;
+	bot_paths_free(&b);
 }
 
 /* The state folder and the files in it that were not given. */
 static void
 settings_paths(struct settings *st, struct opt_set *set, const char *argv0)
 {
+	if (st->o.bot)
+		settings_bot(st, set);
 	if (st->state == NULL) {
 		const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 
@@ -221,7 +276,7 @@ main(int argc, char **argv)
 		warnmsg("%s: not run, once, status or report", cmd);
 		status = EX_USAGE;
 	} else if (st.o.replays == NULL && st.o.experience == NULL) {
-		warnmsg("nothing to watch: give --replays or --experience");
+		warnmsg("nothing to watch: give --replays, --experience or --bot");
 		status = EX_USAGE;
 	} else {
 		status = driver_run(&st.o, strcmp(cmd, "once") == 0);

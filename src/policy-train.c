@@ -44,19 +44,19 @@ static const struct opt policy_train_options[] = {
 	  .help = "hidden widths for --init (default 64,64)" },
 	{ .name = "actions", .kind = OPT_INT,
 	  .field = offsetof(struct settings, actions), .arg = "N",
-	  .lo = 2, .hi = POLICY_MAX_ACTIONS,
+	  .min = 2, .max = POLICY_MAX_ACTIONS,
 	  .help = "actions for --init (default 5)" },
 	{ .name = "epochs", .letter = 'e', .kind = OPT_INT,
 	  .field = offsetof(struct settings, o.train.epochs), .arg = "N",
-	  .lo = 1, .hi = 1e6, .def = "1",
+	  .min = 1, .max = 1000000, .def = "1",
 	  .help = "passes over the data; above 20 warns" },
 	{ .name = "batch-episodes", .kind = OPT_SIZE,
 	  .field = offsetof(struct settings, o.train.batch_episodes), .arg = "N",
-	  .lo = 1, .hi = 0x1p40,
+	  .min = 1, .max = (uint64_t)1 << 40,
 	  .help = "update every N episodes, shuffled (default: full batch)" },
 	{ .name = "seed", .kind = OPT_U64,
 	  .field = offsetof(struct settings, o.train.seed), .arg = "N",
-	  .lo = 0, .hi = INT64_MAX, .def = "0",
+	  .min = 0, .max = INT64_MAX, .def = "0",
 	  .help = "seed for --init and the shuffle" },
 	{ .name = "lr", .kind = OPT_NUMBER,
 	  .field = offsetof(struct settings, o.train.lr), .arg = "X",
@@ -78,7 +78,7 @@ static const struct opt policy_train_options[] = {
 	  .help = "do not normalise advantages" },
 	{ .name = "threads", .letter = 't', .kind = OPT_INT,
 	  .field = offsetof(struct settings, o.threads), .arg = "N",
-	  .lo = 1, .hi = 256, .def = "1", .help = "OpenBLAS threads" },
+	  .min = 1, .max = 256, .def = "1", .help = "OpenBLAS threads" },
 	{ .name = "skip-bad", .kind = OPT_FLAG,
 	  .field = offsetof(struct settings, o.skip_bad),
 	  .help = "train on the good files when some are bad" },
@@ -109,37 +109,12 @@ static const char footer[] =
 "Exit status: 0 trained, 64 usage, 65 bad experience or model, 66 missing input,\n"
 "74 the model could not be written.\n";
 
-/*
- * --hidden's widths into o. A list is not one of the table's kinds, so it
- * is taken as a string and read here; every width must be there: "64,,64"
- * is a typing error, not two layers. Returns 0, or -1 after a message.
- */
+/* --hidden's widths into o (args.c reads the list; bgtrain checks it the same way). */
 static int
 hidden_read(struct train_options *o, const char *s)
 {
-	char *copy = xstrdup(s), *tok = copy, *comma;
-	double w;
-	int rc = 0;
-
-	o->n_hidden = 0;
-	do {
-		if ((comma = strchr(tok, ',')) != NULL)
-			*comma = '\0';
-		if (*tok == '\0') {
-			warnmsg("--hidden: an empty width in '%s' (give W,W,...)", s);
-			rc = -1;
-		} else if (o->n_hidden == POLICY_MAX_LAYERS - 1) {
-			warnmsg("--hidden: at most %d layers", POLICY_MAX_LAYERS - 1);
-			rc = -1;
-		} else if (parse_number("--hidden", tok, 1, POLICY_MAX_WIDTH, 1, 0,
-		    &w) < 0)
-			rc = -1;
-		else
-			o->hidden[o->n_hidden++] = (int)w;
-		tok = comma + 1;
-	} while (comma != NULL && rc == 0);
-	free(copy);
-	return rc;
+	return parse_widths("--hidden", s, POLICY_MAX_LAYERS - 1, POLICY_MAX_WIDTH,
+	    o->hidden, &o->n_hidden);
 }
 
 /*

@@ -20,9 +20,15 @@ is_zip_name(const char *path)
 	return has_suffix(path, ".zip");
 }
 
+int
+is_bot_tmp_name(const char *path)
+{
+	return has_suffix(path, ".tmp.npz");
+}
+
 /* The bot writes *.tmp.npz and renames: those are never read. */
 int
 experience_wanted(const char *path)
 {
-	return has_suffix(path, ".npz") && !has_suffix(path, ".tmp.npz");
+	return has_suffix(path, ".npz") && !is_bot_tmp_name(path);
 }

@@ -8,5 +8,11 @@ int is_replay_name(const char *path);
 int is_zip_name(const char *path);
 /* A finished experience file: *.npz but not the bot's half-written *.tmp.npz. */
 int experience_wanted(const char *path);
+/*
+ * The bot's half-written experience file, *.tmp.npz, which it renames when
+ * complete; its versions of February to April 2026 never did (bgtrain
+ * --adopt-stale-tmp).
+ */
+int is_bot_tmp_name(const char *path);
 
 #endif

@@ -34,8 +34,16 @@ redirect(const char *path, int fd, int flags)
 pid_t
 spawn(char *const argv[], const char *out, const char *err)
 {
+	return spawn_env(argv, NULL, out, err);
+}
+
+pid_t
+spawn_env(char *const argv[], char *const env[], const char *out,
+	  const char *err)
+{
 	pid_t parent = getpid(), pid = fork();
 	sigset_t none;
+	size_t i;
 
 	if (pid != 0) {
 		/* Also here, so that the group exists before spawn() returns. */
@@ -59,6 +67,9 @@ spawn(char *const argv[], const char *out, const char *err)
 	redirect(err, 2, O_WRONLY | O_CREAT | O_APPEND);
 	/* The driver's files (job log, libproc2's /proc handles) stay its own. */
 	close_range(3, ~0U, 0);
+	/* The driver is one thread: the child may change its own environment. */
+	for (i = 0; env && env[i]; i++)
+		putenv(env[i]);
 	execv(argv[0], argv);
 	/* The job's stderr file is all a person has: say why, not only that. */
 	fprintf(stderr, "%s: cannot run: exec failed: %s\n", argv[0], strerror(errno));

@@ -11,6 +11,9 @@
  * so a SIGKILLed driver leaves no worker behind. Returns the pid, or -1.
  */
 pid_t spawn(char *const argv[], const char *out, const char *err);
+/* spawn(), with env's "NAME=VALUE" strings (NULL-ended) added to the child's environment. */
+pid_t spawn_env(char *const argv[], char *const env[], const char *out,
+		const char *err);
 
 /* Signal a child's whole process group. */
 void spawn_signal(pid_t pid, int sig);

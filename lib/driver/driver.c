@@ -12,8 +12,10 @@
  * and scan.c (the inputs; never the driver's own files), job.c (starting
  * jobs, their command lines), land.c (verdicts, merges, crash recovery),
  * slots.c (the gate, --jobs auto, which job starts or stops), state.c
- * (the set-up checked at start, lock, status file, job log), status.c
- * (the status subcommand). This file holds the loop.
+ * (the set-up checked at start, lock, status file, job log), bot.c (the
+ * bot's own folder), publish.c (--deploy and --on-merge after a merge),
+ * train_flags.c (the training settings), status.c (the status
+ * subcommand). This file holds the loop.
  */
 #include <errno.h>
 #include <signal.h>
@@ -33,6 +35,7 @@
 #include "land.h"
 #include "metrics.h"
 #include "path.h"
+#include "publish.h"
 #include "scan.h"
 #include "slots.h"
 #include "state.h"
@@ -51,6 +54,8 @@ driver_defaults(struct driver_options *o)
 	o->settle = 2;
 	o->tick = 1;
 	o->dashboard_every = 30;
+	o->adopt_stale_tmp = -1;
+	train_flags_unset(&o->train);
 	gate_thresholds_default(&o->gate);
 }
 
@@ -81,7 +86,7 @@ open_state(struct driver *d, int *lock)
 		return rc;
 	}
 	/* A job log that cannot be written is said now, not found empty later. */
-	if ((d->joblog = state_open_joblog(state)) == NULL) {
+	if ((d->joblog = state_open_joblog(state)) < 0) {
 		rc = state_file_error(state, "joblog.tsv");
 		ledger_close(&d->ledger);
 		close(*lock);
@@ -146,6 +151,7 @@ driver_run(const struct driver_options *o, int once)
 	int lock, status, stop;
 
 	memset(&d, 0, sizeof d);
+	d.joblog = -1;
 	d.o = o;
 	d.slots = o->jobs > 0 ? o->jobs : 1;
 	d.verdict = GATE_OPEN;
@@ -154,6 +160,9 @@ driver_run(const struct driver_options *o, int once)
 		return status;
 	}
 	d.merge_log = path_join(o->state, "merge.log");
+	d.hook_log = path_join(o->state, "hook.log");
+	d.experience.adopt = o->adopt_stale_tmp >= 0;
+	d.experience.adopt_after = o->adopt_stale_tmp;
 	own_init(&d.own, o);
 	d.probe = gate_probe_new(NULL);
 	workers_usage_init(&d.usage);
@@ -162,18 +171,21 @@ driver_run(const struct driver_options *o, int once)
 	console_init(&d);
 
 	land_recover(&d);
-	while (!events_stopped()) {
+	publish_recover(&d);
+	/* A write of our state that failed (a full disk) stops us as a signal would. */
+	while (!events_stopped() && !d.io_failed) {
 		double t = monotonic_seconds();
 
 		land_reap(&d, 0);
 		slots_enforce_timeout(&d, t);
+		publish_poll(&d, t);
 		if (t >= next_tick) {
 			next_tick = t + o->tick;
 			tick(&d, t);
 		}
 		/* A stop that came during a scan or a merge: start nothing new. */
 		events_take_pending_stop();
-		if (d.verdict == GATE_OPEN && !events_stopped())
+		if (d.verdict == GATE_OPEN && !events_stopped() && !d.io_failed)
 			slots_start_jobs(&d);
 		land_merge_pending(&d);
 		if (once && slots_gave_up(&d, t))
@@ -183,18 +195,25 @@ driver_run(const struct driver_options *o, int once)
 		events_wait(&d.open, next_tick - monotonic_seconds());
 	}
 	console_end(&d);
-	if ((stop = events_stopped()) != 0)
+	if ((stop = events_stopped()) != 0 || d.io_failed) {
+		d.hooks_stopping = 1;	/* no --on-merge starts for the merges below */
 		slots_stop_all(&d);
+	}
 	land_merge_pending(&d);
+	publish_finish(&d, stop != 0);
+	if (stop == 0)
+		stop = events_stopped();	/* while once waited for --on-merge */
 	state_print_stats(&d);
 	state_write_status(&d);
 	metrics_system(&d, monotonic_seconds(), 1);
 	metrics_dashboard(&d, monotonic_seconds(), 1);
 	metrics_close(&d);
-	status = stop == SIGINT ? 130 : stop == SIGTERM ? 143 :
-	    d.gave_up ? EX_TEMPFAIL : d.errors ? EX_DATAERR : 0;
-	if (d.joblog)
-		fclose(d.joblog);
+	/* Losing what was done is the worst outcome: said first. */
+	status = d.io_failed ? EX_IOERR : stop == SIGINT ? 130 :
+	    stop == SIGTERM ? 143 : d.gave_up ? EX_TEMPFAIL :
+	    d.errors ? EX_DATAERR : 0;
+	if (d.joblog >= 0)
+		close(d.joblog);
 	workers_usage_free(&d.usage);
 	gate_probe_free(d.probe);
 	scan_free(&d.replays);
@@ -204,6 +223,7 @@ driver_run(const struct driver_options *o, int once)
 	free(d.jobs);
 	free(d.pending);
 	free(d.merge_log);
+	free(d.hook_log);
 	driver_free_programs(&d);
 	close(lock);
 	return status;

@@ -6,6 +6,7 @@
 
 #include "gate.h"
 #include "status.h"
+#include "train_flags.h"
 
 enum priority { PRIORITY_TRAINING, PRIORITY_ANALYSIS };
 
@@ -19,6 +20,11 @@ struct driver_options {
 	const char *quarantine;		/* bad inputs go here, with the reason */
 	const char *done_dir;		/* merged replays move here, if set */
 	const char *bin_dir;		/* where replay-analyze and the others are */
+	const char *bot;		/* --bot: the bot's folder; its paths fill the unset ones */
+	const char *deploy;		/* each merged model is also published here */
+	const char *on_merge;		/* run through /bin/sh -c after each merge */
+	double adopt_stale_tmp;		/* train *.tmp.npz unchanged this long; < 0 never */
+	struct train_flags train;	/* handed to every training job */
 	int jobs;			/* workers; 0: follow free CPU and memory */
 	enum priority priority;
 	size_t replay_batch;		/* replays per analysis job */

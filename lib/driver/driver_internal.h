@@ -46,7 +46,8 @@ struct driver {
 	struct workers_usage usage;
 	int verdict;
 	sigset_t open;		/* the signals the event wait lets in */
-	FILE *joblog;
+	int joblog;		/* STATE/joblog.tsv, appended to */
+	int io_failed;		/* a write of our state failed: stop, exit 74 */
 	struct pending_merge *pending;	/* recorded analysis jobs waiting to be merged */
 	size_t n_pending;
 	size_t stats_printed_at;	/* d->finished when the block was last printed */
@@ -72,6 +73,16 @@ struct driver {
 	int dashboard_stale;		/* a record the page should show came since it was drawn */
 	double last_mean_return;	/* the last training job's; NaN: none yet */
 	struct progress console;	/* the status line (console.c) */
+	/* --on-merge: one command at a time; merges meanwhile are run for once */
+	char *hook_log;			/* STATE/hook.log: the commands' output */
+	pid_t hook_pid;			/* the running command, or 0 */
+	enum job_kind hook_kind;	/* ...after a merge of this kind */
+	double hook_started;		/* monotonic */
+	double hook_stopped_at;		/* when it was sent SIGTERM; 0: not sent */
+	int hook_killed;		/* ...and SIGKILL after --grace */
+	int hook_due[2];		/* by job_kind: merged since the command last started */
+	int hooks_stopping;		/* exiting on a signal: start none */
+	size_t hooks_failed;
 	/* statistics, as the old tool printed them */
 	size_t replays_analyzed, models_trained, errors, finished;
 	double processing;

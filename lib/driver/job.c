@@ -20,10 +20,13 @@
 #include "die.h"
 #include "driver.h"
 #include "driver_internal.h"
+#include "filenames.h"
 #include "job.h"
 #include "path.h"
 #include "queue.h"
+#include "scan.h"
 #include "spawn.h"
+#include "state.h"
 
 const char *
 job_kind_name(enum job_kind kind)
@@ -42,9 +45,13 @@ job_free(struct job *j)
 {
 	size_t i;
 
-	for (i = 0; i < j->n; i++)
+	for (i = 0; i < j->n; i++) {
 		free(j->paths[i]);
+		if (j->links)
+			free(j->links[i]);
+	}
 	free(j->paths);
+	free(j->links);
 	free(j->hashes);
 	free(j->dir);
 	free(j->output);
@@ -82,6 +89,8 @@ job_remove_dir(const char *dir)
 static void
 job_command(const struct driver *d, const struct job *j, struct strlist *av)
 {
+	size_t i;
+
 	strlist_push(av, d->program[j->kind == JOB_ANALYSIS ? PROGRAM_ANALYZE :
 	    PROGRAM_TRAIN]);
 	strlist_push(av, "--quiet");
@@ -102,9 +111,41 @@ job_command(const struct driver *d, const struct job *j, struct strlist *av)
 		strlist_push(av, "--json");
 		if (j->init)
 			strlist_push(av, "--init");
+		train_flags_argv(&d->o->train, j->init, av);
 	}
 	strlist_push(av, "--");
-	strlist_push_all(av, j->paths, j->n);
+	for (i = 0; i < j->n; i++)
+		strlist_push(av, j->links && j->links[i] ? j->links[i] : j->paths[i]);
+}
+
+/*
+ * policy-train never reads a *.tmp.npz (a game the bot may still be
+ * writing); one the driver adopted (--adopt-stale-tmp) is handed over as a
+ * link in the job's folder with a name it reads, so that the bot's file is
+ * read in place, never renamed. Returns 0, or -1 with errno set.
+ */
+static int
+link_adopted(struct job *j)
+{
+	char name[64], *target;
+	size_t i;
+
+	for (i = 0; i < j->n; i++) {
+		if (!is_bot_tmp_name(j->paths[i]))
+			continue;
+		if (j->links == NULL)
+			j->links = xcalloc(j->n, sizeof j->links[0]);
+		snprintf(name, sizeof name, "adopted-%06zu.npz", i);
+		j->links[i] = path_join(j->dir, name);
+		/* Absolute: the link lives in another folder than the path's. */
+		target = own_canonical(j->paths[i]);
+		if (symlink(target, j->links[i]) < 0) {
+			free(target);
+			return -1;
+		}
+		free(target);
+	}
+	return 0;
 }
 
 void
@@ -151,19 +192,21 @@ job_start(struct driver *d, enum job_kind kind, struct queued_input **in, size_t
 	j->dir = path_join(work, name);
 	free(work);
 	job_remove_dir(j->dir);
-	/* No folder, no stderr file to say why: the driver says it. */
-	if (mkdir(j->dir, 0700) < 0 && errno != EEXIST) {
-		warnmsg("cannot start a job: %s: %s", j->dir, strerror(errno));
-		d->errors++;
-		queue_set_inputs(d, j, INPUT_NEW);
-		job_free(j);
-		return -1;
-	}
 	j->output = path_join(j->dir, kind == JOB_ANALYSIS ? "summary.json" :
 	    "candidate.npz");
 	j->report = path_join(j->dir, kind == JOB_ANALYSIS ? "build_orders.jsonl" :
 	    "report.jsonl");
 	j->err = path_join(j->dir, "stderr");
+	/* No folder, no stderr file to say why: the driver says it. */
+	if ((mkdir(j->dir, 0700) < 0 && errno != EEXIST) ||
+	    (kind == JOB_TRAINING && link_adopted(j) < 0)) {
+		state_io_failed(d, "%s: cannot make the job's folder: %s", j->dir,
+		    strerror(errno));
+		queue_set_inputs(d, j, INPUT_NEW);
+		job_remove_dir(j->dir);
+		job_free(j);
+		return -1;
+	}
 
 	job_command(d, j, &av);
 	j->started = monotonic_seconds();

@@ -20,6 +20,8 @@ struct job {
 	double wall_started;	/* epoch seconds, for the job log */
 	size_t n;
 	char **paths;
+	char **links;		/* links[i]: what the program is given for paths[i]
+				   when not the path (the bot's *.tmp.npz), else NULL */
 	char (*hashes)[MD5_HEX_SIZE];
 	char *dir;		/* STATE/work/job-NNNNNN, the child's own */
 	char *output;		/* the summary or candidate to merge */

@@ -14,9 +14,11 @@
 #include "die.h"
 #include "driver.h"
 #include "driver_internal.h"
+#include "filenames.h"
 #include "hashmap.h"
 #include "metrics.h"
 #include "queue.h"
+#include "state.h"
 
 static int
 compare_path(const void *key, const void *entry)
@@ -66,17 +68,25 @@ queue_mark_bad(struct driver *d, struct input_queue *s, const char *hash,
 {
 	struct queued_input *e = queue_find(s, path);
 
-	if (ledger_bad(&d->ledger, hash, path, reason) < 0)
-		warnmsg("%s: %s", d->ledger.path, strerror(errno));
 	if (e)
 		e->state = INPUT_DONE;
+	/* Unrecorded, it is tried again at the next start; never moved first. */
+	if (ledger_bad(&d->ledger, hash, path, reason) < 0) {
+		state_io_failed(d, "%s: %s", d->ledger.path, strerror(errno));
+		return;
+	}
 	d->errors++;
 	metrics_error(d, -1, path, reason);
 	if (!d->o->quiet)
 		warnmsg("%s: %s", path, reason);
-	if (d->o->quarantine && move_into(d->o->quarantine, path, reason) < 0)
-		warnmsg("%s: cannot move into %s: %s", path, d->o->quarantine,
-		    strerror(errno));
+	/*
+	 * The bot's unfinished file is only read, never moved: it is the bot's
+	 * to rename, and the ledger keeps it from being tried again.
+	 */
+	if (d->o->quarantine && !is_bot_tmp_name(path) &&
+	    move_into(d->o->quarantine, path, reason) < 0)
+		state_io_failed(d, "%s: cannot move into %s: %s", path,
+		    d->o->quarantine, strerror(errno));
 }
 
 void
@@ -85,12 +95,12 @@ queue_mark_not_input(struct driver *d, struct input_queue *s, const char *hash,
 {
 	struct queued_input *e = queue_find(s, path);
 
-	if (ledger_not_input(&d->ledger, hash, path, reason) < 0) {
-		warnmsg("%s: %s", d->ledger.path, strerror(errno));
-		d->errors++;
-	}
 	if (e)
 		e->state = INPUT_DONE;
+	if (ledger_not_input(&d->ledger, hash, path, reason) < 0) {
+		state_io_failed(d, "%s: %s", d->ledger.path, strerror(errno));
+		return;
+	}
 	if (!d->o->quiet)
 		warnmsg("%s: skipped, not an input: %s", path, reason);
 }

@@ -36,6 +36,8 @@ struct input_queue {
 	size_t n, cap;
 	size_t sorted;		/* v[0..sorted) is in path order; the rest is new */
 	size_t noted;		/* unreadable inputs named so far (errors) */
+	int adopt;		/* also the bot's *.tmp.npz (--adopt-stale-tmp)... */
+	double adopt_after;	/* ...once unchanged for this many seconds */
 	int folder_warned;	/* the folder itself is gone, and was said so... */
 	double folder_warned_at;	/* ...at this time */
 };
@@ -51,7 +53,8 @@ void queue_set_inputs(struct driver *d, const struct job *j,
 		      enum input_state st);
 /*
  * An input its program refused: recorded bad in the ledger, done for good,
- * moved into --quarantine with the reason, counted as an error.
+ * moved into --quarantine with the reason (but for the bot's *.tmp.npz,
+ * left where it is), counted as an error.
  */
 void queue_mark_bad(struct driver *d, struct input_queue *s, const char *hash,
 		    const char *path, const char *reason);

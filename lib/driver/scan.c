@@ -20,6 +20,7 @@
 
 #include "die.h"
 #include "driver.h"
+#include "filenames.h"
 #include "path.h"
 #include "scan.h"
 #include "walk.h"
@@ -77,6 +78,8 @@ own_init(struct own_files *w, const struct driver_options *o)
 		w->files[0] = own_canonical(o->model);
 	if (o->learned)
 		w->files[1] = own_canonical(o->learned);
+	if (o->deploy)
+		w->files[2] = own_canonical(o->deploy);
 }
 
 void
@@ -135,7 +138,9 @@ own_is_scratch(const char *path)
 	const char *name = strrchr(path, '/');
 
 	name = name ? name + 1 : path;
-	return has_suffix(name, ".lock") || strstr(name, ".tmp.") != NULL;
+	/* Ours end in .tmp.XXXXXX (atomic.c): never in .npz. */
+	return has_suffix(name, ".lock") ||
+	    (strstr(name, ".tmp.") != NULL && !is_bot_tmp_name(name));
 }
 
 static int
@@ -190,13 +195,31 @@ unreadable(struct input_queue *s, const char *path, const struct stat *st,
 	s->noted++;
 }
 
+/*
+ * The bot's *.tmp.npz is its game only once the bot has left it: not
+ * changed for s->adopt_after seconds. A younger one is not even queued,
+ * so that `once` never waits for it to settle. A time in the future
+ * says nothing of its age: left alone.
+ */
+static int
+adoptable(const struct input_queue *s, const char *path, const struct stat *st)
+{
+	double age = (double)time(NULL) - (double)st->st_mtime;
+
+	return !is_bot_tmp_name(path) || (s->adopt && age >= s->adopt_after);
+}
+
 /* A regular file with an input's name: settle, then hash. */
 static size_t
 regular(struct input_queue *s, const char *path, const struct stat *st,
 	double now, double settle)
 {
-	struct queued_input *e = entry(s, path);
+	struct queued_input *e;
 	double age;
+
+	if (!adoptable(s, path, st))
+		return 0;
+	e = entry(s, path);
 
 	/* Changed, or its mode (a chmod): looked at again. */
 	if (e->state == INPUT_UNREADABLE && (e->size != (long long)st->st_size ||
@@ -289,7 +312,8 @@ visit(struct input_queue *s, FTS *fts, FTSENT *f, int (*keep)(const char *),
 	default:
 		break;
 	}
-	if (!keep(f->fts_path) || is_own(own, root_real, root_len, f->fts_path, 0))
+	if (!(keep(f->fts_path) || (s->adopt && is_bot_tmp_name(f->fts_path))) ||
+	    is_own(own, root_real, root_len, f->fts_path, 0))
 		return 0;
 	switch (f->fts_info) {
 	case FTS_F:

@@ -11,11 +11,11 @@ struct driver_options;
 /*
  * Canonical paths (symbolic links resolved, as far as the path exists) of
  * what the driver writes: the state folder (candidates, work folders),
- * --quarantine and --done-dir, --model and --learned.
+ * --quarantine and --done-dir, --model, --learned and --deploy.
  */
 struct own_files {
 	char *folders[3];
-	char *files[2];
+	char *files[3];
 };
 
 void own_init(struct own_files *w, const struct driver_options *o);
@@ -27,7 +27,10 @@ void own_free(struct own_files *w);
 int own_is_folder(const struct own_files *w, const char *root,
 		  const char *canonical);
 int own_is_file(const struct own_files *w, const char *canonical);
-/* Lock files (*.lock) and temporary files (*.tmp.*), by the last name. */
+/*
+ * Lock files (*.lock) and temporary files (*.tmp.*), by the last name; but
+ * not the bot's *.tmp.npz, which are its games (--adopt-stale-tmp).
+ */
 int own_is_scratch(const char *path);
 /*
  * The canonical form of path: realpath(3) of the longest part of it that
@@ -43,7 +46,9 @@ char *own_canonical(const char *path);
  * disappeared are dropped unless a job is using them. What has an input's
  * name but cannot be read is named on stderr once (s->noted counts them)
  * and kept as INPUT_UNREADABLE; a folder that is gone is said once a
- * minute. Returns how many files became ready to queue.
+ * minute. With s->adopt, the bot's *.tmp.npz are taken too once they are
+ * s->adopt_after seconds old (by modification time); younger ones are not
+ * looked at at all. Returns how many files became ready to queue.
  */
 size_t scan_folder(struct input_queue *s, const char *dir, int (*keep)(const char *),
 		   const struct own_files *own, double now, double settle);

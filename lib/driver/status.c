@@ -19,6 +19,7 @@
 #include <sysexits.h>
 
 #include "atomic.h"
+#include "bot.h"
 #include "clock.h"
 #include "dashboard.h"
 #include "die.h"
@@ -35,6 +36,8 @@
 
 /* status.json holds one line per running job: far less than this. */
 #define STATUS_FILE_LIMIT (1 << 20)
+/* A *.tmp.npz the bot has not touched for this long, it has left for good. */
+#define STALE_TMP_SECONDS 3600
 
 /* The running driver's status.json without its newline, or NULL. */
 static char *
@@ -201,6 +204,42 @@ learning_print(const struct learning *L, const char *gate, const char *why,
 		printf("gate:       unknown (no driver running)\n");
 }
 
+/* No name: with adopt, a scan then takes only the bot's *.tmp.npz. */
+static int
+no_name(const char *path)
+{
+	(void)path;
+	return 0;
+}
+
+/*
+ * The bot's unfinished files (*.tmp.npz) older than an hour below dir:
+ * how many, and how many of them the ledger has trained or found bad.
+ */
+struct unfinished {
+	size_t n, trained, bad;
+};
+
+static void
+count_unfinished(const struct ledger *l, const char *dir,
+		 const struct own_files *own, struct unfinished *u)
+{
+	struct input_queue s = { 0 };
+	size_t i;
+
+	s.adopt = 1;
+	s.adopt_after = STALE_TMP_SECONDS;
+	scan_folder(&s, dir, no_name, own, 0, -1);
+	for (i = 0; i < s.n; i++) {
+		int st = s.v[i].hash[0] ? ledger_state(l, s.v[i].hash) : LEDGER_UNKNOWN;
+
+		u->n++;
+		u->trained += st == LEDGER_DONE;
+		u->bad += st == LEDGER_BAD || st == LEDGER_NOT_INPUT;
+	}
+	scan_free(&s);
+}
+
 /*
  * --repair: under the driver's lock (no driver may append meanwhile), keep
  * every record that holds. Returns 0, or the exit status after a message.
@@ -237,6 +276,7 @@ driver_status(const struct driver_options *o, int json, int repair)
 	struct ledger l;
 	struct input_queue replays = { 0 }, experience = { 0 };
 	struct own_files own;
+	struct unfinished left = { 0, 0, 0 };
 	struct stat st;
 	size_t i, done = 0, pending_replays, pending_exp, trained = 0, unreadable;
 	size_t damaged = 0;
@@ -250,7 +290,8 @@ driver_status(const struct driver_options *o, int json, int repair)
 	 * A missing folder is not an empty one: status says so, and fails.
 	 * A missing state folder is said by its ledger (the path it was given).
 	 */
-	if ((o->replays && (rc = setup_input_folder(o->replays, "--replays"))) ||
+	if ((o->bot && (rc = bot_check(o->bot, 0))) ||
+	    (o->replays && (rc = setup_input_folder(o->replays, "--replays"))) ||
 	    (o->experience && (rc = setup_input_folder(o->experience,
 	    "--experience"))) ||
 	    (stat(o->state, &st) == 0 &&
@@ -279,9 +320,14 @@ driver_status(const struct driver_options *o, int json, int repair)
 	own_init(&own, o);
 	if (o->replays)
 		scan_folder(&replays, o->replays, is_replay_name, &own, 0, -1);
-	if (o->experience)
+	/* What run would queue: with --adopt-stale-tmp, the bot's old temp files too. */
+	experience.adopt = o->adopt_stale_tmp >= 0;
+	experience.adopt_after = o->adopt_stale_tmp;
+	if (o->experience) {
 		scan_folder(&experience, o->experience, experience_wanted, &own,
 		    0, -1);
+		count_unfinished(&l, o->experience, &own, &left);
+	}
 	own_free(&own);
 	unreadable = queue_unreadable(&replays) + queue_unreadable(&experience);
 	pending_replays = queued(&l, &replays);
@@ -292,10 +338,12 @@ driver_status(const struct driver_options *o, int json, int repair)
 		printf("{\"driver_running\": %s, \"replays_done\": %zu, "
 		    "\"experience_done\": %zu, \"replays_queued\": %zu, "
 		    "\"experience_queued\": %zu, \"failed\": %zu, \"unreadable\": %zu, "
-		    "\"not_inputs\": %zu, \"jobs\": %zu, \"status\": %s",
+		    "\"not_inputs\": %zu, \"jobs\": %zu, \"unfinished\": %zu, "
+		    "\"unfinished_trained\": %zu, \"unfinished_bad\": %zu, "
+		    "\"status\": %s",
 		    active ? "true" : "false", done, trained, pending_replays,
-		    pending_exp, l.bad, unreadable, l.not_inputs, l.n_jobs,
-		    running && *running ? running : "null");
+		    pending_exp, l.bad, unreadable, l.not_inputs, l.n_jobs, left.n,
+		    left.trained, left.bad, running && *running ? running : "null");
 		learning_print(&learn, gate, gate_why.data ? gate_why.data : "", 1);
 		fputs("}\n", stdout);
 	} else {
@@ -312,6 +360,11 @@ driver_status(const struct driver_options *o, int json, int repair)
 		    running && *running ? running : "nothing");
 		learning_print(&learn, gate, gate_why.data ? gate_why.data : "", 0);
 	}
+	if (!json && left.n > 0)
+		printf("unfinished: the bot left %zu unfinished files (*.tmp.npz unchanged "
+		    "for an hour): %zu trained, %zu bad%s\n", left.n, left.trained,
+		    left.bad, o->adopt_stale_tmp < 0 && left.trained + left.bad < left.n ?
+		    "; --adopt-stale-tmp 3600 trains the others" : "");
 	sb_free(&gate_why);
 	free(running);
 	scan_free(&replays);

@@ -1,7 +1,8 @@
 /*
  * fuzz_config - a config file (--config FILE): config_read with the set
  * of option tables a program uses (opt_set_key), here the gate's options
- * (which res-gate and bgtrain take) and a table with one option of each kind.
+ * (which res-gate and bgtrain take), bgtrain's training settings with
+ * their check (--hidden's list) and a table with one option of each kind.
  * Seeds: tests/fuzz/seeds/config.
  */
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include "gate.h"
 #include "gate_options.h"
 #include "options.h"
+#include "train_flags.h"
 
 struct every {
 	const char *s;
@@ -32,11 +34,11 @@ static const struct opt every_options[] = {
 	  .arg = "N", .lo = -1e9, .hi = 1e9, .word = "off", .word_value = -1,
 	  .def = "1.5", .help = "a number" },
 	{ .name = "int", .kind = OPT_INT, .field = offsetof(struct every, i),
-	  .arg = "N", .lo = -100, .hi = 2147483647, .def = "3", .help = "an int" },
+	  .arg = "N", .min = 1, .max = 2147483647, .def = "3", .help = "an int" },
 	{ .name = "size", .kind = OPT_SIZE, .field = offsetof(struct every, size),
-	  .arg = "N", .lo = 0, .hi = 1e15, .def = "4", .help = "a size" },
+	  .arg = "N", .min = 0, .max = 1000000000000000, .def = "4", .help = "a size" },
 	{ .name = "seed", .kind = OPT_U64, .field = offsetof(struct every, u64),
-	  .arg = "N", .lo = 0, .hi = 18446744073709551615.0, .def = "5",
+	  .arg = "N", .min = 0, .max = UINT64_MAX, .def = "5",
 	  .help = "a seed" },
 	{ .name = "flag", .kind = OPT_FLAG, .field = offsetof(struct every, flag),
 	  .help = "a flag" },
@@ -52,13 +54,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct opt_set s;
 	struct every e;
 	struct gate_thresholds g;
+	struct train_flags t;
 
 	memset(&s, 0, sizeof s);
 	memset(&e, 0, sizeof e);
 	memset(&g, 0, sizeof g);
-	if (opt_add(&s, every_options, &e) < 0 || opt_add(&s, gate_options, &g) < 0)
+	train_flags_unset(&t);
+	if (opt_add(&s, every_options, &e) < 0 || opt_add(&s, gate_options, &g) < 0 ||
+	    opt_add(&s, training_options, &t) < 0)
 		__builtin_trap();	/* a default that is no value: a bug here */
-	config_read(path, opt_set_key, &s);
+	if (config_read(path, opt_set_key, &s) == 0)
+		train_flags_check(&t, 1);
 	opt_free(&s);
 	return 0;
 }

@@ -31,6 +31,7 @@
 #include "metrics.h"
 #include "path.h"
 #include "queue.h"
+#include "state.h"
 
 /* Seconds between system records while work runs or the gate is shut, and idle. */
 #define SYSTEM_EVERY_BUSY 10
@@ -211,7 +212,7 @@ metrics_job(struct driver *d, const struct ledger_job *lj,
 	struct record *r = &d->record;
 	int i;
 
-	if (!d->history_on)
+	if (!d->history_on || d->io_failed)
 		return;
 	parse_summary(&merged, d->merge_said, (long)d->merge_said_len);
 	if (lj->kind == JOB_TRAINING) {
@@ -249,7 +250,7 @@ metrics_job(struct driver *d, const struct ledger_job *lj,
 			r->step = (int64_t)number(&merged, "builds");
 	}
 	if (history_append(&d->history, r) < 0)
-		warnmsg("%s/metrics.jsonl: %s", d->o->state, strerror(errno));
+		state_io_failed(d, "%s/metrics.jsonl: %s", d->o->state, strerror(errno));
 	d->dashboard_stale = 1;
 	}
 
@@ -258,13 +259,13 @@ metrics_error(struct driver *d, long long job, const char *file, const char *err
 {
 	struct record *r = &d->record;
 
-	if (!d->history_on)
+	if (!d->history_on || d->io_failed)
 		return;
 	record_begin(r, "error", wall_seconds(), job);
 	record_string(r, "file", file);
 	record_string(r, "error", error);
 	if (history_append(&d->history, r) < 0)
-		warnmsg("%s/metrics.jsonl: %s", d->o->state, strerror(errno));
+		state_io_failed(d, "%s/metrics.jsonl: %s", d->o->state, strerror(errno));
 	d->dashboard_stale = 1;
 	}
 
@@ -297,10 +298,12 @@ metrics_system(struct driver *d, double t, int force)
 	size_t j, done = 0;
 	int i;
 
-	if (!d->history_on)
+	/* Once the state cannot be written, the history is not tried either. */
+	if (!d->history_on || d->io_failed)
 		return;
 	/* TensorBoard's events of the last tick go out in one write. */
-	history_flush(&d->history);
+	if (history_flush(&d->history) < 0)
+		state_io_failed(d, "%s: %s", d->history.tb.path, strerror(errno));
 	if (!force && t < d->next_system)
 		return;
 	/* Done over every run, as the ledger has it, so cron's runs make one line. */
@@ -340,7 +343,7 @@ metrics_system(struct driver *d, double t, int force)
 	record_number(r, "done", (double)done);
 	record_number(r, "failed", (double)d->ledger.bad);
 	if (history_append(&d->history, r) < 0)
-		warnmsg("%s/system.jsonl: %s", d->o->state, strerror(errno));
+		state_io_failed(d, "%s/system.jsonl: %s", d->o->state, strerror(errno));
 	/* An idle driver's minutely record alone does not redraw the page. */
 	if (busy || force)
 		d->dashboard_stale = 1;
@@ -354,7 +357,8 @@ metrics_dashboard(struct driver *d, double t, int force)
 	struct strbuf page = { 0 };
 	char *path;
 
-	if (!d->history_on || d->o->dashboard_every <= 0 || !d->dashboard_stale ||
+	if (!d->history_on || d->io_failed || d->o->dashboard_every <= 0 ||
+	    !d->dashboard_stale ||
 	    (!force && t < d->next_dashboard))
 		return;
 	d->dashboard_stale = 0;
@@ -363,7 +367,7 @@ metrics_dashboard(struct driver *d, double t, int force)
 	dashboard_render(d->history.data, &opt, &page);
 	path = path_join(d->o->state, "dashboard.html");
 	if (atomic_write(path, page.data, page.len) < 0)
-		warnmsg("%s: %s", path, strerror(errno));
+		state_io_failed(d, "%s: %s", path, strerror(errno));
 	free(path);
 	sb_free(&page);
 }

@@ -314,18 +314,15 @@ history_append(struct history *h, struct record *r)
 	return 0;
 }
 
-void
+int
 history_flush(struct history *h)
 {
-	if (tfevents_flush(&h->tb) < 0)
-		warnmsg("%s: %s (TensorBoard events)", h->tb.path ? h->tb.path :
-		    "tensorboard", strerror(errno));
+	return tfevents_flush(&h->tb);
 }
 
 void
 history_close(struct history *h)
 {
-	history_flush(h);
 	if (h->metrics_fd >= 0)
 		close(h->metrics_fd);
 	if (h->system_fd >= 0)

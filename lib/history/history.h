@@ -85,8 +85,11 @@ int history_open(struct history *h, const char *state, int tensorboard,
  * at r->step, written at the next history_flush; and into h->data. Returns 0, or -1 with errno set (the record is lost).
  */
 int history_append(struct history *h, struct record *r);
-/* Write the TensorBoard events kept since the last flush (once a tick). */
-void history_flush(struct history *h);
+/*
+ * Write the TensorBoard events kept since the last flush (once a tick).
+ * Returns 0, or -1 with errno set (they are dropped, never written twice).
+ */
+int history_flush(struct history *h);
 void history_close(struct history *h);
 
 #endif

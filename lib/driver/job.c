@@ -128,6 +128,8 @@ job_command(const struct driver *d, const struct job *j, struct strlist *av)
 		strlist_push(av, j->output);
 		strlist_push(av, "--report");
 		strlist_push(av, j->report);
+		/* Its figures, for the history (metrics.c reads train.json). */
+		strlist_push(av, "--json");
 		if (j->init)
 			strlist_push(av, "--init");
 		train_flags_argv(&d->o->train, j->init, av);
@@ -176,6 +178,8 @@ job_merge_command(const struct driver *d, const struct ledger_job *lj,
 	strlist_push(av, d->program[PROGRAM_MERGE]);
 	strlist_push(av, lj->kind == JOB_ANALYSIS ? "learned" : "model");
 	strlist_push(av, "--quiet");
+	/* What the target holds after the merge, for the history (metrics.c). */
+	strlist_push(av, "--json");
 	strlist_push(av, "-o");
 	strlist_push(av, lj->kind == JOB_ANALYSIS ? o->learned : o->model);
 	strlist_push(av, lj->output);
@@ -187,7 +191,7 @@ job_start(struct driver *d, enum job_kind kind, struct queued_input **in, size_t
 {
 	struct strlist av = { 0 };
 	struct job *j;
-	char name[64], *work;
+	char name[64], *work, *out;
 	size_t i;
 
 	d->jobs = xreallocarray(d->jobs, d->n_jobs + 1, sizeof d->jobs[0]);
@@ -228,7 +232,9 @@ job_start(struct driver *d, enum job_kind kind, struct queued_input **in, size_t
 	job_command(d, j, &av);
 	j->started = monotonic_seconds();
 	j->wall_started = wall_seconds();
-	j->pid = spawn(av.v, NULL, j->err);
+	out = kind == JOB_TRAINING ? path_join(j->dir, "train.json") : NULL;
+	j->pid = spawn(av.v, out, j->err);
+	free(out);
 	strlist_free(&av);
 	if (j->pid < 0) {
 		warnmsg("cannot start a job: %s", strerror(errno));

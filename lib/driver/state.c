@@ -28,11 +28,14 @@
 #include "atomic.h"
 #include "bot.h"
 #include "clock.h"
+#include "console.h"
 #include "die.h"
+#include "jsonw.h"
 #include "driver.h"
 #include "driver_internal.h"
 #include "file.h"
 #include "path.h"
+#include "progress.h"
 #include "scan.h"
 #include "state.h"
 #include "strbuf.h"
@@ -500,7 +503,7 @@ state_io_failed(struct driver *d, const char *fmt, ...)
 void
 state_write_status(struct driver *d)
 {
-	struct strbuf sb = { 0 };
+	struct strbuf sb = { 0 }, why = { 0 };
 	char *path = path_join(d->o->state, "status.json");
 	struct rusage ru;
 	size_t i;
@@ -516,10 +519,14 @@ state_write_status(struct driver *d)
 		    "\"seconds\": %.1f}", i ? ", " : "", (long long)d->jobs[i].id,
 		    job_kind_name(d->jobs[i].kind), d->jobs[i].n,
 		    monotonic_seconds() - d->jobs[i].started);
-	sb_printf(&sb, "], \"slots\": %d, \"gate\": %d, \"replays_analyzed\": %zu, "
-	    "\"models_trained\": %zu, \"errors\": %zu, \"hooks_failed\": %zu}\n",
-	    d->slots, d->verdict, d->replays_analyzed, d->models_trained, d->errors,
-	    d->hooks_failed);
+	sb_printf(&sb, "], \"slots\": %d, \"gate\": %d, \"gate_why\": ", d->slots,
+	    d->verdict);
+	console_gate_reason(d, &why);
+	json_string(&sb, why.data ? why.data : "", why.len);
+	sb_printf(&sb, ", \"replays_analyzed\": %zu, \"models_trained\": %zu, "
+	    "\"errors\": %zu, \"hooks_failed\": %zu}\n", d->replays_analyzed,
+	    d->models_trained, d->errors, d->hooks_failed);
+	sb_free(&why);
 	if (atomic_write(path, sb.data, sb.len) < 0)
 		state_io_failed(d, "%s: %s", path, strerror(errno));
 	free(path);
@@ -529,6 +536,8 @@ state_write_status(struct driver *d)
 void
 state_print_stats(const struct driver *d)
 {
+	/* On one terminal, the block must not run into the status line. */
+	progress_interrupt();
 	printf("======================================================================\n"
 	    "[BACKGROUND LEARNING] STATISTICS\n"
 	    "======================================================================\n"

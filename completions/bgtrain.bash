@@ -13,7 +13,8 @@ _bgtrain()
 		--stats-every --grace --job-timeout --settle --replay-batch
 		--train-batch --behavior --max-ratio --lr --gamma --entropy --clip
 		--optimizer --epochs --batch-episodes --hidden --race --game-type
-		--min-seconds --max-seconds --password-file")
+		--min-seconds --max-seconds --password-file --dashboard-every -o
+		--output")
 	case $prev in
 	-r|--replays|-e|--experience|--bot|-s|--state|--quarantine|--done-dir)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return;;
@@ -58,13 +59,18 @@ _bgtrain()
 		COMPREPLY=($(compgen -W "off" -- "$cur")); return;;
 	--far|--stats-every|--grace|--job-timeout|--settle|--replay-batch|--train-batch|\
 	--adopt-stale-tmp|--max-ratio|--lr|--gamma|--entropy|--clip|--epochs|--batch-episodes|\
-	--min-seconds|--max-seconds)
+	--min-seconds|--max-seconds|--dashboard-every)
+		return;;
+	-o|--output)
+		mapfile -t COMPREPLY < <(compgen -f -X '!*.html' -- "$cur"; compgen -d -- "$cur")
 		return;;
 	esac
 	if [[ $cur == -* ]]; then
 		case $what in
 		status) COMPREPLY=($(compgen -W "--state --replays --experience --bot
 			--adopt-stale-tmp --config --json --repair --help --version" -- "$cur"));;
+		report) COMPREPLY=($(compgen -W "--state --output --config --help
+			--version" -- "$cur"));;
 		*) COMPREPLY=($(compgen -W "--replays --experience --bot --state --jobs
 			--learned --model --deploy --on-merge --adopt-stale-tmp
 			--quarantine --done-dir --priority --executor --sbatch-args
@@ -73,11 +79,11 @@ _bgtrain()
 			--behavior --max-ratio --lr --gamma --entropy --clip --optimizer
 			--epochs --batch-episodes --hidden
 			--race --all-results --game-type --min-seconds --max-seconds
-			--password-file --relearn --json --quiet
+			--password-file --relearn --dashboard-every --no-history --json --quiet
 			--help --version" -- "$cur"));;
 		esac
 		return
 	fi
-	[[ -z $what ]] && COMPREPLY=($(compgen -W "run once status" -- "$cur"))
+	[[ -z $what ]] && COMPREPLY=($(compgen -W "run once status report" -- "$cur"))
 }
 complete -o filenames -F _bgtrain bgtrain

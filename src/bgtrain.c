@@ -26,6 +26,7 @@
 struct settings {
 	struct driver_options o;
 	const char *state;
+	const char *output;
 	int json;
 	int repair;
 };
@@ -135,15 +136,29 @@ static const struct opt bgtrain_options[] = {
 	  "is kept as LEARNED.bak): how the analysis settings change" },
 	{ .name = "quiet", .letter = 'q', .kind = OPT_FLAG,
 	  .field = offsetof(struct settings, o.quiet),
-	  .help = "no notes about bad inputs" },
+	  .help = "no notes about bad inputs, no status line" },
+	{ .name = "dashboard-every", .kind = OPT_INT,
+	  .field = offsetof(struct settings, o.dashboard_every), .arg = "S",
+	  .min = 0, .max = 86400, .def = "30",
+	  .help = "rewrite STATE/dashboard.html at most every S seconds\n"
+	  "when the history changed (0: no dashboard)" },
+	{ .name = "no-history", .kind = OPT_FLAG,
+	  .field = offsetof(struct settings, o.no_history),
+	  .help = "keep no history: no metrics.jsonl, system.jsonl,\n"
+	  "TensorBoard events or dashboard" },
+	{ .name = "output", .letter = 'o', .kind = OPT_STRING, .cli_only = 1,
+	  .field = offsetof(struct settings, output), .arg = "FILE",
+	  .help = "report: the HTML file to write (default STATE/report.html;\n"
+	  "- for standard output)" },
 	{ .name = NULL }
 };
 
 static const char synopsis[] =
-"usage: bgtrain run|once|status [OPTIONS]\n"
+"usage: bgtrain run|once|status|report [OPTIONS]\n"
 "Analyse replays and train the policy in the background, behind a resource gate.\n"
 "  run      work until SIGINT or SIGTERM     once     do all pending work, exit\n"
-"  status   what the state folder says: done, queued, running, failed\n";
+"  status   what the state folder says: done, queued, running, failed, trend\n"
+"  report   the history as one self-contained HTML page (-o FILE)\n";
 
 static const char footer[] =
 "The gate's options are res-gate's; PCT is 0 to 100, or off.\n"
@@ -281,8 +296,10 @@ main(int argc, char **argv)
 		status = EX_USAGE;
 	} else if (strcmp(cmd, "status") == 0) {
 		status = driver_status(&st.o, st.json, st.repair);
+	} else if (strcmp(cmd, "report") == 0) {
+		status = driver_report(&st.o, st.output);
 	} else if (strcmp(cmd, "run") != 0 && strcmp(cmd, "once") != 0) {
-		warnmsg("%s: not run, once or status", cmd);
+		warnmsg("%s: not run, once, status or report", cmd);
 		status = EX_USAGE;
 	} else if (st.o.replays == NULL && st.o.experience == NULL) {
 		warnmsg("nothing to watch: give --replays, --experience or --bot");

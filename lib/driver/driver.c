@@ -34,7 +34,9 @@
 #include "driver_internal.h"
 #include "events.h"
 #include "filenames.h"
+#include "console.h"
 #include "land.h"
+#include "metrics.h"
 #include "path.h"
 #include "publish.h"
 #include "scan.h"
@@ -54,6 +56,7 @@ driver_defaults(struct driver_options *o)
 	o->job_timeout = 3600;
 	o->settle = 2;
 	o->tick = 1;
+	o->dashboard_every = 30;
 	o->adopt_stale_tmp = -1;
 	train_flags_unset(&o->train);
 	gate_thresholds_default(&o->gate);
@@ -140,6 +143,9 @@ tick(struct driver *d, double t)
 	if (d->verdict == GATE_FAR)
 		slots_stop_youngest(d);
 	state_write_status(d);
+	metrics_system(d, t, 0);
+	metrics_dashboard(d, t, 0);
+	console_draw(d);
 }
 
 /* once: nothing runs, nothing is ready, nothing is still settling. */
@@ -183,6 +189,8 @@ driver_run(const struct driver_options *given, int once)
 	d.probe = gate_probe_new(NULL);
 	workers_usage_init(&d.usage);
 	events_init(&d.open);
+	metrics_open(&d);
+	console_init(&d);
 
 	land_recover(&d);
 	d.exec->recover(&d);
@@ -214,6 +222,7 @@ driver_run(const struct driver_options *given, int once)
 		events_wait(&d.open, d.exec->wait(&d, next_tick -
 		    monotonic_seconds()));
 	}
+	console_end(&d);
 	if ((stop = events_stopped()) != 0 || d.io_failed || d.fatal) {
 		d.hooks_stopping = 1;	/* no --on-merge starts for the merges below */
 		slots_stop_all(&d);
@@ -224,6 +233,9 @@ driver_run(const struct driver_options *given, int once)
 		stop = events_stopped();	/* while once waited for --on-merge */
 	state_print_stats(&d);
 	state_write_status(&d);
+	metrics_system(&d, monotonic_seconds(), 1);
+	metrics_dashboard(&d, monotonic_seconds(), 1);
+	metrics_close(&d);
 	/* Losing what was done is the worst outcome: said first. */
 	status = d.io_failed ? EX_IOERR : d.fatal ? d.fatal : stop == SIGINT ? 130 :
 	    stop == SIGTERM ? 143 : d.gave_up ? EX_TEMPFAIL :

@@ -40,6 +40,8 @@ struct driver_options {
 	struct analysis_flags analysis;	/* handed to every analysis job */
 	int relearn;			/* start a new learned file from every replay */
 	int quiet;
+	int no_history;			/* no metrics, TensorBoard events or dashboard */
+	int dashboard_every;		/* seconds between dashboard rewrites; 0: none */
 	enum executor_kind executor;	/* what runs the jobs */
 	const char *sbatch_args;	/* --executor slurm: more sbatch options */
 };

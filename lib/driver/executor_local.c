@@ -36,7 +36,7 @@ static int
 local_start(struct driver *d, struct job *j, char *const av[])
 {
 	(void)d;
-	if ((j->pid = spawn(av, NULL, j->err)) < 0) {
+	if ((j->pid = spawn(av, j->out, j->err)) < 0) {
 		warnmsg("cannot start a job: %s", strerror(errno));
 		return -1;
 	}

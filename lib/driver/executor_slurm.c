@@ -351,7 +351,7 @@ slurm_start(struct driver *d, struct job *j, char *const av[])
 	push_option(&cmd, "job-name", name.data);
 	push_option(&cmd, "chdir", j->dir);
 	path = path_join(j->dir, "stdout");
-	push_option(&cmd, "output", path);
+	push_option(&cmd, "output", j->out ? j->out : path);
 	free(path);
 	push_option(&cmd, "error", j->err);
 	strlist_push(&cmd, script);

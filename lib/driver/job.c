@@ -68,6 +68,7 @@ job_free(struct job *j)
 	free(j->output);
 	free(j->report);
 	free(j->err);
+	free(j->out);
 	free(j->ext_id);
 	free(j->node);
 }
@@ -130,6 +131,8 @@ job_command(const struct driver *d, const struct job *j, struct strlist *av)
 		strlist_push(av, j->output);
 		strlist_push(av, "--report");
 		strlist_push(av, j->report);
+		/* Its figures, for the history (metrics.c reads train.json). */
+		strlist_push(av, "--json");
 		if (j->init)
 			strlist_push(av, "--init");
 		train_flags_argv(&d->o->train, j->init, av);
@@ -175,6 +178,8 @@ job_merge_command(const struct driver *d, const struct ledger_job *lj,
 	strlist_push(av, d->program[PROGRAM_MERGE]);
 	strlist_push(av, lj->kind == JOB_ANALYSIS ? "learned" : "model");
 	strlist_push(av, "--quiet");
+	/* What the target holds after the merge, for the history (metrics.c). */
+	strlist_push(av, "--json");
 	strlist_push(av, "-o");
 	strlist_push(av, lj->kind == JOB_ANALYSIS ? o->learned : o->model);
 	strlist_push(av, lj->output);
@@ -212,6 +217,8 @@ job_init(struct job *j, const struct driver *d, int64_t id, enum job_kind kind,
 	j->report = path_join(j->dir, kind == JOB_ANALYSIS ? "build_orders.jsonl" :
 	    "report.jsonl");
 	j->err = path_join(j->dir, "stderr");
+	/* policy-train --json's figures, which metrics.c reads. */
+	j->out = kind == JOB_TRAINING ? path_join(j->dir, "train.json") : NULL;
 }
 
 int

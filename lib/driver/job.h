@@ -27,6 +27,8 @@ struct job {
 	char *output;		/* the summary or candidate to merge */
 	char *report;		/* where the child names the inputs it refused */
 	char *err;		/* its standard error, for people */
+	char *out;		/* its standard output: a training job's figures
+				   (train.json, for the history), else NULL */
 	int init;		/* a training job that creates the model */
 	int requeue;		/* stopped by the gate: its inputs go back */
 	double timed_out;	/* monotonic time it was sent SIGTERM for --job-timeout */

@@ -30,6 +30,7 @@
 #include "job.h"
 #include "jsonw.h"
 #include "land.h"
+#include "metrics.h"
 #include "publish.h"
 #include "report.h"
 #include "spawn.h"
@@ -111,7 +112,11 @@ refused_inputs(struct driver *d, struct job *j, int *bad)
 	return read;
 }
 
-/* merge-results, run to completion: its exit status, or -1 (not run, or killed). */
+/*
+ * merge-results, run to completion: its exit status, or -1 (not run, or
+ * killed). What it says the target holds then is in d->merge_said, for
+ * the history (metrics.c).
+ */
 static int
 merge_output(struct driver *d, const struct ledger_job *lj)
 {
@@ -120,9 +125,11 @@ merge_output(struct driver *d, const struct ledger_job *lj)
 	pid_t pid;
 
 	job_merge_command(d, lj, &av);
-	pid = spawn(av.v, NULL, d->merge_log);
+	metrics_merge_begin(d);
+	pid = spawn(av.v, d->history_on ? d->merge_out : NULL, d->merge_log);
 	/* No child, no wait: waitpid(-1) would take a job's exit status. */
 	status = pid > 0 ? spawn_wait(pid) : -1;
+	metrics_merge_end(d);
 	strlist_free(&av);
 	return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -163,9 +170,13 @@ analyse_again(struct driver *d, struct ledger_job *lj)
 	free(dir);
 }
 
-/* Merge a recorded output and account for it: 0 when its inputs are done. */
+/*
+ * Merge a recorded output and account for it: 0 when its inputs are done.
+ * fig: what the job's run showed, for the history (NULL after a crash).
+ */
 static int
-merge_recorded(struct driver *d, struct ledger_job *lj)
+merge_recorded(struct driver *d, struct ledger_job *lj,
+	       const struct job_figures *fig)
 {
 	const char *target = lj->kind == JOB_ANALYSIS ? d->o->learned : d->o->model;
 	char *dir, why[512];
@@ -201,6 +212,7 @@ merge_recorded(struct driver *d, struct ledger_job *lj)
 		    lj->n_inputs;
 	else
 		d->models_trained++;
+	metrics_job(d, lj, fig);
 	publish_merged(d, lj->kind);
 	if (lj->kind == JOB_ANALYSIS && d->o->done_dir)
 		for (i = 0; i < lj->n_inputs && !d->io_failed; i++)
@@ -220,10 +232,11 @@ land_merge_pending(struct driver *d)
 
 	/* After an I/O error, none: recorded, they are merged at the next start. */
 	for (i = 0; i < d->n_pending && !d->io_failed; i++) {
-		struct ledger_job *lj = ledger_job(&d->ledger, d->pending[i]);
+		struct ledger_job *lj = ledger_job(&d->ledger, d->pending[i].id);
+		struct job_figures fig = { d->pending[i].seconds, d->pending[i].refused };
 
 		if (lj && !lj->merged)
-			merge_recorded(d, lj);
+			merge_recorded(d, lj, &fig);
 	}
 	d->n_pending = 0;
 }
@@ -235,8 +248,10 @@ land_merge_pending(struct driver *d)
  * until the free worker has its next job.
  */
 static void
-land(struct driver *d, struct job *j, const int *bad, long long replays)
+land(struct driver *d, struct job *j, const int *bad, long long replays,
+     double secs)
 {
+	struct job_figures fig = { secs, 0 };
 	char md5[MD5_HEX_SIZE];
 	char (*hashes)[MD5_HEX_SIZE] = xcalloc(j->n ? j->n : 1, sizeof hashes[0]);
 	char **paths = xcalloc(j->n ? j->n : 1, sizeof paths[0]);
@@ -244,8 +259,10 @@ land(struct driver *d, struct job *j, const int *bad, long long replays)
 
 	queue_set_inputs(d, j, INPUT_DONE);
 	for (i = 0; i < j->n; i++) {
-		if (bad[i])
+		if (bad[i]) {
+			fig.refused++;
 			continue;
+		}
 		snprintf(hashes[k], MD5_HEX_SIZE, "%s", j->hashes[i]);
 		paths[k++] = j->paths[i];
 	}
@@ -256,12 +273,14 @@ land(struct driver *d, struct job *j, const int *bad, long long replays)
 		    hashes, paths) < 0) {
 			state_io_failed(d, "%s: %s", d->ledger.path, strerror(errno));
 		} else if (j->kind == JOB_TRAINING) {
-			merge_recorded(d, &d->ledger.jobs[d->ledger.n_jobs - 1]);
+			merge_recorded(d, &d->ledger.jobs[d->ledger.n_jobs - 1], &fig);
 		} else {
 			d->ledger.jobs[d->ledger.n_jobs - 1].replays = replays;
 			d->pending = xreallocarray(d->pending, d->n_pending + 1,
 			    sizeof d->pending[0]);
-			d->pending[d->n_pending++] = j->id;
+			d->pending[d->n_pending].id = j->id;
+			d->pending[d->n_pending].seconds = secs;
+			d->pending[d->n_pending++].refused = fig.refused;
 		}
 	}
 	free(hashes);
@@ -338,6 +357,15 @@ failed(struct driver *d, struct job *j, int status, const int *bad)
 		    code >= 0 ? code : (WIFSIGNALED(status) ? WTERMSIG(status) : 0),
 		    j->err, stat(j->err, &st) < 0 || st.st_size == 0 ?
 		    " (empty: the child could say nothing)" : "");
+	{
+		char what[128];
+
+		snprintf(what, sizeof what, "%s %s %d", job_program_name(j->kind),
+		    j->timed_out > 0 ? "ran over --job-timeout, stopped with" :
+		    code >= 0 ? "failed with status" : "killed by signal",
+		    code >= 0 ? code : (WIFSIGNALED(status) ? WTERMSIG(status) : 0));
+		metrics_error(d, (long long)j->id, j->err, what);
+	}
 	/* A full disk leaves the child no room to say so: the driver says it. */
 	setup_space(d->o->state, 1);
 	for (i = 0; i < j->n; i++)
@@ -396,7 +424,7 @@ finish_job(struct driver *d, size_t index, int status)
 		for (i = 0; i < j->n; i++)
 			named += (size_t)bad[i];
 		if (access(j->output, F_OK) == 0) {
-			land(d, j, bad, replays);
+			land(d, j, bad, replays, secs);
 			landed = 1;
 		} else if (named == j->n) {
 			landed = 1;	/* nothing usable: every input recorded bad */
@@ -454,6 +482,6 @@ land_recover(struct driver *d)
 				    strerror(errno));
 			continue;
 		}
-		merge_recorded(d, lj);
+		merge_recorded(d, lj, NULL);
 	}
 }

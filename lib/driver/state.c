@@ -7,7 +7,6 @@
  * (replaced whole, so a reader never sees half of it) and the job log.
  * status reads them without taking the lock, so it works beside a driver.
  */
-#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -17,7 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,11 +26,14 @@
 #include "atomic.h"
 #include "bot.h"
 #include "clock.h"
+#include "console.h"
 #include "die.h"
+#include "jsonw.h"
 #include "driver.h"
 #include "driver_internal.h"
 #include "file.h"
 #include "path.h"
+#include "progress.h"
 #include "scan.h"
 #include "state.h"
 #include "strbuf.h"
@@ -384,110 +385,6 @@ state_ledger_error(const char *state, size_t damaged)
 	return state_file_error(state, "ledger.tsv");
 }
 
-/* Our process name in /proc/PID/comm: a live lock holder is a bgtrain. */
-#define DRIVER_COMM "bgtrain"
-
-/*
- * The whole lock file, as fcntl locks it: an open file description lock,
- * which NFS carries to the server (another machine's driver sees it), and
- * which, unlike a process's fcntl lock, no other close() of ours drops.
- */
-static int
-ofd_lock(int fd, int cmd, struct flock *fl)
-{
-	memset(fl, 0, sizeof *fl);
-	fl->l_type = F_WRLCK;
-	fl->l_whence = SEEK_SET;
-	return fcntl(fd, cmd, fl);
-}
-
-int
-state_lock(const char *state)
-{
-	char *path = path_join(state, "driver.lock"), holder[300], host[256] = "?";
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644), saved;
-	struct flock fl;
-
-	free(path);
-	if (fd < 0)
-		return -1;
-	/*
-	 * flock for the tools that lock with flock(1) (and NFS mounts that
-	 * keep flock local), the fcntl lock for other machines.
-	 */
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0 || ofd_lock(fd, F_OFD_SETLK, &fl) < 0) {
-		saved = errno == EACCES || errno == EAGAIN ? EWOULDBLOCK : errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	/*
-	 * Who holds it, for a driver refused beside us and for status: a lock
-	 * without it (a full disk) fails.
-	 */
-	gethostname(host, sizeof host - 1);
-	snprintf(holder, sizeof holder, "%ld %s\n", (long)getpid(), host);
-	if (ftruncate(fd, 0) < 0 ||
-	    append_whole(fd, holder, strlen(holder), 0) < 0) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	return fd;
-}
-
-void
-state_lock_holder(const char *state, char *buf, size_t size)
-{
-	char *path = path_join(state, "driver.lock"), line[300], host[256];
-	long pid = 0;
-	FILE *f = fopen(path, "r");
-
-	snprintf(buf, size, "another bgtrain");
-	if (f && fgets(line, sizeof line, f) &&
-	    sscanf(line, "%ld %255s", &pid, host) == 2 && pid > 0)
-		snprintf(buf, size, "another bgtrain (pid %ld on %s)", pid, host);
-	if (f)
-		fclose(f);
-	free(path);
-}
-
-int
-state_driver_alive(const char *state)
-{
-	char *path = path_join(state, "driver.lock"), buf[300] = "", comm[64] = "";
-	char host[256] = "", here[256] = "";
-	FILE *f = fopen(path, "r");
-	struct flock fl;
-	long pid = 0;
-
-	free(path);
-	if (f) {
-		if (fgets(buf, sizeof buf, f))
-			sscanf(buf, "%ld %255s", &pid, host);
-		/* A driver on another machine: its lock says whether it runs. */
-		gethostname(here, sizeof here - 1);
-		if (host[0] && strcmp(host, here) != 0) {
-			pid = ofd_lock(fileno(f), F_OFD_GETLK, &fl) == 0 &&
-			    fl.l_type != F_UNLCK;
-			fclose(f);
-			return pid != 0;
-		}
-		fclose(f);
-	}
-	if (pid <= 0 || kill((pid_t)pid, 0) < 0)
-		return 0;
-	/* A pid reused by another program is no driver. */
-	snprintf(buf, sizeof buf, "/proc/%ld/comm", pid);
-	if ((f = fopen(buf, "r")) != NULL) {
-		if (fgets(comm, sizeof comm, f) == NULL)
-			comm[0] = '\0';
-		fclose(f);
-	}
-	return strncmp(comm, DRIVER_COMM, sizeof DRIVER_COMM - 1) == 0;
-}
-
 int
 state_open_joblog(const char *state)
 {
@@ -550,7 +447,7 @@ state_io_failed(struct driver *d, const char *fmt, ...)
 void
 state_write_status(struct driver *d)
 {
-	struct strbuf sb = { 0 };
+	struct strbuf sb = { 0 }, why = { 0 };
 	char *path = path_join(d->o->state, "status.json");
 	struct rusage ru;
 	size_t i;
@@ -572,10 +469,14 @@ state_write_status(struct driver *d)
 			    d->jobs[i].ext_id, d->jobs[i].waiting ? "true" : "false");
 		sb_addc(&sb, '}');
 	}
-	sb_printf(&sb, "], \"slots\": %d, \"gate\": %d, \"replays_analyzed\": %zu, "
-	    "\"models_trained\": %zu, \"errors\": %zu, \"hooks_failed\": %zu}\n",
-	    d->slots, d->verdict, d->replays_analyzed, d->models_trained, d->errors,
-	    d->hooks_failed);
+	sb_printf(&sb, "], \"slots\": %d, \"gate\": %d, \"gate_why\": ", d->slots,
+	    d->verdict);
+	console_gate_reason(d, &why);
+	json_string(&sb, why.data ? why.data : "", why.len);
+	sb_printf(&sb, ", \"replays_analyzed\": %zu, \"models_trained\": %zu, "
+	    "\"errors\": %zu, \"hooks_failed\": %zu}\n", d->replays_analyzed,
+	    d->models_trained, d->errors, d->hooks_failed);
+	sb_free(&why);
 	if (atomic_write(path, sb.data, sb.len) < 0)
 		state_io_failed(d, "%s: %s", path, strerror(errno));
 	free(path);
@@ -585,6 +486,8 @@ state_write_status(struct driver *d)
 void
 state_print_stats(const struct driver *d)
 {
+	/* On one terminal, the block must not run into the status line. */
+	progress_interrupt();
 	printf("======================================================================\n"
 	    "[BACKGROUND LEARNING] STATISTICS\n"
 	    "======================================================================\n"

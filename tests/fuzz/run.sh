@@ -138,6 +138,7 @@ seeds_of() {
 	learned) echo "$S/learned";;
 	ledger) echo "$S/ledger $root/tests/fuzz/seeds/ledger";;
 	config) echo "$root/tests/fuzz/seeds/config";;
+	history) echo "$root/tests/fuzz/seeds/history";;
 	esac
 	[ -d "$root/tests/fuzz/regressions/$1" ] && echo "$root/tests/fuzz/regressions/$1"
 }

@@ -70,6 +70,11 @@ print("%d one-replay jobs, one at a time:     local      slurm" % n)
 print("    submission to landed result    %6.0f ms  %6.0f ms  (%.1fx; Slurm alone runs an empty job in %.0f ms)"
       % (local[0] * 1000, slurm[0] * 1000, slurm[0] / local[0], floor * 1000))
 print("    driver's own CPU per job       %6.2f ms  %6.2f ms" % (local[1] * 1000, slurm[1] * 1000))
+# A job through Slurm waits seconds, and the driver's once-a-second tick
+# (the folders' scan, status.json) is paid for every second of it.
+print("    ... per second of wall time    %6.1f ms  %6.1f ms  (%.1f%% and %.1f%% of a core)"
+      % (local[1] / local[0] * 1000, slurm[1] / slurm[0] * 1000, local[1] / local[0] * 100,
+         slurm[1] / slurm[0] * 100))
 print("    its children's CPU per job     %6.1f ms  %6.1f ms  (local: the job itself and the merge;"
       % (local[2] * 1000, slurm[2] * 1000))
 print("                                                       slurm: sbatch, squeue, scancel and the merge)")

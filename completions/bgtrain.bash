@@ -8,11 +8,13 @@ _bgtrain()
 	# The subcommand; the options named here take an argument.
 	what=$(_bgtrain_suite_operand "-r --replays -e --experience --bot -s --state
 		-j --jobs --learned --model --deploy --on-merge --adopt-stale-tmp
-		--quarantine --done-dir --priority --host-probe
+		--quarantine --done-dir --priority --executor --sbatch-args --host-probe
 		--config --cpu --mem --gpu-mem --gpu-util --load --far
 		--stats-every --grace --job-timeout --settle --replay-batch
 		--train-batch --behavior --max-ratio --lr --gamma --entropy --clip
-		--optimizer --epochs --batch-episodes --hidden")
+		--optimizer --epochs --batch-episodes --hidden --race --game-type
+		--min-seconds --max-seconds --password-file --dashboard-every -o
+		--output")
 	case $prev in
 	-r|--replays|-e|--experience|--bot|-s|--state|--quarantine|--done-dir)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return;;
@@ -32,10 +34,24 @@ _bgtrain()
 		COMPREPLY=($(compgen -W "adam sgd" -- "$cur")); return;;
 	--hidden)
 		COMPREPLY=($(compgen -W "64,64" -- "$cur")); return;;
-	--config)
+	--config|--password-file)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return;;
+	--race)
+		COMPREPLY=($(compgen -W "zerg terran protoss any" -- "$cur")); return;;
+	--game-type)
+		# A comma-separated list: complete the word after the last comma.
+		local before=${cur%"${cur##*,}"}
+		COMPREPLY=($(compgen -P "$before" -W "1v1 1v1-vs-AI team team-with-AI coop
+			arcade any" -- "${cur##*,}"))
+		compopt -o nospace 2>/dev/null
+		return;;
 	--priority)
 		COMPREPLY=($(compgen -W "training analysis" -- "$cur")); return;;
+	--executor)
+		COMPREPLY=($(compgen -W "local slurm" -- "$cur")); return;;
+	--sbatch-args)
+		COMPREPLY=($(compgen -W "--partition= --account= --time= --qos=" -- "$cur"))
+		return;;
 	-j|--jobs)
 		# auto, or 1 up to the number of CPUs.
 		COMPREPLY=($(compgen -W "auto $(seq 1 "$(nproc 2>/dev/null || echo 8)")" -- "$cur"))
@@ -44,7 +60,11 @@ _bgtrain()
 		# The gate's thresholds, as res-gate's: a number, or off.
 		COMPREPLY=($(compgen -W "off" -- "$cur")); return;;
 	--far|--stats-every|--grace|--job-timeout|--settle|--replay-batch|--train-batch|\
-	--adopt-stale-tmp|--max-ratio|--lr|--gamma|--entropy|--clip|--epochs|--batch-episodes)
+	--adopt-stale-tmp|--max-ratio|--lr|--gamma|--entropy|--clip|--epochs|--batch-episodes|\
+	--min-seconds|--max-seconds|--dashboard-every)
+		return;;
+	-o|--output)
+		mapfile -t COMPREPLY < <(compgen -f -X '!*.html' -- "$cur"; compgen -d -- "$cur")
 		return;;
 	esac
 	if [[ $cur == -* ]]; then
@@ -52,18 +72,22 @@ _bgtrain()
 		status) COMPREPLY=($(compgen -W "--state --replays --experience --bot
 			--adopt-stale-tmp --config --windows-paths --json --repair --help
 			--version" -- "$cur"));;
+		report) COMPREPLY=($(compgen -W "--state --output --config --windows-paths --help
+			--version" -- "$cur"));;
 		*) COMPREPLY=($(compgen -W "--replays --experience --bot --state --jobs
 			--learned --model --deploy --on-merge --adopt-stale-tmp
-			--quarantine --done-dir --priority --config
-			--cpu --mem --gpu-mem --gpu-util --load --far --stats-every
+			--quarantine --done-dir --priority --executor --sbatch-args
+			--config --cpu --mem --gpu-mem --gpu-util --load --far --stats-every
 			--grace --job-timeout --settle --replay-batch --train-batch
 			--behavior --max-ratio --lr --gamma --entropy --clip --optimizer
 			--epochs --batch-episodes --hidden
+			--race --all-results --game-type --min-seconds --max-seconds
+			--password-file --relearn --dashboard-every --no-history
 			--host-probe --windows-paths --json --quiet
 			--help --version" -- "$cur"));;
 		esac
 		return
 	fi
-	[[ -z $what ]] && COMPREPLY=($(compgen -W "run once status" -- "$cur"))
+	[[ -z $what ]] && COMPREPLY=($(compgen -W "run once status report" -- "$cur"))
 }
 complete -o filenames -F _bgtrain bgtrain

@@ -4,7 +4,8 @@
  *
  * main() only gathers the settings and calls the driver. The command line
  * and the config file share one table per concern (bgtrain's below, the
- * gate's in gate_options.c, the training settings in train_flags.c) and
+ * gate's in gate_options.c, the training settings in train_flags.c, the
+ * analysis settings in analysis_flags.c) and
  * one setter, so a key means the same in both.
  */
 #include <libgen.h>
@@ -27,6 +28,7 @@
 struct settings {
 	struct driver_options o;
 	const char *state;
+	const char *output;
 	int json;
 	int repair;
 	int windows_paths;
@@ -35,6 +37,9 @@ struct settings {
 /* In the order of enum priority: the index is the value, stored as an int. */
 static const char *const priorities[] = { "training", "analysis", NULL };
 _Static_assert(sizeof(enum priority) == sizeof(int), "--priority is stored as an int");
+/* In the order of enum executor_kind. */
+static const char *const executors[] = { "local", "slurm", NULL };
+_Static_assert(sizeof(enum executor_kind) == sizeof(int), "--executor is stored as an int");
 
 /*
  * bgtrain's own options; the gate's thresholds come from gate_options. The
@@ -97,6 +102,16 @@ static const struct opt bgtrain_options[] = {
 	  .field = offsetof(struct settings, o.priority), .arg = "KIND",
 	  .words = priorities, .def = "training",
 	  .help = "training or analysis first" },
+	{ .name = "executor", .kind = OPT_CHOICE,
+	  .field = offsetof(struct settings, o.executor), .arg = "WHAT",
+	  .words = executors, .def = "local",
+	  .help = "what runs the jobs: local or slurm\n"
+	  "(local: children here, behind the gate; slurm: sbatch\n"
+	  "jobs, the state folder on a file system the nodes share)" },
+	{ .name = "sbatch-args", .kind = OPT_STRING,
+	  .field = offsetof(struct settings, o.sbatch_args), .arg = "ARGS",
+	  .help = "more sbatch options for every job, such as\n"
+	  "\"--partition=cpu --time=1:00:00\"" },
 	{ .name = "config", .kind = OPT_CONFIG, .arg = "FILE", .cli_only = 1,
 	  .path = 1,
 	  .help = "settings as 'key = value', keys as these options" },
@@ -137,24 +152,46 @@ static const struct opt bgtrain_options[] = {
 	  .field = offsetof(struct settings, windows_paths),
 	  .help = "path options and config files may hold Windows\n"
 	  "paths (D:\\x): made WSL's with wslpath (bgtrain.bat)" },
+	{ .name = "relearn", .kind = OPT_FLAG, .field = offsetof(struct settings, o.relearn),
+	  .cli_only = 1,
+	  .help = "start a new learned file from every replay (the old one\n"
+	  "is kept as LEARNED.bak): how the analysis settings change" },
 	{ .name = "quiet", .letter = 'q', .kind = OPT_FLAG,
 	  .field = offsetof(struct settings, o.quiet),
-	  .help = "no notes about bad inputs" },
+	  .help = "no notes about bad inputs, no status line" },
+	{ .name = "dashboard-every", .kind = OPT_INT,
+	  .field = offsetof(struct settings, o.dashboard_every), .arg = "S",
+	  .min = 0, .max = 86400, .def = "30",
+	  .help = "rewrite STATE/dashboard.html at most every S seconds\n"
+	  "when the history changed (0: no dashboard)" },
+	{ .name = "no-history", .kind = OPT_FLAG,
+	  .field = offsetof(struct settings, o.no_history),
+	  .help = "keep no history: no metrics.jsonl, system.jsonl,\n"
+	  "TensorBoard events or dashboard" },
+	{ .name = "output", .letter = 'o', .kind = OPT_STRING, .cli_only = 1,
+	  .field = offsetof(struct settings, output), .arg = "FILE",
+	  .path = 1,
+	  .help = "report: the HTML file to write (default STATE/report.html;\n"
+	  "- for standard output)" },
 	{ .name = NULL }
 };
 
 static const char synopsis[] =
-"usage: bgtrain run|once|status [OPTIONS]\n"
+"usage: bgtrain run|once|status|report [OPTIONS]\n"
 "Analyse replays and train the policy in the background, behind a resource gate.\n"
 "  run      work until SIGINT or SIGTERM     once     do all pending work, exit\n"
-"  status   what the state folder says: done, queued, running, failed\n";
+"  status   what the state folder says: done, queued, running, failed, trend\n"
+"  report   the history as one self-contained HTML page (-o FILE)\n";
 
 static const char footer[] =
 "The gate's options are res-gate's; PCT is 0 to 100, or off.\n"
-"Exit status: 0 done, 64 usage, 65 some inputs were bad or jobs failed,\n"
-"66 a missing input folder (or --bot's local_training), 69 a missing program,\n"
-"73 no state folder, 74 I/O or a full disk, 75 another bgtrain holds the\n"
-"state folder, 130 SIGINT, 143 SIGTERM.\n";
+"Exit status: 0 done, 64 usage (or analysis settings the learned file was\n"
+"not made with), 65 some inputs were bad or jobs failed (or a learned file\n"
+"replay-analyze did not write), 66 a missing input folder (or --bot's\n"
+"local_training), 69 a missing program (or sbatch, a Slurm controller that\n"
+"does not answer, a state folder the nodes cannot write), 73 no state\n"
+"folder, 74 I/O or a full disk, 75 another bgtrain holds the state folder,\n"
+"130 SIGINT, 143 SIGTERM.\n";
 
 /* --windows-paths: a path written on Windows, as WSL sees it. */
 static char *
@@ -204,7 +241,8 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 	set->path_ctx = st;
 	if (opt_add(set, bgtrain_options, st) < 0 ||
 	    opt_add(set, gate_options, &st->o.gate) < 0 ||
-	    opt_add(set, training_options, &st->o.train) < 0)
+	    opt_add(set, training_options, &st->o.train) < 0 ||
+	    opt_add(set, analysis_options, &st->o.analysis) < 0)
 		return EX_SOFTWARE;
 	if ((env = getenv("REPLAY_ARCHIVE_DIR")) && *env &&
 	    opt_set_key(set, "replays", env) < 0)
@@ -219,7 +257,8 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 		return EX_USAGE;
 	}
 	/* Checked now, not found wrong by every job. */
-	if (train_flags_check(&st->o.train, st->o.bot || st->o.deploy) < 0)
+	if (train_flags_check(&st->o.train, st->o.bot || st->o.deploy) < 0 ||
+	    analysis_flags_check(&st->o.analysis) < 0)
 		return EX_USAGE;
 	return -1;
 }
@@ -293,13 +332,21 @@ main(int argc, char **argv)
 	}
 	cmd = argv[optind];
 	settings_paths(&st, &set, argv[0]);
-	if (strcmp(cmd, "status") == 0) {
+	if (strcmp(cmd, "status") == 0 && st.o.relearn) {
+		warnmsg("--relearn: only with run or once");
+		status = EX_USAGE;
+	} else if (strcmp(cmd, "status") == 0) {
 		status = driver_status(&st.o, st.json, st.repair);
+	} else if (strcmp(cmd, "report") == 0) {
+		status = driver_report(&st.o, st.output);
 	} else if (strcmp(cmd, "run") != 0 && strcmp(cmd, "once") != 0) {
-		warnmsg("%s: not run, once or status", cmd);
+		warnmsg("%s: not run, once, status or report", cmd);
 		status = EX_USAGE;
 	} else if (st.o.replays == NULL && st.o.experience == NULL) {
 		warnmsg("nothing to watch: give --replays, --experience or --bot");
+		status = EX_USAGE;
+	} else if (st.o.relearn && st.o.replays == NULL) {
+		warnmsg("--relearn: no replay folder to learn from (--replays)");
 		status = EX_USAGE;
 	} else {
 		status = driver_run(&st.o, strcmp(cmd, "once") == 0);

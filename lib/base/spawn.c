@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "spawn.h"
+#include "strbuf.h"
 
 const char spawn_inherit[] = "(inherited)";
 
@@ -47,31 +49,15 @@ keep(int fd, int to)
 		dup2(fd, to);
 }
 
-pid_t
-spawn(char *const argv[], const char *out, const char *err)
-{
-	return spawn_env(argv, NULL, out, err);
-}
-
 /*
- * The child's side of every spawn: its own group, gone with the driver,
- * standard input and output from fds[0..1] when >= 0 (else /dev/null and
- * out), error to err, in dir when set.
+ * In the child: a process group of its own, gone with its parent, the
+ * signals as a fresh program expects them.
  */
-static pid_t
-start(char *const argv[], char *const env[], const char *dir, const int fds[2],
-      const char *out, const char *err)
+static void
+child_setup(pid_t parent)
 {
-	pid_t parent = getpid(), pid = fork();
 	sigset_t none;
-	size_t i;
 
-	if (pid != 0) {
-		/* Also here, so that the group exists before spawn() returns. */
-		if (pid > 0)
-			setpgid(pid, pid);
-		return pid;
-	}
 	setpgid(0, 0);
 	/* If the driver dies (even by SIGKILL), its workers go with it. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -83,6 +69,33 @@ start(char *const argv[], char *const env[], const char *dir, const int fds[2],
 	signal(SIGPIPE, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+pid_t
+spawn(char *const argv[], const char *out, const char *err)
+{
+	return spawn_env(argv, NULL, out, err);
+}
+
+/*
+ * The child's side of every spawn but spawn_capture: its own group, gone with
+ * the driver, standard input and output from fds[0..1] when >= 0 (else
+ * /dev/null and out), error to err, in dir when set.
+ */
+static pid_t
+start(char *const argv[], char *const env[], const char *dir, const int fds[2],
+      const char *out, const char *err)
+{
+	pid_t parent = getpid(), pid = fork();
+	size_t i;
+
+	if (pid != 0) {
+		/* Also here, so that the group exists before spawn() returns. */
+		if (pid > 0)
+			setpgid(pid, pid);
+		return pid;
+	}
+	child_setup(parent);
 	if (fds[0] >= 0)
 		keep(fds[0], 0);
 	else
@@ -164,4 +177,75 @@ spawn_wait(pid_t pid)
 		if (errno != EINTR)
 			return -1;
 	return status;
+}
+
+/* What a descriptor gives, into sb up to limit bytes (the rest is read and dropped). */
+static int
+take(int fd, struct strbuf *sb, size_t limit)
+{
+	char buf[4096];
+	ssize_t n = read(fd, buf, sizeof buf);
+
+	if (n > 0 && sb->len < limit)
+		sb_add(sb, buf, (size_t)n < limit - sb->len ? (size_t)n : limit - sb->len);
+	return n > 0 || (n < 0 && errno == EINTR);
+}
+
+int
+spawn_capture(char *const argv[], struct strbuf *out, struct strbuf *err,
+	      size_t limit)
+{
+	pid_t parent = getpid(), pid;
+	int po[2], pe[2];
+	struct pollfd pf[2];
+
+	if (pipe2(po, O_CLOEXEC) < 0)
+		return -1;
+	if (pipe2(pe, O_CLOEXEC) < 0) {
+		close(po[0]);
+		close(po[1]);
+		return -1;
+	}
+	if ((pid = fork()) == 0) {
+		child_setup(parent);
+		redirect(NULL, 0, O_RDONLY);
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		close_range(3, ~0U, 0);
+		execv(argv[0], argv);
+		fprintf(stderr, "%s: cannot run: exec failed: %s\n", argv[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	close(po[1]);
+	close(pe[1]);
+	if (pid < 0) {
+		close(po[0]);
+		close(pe[0]);
+		return -1;
+	}
+	setpgid(pid, pid);
+	pf[0].fd = po[0];
+	pf[1].fd = pe[0];
+	pf[0].events = pf[1].events = POLLIN;
+	while (pf[0].fd >= 0 || pf[1].fd >= 0) {
+		if (poll(pf, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pf[0].revents && !take(pf[0].fd, out, limit)) {
+			close(pf[0].fd);
+			pf[0].fd = -1;
+		}
+		if (pf[1].revents && !take(pf[1].fd, err, limit)) {
+			close(pf[1].fd);
+			pf[1].fd = -1;
+		}
+	}
+	if (pf[0].fd >= 0)
+		close(pf[0].fd);
+	if (pf[1].fd >= 0)
+		close(pf[1].fd);
+	return spawn_wait(pid);
 }

@@ -14,8 +14,10 @@
  * slots.c (the gate, --jobs auto, which job starts or stops), state.c
  * (the set-up checked at start, lock, status file, job log), bot.c (the
  * bot's own folder), publish.c (--deploy and --on-merge after a merge),
- * train_flags.c (the training settings), status.c (the status
- * subcommand). This file holds the loop.
+ * train_flags.c and analysis_flags.c (the jobs' settings), analysis.c
+ * (the learned file's filter at start, --relearn), status.c (the status
+ * subcommand), executor*.c (what runs a job: a child here, or a batch job
+ * on a Slurm cluster). This file holds the loop.
  */
 #include <errno.h>
 #include <signal.h>
@@ -25,13 +27,16 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "analysis.h"
 #include "clock.h"
 #include "die.h"
 #include "driver.h"
 #include "driver_internal.h"
 #include "events.h"
 #include "filenames.h"
+#include "console.h"
 #include "land.h"
+#include "metrics.h"
 #include "path.h"
 #include "publish.h"
 #include "scan.h"
@@ -51,9 +56,11 @@ driver_defaults(struct driver_options *o)
 	o->job_timeout = 3600;
 	o->settle = 2;
 	o->tick = 1;
+	o->dashboard_every = 30;
 	o->adopt_stale_tmp = -1;
 	train_flags_unset(&o->train);
 	gate_thresholds_default(&o->gate);
+	analysis_flags_unset(&o->analysis);
 }
 
 /*
@@ -68,13 +75,17 @@ open_state(struct driver *d, int *lock)
 	int rc;
 
 	/* Set-up errors stop here, each with its own status (state.c). */
-	if ((rc = setup_check(d->o, d->program)) != 0)
+	if ((rc = setup_check(d->o, d->program)) != 0 ||
+	    (rc = d->exec->check(d)) != 0)
 		return rc;
 	if ((*lock = state_lock(state)) < 0) {
+		char holder[320];
+
 		/* Only a lock held by another is "try later"; a failure is said. */
 		if (errno != EWOULDBLOCK)
 			return state_file_error(state, "driver.lock");
-		warnmsg("%s: another bgtrain is working on this state folder", state);
+		state_lock_holder(state, holder, sizeof holder);
+		warnmsg("%s: %s is working on this state folder", state, holder);
 		return EX_TEMPFAIL;
 	}
 	if (ledger_open(&d->ledger, state, 1, &damaged) < 0) {
@@ -85,6 +96,13 @@ open_state(struct driver *d, int *lock)
 	/* A job log that cannot be written is said now, not found empty later. */
 	if ((d->joblog = state_open_joblog(state)) < 0) {
 		rc = state_file_error(state, "joblog.tsv");
+		ledger_close(&d->ledger);
+		close(*lock);
+		return rc;
+	}
+	/* Settings the learned file was not made with would fail every merge. */
+	if (d->o->replays && (rc = analysis_start(d)) != 0) {
+		close(d->joblog);
 		ledger_close(&d->ledger);
 		close(*lock);
 		return rc;
@@ -110,7 +128,7 @@ tick(struct driver *d, double t)
 	const struct driver_options *o = d->o;
 
 	if (o->replays)
-		scan_folder(&d->replays, o->replays, is_replay_name, &d->own, t,
+		scan_folder(&d->replays, o->replays, replay_input_wanted, &d->own, t,
 		    o->settle);
 	if (o->experience)
 		scan_folder(&d->experience, o->experience, experience_wanted,
@@ -125,6 +143,9 @@ tick(struct driver *d, double t)
 	if (d->verdict == GATE_FAR)
 		slots_stop_youngest(d);
 	state_write_status(d);
+	metrics_system(d, t, 0);
+	metrics_dashboard(d, t, 0);
+	console_draw(d);
 }
 
 /* once: nothing runs, nothing is ready, nothing is still settling. */
@@ -138,19 +159,26 @@ all_done(struct driver *d)
 }
 
 int
-driver_run(const struct driver_options *o, int once)
+driver_run(const struct driver_options *given, int once)
 {
 	struct driver d;
+	struct driver_options copy;
+	char *owned[EXECUTOR_PATHS];
+	const struct driver_options *o = executor_options(given, &copy, owned);
 	double next_tick = 0;
-	int lock, status, stop;
+	int lock, status, stop, p;
 
 	memset(&d, 0, sizeof d);
 	d.joblog = -1;
 	d.o = o;
+	d.exec = executor_of(o);
 	d.slots = o->jobs > 0 ? o->jobs : 1;
 	d.verdict = GATE_OPEN;
 	if ((status = open_state(&d, &lock)) != 0) {
+		d.exec->close(&d);
 		driver_free_programs(&d);
+		for (p = 0; p < EXECUTOR_PATHS; p++)
+			free(owned[p]);
 		return status;
 	}
 	d.merge_log = path_join(o->state, "merge.log");
@@ -162,11 +190,17 @@ driver_run(const struct driver_options *o, int once)
 	slots_host_open(&d);
 	workers_usage_init(&d.usage);
 	events_init(&d.open);
+	metrics_open(&d);
+	console_init(&d);
 
 	land_recover(&d);
+	d.exec->recover(&d);
 	publish_recover(&d);
-	/* A write of our state that failed (a full disk) stops us as a signal would. */
-	while (!events_stopped() && !d.io_failed) {
+	/*
+	 * A write of our state that failed (a full disk), or a set-up error a
+	 * job found, stops us as a signal would.
+	 */
+	while (!events_stopped() && !d.io_failed && !d.fatal) {
 		double t = monotonic_seconds();
 
 		land_reap(&d, 0);
@@ -178,27 +212,33 @@ driver_run(const struct driver_options *o, int once)
 		}
 		/* A stop that came during a scan or a merge: start nothing new. */
 		events_take_pending_stop();
-		if (d.verdict == GATE_OPEN && !events_stopped() && !d.io_failed)
+		if (d.verdict == GATE_OPEN && !events_stopped() && !d.io_failed &&
+		    !d.fatal)
 			slots_start_jobs(&d);
 		land_merge_pending(&d);
 		if (once && slots_gave_up(&d, t))
 			break;
 		if (once && all_done(&d) && next_tick > t)
 			break;
-		events_wait(&d.open, next_tick - monotonic_seconds());
+		events_wait(&d.open, d.exec->wait(&d, next_tick -
+		    monotonic_seconds()));
 	}
-	if ((stop = events_stopped()) != 0 || d.io_failed) {
+	console_end(&d);
+	if ((stop = events_stopped()) != 0 || d.io_failed || d.fatal) {
 		d.hooks_stopping = 1;	/* no --on-merge starts for the merges below */
 		slots_stop_all(&d);
 	}
 	land_merge_pending(&d);
-	publish_finish(&d, stop != 0);
+	publish_finish(&d, stop != 0 || d.io_failed || d.fatal);
 	if (stop == 0)
 		stop = events_stopped();	/* while once waited for --on-merge */
 	state_print_stats(&d);
 	state_write_status(&d);
+	metrics_system(&d, monotonic_seconds(), 1);
+	metrics_dashboard(&d, monotonic_seconds(), 1);
+	metrics_close(&d);
 	/* Losing what was done is the worst outcome: said first. */
-	status = d.io_failed ? EX_IOERR : stop == SIGINT ? 130 :
+	status = d.io_failed ? EX_IOERR : d.fatal ? d.fatal : stop == SIGINT ? 130 :
 	    stop == SIGTERM ? 143 : d.gave_up ? EX_TEMPFAIL :
 	    d.errors ? EX_DATAERR : 0;
 	if (d.joblog >= 0)
@@ -206,6 +246,7 @@ driver_run(const struct driver_options *o, int once)
 	workers_usage_free(&d.usage);
 	slots_host_close(&d);
 	gate_probe_free(d.probe);
+	d.exec->close(&d);
 	scan_free(&d.replays);
 	scan_free(&d.experience);
 	own_free(&d.own);
@@ -215,6 +256,8 @@ driver_run(const struct driver_options *o, int once)
 	free(d.merge_log);
 	free(d.hook_log);
 	driver_free_programs(&d);
+	for (p = 0; p < EXECUTOR_PATHS; p++)
+		free(owned[p]);
 	close(lock);
 	return status;
 }

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "analysis_flags.h"
+#include "executor.h"
 #include "gate.h"
 #include "status.h"
 #include "train_flags.h"
@@ -37,7 +39,13 @@ struct driver_options {
 	struct gate_thresholds gate;
 	const char *host_probe;		/* the host's figures too: CMD; "none";
 					   NULL: res-gate.exe when in WSL */
+	struct analysis_flags analysis;	/* handed to every analysis job */
+	int relearn;			/* start a new learned file from every replay */
 	int quiet;
+	int no_history;			/* no metrics, TensorBoard events or dashboard */
+	int dashboard_every;		/* seconds between dashboard rewrites; 0: none */
+	enum executor_kind executor;	/* what runs the jobs */
+	const char *sbatch_args;	/* --executor slurm: more sbatch options */
 };
 
 void driver_defaults(struct driver_options *o);

@@ -7,12 +7,16 @@
  *   L <job>                (its output was lost: its inputs run again)
  *   B <hash> <path> <reason>
  *   N <hash> <path> <reason>  (not an input at all: a model among the games)
+ *   R <backup>             (--relearn: every analysis before it is void)
+ *   S <job> <kind> <hash,hash,...> <path>...   (submitted to a scheduler)
+ *   X <job> <the scheduler's id>   E <job>  (ledger_jobs.c)
  * (fields separated by tabs), each ending in a checksum field, '#' and the
  * first 8 hex digits of the MD5 of the record before that tab. A job's
  * inputs are done once its output is merged (P then M). After a crash, a
  * P without its M is merged again on restart: both merges are idempotent
  * (replays by content, candidates by their MD5), so nothing is counted
- * twice and nothing is redone.
+ * twice and nothing is redone. After an R, the analysis jobs before it are
+ * void (inputs unknown again, outputs never merged); B and training stay.
  *
  * A crash can only cut the last record short (one write(2) a record):
  * that one is dropped. Damage anywhere else (a record whose checksum
@@ -44,8 +48,8 @@
 #define LEDGER_LIMIT (SIZE_MAX < (1ull << 40) ? SIZE_MAX : (size_t)(1ull << 40))
 
 /* Raise hash's state (never lower it: done stays done). */
-static void
-set_state(struct ledger *l, const char *hash, int state)
+void
+ledger_raise(struct ledger *l, const char *hash, int state)
 {
 	size_t *s = hashmap_put_str(&l->states, hash, NULL);
 
@@ -78,8 +82,9 @@ add_job(struct ledger *l, int64_t id, enum job_kind kind, const char *output,
 	const char *md5, size_t n, char (*hashes)[MD5_HEX_SIZE], char *const *paths)
 {
 	struct ledger_job *j;
-	size_t i;
 
+	/* What a submitted job produced: it no longer holds its inputs. */
+	ledger_submission_close(l, id);
 	if (l->n_jobs == l->cap_jobs) {
 		l->cap_jobs = l->cap_jobs ? l->cap_jobs * 2 : 64;
 		l->jobs = xreallocarray(l->jobs, l->cap_jobs, sizeof l->jobs[0]);
@@ -91,15 +96,9 @@ add_job(struct ledger *l, int64_t id, enum job_kind kind, const char *output,
 	j->output = xstrdup(output);
 	snprintf(j->md5, sizeof j->md5, "%s", md5);
 	j->n_inputs = n;
-	j->hashes = xcalloc(n ? n : 1, sizeof j->hashes[0]);
-	j->paths = xcalloc(n ? n : 1, sizeof j->paths[0]);
-	for (i = 0; i < n; i++) {
-		snprintf(j->hashes[i], MD5_HEX_SIZE, "%s", hashes[i]);
-		j->paths[i] = xstrdup(paths[i]);
-		set_state(l, hashes[i], LEDGER_PRODUCED);
-	}
-	if (id >= l->next_job)
-		l->next_job = id + 1;
+	j->replays = -1;
+	ledger_keep_inputs(l, id, n, hashes, paths, LEDGER_PRODUCED, &j->hashes,
+	    &j->paths);
 }
 
 static void
@@ -122,7 +121,28 @@ mark_merged(struct ledger *l, struct ledger_job *j)
 
 	j->merged = 1;
 	for (i = 0; i < j->n_inputs; i++)
-		set_state(l, j->hashes[i], LEDGER_DONE);
+		ledger_raise(l, j->hashes[i], LEDGER_DONE);
+}
+
+/* R: the analysis jobs so far are void; backup is the old learned file. */
+static void
+forget_analysis(struct ledger *l, const char *backup)
+{
+	size_t i, k, *s;
+
+	for (i = 0; i < l->n_jobs; i++) {
+		struct ledger_job *j = &l->jobs[i];
+
+		j->merged = j->kind == JOB_ANALYSIS ? -1 : j->merged;
+		/* An input a job on a cluster holds stays held (below). */
+		for (k = 0; j->kind == JOB_ANALYSIS && k < j->n_inputs; k++)
+			if ((s = hashmap_get_str(&l->states, j->hashes[k])) &&
+			    *s <= LEDGER_DONE && *s != LEDGER_SUBMITTED)
+				*s = LEDGER_UNKNOWN;
+	}
+	ledger_submit_void_analysis(l);
+	free(l->relearn_backup);
+	l->relearn_backup = xstrdup(backup);
 }
 
 /* Split line at tabs in place; returns the number of fields (at most max). */
@@ -133,7 +153,8 @@ split(char *line, char **f, size_t max)
 
 	while (n < max) {
 		f[n++] = line;
-		if ((line = strchr(line, '\t')) == NULL)
+		/* The last field is the rest, tabs and all (a job's paths). */
+		if (n == max || (line = strchr(line, '\t')) == NULL)
 			break;
 		*line++ = '\0';
 	}
@@ -145,10 +166,10 @@ static void
 note_file(struct ledger *l, char tag, const char *hash)
 {
 	if (tag == 'B') {
-		set_state(l, hash, LEDGER_BAD);
+		ledger_raise(l, hash, LEDGER_BAD);
 		l->bad++;
 	} else {
-		set_state(l, hash, LEDGER_NOT_INPUT);
+		ledger_raise(l, hash, LEDGER_NOT_INPUT);
 		l->not_inputs++;
 	}
 }
@@ -157,36 +178,19 @@ static void
 replay_line(struct ledger *l, char *line)
 {
 	char *f[8];
-	size_t n = split(line, f, 7);
+	size_t n;
 
+	/* S's paths begin at its fifth field: the rest, tabs and all. */
+	if (line[0] && strchr("SXE", line[0]) && line[1] == '\t') {
+		ledger_submit_replay(l, f, split(line, f, 5));
+		return;
+	}
+	n = split(line, f, 7);
 	if (n >= 6 && strcmp(f[0], "P") == 0) {
-		/* Hashes are comma-separated; paths are the tab-separated rest. */
-		size_t k = 1, i;
-		char *p, **paths;
-		char (*hashes)[MD5_HEX_SIZE];
+		char **paths, (*hashes)[MD5_HEX_SIZE];
+		size_t k = ledger_parse_inputs(f[5], n > 6 ? f[6] : NULL, &hashes,
+		    &paths);
 
-		for (p = f[5]; *p; p++)
-			k += *p == ',';
-		if (*f[5] == '\0')
-			k = 0;
-		hashes = xcalloc(k ? k : 1, sizeof hashes[0]);
-		paths = xcalloc(k ? k : 1, sizeof paths[0]);
-		for (i = 0, p = f[5]; i < k; i++) {
-			char *comma = strchr(p, ',');
-
-			if (comma)
-				*comma = '\0';
-			snprintf(hashes[i], MD5_HEX_SIZE, "%s", p);
-			p = comma ? comma + 1 : p + strlen(p);
-		}
-		for (i = 0, p = n > 6 ? f[6] : NULL; i < k; i++) {
-			char *tab = p ? strchr(p, '\t') : NULL;
-
-			if (tab)
-				*tab = '\0';
-			paths[i] = p ? p : "";
-			p = tab ? tab + 1 : NULL;
-		}
 		add_job(l, strtoll(f[1], NULL, 10),
 		    strcmp(f[2], job_kind_name(JOB_TRAINING)) == 0 ?
 		    JOB_TRAINING : JOB_ANALYSIS,
@@ -205,6 +209,8 @@ replay_line(struct ledger *l, char *line)
 			mark_lost(l, j);
 	} else if (n >= 2 && (strcmp(f[0], "B") == 0 || strcmp(f[0], "N") == 0)) {
 		note_file(l, f[0][0], f[1]);
+	} else if (n >= 2 && strcmp(f[0], "R") == 0) {
+		forget_analysis(l, f[1]);
 	}
 }
 
@@ -278,39 +284,30 @@ fail:
 void
 ledger_close(struct ledger *l)
 {
-	size_t i, k;
+	size_t i;
 
 	if (l->fd >= 0)
 		close(l->fd);
 	for (i = 0; i < l->n_jobs; i++) {
-		for (k = 0; k < l->jobs[i].n_inputs; k++)
-			free(l->jobs[i].paths[k]);
-		free(l->jobs[i].paths);
-		free(l->jobs[i].hashes);
+		ledger_free_inputs(l->jobs[i].n_inputs, l->jobs[i].hashes,
+		    l->jobs[i].paths);
 		free(l->jobs[i].output);
 	}
 	free(l->jobs);
+	ledger_submit_free(l);
 	hashmap_free(&l->states);
+	free(l->relearn_backup);
 	free(l->path);
 	memset(l, 0, sizeof *l);
 	l->fd = -1;
-}
-
-/* Tabs and newlines in a path would break the record: spaces stand in. */
-static void
-add_field(struct strbuf *sb, const char *s)
-{
-	sb_addc(sb, '\t');
-	for (; *s; s++)
-		sb_addc(sb, *s == '\t' || *s == '\n' ? ' ' : *s);
 }
 
 /*
  * Write record (no newline yet) with its checksum, and fsync: whole or not
  * at all, so that a full disk leaves the ledger as it was.
  */
-static int
-append(struct ledger *l, struct strbuf *record)
+int
+ledger_append(struct ledger *l, struct strbuf *record)
 {
 	char sum[RECORD_SUM_SIZE];
 
@@ -327,36 +324,32 @@ ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
 		char (*hashes)[MD5_HEX_SIZE], char *const *paths)
 {
 	struct strbuf sb = { 0 };
-	size_t i;
 	int rc;
 
 	sb_printf(&sb, "P\t%lld\t%s", (long long)id, job_kind_name(kind));
-	add_field(&sb, output);
-	add_field(&sb, md5);
-	sb_addc(&sb, '\t');
-	for (i = 0; i < n; i++) {
-		if (i)
-			sb_addc(&sb, ',');
-		sb_adds(&sb, hashes[i]);
-	}
-	for (i = 0; i < n; i++)
-		add_field(&sb, paths[i]);
-	rc = append(l, &sb);
+	ledger_add_field(&sb, output);
+	ledger_add_field(&sb, md5);
+	ledger_add_inputs(&sb, n, hashes, paths);
+	rc = ledger_append(l, &sb);
 	sb_free(&sb);
 	if (rc == 0)
 		add_job(l, id, kind, output, md5, n, hashes, paths);
 	return rc;
 }
 
-/* Append a record that only names a job: M (merged) or L (lost). */
+/* Append a record of one field: M (merged) or L (lost) and a job, R and a path. */
 static int
-append_job_record(struct ledger *l, char tag, int64_t id)
+append_one(struct ledger *l, char tag, int64_t id, const char *field)
 {
 	struct strbuf sb = { 0 };
 	int rc;
 
-	sb_printf(&sb, "%c\t%lld", tag, (long long)id);
-	rc = append(l, &sb);
+	sb_printf(&sb, "%c", tag);
+	if (field)
+		ledger_add_field(&sb, field);
+	else
+		sb_printf(&sb, "\t%lld", (long long)id);
+	rc = ledger_append(l, &sb);
 	sb_free(&sb);
 	return rc;
 }
@@ -365,7 +358,7 @@ int
 ledger_merged(struct ledger *l, int64_t id)
 {
 	struct ledger_job *j;
-	int rc = append_job_record(l, 'M', id);
+	int rc = append_one(l, 'M', id, NULL);
 
 	if (rc == 0 && (j = ledger_job(l, id)) != NULL)
 		mark_merged(l, j);
@@ -376,10 +369,20 @@ int
 ledger_lost(struct ledger *l, int64_t id)
 {
 	struct ledger_job *j;
-	int rc = append_job_record(l, 'L', id);
+	int rc = append_one(l, 'L', id, NULL);
 
 	if (rc == 0 && (j = ledger_job(l, id)) != NULL && !j->merged)
 		mark_lost(l, j);
+	return rc;
+}
+
+int
+ledger_relearn(struct ledger *l, const char *backup)
+{
+	int rc = append_one(l, 'R', 0, backup);
+
+	if (rc == 0)
+		forget_analysis(l, backup);
 	return rc;
 }
 
@@ -392,9 +395,9 @@ append_file_record(struct ledger *l, char tag, const char *hash,
 	int rc;
 
 	sb_printf(&sb, "%c\t%s", tag, hash);
-	add_field(&sb, path);
-	add_field(&sb, reason);
-	rc = append(l, &sb);
+	ledger_add_field(&sb, path);
+	ledger_add_field(&sb, reason);
+	rc = ledger_append(l, &sb);
 	sb_free(&sb);
 	if (rc == 0)
 		note_file(l, tag, hash);
@@ -415,31 +418,11 @@ ledger_not_input(struct ledger *l, const char *hash, const char *path,
 	return append_file_record(l, 'N', hash, path, reason);
 }
 
-/* Keep the old file beside the new one, under a name nothing else has. */
-static int
-keep_damaged(const char *path)
-{
-	char *name = xmalloc(strlen(path) + 32);
-	int i, rc = -1;
-
-	for (i = 0; i < 1000 && rc < 0; i++) {
-		if (i == 0)
-			sprintf(name, "%s.damaged", path);
-		else
-			sprintf(name, "%s.damaged.%d", path, i);
-		if (link(path, name) == 0)
-			rc = 0;
-		else if (errno != EEXIST)
-			break;
-	}
-	free(name);
-	return rc;
-}
-
 int
 ledger_repair(const char *state_dir, size_t *kept, size_t *dropped)
 {
 	char *path = path_join(state_dir, "ledger.tsv"), *text;
+	char *kept_as = NULL;
 	struct strbuf out = { 0 };
 	size_t len;
 	int rc = -1;
@@ -449,11 +432,12 @@ ledger_repair(const char *state_dir, size_t *kept, size_t *dropped)
 		goto done;
 	ledger_repair_text(text, len, &out, kept, dropped);
 	free(text);
-	if (*dropped && keep_damaged(path) < 0)
+	if (*dropped && (kept_as = link_aside(path, ".damaged")) == NULL)
 		goto done;
 	rc = atomic_write(path, out.data ? out.data : "", out.len);
 done:
 	sb_free(&out);
+	free(kept_as);
 	free(path);
 	return rc;
 }

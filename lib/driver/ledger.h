@@ -18,7 +18,28 @@ struct ledger_job {
 	size_t n_inputs;
 	char (*hashes)[MD5_HEX_SIZE];
 	char **paths;
-	int merged;			/* 1 merged, -1 its output was lost */
+	int merged;			/* 1 merged, -1 its output was lost or
+					   --relearn left it behind */
+	long long replays;		/* replays this run saw it read (a pack holds
+					   many), for the statistics; not in the
+					   file: -1, as many as its inputs */
+};
+
+/*
+ * A job handed to a scheduler (--executor slurm) and not yet ended: what a
+ * restarted driver looks for, so that it never submits an input twice
+ * while a job for it may still run.
+ */
+struct ledger_submission {
+	int64_t id;
+	enum job_kind kind;
+	size_t n_inputs;
+	char (*hashes)[MD5_HEX_SIZE];
+	char **paths;
+	char *ext_id;			/* the scheduler's job id; NULL: the driver
+					   died before the submission answered */
+	int void_output;		/* an analysis --relearn left behind: when it
+					   ends, its inputs run again */
 };
 
 struct ledger {
@@ -30,11 +51,17 @@ struct ledger {
 	int64_t next_job;
 	size_t bad;			/* inputs recorded bad */
 	size_t not_inputs;		/* files recorded as no input at all */
+	char *relearn_backup;		/* the last R record's old learned file, or NULL */
+	struct ledger_submission *submitted;	/* open submissions (S, not E or P) */
+	size_t n_submitted;
 };
 
-/* In rising order: an input's state only rises, but for a lost job's inputs. */
-enum { LEDGER_UNKNOWN = 0, LEDGER_PRODUCED, LEDGER_DONE, LEDGER_BAD,
-	LEDGER_NOT_INPUT };
+/*
+ * In rising order: an input's state only rises, but for a lost job's
+ * inputs, --relearn and a submission that ended.
+ */
+enum { LEDGER_UNKNOWN = 0, LEDGER_SUBMITTED, LEDGER_PRODUCED, LEDGER_DONE,
+	LEDGER_BAD, LEDGER_NOT_INPUT };
 
 /*
  * Open state_dir/ledger.tsv and replay it. Writable (the driver, under its
@@ -78,6 +105,12 @@ int ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
 		    const char *output, const char *md5, size_t n,
 		    char (*hashes)[MD5_HEX_SIZE], char *const *paths);
 int ledger_merged(struct ledger *l, int64_t id);
+/*
+ * --relearn (R): every analysis job recorded so far is void, and its
+ * inputs unknown again; backup names where the old learned file is kept
+ * ("" for none).
+ */
+int ledger_relearn(struct ledger *l, const char *backup);
 /* A produced job whose output is gone: its inputs are unknown again. */
 int ledger_lost(struct ledger *l, int64_t id);
 int ledger_bad(struct ledger *l, const char *hash, const char *path,
@@ -85,5 +118,49 @@ int ledger_bad(struct ledger *l, const char *hash, const char *path,
 /* A file that is no input at all (N): never tried again, never counted bad. */
 int ledger_not_input(struct ledger *l, const char *hash, const char *path,
 		     const char *reason);
+
+/*
+ * Jobs run by a scheduler (ledger_jobs.c): S before the job is submitted
+ * (its inputs are held until E), X with the scheduler's id once it
+ * answered, E when the job ended, whatever became of it (a P after its E
+ * records what it produced).
+ */
+int ledger_submitted(struct ledger *l, int64_t id, enum job_kind kind, size_t n,
+		     char (*hashes)[MD5_HEX_SIZE], char *const *paths);
+int ledger_ext_id(struct ledger *l, int64_t id, const char *ext_id);
+int ledger_ended(struct ledger *l, int64_t id);
+/* The open submission id, or NULL. */
+struct ledger_submission *ledger_submission(struct ledger *l, int64_t id);
+
+/*
+ * The record format's pieces that ledger.c and ledger_jobs.c share.
+ */
+struct strbuf;
+int ledger_append(struct ledger *l, struct strbuf *record);
+void ledger_raise(struct ledger *l, const char *hash, int state);
+/* "\t<field>", a tab or newline in it made a space. */
+void ledger_add_field(struct strbuf *sb, const char *s);
+/* "\t<hash>,<hash>...\t<path>\t<path>...": a job's inputs in a record. */
+void ledger_add_inputs(struct strbuf *sb, size_t n,
+		       char (*hashes)[MD5_HEX_SIZE], char *const *paths);
+/*
+ * Copies of a job's n inputs into *kept_hashes and *kept_paths, each raised
+ * to state; next_job passes id.
+ */
+void ledger_keep_inputs(struct ledger *l, int64_t id, size_t n,
+			char (*hashes)[MD5_HEX_SIZE], char *const *paths, int state,
+			char (**kept_hashes)[MD5_HEX_SIZE], char ***kept_paths);
+void ledger_free_inputs(size_t n, char (*hashes)[MD5_HEX_SIZE], char **paths);
+/* The inputs back from a record's hash field and the paths after it. */
+size_t ledger_parse_inputs(char *hash_field, char *paths,
+			   char (**hashes)[MD5_HEX_SIZE], char ***path_list);
+/* S, X and E records: whether one is shaped as written; what it says. */
+int ledger_submit_well_formed(char **f, size_t n, size_t tabs);
+void ledger_submit_replay(struct ledger *l, char **f, size_t n);
+/* A submission ended (E) or produced (P): its inputs are no longer held. */
+void ledger_submission_close(struct ledger *l, int64_t id);
+/* R: the open analysis submissions' outputs are void (they keep their inputs). */
+void ledger_submit_void_analysis(struct ledger *l);
+void ledger_submit_free(struct ledger *l);
 
 #endif

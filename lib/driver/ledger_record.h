@@ -18,6 +18,10 @@ void record_sum(const char *line, size_t len, char sum[RECORD_SUM_SIZE]);
  * then on, every line must have one.
  */
 int record_check(char *line, int *sums);
+/* A job number as the driver writes them (at most 18 digits). */
+int record_is_job_id(const char *s);
+/* The hashes of a comma-separated list, or 0 when one is no MD5. */
+int record_hash_count(char *list);
 
 /*
  * What ledger_repair() writes, from a ledger's text[0..len) (changed in

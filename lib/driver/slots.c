@@ -20,7 +20,6 @@
 #include "land.h"
 #include "path.h"
 #include "slots.h"
-#include "spawn.h"
 #include "strbuf.h"
 
 /* once gives up (exit 75) after the gate stayed closed this long. */
@@ -42,6 +41,13 @@ slots_host_open(struct driver *d)
 	int rc = 0;
 
 	d->verdict_said = -1;
+	/* The scheduler owns a cluster's nodes: no gate, so no host to see. */
+	if (!d->exec->gated) {
+		if (cmd != NULL && strcmp(cmd, "none") != 0)
+			warnmsg("gate: --host-probe not used: the jobs run on the "
+			    "cluster, which no gate guards");
+		return;
+	}
 	if (cmd != NULL && strcmp(cmd, "none") == 0) {
 		if (host_in_wsl())
 			warnmsg("gate: WSL's own figures only (--host-probe none): "
@@ -145,10 +151,16 @@ void
 slots_sample(struct driver *d, double t)
 {
 	struct gate_sample s;
-	pid_t *pids = xcalloc(d->n_jobs + 1, sizeof pids[0]);
+	pid_t *pids;
 	double busy, bytes;
 	size_t i;
 
+	/* The scheduler owns a cluster's nodes: the local gate is not asked. */
+	if (!d->exec->gated) {
+		d->verdict = GATE_OPEN;
+		return;
+	}
+	pids = xcalloc(d->n_jobs + 1, sizeof pids[0]);
 	for (i = 0; i < d->n_jobs; i++)
 		pids[i] = d->jobs[i].pid;
 	workers_usage_sample(&d->usage, pids, d->n_jobs, t);
@@ -156,6 +168,7 @@ slots_sample(struct driver *d, double t)
 	if (gate_measure(d->probe, 0, &s) < 0) {
 		/* A gate that cannot measure is shut, never open. */
 		d->verdict = GATE_OVER;
+		d->sample_ok = 0;
 		return;
 	}
 	gate_exclude_to_units(&s, d->usage.cpu_percent, d->usage.mem_percent, &busy,
@@ -163,6 +176,8 @@ slots_sample(struct driver *d, double t)
 	gate_exclude(&s, d->usage.cpu_percent, d->usage.mem_percent);
 	if (d->host)
 		host_sample(d, &s, t, busy, bytes);
+	d->sample = s;
+	d->sample_ok = 1;
 	d->verdict = gate_verdict(&s, &d->o->gate);
 	say_verdict(d, &s);
 	d->slots = d->o->jobs > 0 ? d->o->jobs : auto_slots(&s);
@@ -180,7 +195,7 @@ slots_stop_youngest(struct driver *d)
 			young = i;
 	if (!d->jobs[young].requeue) {
 		d->jobs[young].requeue = 1;
-		spawn_signal(d->jobs[young].pid, SIGTERM);
+		d->exec->signal(d, &d->jobs[young], SIGTERM);
 	}
 }
 
@@ -261,17 +276,17 @@ slots_stop_all(struct driver *d)
 
 	for (i = 0; i < d->n_jobs; i++) {
 		d->jobs[i].requeue = 1;	/* not done: their inputs run next time */
-		spawn_signal(d->jobs[i].pid, SIGTERM);
+		d->exec->signal(d, &d->jobs[i], SIGTERM);
 	}
 	for (;;) {
 		land_reap(d, 0);
 		left = deadline - monotonic_seconds();
 		if (d->n_jobs == 0 || left <= 0)
 			break;
-		events_wait(&d->open, left);
+		events_wait(&d->open, d->exec->wait(d, left));
 	}
 	for (i = 0; i < d->n_jobs; i++)
-		spawn_signal(d->jobs[i].pid, SIGKILL);
+		d->exec->signal(d, &d->jobs[i], SIGKILL);
 	land_reap(d, 1);
 }
 
@@ -285,16 +300,19 @@ slots_enforce_timeout(struct driver *d, double t)
 	for (i = 0; i < d->n_jobs; i++) {
 		struct job *j = &d->jobs[i];
 
-		/* One stopped by the gate or the exit has its own deadline. */
-		if (j->requeue)
+		/*
+		 * One stopped by the gate or the exit has its own deadline; one
+		 * the scheduler has not started yet has not begun to run.
+		 */
+		if (j->requeue || j->waiting)
 			continue;
 		if (j->timed_out == 0 && t - j->started >= d->o->job_timeout) {
 			j->timed_out = t;
-			spawn_signal(j->pid, SIGTERM);
+			d->exec->signal(d, j, SIGTERM);
 		} else if (j->timed_out > 0 && !j->killed &&
 		    t - j->timed_out >= d->o->grace) {
 			j->killed = 1;
-			spawn_signal(j->pid, SIGKILL);
+			d->exec->signal(d, j, SIGKILL);
 		}
 	}
 }

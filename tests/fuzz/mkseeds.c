@@ -123,6 +123,18 @@ ledgers(const char *dir)
 	    "not a replay");
 	ledger_produced(&l, 3, JOB_ANALYSIS, "/state/out/3.json",
 	    "cccccccccccccccccccccccccccccccc", 1, hashes + 2, paths + 2);
+	/* --relearn: the analysis before it void, then one after it. */
+	ledger_relearn(&l, "/state/learned_build_orders.json.bak");
+	ledger_produced(&l, 4, JOB_ANALYSIS, "/state/out/4.json",
+	    "dddddddddddddddddddddddddddddddd", 1, hashes, paths);
+	ledger_relearn(&l, "");
+	/* Jobs on a cluster: one submitted, answered, ended and produced; one open. */
+	ledger_submitted(&l, 5, JOB_ANALYSIS, 2, hashes, paths);
+	ledger_ext_id(&l, 5, "1234");
+	ledger_submitted(&l, 6, JOB_TRAINING, 1, hashes + 1, paths + 1);
+	ledger_ended(&l, 5);
+	ledger_produced(&l, 5, JOB_ANALYSIS, "/state/out/5.json",
+	    "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", 1, hashes, paths);
 	ledger_close(&l);
 	return 0;
 }

@@ -139,6 +139,7 @@ seeds_of() {
 	ledger) echo "$S/ledger $root/tests/fuzz/seeds/ledger";;
 	config) echo "$root/tests/fuzz/seeds/config";;
 	hostline) echo "$root/tests/fuzz/seeds/hostline";;
+	history) echo "$root/tests/fuzz/seeds/history";;
 	esac
 	[ -d "$root/tests/fuzz/regressions/$1" ] && echo "$root/tests/fuzz/regressions/$1"
 }

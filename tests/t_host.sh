@@ -2,7 +2,8 @@
 # and bgtrain --host-probe judging the worse of theirs and a probe's, every
 # way a probe fails shutting the gate (never opening it), restarts, WSL's
 # probe found by itself. The probes here are the Linux res-gate and shell
-# stand-ins; t_windows runs res-gate.exe under Wine.
+# stand-ins; t_windows runs res-gate.exe under Wine. Our workers are left out
+# of the host's figures end to end: a probe that sees the whole machine.
 . tests/lib.sh
 RG=$BIN/res-gate
 BG=$BIN/bgtrain
@@ -153,4 +154,115 @@ if [ ! -e /proc/sys/fs/binfmt_misc/WSLInterop ]; then
 	grep -q "gate" "$T/bgerr" && fail "outside WSL without --host-probe, bgtrain spoke of its gate: $(cat "$T/bgerr")"
 fi
 
+# Our workers are left out of the host's figures, in the host's units. The
+# probe here sees the whole machine, as res-gate.exe sees the Windows host
+# of WSL: a host of 2 CPUs and 1 GiB where someone else keeps 1 CPU and
+# 512 MiB busy, plus what the processes whose command line holds MARKER
+# really use (from /proc), our worker among them. The worker, a stand-in
+# for replay-analyze, holds 400 MiB and burns a CPU for 5 s, then runs the
+# real one: counted, the host would be at up to 100% CPU and 90% memory,
+# far over --mem 75 (its job stopped); left out, both stay near 50%.
+cat >"$T/wholeprobe" <<'PY'
+import os, select, sys
+marker, log = sys.argv[1].encode(), open(sys.argv[2], "a")
+hz, page, span = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE"), 0.25
+seen = {}
+while True:
+    r, _, _ = select.select([0], [], [], span)
+    if r and not os.read(0, 4096):
+        break
+    ticks, rss, now = 0, 0, {}
+    for p in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if marker not in open("/proc/%s/cmdline" % p, "rb").read():
+                continue
+            f = open("/proc/%s/stat" % p).read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        now[p] = int(f[11]) + int(f[12])	# utime, stime
+        ticks += now[p] - seen.get(p, 0)
+        rss += int(f[21]) * page
+    seen, b = now, max(ticks, 0) / hz / span
+    busy = min(1.0 + b, 2.0) * span
+    print("res-gate/1 span=%.3f cpus=2 cpu=%.3f,%.3f mem=%d,%d self=0.01" %
+          (span, busy, 2 * span, (512 << 20) + rss, 1 << 30), flush=True)
+    log.write("%.3f %d\n" % (b, rss))
+    log.flush()
+PY
+mkdir -p "$T/wbin" "$T/none"
+cp "$BG" "$BIN/merge-results" "$T/wbin/"
+cat >"$T/wbin/replay-analyze" <<EOF2
+#!$PY
+import os, sys, time
+if sys.argv[-1] != "-":	# the start-up run (no replays) is the real one at once
+    hold = b"\1" * (400 << 20)
+    end = time.time() + 5
+    while time.time() < end:
+        pass
+    del hold
+if sys.argv[1:] == ["--burn"]:
+    sys.exit(0)
+os.execv("$BIN/replay-analyze", ["$BIN/replay-analyze"] + sys.argv[1:])
+EOF2
+chmod +x "$T/wbin/replay-analyze"
+WHOLE="$PY $T/wholeprobe wbin/replay-analyze $T/whole.log"
+: >"$T/whole.log"
+"$T/wbin/bgtrain" run --replays "$T/rep" --state "$T/s8" --settle 0 --cpu off --mem 75 \
+	--far 10 --host-probe "$WHOLE" >"$T/bgout" 2>"$T/bgerr" &
+bg=$!
+PIDS="$PIDS $bg"
+# While the job runs: status.json each 0.3 s, and the probe's own readings.
+: >"$T/statuses"
+for i in $(seq 1 60); do
+	grep -q "	analysis	" "$T/s8/joblog.tsv" 2>/dev/null && break
+	grep -s '"kind": "analysis"' "$T/s8/status.json" >>"$T/statuses"
+	sleep 0.3
+done
+kill -INT $bg; wait $bg
+cat "$T/bgerr"
+grep -q "	analysis	.*	0	0	" "$T/s8/joblog.tsv" ||
+	{ fail "our worker's own use stopped its job, or it never ran:"; cat "$T/s8/joblog.tsv"; }
+grep "^bgtrain: gate \(over\|far\):.*host mem" "$T/bgerr" &&
+	fail "the host's memory was over with our worker's bytes left out"
+$PY - "$T/statuses" "$T/whole.log" <<'PY' || fail "our worker was not left out of the host's figures"
+import json, statistics, sys
+probe = [tuple(map(float, l.split())) for l in open(sys.argv[2])]
+busy = [b for b, rss in probe if rss > 300 << 20]	# the probe saw the worker
+runs = [j["host_probe"] for j in map(json.loads, open(sys.argv[1]))]
+runs = [h for h in runs if "cpu" in h and h["workers_bytes"] > 300 << 20]
+assert busy and runs, "no reading with the worker holding its memory"
+b, cpu = statistics.median(busy), statistics.median(h["cpu"] for h in runs)
+ours = statistics.median(h["workers_cpus"] for h in runs)
+mem = max(h["mem"] for h in runs)
+print("the worker: %.2f CPUs by the probe, %.2f by the driver; the host as judged: "
+      "cpu %.1f%% (%.1f%% counting the worker), mem up to %.1f%% (%d readings)" %
+      (b, ours, cpu, 50 + 50 * b, mem, len(runs)))
+assert b >= 0.2, "the worker hardly ran (%.2f CPUs): too loaded a machine to tell" % b
+assert ours >= 0.2, "the driver measured %.2f CPUs of its worker" % ours
+assert cpu < 50 + 25 * b, "host cpu %.1f%%: the worker's %.2f CPUs not left out" % (cpu, b)
+assert mem < 65, "host mem %.1f%%: the worker's 400 MiB not left out" % mem
+PY
+# The same figures with the same process not ours: the host is far over.
+"$T/wbin/replay-analyze" --burn &
+burn=$!
+PIDS="$PIDS $burn"
+"$T/wbin/bgtrain" run --replays "$T/none" --state "$T/s9" --settle 0 --cpu off --mem 75 \
+	--far 10 --host-probe "$WHOLE" >"$T/bgout" 2>"$T/bgerr" &
+bg=$!
+PIDS="$PIDS $bg"
+sleep 3
+"$T/wbin/bgtrain" status --state "$T/s9" --replays "$T/none" >"$T/status"
+kill -INT $bg; wait $bg
+wait $burn
+expect_grep "^bgtrain: gate far: .*host mem 9[0-9]\.[0-9]%" "$T/bgerr" "someone else's 400 MiB counts"
+expect_grep "^gate: *far over (host mem 9[0-9.]*% over 75" "$T/status" "status names the host's memory"
+# A broken probe, in status while the driver runs.
+"$BG" run --replays "$T/none" --state "$T/s10" --settle 0 --cpu off --host-probe "exit 1" \
+	>"$T/bgout" 2>"$T/bgerr" &
+bg=$!
+PIDS="$PIDS $bg"
+sleep 2
+"$BG" status --state "$T/s10" --replays "$T/none" >"$T/status"
+kill -INT $bg; wait $bg
+expect_grep "^gate: *shut (the host probe: .*ended before its first line (exit 1)" "$T/status" "status says the probe is broken"
 finish

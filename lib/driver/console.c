@@ -50,10 +50,13 @@ console_gate_reason(const struct driver *d, struct strbuf *sb)
 		sb_adds(sb, "cannot measure");
 		return;
 	}
+	/* A host probe that gives nothing shuts the gate: its why says what broke. */
+	if (gate_level(s, t, GATE_HOST))
+		sb_printf(sb, "%s%s", sb->len ? ", " : "", s->host_why);
 	if (gate_level(s, t, GATE_CPU))
-		figure(sb, "cpu", s->cpu, "%", t->cpu);
+		figure(sb, s->cpu_from_host ? "host cpu" : "cpu", s->cpu, "%", t->cpu);
 	if (gate_level(s, t, GATE_MEM))
-		figure(sb, "mem", s->mem, "%", t->mem);
+		figure(sb, s->mem_from_host ? "host mem" : "mem", s->mem, "%", t->mem);
 	if (gate_level(s, t, GATE_LOAD))
 		figure(sb, "load", s->load_per_core, "", t->load);
 	for (i = 0; i < s->ngpus; i++) {

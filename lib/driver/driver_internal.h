@@ -48,6 +48,8 @@ struct driver {
 	int slots;
 	struct gate_probe *probe;
 	struct host_probe *host;	/* --host-probe, or NULL */
+	double host_busy, host_bytes;	/* our workers as left out of the host's figures */
+	double bytes_before;		/* our workers' bytes at the sample before */
 	struct workers_usage usage;
 	int verdict;
 	int verdict_said;	/* with a host probe: the verdict and figures over last logged */

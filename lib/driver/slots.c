@@ -98,6 +98,20 @@ host_sample(struct driver *d, struct gate_sample *s, double t, double busy,
 {
 	struct host_probe *h = d->host;
 	unsigned failures = h->failures;
+	double now_bytes = bytes;
+
+	/*
+	 * The probe's newest line is up to one of its intervals (a tick) old:
+	 * memory a worker held then and has freed or taken out with it since
+	 * is still in the host's figure. The more of the two samples' bytes is
+	 * left out, so that a job's end never reads as someone else's use
+	 * (far over would stop the youngest job for it).
+	 */
+	if (d->bytes_before > bytes)
+		bytes = d->bytes_before;
+	d->bytes_before = now_bytes;
+	d->host_busy = busy;
+	d->host_bytes = bytes;
 
 	if (host_probe_poll(h, t) && h->ok)
 		warnmsg("the host probe streams: the gate sees the host");

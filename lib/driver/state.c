@@ -486,7 +486,15 @@ state_write_status(struct driver *d)
 		sb_printf(&sb, ", \"streaming\": %s, \"state\": ",
 		    d->host->ok ? "true" : "false");
 		json_cstring(&sb, d->host->why);
-		sb_printf(&sb, ", \"starts\": %u}", d->host->starts);
+		sb_printf(&sb, ", \"starts\": %u", d->host->starts);
+		/* The host's figures as judged, and what of them was ours. */
+		if (d->sample_ok && d->sample.host_state == GATE_HOST_OK) {
+			gate_json_figure(&sb, "cpu", d->sample.host_cpu_pct);
+			gate_json_figure(&sb, "mem", d->sample.host_mem_pct);
+			sb_printf(&sb, ", \"workers_cpus\": %.3f, \"workers_bytes\": %.0f",
+			    d->host_busy, d->host_bytes);
+		}
+		sb_addc(&sb, '}');
 	}
 	sb_adds(&sb, "}\n");
 	if (atomic_write(path, sb.data, sb.len) < 0)

@@ -232,9 +232,8 @@ gate_verdict_name(int verdict)
 	return verdict == GATE_OPEN ? "open" : verdict == GATE_OVER ? "over" : "far";
 }
 
-/* A figure, or null when it was not measured. */
-static void
-json_figure(struct strbuf *sb, const char *key, double v)
+void
+gate_json_figure(struct strbuf *sb, const char *key, double v)
 {
 	sb_printf(sb, ", \"%s\": ", key);
 	if (v < 0)
@@ -252,8 +251,8 @@ json_gpu(struct strbuf *sb, const struct gpu_info *g)
 	sb_addi(sb, g->index);
 	if (g->host)
 		sb_adds(sb, ", \"host\": true");
-	json_figure(sb, "util", g->util);
-	json_figure(sb, "mem", g->mem);
+	gate_json_figure(sb, "util", g->util);
+	gate_json_figure(sb, "mem", g->mem);
 	if (g->mem >= 0) {
 		sb_adds(sb, ", \"mem_used\": ");
 		sb_addu(sb, g->mem_used);
@@ -271,14 +270,14 @@ gate_json(struct strbuf *sb, const struct gate_sample *s,
 
 	sb_adds(sb, "{\"seconds\": ");
 	json_number(sb, s->seconds);
-	json_figure(sb, "cpu", s->cpu);
-	json_figure(sb, "mem", s->mem);
+	gate_json_figure(sb, "cpu", s->cpu);
+	gate_json_figure(sb, "mem", s->mem);
 	sb_adds(sb, ", \"mem_used\": ");
 	sb_addu(sb, s->mem_used);
 	sb_adds(sb, ", \"mem_total\": ");
 	sb_addu(sb, s->mem_total);
-	json_figure(sb, "load", s->load);
-	json_figure(sb, "load_per_core", s->load_per_core);
+	gate_json_figure(sb, "load", s->load);
+	gate_json_figure(sb, "load_per_core", s->load_per_core);
 	sb_adds(sb, ", \"cpus\": ");
 	json_number(sb, s->cpus);
 	sb_adds(sb, ", \"cgroup\": ");
@@ -295,8 +294,8 @@ gate_json(struct strbuf *sb, const struct gate_sample *s,
 	sb_adds(sb, "]");
 	if (s->host_state != GATE_HOST_NONE) {
 		/* The host's own figures, and which of the judged ones are its. */
-		json_figure(sb, "host_cpu", s->host_cpu_pct);
-		json_figure(sb, "host_mem", s->host_mem_pct);
+		gate_json_figure(sb, "host_cpu", s->host_cpu_pct);
+		gate_json_figure(sb, "host_mem", s->host_mem_pct);
 		sb_printf(sb, ", \"cpu_from_host\": %s, \"mem_from_host\": %s, "
 		    "\"host_error\": ", s->cpu_from_host ? "true" : "false",
 		    s->mem_from_host ? "true" : "false");
@@ -307,11 +306,11 @@ gate_json(struct strbuf *sb, const struct gate_sample *s,
 	}
 	sb_adds(sb, ", \"thresholds\": {\"far\": ");
 	json_number(sb, t->far);
-	json_figure(sb, "cpu", t->cpu);
-	json_figure(sb, "mem", t->mem);
-	json_figure(sb, "gpu_util", t->gpu_util);
-	json_figure(sb, "gpu_mem", t->gpu_mem);
-	json_figure(sb, "load", t->load);
+	gate_json_figure(sb, "cpu", t->cpu);
+	gate_json_figure(sb, "mem", t->mem);
+	gate_json_figure(sb, "gpu_util", t->gpu_util);
+	gate_json_figure(sb, "gpu_mem", t->gpu_mem);
+	gate_json_figure(sb, "load", t->load);
 	sb_adds(sb, "}, \"over\": [");
 	for (m = 0; m < GATE_METRICS; m++) {
 		if (gate_level(s, t, (enum gate_metric)m) == GATE_OPEN)

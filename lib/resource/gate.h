@@ -151,6 +151,9 @@ int gpu_vendor_parse(const char *name, size_t len);
 /* "open", "over", "far" */
 const char *gate_verdict_name(int verdict);
 
+/* ", \"key\": v", or null when v was not measured (< 0). */
+void gate_json_figure(struct strbuf *sb, const char *key, double v);
+
 /* The sample, thresholds and verdict as one JSON object; status: the exit code. */
 void gate_json(struct strbuf *sb, const struct gate_sample *s,
     const struct gate_thresholds *t, int status);

@@ -131,6 +131,17 @@ for h in lib/windows/*.h; do
 		fail "$(tr '\n' ' ' <"$T/up")include $h of lib/windows"
 done
 
+# What starts other people's programs (Wine, Chromium, a Slurm cluster, the
+# fuzzers' build, a soak) runs once, in make check's release pass: under ASan
+# it would test those programs, not ours, and take minutes more.
+for f in tests/t_*.sh; do
+	[ "$f" = tests/t_layers.sh ] && continue
+	grep -qE '(^|[^a-z_])(wine|wineserver|chromium|slurm_cluster|slurm_up|fuzz-build|soak\.py)' "$f" ||
+		continue
+	grep -q '"${BGTRAIN_BUILD:-release}" = asan ]' "$f" ||
+		fail "$f starts Wine, Chromium, Slurm, the fuzzers or a soak, but not in the release pass alone"
+done
+
 # No unit grows into a second concern.
 for f in src/*.c src/windows/*.c lib/*/*.c; do
 	n=$(wc -l <"$f")

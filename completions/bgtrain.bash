@@ -10,7 +10,7 @@ _bgtrain()
 		-j --jobs --learned --model --deploy --on-merge --adopt-stale-tmp
 		--quarantine --done-dir --priority
 		--config --cpu --mem --gpu-mem --gpu-util --load --far
-		--stats-every --grace --job-timeout --settle --replay-batch
+		--stats-every --grace --job-timeout --settle --poll --replay-batch
 		--train-batch --behavior --max-ratio --lr --gamma --entropy --clip
 		--optimizer --epochs --batch-episodes --hidden")
 	case $prev in
@@ -41,7 +41,7 @@ _bgtrain()
 	--cpu|--mem|--gpu-mem|--gpu-util|--load)
 		# The gate's thresholds, as res-gate's: a number, or off.
 		COMPREPLY=($(compgen -W "off" -- "$cur")); return;;
-	--far|--stats-every|--grace|--job-timeout|--settle|--replay-batch|--train-batch|\
+	--far|--stats-every|--grace|--job-timeout|--settle|--poll|--replay-batch|--train-batch|\
 	--adopt-stale-tmp|--max-ratio|--lr|--gamma|--entropy|--clip|--epochs|--batch-episodes)
 		return;;
 	esac
@@ -53,7 +53,7 @@ _bgtrain()
 			--learned --model --deploy --on-merge --adopt-stale-tmp
 			--quarantine --done-dir --priority --config
 			--cpu --mem --gpu-mem --gpu-util --load --far --stats-every
-			--grace --job-timeout --settle --replay-batch --train-batch
+			--grace --job-timeout --settle --poll --replay-batch --train-batch
 			--behavior --max-ratio --lr --gamma --entropy --clip --optimizer
 			--epochs --batch-episodes --hidden
 			--json --quiet

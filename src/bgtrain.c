@@ -103,6 +103,12 @@ static const struct opt bgtrain_options[] = {
 	  .field = offsetof(struct settings, o.settle), .arg = "S",
 	  .lo = 0, .hi = 86400, .def = "2",
 	  .help = "seconds a file must be unchanged before it is read" },
+	{ .name = "poll", .kind = OPT_NUMBER,
+	  .field = offsetof(struct settings, o.poll), .arg = "S",
+	  .lo = 0.1, .hi = 86400,
+	  .help = "walk the folders every S seconds instead of inotify\n"
+	  "(network shares, WSL's Windows drives; those found\n"
+	  "are walked every 30 s unless given)" },
 	{ .name = "replay-batch", .kind = OPT_SIZE,
 	  .field = offsetof(struct settings, o.replay_batch), .arg = "N",
 	  .lo = 1, .hi = 1e6, .def = "100", .help = "replays per analysis job" },

@@ -1,15 +1,17 @@
 /*
  * driver.c - bgtrain: the suite's programs in parallel behind the gate
  *
- * One loop, a tick a second: scan the folders, sample the gate (leaving
- * out our own workers), reap finished jobs, merge their results, start new
- * jobs while the gate is open. Each job is a child process running one of
+ * One loop, woken by a child's exit, a change in an input folder
+ * (inotify) or a tick a second: look at what changed, sample the gate
+ * (leaving out our own workers), reap finished jobs, merge their results,
+ * start new jobs while the gate is open. Each job is a child process running one of
  * the suite's programs; its exit status is its verdict and the files it
  * writes into its job folder say which inputs it refused. Exactly once
  * comes from the ledger (ledger.c) and from merges that are idempotent.
  *
- * The concerns live apart: events.c (signals and the one wait), queue.c
- * and scan.c (the inputs; never the driver's own files), job.c (starting
+ * The concerns live apart: events.c (signals and the one wait), queue.c,
+ * scan.c and watch.c (the inputs, watched; own.c: never the driver's own
+ * files), job.c (starting
  * jobs, their command lines), land.c (verdicts, merges, crash recovery),
  * slots.c (the gate, --jobs auto, which job starts or stops), state.c
  * (the set-up checked at start, lock, status file, job log), bot.c (the
@@ -52,6 +54,7 @@ driver_defaults(struct driver_options *o)
 	o->settle = 2;
 	o->tick = 1;
 	o->adopt_stale_tmp = -1;
+	o->poll = -1;
 	train_flags_unset(&o->train);
 	gate_thresholds_default(&o->gate);
 }
@@ -103,28 +106,36 @@ driver_free_programs(struct driver *d)
 	}
 }
 
-/* A tick: the folders, the ledger, the gate, the status file. */
+/* What changed in the input folders (a tick: and what waits to settle). */
+static void
+look(struct driver *d, double t, int ticked)
+{
+	struct input_queue *q[2] = { &d->replays, &d->experience };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (q[i]->dir == NULL)
+			continue;
+		scan_events(q[i], t);
+		if (ticked)
+			scan_tick(q[i], t);
+		/* Each unreadable input is named once, and counts once. */
+		d->errors += q[i]->noted;
+		q[i]->noted = 0;
+	}
+}
+
+/* A tick: the ledger, the gate, the status file. */
 static void
 tick(struct driver *d, double t)
 {
-	const struct driver_options *o = d->o;
-
-	if (o->replays)
-		scan_folder(&d->replays, o->replays, is_replay_name, &d->own, t,
-		    o->settle);
-	if (o->experience)
-		scan_folder(&d->experience, o->experience, experience_wanted,
-		    &d->own, t, o->settle);
-	/* Each unreadable input is named once, and counts once. */
-	d->errors += d->replays.noted + d->experience.noted;
-	d->replays.noted = d->experience.noted = 0;
 	/* What the ledger knows is never queued again. */
 	queue_ready(d, &d->replays);
 	queue_ready(d, &d->experience);
 	slots_sample(d, t);
 	if (d->verdict == GATE_FAR)
 		slots_stop_youngest(d);
-	state_write_status(d);
+	state_write_status(d, 0);
 }
 
 /* once: nothing runs, nothing is ready, nothing is still settling. */
@@ -133,8 +144,8 @@ all_done(struct driver *d)
 {
 	return d->n_jobs == 0 && queue_ready(d, &d->replays) == 0 &&
 	    queue_ready(d, &d->experience) == 0 &&
-	    queue_unsettled(&d->replays) == 0 &&
-	    queue_unsettled(&d->experience) == 0;
+	    queue_unsettled(d, &d->replays) == 0 &&
+	    queue_unsettled(d, &d->experience) == 0;
 }
 
 int
@@ -142,7 +153,7 @@ driver_run(const struct driver_options *o, int once)
 {
 	struct driver d;
 	double next_tick = 0;
-	int lock, status, stop;
+	int lock, status, stop, fds[2];
 
 	memset(&d, 0, sizeof d);
 	d.o = o;
@@ -157,6 +168,12 @@ driver_run(const struct driver_options *o, int once)
 	d.experience.adopt = o->adopt_stale_tmp >= 0;
 	d.experience.adopt_after = o->adopt_stale_tmp;
 	own_init(&d.own, o);
+	if (o->replays)
+		scan_init(&d.replays, o->replays, is_replay_name, &d.own, o->settle,
+		    o->poll);
+	if (o->experience)
+		scan_init(&d.experience, o->experience, experience_wanted, &d.own,
+		    o->settle, o->poll);
 	d.probe = gate_probe_new(NULL);
 	workers_usage_init(&d.usage);
 	events_init(&d.open);
@@ -169,6 +186,7 @@ driver_run(const struct driver_options *o, int once)
 		land_reap(&d, 0);
 		slots_enforce_timeout(&d, t);
 		publish_poll(&d, t);
+		look(&d, t, t >= next_tick);
 		if (t >= next_tick) {
 			next_tick = t + o->tick;
 			tick(&d, t);
@@ -182,7 +200,9 @@ driver_run(const struct driver_options *o, int once)
 			break;
 		if (once && all_done(&d) && next_tick > t)
 			break;
-		events_wait(&d.open, next_tick - monotonic_seconds());
+		fds[0] = scan_fd(&d.replays);
+		fds[1] = scan_fd(&d.experience);
+		events_wait_fds(&d.open, next_tick - monotonic_seconds(), fds, 2);
 	}
 	if ((stop = events_stopped()) != 0) {
 		d.hooks_stopping = 1;	/* no --on-merge starts for the merges below */
@@ -193,7 +213,7 @@ driver_run(const struct driver_options *o, int once)
 	if (stop == 0)
 		stop = events_stopped();	/* while once waited for --on-merge */
 	state_print_stats(&d);
-	state_write_status(&d);
+	state_write_status(&d, 1);
 	status = stop == SIGINT ? 130 : stop == SIGTERM ? 143 :
 	    d.gave_up ? EX_TEMPFAIL : d.errors ? EX_DATAERR : 0;
 	if (d.joblog)
@@ -207,6 +227,7 @@ driver_run(const struct driver_options *o, int once)
 	free(d.jobs);
 	free(d.pending);
 	free(d.merge_log);
+	free(d.status_last);
 	free(d.hook_log);
 	driver_free_programs(&d);
 	close(lock);

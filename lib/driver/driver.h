@@ -34,6 +34,7 @@ struct driver_options {
 	double job_timeout;		/* seconds a job may run; 0: no limit */
 	double settle;			/* seconds a file must be still to be read */
 	double tick;			/* seconds between gate samples and scans */
+	double poll;			/* seconds between walks of the folders; < 0: inotify */
 	struct gate_thresholds gate;
 	int quiet;
 };

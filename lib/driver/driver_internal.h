@@ -43,6 +43,8 @@ struct driver {
 	size_t stats_printed_at;	/* d->finished when the block was last printed */
 	char *merge_log;		/* merge-results' messages */
 	double gate_closed_since;	/* once: when the gate last closed with nothing running */
+	char *status_last;		/* status.json as last written, but its CPU time */
+	double status_written_at;	/* monotonic */
 	int gave_up;
 	/* --on-merge: one command at a time; merges meanwhile are run for once */
 	char *hook_log;			/* STATE/hook.log: the commands' output */

@@ -182,6 +182,7 @@ job_start(struct driver *d, enum job_kind kind, struct queued_input **in, size_t
 		snprintf(j->hashes[i], MD5_HEX_SIZE, "%s", in[i]->hash);
 		in[i]->state = INPUT_RUNNING;
 	}
+	queue_of(d, kind)->dirty = 1;
 	work = path_join(d->o->state, "work");
 	snprintf(name, sizeof name, "job-%06lld", (long long)j->id);
 	j->dir = path_join(work, name);

@@ -244,6 +244,7 @@ failed(struct driver *d, struct job *j, int status, const int *bad)
 	setup_space(d->o->state, 1);
 	for (i = 0; i < j->n; i++)
 		left += !bad[i] && queue_find(s, j->paths[i]) != NULL;
+	s->dirty = 1;
 	for (i = 0; i < j->n; i++) {
 		struct queued_input *e = queue_find(s, j->paths[i]);
 

@@ -53,8 +53,10 @@ set_state(struct ledger *l, const char *hash, int state)
 	size_t *s = hashmap_put_str(&l->states, hash, NULL);
 
 	/* A new key starts at 0, LEDGER_UNKNOWN. */
-	if ((size_t)state > *s)
+	if ((size_t)state > *s) {
 		*s = (size_t)state;
+		l->gen++;
+	}
 }
 
 int
@@ -113,8 +115,10 @@ mark_lost(struct ledger *l, struct ledger_job *j)
 	j->merged = -1;
 	for (i = 0; i < j->n_inputs; i++) {
 		s = hashmap_get_str(&l->states, j->hashes[i]);
-		if (s && *s == LEDGER_PRODUCED)
+		if (s && *s == LEDGER_PRODUCED) {
 			*s = LEDGER_UNKNOWN;
+			l->gen++;
+		}
 	}
 }
 

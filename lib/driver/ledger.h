@@ -30,6 +30,7 @@ struct ledger {
 	int64_t next_job;
 	size_t bad;			/* inputs recorded bad */
 	size_t not_inputs;		/* files recorded as no input at all */
+	unsigned long gen;		/* counts the changes of any input's state */
 };
 
 /* In rising order: an input's state only rises, but for a lost job's inputs. */

@@ -2,7 +2,8 @@
  * queue.c - the driver's inputs, each with where it stands
  *
  * The queue is the scanned files themselves, kept in path order so that a
- * job's paths are found again by binary search, with a state each. What is
+ * job's paths are found again by binary search, with a state each (what
+ * events add goes at the end, and is merged in when they have been read). What is
  * done for good is in the ledger; the states here only say what this run
  * is doing with a file, and are rebuilt from the ledger at every start.
  */
@@ -17,6 +18,122 @@
 #include "filenames.h"
 #include "hashmap.h"
 #include "queue.h"
+
+static int
+compare_entries(const void *a, const void *b)
+{
+	return strcmp(((const struct queued_input *)a)->path,
+	    ((const struct queued_input *)b)->path);
+}
+
+struct queued_input *
+queue_add(struct input_queue *s, const char *path)
+{
+	struct queued_input *e = queue_find(s, path);
+
+	if (e == NULL) {
+		if (s->n == s->cap) {
+			s->cap = s->cap ? s->cap * 2 : 256;
+			s->v = xreallocarray(s->v, s->cap, sizeof s->v[0]);
+		}
+		e = &s->v[s->n++];
+		memset(e, 0, sizeof *e);
+		e->path = xstrdup(path);
+		e->size = -1;
+		s->dirty = 1;
+	}
+	e->seen = 1;
+	return e;
+}
+
+void
+queue_sort(struct input_queue *s)
+{
+	size_t k = s->n - s->sorted, i = s->sorted, j = k, w = s->n;
+	struct queued_input *tail;
+
+	if (k == 0)
+		return;
+	if (k > s->n / 4) {
+		qsort(s->v, s->n, sizeof s->v[0], compare_entries);
+		s->sorted = s->n;
+		return;
+	}
+	/* A few new ones: sorted apart, then merged in from the back. */
+	qsort(s->v + s->sorted, k, sizeof s->v[0], compare_entries);
+	tail = xmalloc(k * sizeof tail[0]);
+	memcpy(tail, s->v + s->sorted, k * sizeof tail[0]);
+	while (j > 0) {
+		if (i > 0 && compare_entries(&s->v[i - 1], &tail[j - 1]) > 0)
+			s->v[--w] = s->v[--i];
+		else
+			s->v[--w] = tail[--j];
+	}
+	free(tail);
+	s->sorted = s->n;
+}
+
+void
+queue_forget(struct input_queue *s, struct queued_input *e)
+{
+	size_t i = (size_t)(e - s->v);
+
+	if (s->v[i].state == INPUT_RUNNING)
+		return;
+	free(s->v[i].path);
+	memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof s->v[0]);
+	s->n--;
+	if (i < s->sorted)
+		s->sorted--;
+	s->dirty = 1;
+}
+
+void
+queue_young_note(struct input_queue *s, const char *path, double due)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_young; i++)
+		if (strcmp(s->young[i].path, path) == 0) {
+			s->young[i].due = due;
+			return;
+		}
+	if (s->n_young == s->cap_young) {
+		s->cap_young = s->cap_young ? s->cap_young * 2 : 16;
+		s->young = xreallocarray(s->young, s->cap_young, sizeof s->young[0]);
+	}
+	s->young[s->n_young].path = xstrdup(path);
+	s->young[s->n_young++].due = due;
+}
+
+void
+queue_young_forget(struct input_queue *s, const char *path, int below)
+{
+	size_t i, k, len = strlen(path);
+
+	for (i = k = 0; i < s->n_young; i++) {
+		const char *p = s->young[i].path;
+
+		if (strcmp(p, path) == 0 || (below && strncmp(p, path, len) == 0 &&
+		    p[len] == '/'))
+			free(s->young[i].path);
+		else
+			s->young[k++] = s->young[i];
+	}
+	s->n_young = k;
+}
+
+void
+queue_forget_below(struct input_queue *s, const char *dir)
+{
+	size_t i, len = strlen(dir);
+
+	for (i = s->n; i-- > 0;)
+		if (strncmp(s->v[i].path, dir, len) == 0 &&
+		    (s->v[i].path[len] == '/' || s->v[i].path[len] == '\0'))
+			queue_forget(s, &s->v[i]);
+	queue_young_forget(s, dir, 1);
+}
 
 static int
 compare_path(const void *key, const void *entry)
@@ -58,6 +175,7 @@ queue_set_inputs(struct driver *d, const struct job *j, enum input_state st)
 		if (e)
 			e->state = st;
 	}
+	s->dirty = 1;
 }
 
 void
@@ -70,6 +188,7 @@ queue_mark_bad(struct driver *d, struct input_queue *s, const char *hash,
 		warnmsg("%s: %s", d->ledger.path, strerror(errno));
 	if (e)
 		e->state = INPUT_DONE;
+	s->dirty = 1;
 	d->errors++;
 	if (!d->o->quiet)
 		warnmsg("%s: %s", path, reason);
@@ -95,27 +214,47 @@ queue_mark_not_input(struct driver *d, struct input_queue *s, const char *hash,
 	}
 	if (e)
 		e->state = INPUT_DONE;
+	s->dirty = 1;
 	if (!d->o->quiet)
 		warnmsg("%s: skipped, not an input: %s", path, reason);
+}
+
+/*
+ * Settle each hashed new input against the ledger, and count what is
+ * ready and what still settles. The counts hold until the queue or the
+ * ledger changes: an idle driver does not go through 100,000 files a tick.
+ */
+static void
+count(struct driver *d, struct input_queue *s)
+{
+	size_t i, ready = 0, unsettled = 0;
+
+	if (!s->dirty && s->counted_at == d->ledger.gen)
+		return;
+	for (i = 0; i < s->n; i++) {
+		struct queued_input *e = &s->v[i];
+
+		if (e->state != INPUT_NEW)
+			continue;
+		if (e->hash[0] == '\0')
+			unsettled++;
+		/* Known to the ledger: done, bad, or waiting for its merge. */
+		else if (ledger_state(&d->ledger, e->hash) != LEDGER_UNKNOWN)
+			e->state = INPUT_DONE;
+		else
+			ready++;
+	}
+	s->ready = ready;
+	s->unsettled = unsettled;
+	s->dirty = 0;
+	s->counted_at = d->ledger.gen;
 }
 
 size_t
 queue_ready(struct driver *d, struct input_queue *s)
 {
-	size_t i, ready = 0;
-
-	for (i = 0; i < s->n; i++) {
-		struct queued_input *e = &s->v[i];
-
-		if (e->state != INPUT_NEW || e->hash[0] == '\0')
-			continue;
-		/* Known to the ledger: done, bad, or waiting for its merge. */
-		if (ledger_state(&d->ledger, e->hash) != LEDGER_UNKNOWN)
-			e->state = INPUT_DONE;
-		else
-			ready++;
-	}
-	return ready;
+	count(d, s);
+	return s->ready;
 }
 
 static int
@@ -185,11 +324,8 @@ queue_unreadable(const struct input_queue *s)
 }
 
 size_t
-queue_unsettled(const struct input_queue *s)
+queue_unsettled(struct driver *d, struct input_queue *s)
 {
-	size_t i, n = 0;
-
-	for (i = 0; i < s->n; i++)
-		n += s->v[i].state == INPUT_NEW && s->v[i].hash[0] == '\0';
-	return n;
+	count(d, s);
+	return s->unsettled;
 }

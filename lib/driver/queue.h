@@ -7,6 +7,7 @@
 
 #include "digest.h"
 #include "job.h"
+#include "watch.h"
 
 /*
  * New (waiting to settle, or ready once hashed), held by a running job,
@@ -30,6 +31,14 @@ struct queued_input {
 	int seen;		/* found by the latest scan */
 };
 
+/* A bot's *.tmp.npz too young to adopt, and when it will be old enough. */
+struct young_file {
+	char *path;
+	double due;		/* epoch seconds */
+};
+
+struct own_files;
+
 /* One input folder's files, filled by scan.c. */
 struct input_queue {
 	struct queued_input *v;
@@ -40,12 +49,42 @@ struct input_queue {
 	double adopt_after;	/* ...once unchanged for this many seconds */
 	int folder_warned;	/* the folder itself is gone, and was said so... */
 	double folder_warned_at;	/* ...at this time */
+	/* what scan_init was given, for the looks that events ask for */
+	const char *dir;
+	int (*keep)(const char *);
+	const struct own_files *own;
+	double settle;
+	char *root_real;	/* the root's canonical path at the last full walk */
+	size_t root_len;	/* dir without its trailing slashes */
+	struct watch watch;	/* fd -1: the folder is walked every poll seconds */
+	double poll;		/* seconds between full walks */
+	double next_walk;	/* monotonic time of the next one */
+	int rescan;		/* a full walk is due now (events lost, a folder moved) */
+	int settling;		/* files wait to settle: looked at again each tick */
+	struct young_file *young;	/* with adopt: the bot's files not yet old enough */
+	size_t n_young, cap_young;
+	/* queue.c's counts, valid while nothing changed (dirty) here or in the ledger */
+	int dirty;
+	unsigned long counted_at;	/* the ledger's generation when counted */
+	size_t ready, unsettled;
 };
 
 struct driver;
 
 /* The file at path, or NULL. */
 struct queued_input *queue_find(const struct input_queue *s, const char *path);
+/* The file at path, added (new, at the end, unsorted) if missing; seen. */
+struct queued_input *queue_add(struct input_queue *s, const char *path);
+/* Put what was added at the end in path order among the rest. */
+void queue_sort(struct input_queue *s);
+/* Forget a file (it is gone), unless a job still holds it. */
+void queue_forget(struct input_queue *s, struct queued_input *e);
+/* Forget dir and everything below it (a folder deleted). */
+void queue_forget_below(struct input_queue *s, const char *dir);
+/* The bot's file at path, too young to adopt, is to be looked at again at due. */
+void queue_young_note(struct input_queue *s, const char *path, double due);
+/* ...no longer: it is gone (with below, also every file below path). */
+void queue_young_forget(struct input_queue *s, const char *path, int below);
 /* The folder a job of kind takes its inputs from. */
 struct input_queue *queue_of(struct driver *d, enum job_kind kind);
 /* Put every input of j that is still in its folder into state st. */
@@ -75,7 +114,7 @@ size_t queue_ready(struct driver *d, struct input_queue *s);
 size_t queue_pick(struct input_queue *s, size_t max, int oldest_first,
 		  struct queued_input **out);
 /* New files not yet hashed: still being written, or not yet looked at. */
-size_t queue_unsettled(const struct input_queue *s);
+size_t queue_unsettled(struct driver *d, struct input_queue *s);
 /* Inputs that cannot be read (a FIFO, a folder, no permission). */
 size_t queue_unreadable(const struct input_queue *s);
 

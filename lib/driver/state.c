@@ -437,10 +437,18 @@ state_log_job(struct driver *d, const struct job *j, int status, double secs)
 	fflush(d->joblog);
 }
 
+/*
+ * An idle driver's status.json changes only in its CPU time: it is written
+ * again at most this often then, not each tick (a write is an fsync).
+ */
+#define STATUS_IDLE_EVERY 60.0
+
 void
-state_write_status(struct driver *d)
+state_write_status(struct driver *d, int force)
 {
 	struct strbuf sb = { 0 };
+	const char *rest;
+	double now = monotonic_seconds();
 	char *path = path_join(d->o->state, "status.json");
 	struct rusage ru;
 	size_t i;
@@ -456,11 +464,23 @@ state_write_status(struct driver *d)
 		    "\"seconds\": %.1f}", i ? ", " : "", (long long)d->jobs[i].id,
 		    job_kind_name(d->jobs[i].kind), d->jobs[i].n,
 		    monotonic_seconds() - d->jobs[i].started);
-	sb_printf(&sb, "], \"slots\": %d, \"gate\": %d, \"replays_analyzed\": %zu, "
+	sb_printf(&sb, "], \"replays_ready\": %zu, \"experience_ready\": %zu, "
+	    "\"settling\": %zu", queue_ready(d, &d->replays),
+	    queue_ready(d, &d->experience), queue_unsettled(d, &d->replays) +
+	    queue_unsettled(d, &d->experience));
+	sb_printf(&sb, ", \"slots\": %d, \"gate\": %d, \"replays_analyzed\": %zu, "
 	    "\"models_trained\": %zu, \"errors\": %zu, \"hooks_failed\": %zu}\n",
 	    d->slots, d->verdict, d->replays_analyzed, d->models_trained, d->errors,
 	    d->hooks_failed);
-	atomic_write(path, sb.data, sb.len);
+	/* All but the CPU time, which changes at every write. */
+	rest = strstr(sb.data, "\"jobs_finished\"");
+	if (force || d->status_last == NULL || strcmp(rest, d->status_last) != 0 ||
+	    now - d->status_written_at >= STATUS_IDLE_EVERY) {
+		atomic_write(path, sb.data, sb.len);
+		free(d->status_last);
+		d->status_last = xstrdup(rest);
+		d->status_written_at = now;
+	}
 	free(path);
 	sb_free(&sb);
 }

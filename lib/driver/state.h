@@ -57,8 +57,12 @@ FILE *state_open_joblog(const char *state);
 /* One line of the job log, like GNU parallel's --joblog. */
 void state_log_job(struct driver *d, const struct job *j, int status,
 		   double secs);
-/* STATE/status.json: what runs now, what the driver's CPU cost so far. */
-void state_write_status(struct driver *d);
+/*
+ * STATE/status.json: what runs now, what the driver's CPU cost so far.
+ * Unless forced, not written again while only the CPU time changed, but
+ * once a minute.
+ */
+void state_write_status(struct driver *d, int force);
 /* The old tool's statistics block, on standard output. */
 void state_print_stats(const struct driver *d);
 

@@ -125,7 +125,22 @@ look(struct driver *d, double t, int ticked)
 	}
 }
 
-/* A tick: the ledger, the gate, the status file. */
+/*
+ * While the driver runs, the hashes it learnt are written at most this
+ * often: a crash loses only the last ones, which are read again.
+ */
+#define HASHES_SAVE_EVERY 60.0
+
+static void
+save_hashes(struct driver *d, double t)
+{
+	if (hashcache_save(&d->hashes) < 0)
+		warnmsg("%s: %s (files are hashed again at the next start)",
+		    d->hashes.path, strerror(errno));
+	d->hashes_saved_at = t;
+}
+
+/* A tick: the ledger, the gate, the status file, the hashes learnt. */
 static void
 tick(struct driver *d, double t)
 {
@@ -136,6 +151,8 @@ tick(struct driver *d, double t)
 	if (d->verdict == GATE_FAR)
 		slots_stop_youngest(d);
 	state_write_status(d, 0);
+	if (d->hashes.changed && t - d->hashes_saved_at >= HASHES_SAVE_EVERY)
+		save_hashes(d, t);
 }
 
 /* once: nothing runs, nothing is ready, nothing is still settling. */
@@ -168,6 +185,9 @@ driver_run(const struct driver_options *o, int once)
 	d.experience.adopt = o->adopt_stale_tmp >= 0;
 	d.experience.adopt_after = o->adopt_stale_tmp;
 	own_init(&d.own, o);
+	hashcache_load(&d.hashes, o->state);
+	d.replays.cache = d.experience.cache = &d.hashes;
+	d.hashes_saved_at = monotonic_seconds();
 	if (o->replays)
 		scan_init(&d.replays, o->replays, is_replay_name, &d.own, o->settle,
 		    o->poll);
@@ -214,6 +234,7 @@ driver_run(const struct driver_options *o, int once)
 		stop = events_stopped();	/* while once waited for --on-merge */
 	state_print_stats(&d);
 	state_write_status(&d, 1);
+	save_hashes(&d, monotonic_seconds());
 	status = stop == SIGINT ? 130 : stop == SIGTERM ? 143 :
 	    d.gave_up ? EX_TEMPFAIL : d.errors ? EX_DATAERR : 0;
 	if (d.joblog)
@@ -223,6 +244,7 @@ driver_run(const struct driver_options *o, int once)
 	scan_free(&d.replays);
 	scan_free(&d.experience);
 	own_free(&d.own);
+	hashcache_free(&d.hashes);
 	ledger_close(&d.ledger);
 	free(d.jobs);
 	free(d.pending);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "gate.h"
+#include "hashcache.h"
 #include "job.h"
 #include "ledger.h"
 #include "scan.h"
@@ -30,6 +31,8 @@ struct driver {
 	char *program[PROGRAMS];	/* found at start-up (state.c) */
 	struct input_queue replays, experience;
 	struct own_files own;	/* never inputs, wherever they sit */
+	struct hashcache hashes;	/* STATE/hashes.cache: files already read */
+	double hashes_saved_at;		/* monotonic */
 	struct job *jobs;
 	size_t n_jobs;
 	int slots;

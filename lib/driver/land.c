@@ -306,6 +306,7 @@ finish_job(struct driver *d, size_t index, int status)
 		failed(d, j, status, bad);
 	}
 	free(bad);
+	queue_release(d, j);
 	job_free(j);
 	memmove(j, j + 1, (d->n_jobs - index - 1) * sizeof *j);
 	d->n_jobs--;

@@ -179,6 +179,27 @@ queue_set_inputs(struct driver *d, const struct job *j, enum input_state st)
 }
 
 void
+queue_release(struct driver *d, const struct job *j)
+{
+	struct input_queue *s = queue_of(d, j->kind);
+	size_t i;
+
+	for (i = 0; i < j->n; i++) {
+		struct queued_input *e = queue_find(s, j->paths[i]);
+
+		if (e == NULL || !e->stale)
+			continue;
+		e->stale = 0;
+		e->state = INPUT_NEW;
+		e->hash[0] = '\0';
+		e->size = -1;		/* not what it is: looked at as new */
+		e->attempts = 0;
+		s->settling = 1;
+		s->dirty = 1;
+	}
+}
+
+void
 queue_mark_bad(struct driver *d, struct input_queue *s, const char *hash,
 	       const char *path, const char *reason)
 {

@@ -22,6 +22,7 @@ struct queued_input {
 	char *path;
 	long long size;
 	time_t mtime;
+	long mtime_ns;		/* a rewrite within the second is a change too */
 	time_t ctime;		/* unreadable ones: a chmod changes only this */
 	double stable_since;	/* when size and mtime were last seen to change */
 	char hash[MD5_HEX_SIZE];/* "" until the file has settled */
@@ -29,6 +30,7 @@ struct queued_input {
 	int attempts;		/* jobs that failed on it */
 	size_t isolate;		/* a job of it died unexplained: batches of at most this */
 	int seen;		/* found by the latest scan */
+	int stale;		/* changed while a job held it: looked at again after */
 };
 
 /* A bot's *.tmp.npz too young to adopt, and when it will be old enough. */
@@ -37,6 +39,7 @@ struct young_file {
 	double due;		/* epoch seconds */
 };
 
+struct hashcache;
 struct own_files;
 
 /* One input folder's files, filled by scan.c. */
@@ -54,6 +57,7 @@ struct input_queue {
 	int (*keep)(const char *);
 	const struct own_files *own;
 	double settle;
+	struct hashcache *cache;	/* the hashes of files already read, or NULL */
 	char *root_real;	/* the root's canonical path at the last full walk */
 	size_t root_len;	/* dir without its trailing slashes */
 	struct watch watch;	/* fd -1: the folder is walked every poll seconds */
@@ -90,6 +94,11 @@ struct input_queue *queue_of(struct driver *d, enum job_kind kind);
 /* Put every input of j that is still in its folder into state st. */
 void queue_set_inputs(struct driver *d, const struct job *j,
 		      enum input_state st);
+/*
+ * j is over: those of its inputs that changed while it ran are new again,
+ * to settle and be hashed (the job read some other content).
+ */
+void queue_release(struct driver *d, const struct job *j);
 /*
  * An input its program refused: recorded bad in the ledger, done for good,
  * moved into --quarantine with the reason (but for the bot's *.tmp.npz,

@@ -27,6 +27,7 @@
 
 #include "die.h"
 #include "filenames.h"
+#include "hashcache.h"
 #include "path.h"
 #include "scan.h"
 #include "walk.h"
@@ -87,13 +88,41 @@ adoptable(struct input_queue *s, const char *path, const struct stat *st)
 	return 0;
 }
 
-/* A regular file with an input's name: settle, then hash. */
+/* Whether a and b are one file, unchanged between them. */
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Hash a settled file; the cache learns it when it did not change meanwhile. */
+static int
+hash_file(struct input_queue *s, struct queued_input *e, const struct stat *st)
+{
+	struct stat after;
+
+	if (md5_file(e->path, e->hash) < 0)
+		return -1;
+	if (s->cache && stat(e->path, &after) == 0 && same_file(st, &after))
+		hashcache_put(s->cache, st, e->hash);
+	return 0;
+}
+
+/*
+ * A regular file with an input's name: known to the cache as it is now,
+ * else settle, then hash.
+ */
 static size_t
 regular(struct input_queue *s, const char *path, const struct stat *st,
 	double now, double settle)
 {
 	struct queued_input *e;
 	double age;
+	int changed;
 
 	if (!adoptable(s, path, st))
 		return 0;
@@ -107,26 +136,37 @@ regular(struct input_queue *s, const char *path, const struct stat *st,
 		e->stable_since = now;
 		s->dirty = 1;
 	}
-	if (e->size != (long long)st->st_size || e->mtime != st->st_mtime) {
+	changed = e->size != (long long)st->st_size || e->mtime != st->st_mtime ||
+	    e->mtime_ns != st->st_mtim.tv_nsec;
+	if (e->state == INPUT_RUNNING) {
+		/* The job may read the old bytes or the new: the file waits for it. */
+		e->stale |= changed;
+		return 0;
+	}
+	if (changed) {
 		e->size = (long long)st->st_size;
 		e->mtime = st->st_mtime;
+		e->mtime_ns = st->st_mtim.tv_nsec;
 		e->stable_since = now;
-		/* New content is a new input, unless a job holds the file. */
-		if (e->state == INPUT_NEW || e->state == INPUT_DONE) {
-			e->hash[0] = '\0';
-			e->state = INPUT_NEW;
-			e->attempts = 0;
-		}
+		/* New content is a new input. */
+		e->hash[0] = '\0';
+		e->state = INPUT_NEW;
+		e->attempts = 0;
 		s->dirty = 1;
 	}
 	if (e->state != INPUT_NEW || e->hash[0] != '\0')
 		return 0;
+	/* Hashed before and unchanged since: it had settled then, and is not read. */
+	if (s->cache && hashcache_get(s->cache, st, e->hash)) {
+		s->dirty = 1;
+		return 1;
+	}
 	age = (double)time(NULL) - (double)e->mtime;
 	/* A clock that puts the file in the future must not hold it forever. */
 	if (now - e->stable_since >= settle && (age >= settle || age < 0)) {
 		errno = 0;
 		s->dirty = 1;
-		if (md5_file(e->path, e->hash) == 0)
+		if (hash_file(s, e, st) == 0)
 			return 1;
 		unreadable(s, path, st, errno ? strerror(errno) : "not a regular file");
 		return 0;

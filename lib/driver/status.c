@@ -20,6 +20,7 @@
 #include "driver.h"
 #include "file.h"
 #include "filenames.h"
+#include "hashcache.h"
 #include "ledger.h"
 #include "path.h"
 #include "scan.h"
@@ -74,11 +75,13 @@ struct unfinished {
 
 static void
 count_unfinished(const struct ledger *l, const char *dir,
-		 const struct own_files *own, struct unfinished *u)
+		 const struct own_files *own, struct hashcache *cache,
+		 struct unfinished *u)
 {
 	struct input_queue s = { 0 };
 	size_t i;
 
+	s.cache = cache;
 	s.adopt = 1;
 	s.adopt_after = STALE_TMP_SECONDS;
 	scan_folder(&s, dir, no_name, own, 0, -1);
@@ -128,6 +131,7 @@ driver_status(const struct driver_options *o, int json, int repair)
 	struct ledger l;
 	struct input_queue replays = { 0 }, experience = { 0 };
 	struct own_files own;
+	struct hashcache hashes;
 	struct unfinished left = { 0, 0, 0 };
 	struct stat st;
 	size_t i, done = 0, pending_replays, pending_exp, trained = 0, unreadable;
@@ -167,6 +171,9 @@ driver_status(const struct driver_options *o, int json, int repair)
 			trained += l.jobs[i].n_inputs;
 	}
 	own_init(&own, o);
+	/* Read, never written: the driver's to keep. */
+	hashcache_load(&hashes, o->state);
+	replays.cache = experience.cache = &hashes;
 	if (o->replays)
 		scan_folder(&replays, o->replays, is_replay_name, &own, 0, -1);
 	/* What run would queue: with --adopt-stale-tmp, the bot's old temp files too. */
@@ -175,9 +182,10 @@ driver_status(const struct driver_options *o, int json, int repair)
 	if (o->experience) {
 		scan_folder(&experience, o->experience, experience_wanted, &own,
 		    0, -1);
-		count_unfinished(&l, o->experience, &own, &left);
+		count_unfinished(&l, o->experience, &own, &hashes, &left);
 	}
 	own_free(&own);
+	hashcache_free(&hashes);
 	unreadable = queue_unreadable(&replays) + queue_unreadable(&experience);
 	pending_replays = queued(&l, &replays);
 	pending_exp = queued(&l, &experience);

@@ -5,6 +5,8 @@
  *       versioned members of each replay, as OUTDIR/N.MEMBER
  *   mkseeds ledger OUTDIR              ledgers written by the ledger's own
  *       writers: every kind of record, with checksums
+ *   mkseeds hashcache OUTDIR           a hash cache (OUTDIR/hashes.cache)
+ *       written by its own writer, of the files in OUTDIR's parent
  *
  * Built with the release library (it is no harness); `make fuzz` and
  * tests/t_fuzz.sh run it into build/fuzz/seeds.
@@ -15,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "file.h"
+#include "hashcache.h"
 #include "ledger.h"
 #include "mpq.h"
 #include "protocol.h"
@@ -121,6 +124,27 @@ ledgers(const char *dir)
 	return 0;
 }
 
+static int
+hashcaches(const char *dir)
+{
+	const char *files[] = { ".", "..", "/", "/dev/null" };
+	struct hashcache c;
+	struct stat st;
+	size_t i;
+
+	hashcache_load(&c, dir);
+	for (i = 0; i < sizeof files / sizeof files[0]; i++)
+		if (stat(files[i], &st) == 0)
+			hashcache_put(&c, &st, "0123456789abcdef0123456789abcdef");
+	if (hashcache_save(&c) < 0) {
+		perror(dir);
+		hashcache_free(&c);
+		return 1;
+	}
+	hashcache_free(&c);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -128,6 +152,9 @@ main(int argc, char **argv)
 		return members(argv[2], argc - 3, argv + 3);
 	if (argc == 3 && strcmp(argv[1], "ledger") == 0)
 		return ledgers(argv[2]);
-	fprintf(stderr, "usage: mkseeds members OUTDIR REPLAY... | ledger OUTDIR\n");
+	if (argc == 3 && strcmp(argv[1], "hashcache") == 0)
+		return hashcaches(argv[2]);
+	fprintf(stderr, "usage: mkseeds members OUTDIR REPLAY... | ledger OUTDIR | "
+	    "hashcache OUTDIR\n");
 	return 64;
 }

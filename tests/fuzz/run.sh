@@ -29,7 +29,7 @@ if [ "$mode" = fuzz ]; then
 	shift
 fi
 runs=${FUZZ_RUNS:-2000}
-all="replay versioned npy npz experience model learned ledger config"
+all="replay versioned npy npz experience model learned ledger config hashcache"
 names=${*:-$all}
 
 [ -d "$shared/replays" ] || { echo "run.sh: no $shared/replays" >&2; exit 77; }
@@ -66,6 +66,11 @@ make_seeds() {
 	cp "$S.new/ledger.dir/ledger.tsv" "$S.new/ledger/written.tsv"
 	head -c 300 "$S.new/ledger/written.tsv" >"$S.new/ledger/torn.tsv"
 	links "$S.new/ledger" "$shared"/hostile/*.tsv
+	# hashcache: written by the cache's writer, and cut short
+	mkdir -p "$S.new/hashcache.dir" "$S.new/hashcache"
+	"$B/release/mkseeds" hashcache "$S.new/hashcache.dir" || return 1
+	cp "$S.new/hashcache.dir/hashes.cache" "$S.new/hashcache/written.cache"
+	head -c 100 "$S.new/hashcache/written.cache" >"$S.new/hashcache/cut.cache"
 	links "$S.new/learned" "$shared"/hostile/*.json
 	# model: a model and a candidate policy-train makes, and the bot's
 	mkdir -p "$S.new/model"
@@ -116,7 +121,7 @@ PY
 	mv "$S.new" "$S"
 }
 
-[ -f "$B/seeds/replays.list" ] || make_seeds || { echo "run.sh: cannot make seeds" >&2; exit 1; }
+[ -f "$B/seeds/replays.list" ] && [ -d "$B/seeds/hashcache" ] || make_seeds || { echo "run.sh: cannot make seeds" >&2; exit 1; }
 
 # The seed folders of harness $1, read-only.
 seeds_of() {
@@ -130,6 +135,7 @@ seeds_of() {
 	learned) echo "$S/learned";;
 	ledger) echo "$S/ledger $root/tests/fuzz/seeds/ledger";;
 	config) echo "$root/tests/fuzz/seeds/config";;
+	hashcache) echo "$S/hashcache";;
 	esac
 	[ -d "$root/tests/fuzz/regressions/$1" ] && echo "$root/tests/fuzz/regressions/$1"
 }

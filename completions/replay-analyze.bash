@@ -11,13 +11,17 @@ _replay_analyze()
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return;;
 	--race)
 		COMPREPLY=($(compgen -W "zerg terran protoss any" -- "$cur")); return;;
+	--game-type)	# a comma-separated list: complete its last word
+		local listed=${cur%"${cur##*,}"}
+		COMPREPLY=($(compgen -P "$listed" -W "1v1 1v1-vs-AI team team-with-AI coop
+			arcade any" -- "${cur##*,}")); compopt -o nospace 2>/dev/null; return;;
 	-p|--password|--min-seconds|--max-seconds)
 		return;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "--output --summary --skip-known --root --password
 			--password-file --race --all-results --min-seconds --max-seconds
-			--null --quiet --help --version" -- "$cur"))
+			--game-type --null --quiet --help --version" -- "$cur"))
 		return
 	fi
 	mapfile -t COMPREPLY < <(compgen -f -X '!*.@(SC2Replay|zip)' -- "$cur"; compgen -d -- "$cur")

@@ -14,6 +14,7 @@
 #include "analyze_run.h"
 #include "die.h"
 #include "file.h"
+#include "gametype.h"
 #include "inputs.h"
 #include "learned.h"
 #include "options.h"
@@ -22,6 +23,7 @@
 struct settings {
 	struct analysis_options ao;
 	const char *password, *password_file;
+	const char *game_types;
 	int all_results, quiet, null;
 };
 
@@ -70,6 +72,12 @@ static const struct opt replay_analyze_options[] = {
 	  .field = offsetof(struct settings, ao.filter.max_seconds), .arg = "N",
 	  .lo = 0, .hi = 1e9,
 	  .help = "summary skips replays longer than N real seconds" },
+	{ .name = "game-type", .kind = OPT_STRING,
+	  .field = offsetof(struct settings, game_types), .arg = "LIST",
+	  .def = "1v1",
+	  .help = "kinds of game the summary counts:\n"
+	  "1v1, 1v1-vs-AI, team, team-with-AI, coop,\n"
+	  "arcade (comma-separated), or any" },
 	{ .name = "null", .letter = '0', .kind = OPT_FLAG,
 	  .field = offsetof(struct settings, null),
 	  .help = "the list on - is NUL-separated (find -print0)" },
@@ -96,6 +104,7 @@ static const char footer[] =
 static int
 settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 {
+	struct strbuf why = { 0 };
 	int rc;
 
 	memset(st, 0, sizeof *st);
@@ -116,6 +125,12 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 		return EX_USAGE;
 	}
 	st->ao.filter.winners_only = !st->all_results;
+	if (game_types_parse(st->game_types, &st->ao.filter.game_types,
+	    &why) < 0) {
+		warnmsg("--game-type: %s", why.data);
+		sb_free(&why);
+		return EX_USAGE;
+	}
 	st->ao.progress = !st->quiet && isatty(STDERR_FILENO);
 	return -1;
 }

@@ -3,8 +3,8 @@
 #
 # 1. Replays per second on one core over ../shared/replays, repeated until at
 #    least 5 s have passed, for replay-analyze and for a floor program that
-#    only opens each archive and reads the same three members with StormLib;
-#    and their ratio (target: at most 2x the floor's time).
+#    only opens each archive and reads the same four members with StormLib;
+#    and their ratio (target: at most 1.5x the floor's time, issue 12).
 # 2. Peak memory (max RSS) of replay-analyze --summary over 10 and over
 #    10,000 generated replays of real size (target: under 32 MB both).
 #
@@ -39,8 +39,8 @@ def rate(cmd):
 a1 = rate([ours, "-"]); f1 = rate([floor]); a2 = rate([ours, "-"]); f2 = rate([floor])
 a, f = (a1 + a2) / 2, (f1 + f2) / 2
 print("replay-analyze     %8.1f replays/s (one core, %d shared replays, >= 5 s)" % (a, n))
-print("floor (StormLib)   %8.1f replays/s (open + read the same 3 members)" % f)
-print("time ratio         %8.2fx the floor (target <= 2.00x)  %s" % (f / a, "ok" if f / a <= 2 else "MISSED"))
+print("floor (StormLib)   %8.1f replays/s (open + read the same 4 members)" % f)
+print("time ratio         %8.2fx the floor (target <= 1.50x)  %s" % (f / a, "ok" if f / a <= 1.5 else "MISSED"))
 PY
 
 # Generated corpora of real size: 10 and 10,000 replays.
@@ -61,8 +61,9 @@ def peak(folder):
             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True);"
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
     t0 = time.monotonic()
-    out = subprocess.run([sys.executable, "-c", code, ra, "--race", "any", "--summary",
-                          os.devnull, folder], capture_output=True, text=True, check=True)
+    # Every kind of game: a corpus generated before replays had a lobby counts too.
+    out = subprocess.run([sys.executable, "-c", code, ra, "--race", "any", "--game-type", "any",
+                          "--summary", os.devnull, folder], capture_output=True, text=True, check=True)
     return int(out.stdout) / 1024, time.monotonic() - t0
 files = os.listdir(os.path.join(corpus, "all"))
 size = sum(os.path.getsize(os.path.join(corpus, "all", f)) for f in files[:50]) / 50

@@ -1,6 +1,6 @@
 /*
  * floor_stormlib - the benchmark's floor: open each replay with StormLib and
- * read the three members replay-analyze needs, nothing more.
+ * read the four members replay-analyze needs, nothing more.
  *
  * Paths come one a line on standard input; prints how many were read.
  */
@@ -12,7 +12,7 @@
 #include "protocol.h"
 
 static const char *const members[] = {
-	MEMBER_DETAILS, MEMBER_TRACKER, MEMBER_GAMEMETADATA,
+	MEMBER_DETAILS, MEMBER_TRACKER, MEMBER_GAMEMETADATA, MEMBER_ATTRIBUTES,
 };
 
 int

@@ -43,6 +43,7 @@ struct player {
 	char *name;
 	char *race;
 	char *program_id;
+	char *commander;
 };
 
 struct rw_replay {
@@ -241,6 +242,7 @@ rw_free(struct rw_replay *r)
 		free(r->players[i].name);
 		free(r->players[i].race);
 		free(r->players[i].program_id);
+		free(r->players[i].commander);
 	}
 	free(r->players);
 	for (i = 0; i < r->nmembers; i++) {
@@ -303,16 +305,20 @@ rw_add_player(struct rw_replay *r, const struct rw_player *p)
 	q->name = copy_str(r, p->name);
 	q->race = copy_str(r, p->race);
 	q->program_id = copy_str(r, p->program_id);
-	if (q->name == NULL || q->race == NULL || q->program_id == NULL) {
+	q->commander = copy_str(r, p->commander);
+	if (q->name == NULL || q->race == NULL || q->program_id == NULL ||
+	    q->commander == NULL) {
 		free(q->name);
 		free(q->race);
 		free(q->program_id);
+		free(q->commander);
 		return -1;
 	}
 	q->p = *p;
 	q->p.name = q->name;
 	q->p.race = q->race;
 	q->p.program_id = q->program_id;
+	q->p.commander = q->commander;
 	return ++r->nplayers;
 }
 
@@ -898,7 +904,8 @@ add_member(HANDLE mpq, const char *path, const char *name, const void *data,
 /* Makes the archive at tmp. */
 static int
 make_archive(const struct rw_replay *r, const char *tmp, const char *path,
-    const struct buf *details, const char *metadata)
+    const struct buf *details, const char *metadata,
+    const struct buf *attributes)
 {
 	SFILE_CREATE_MPQ ci;
 	HANDLE mpq;
@@ -939,6 +946,9 @@ make_archive(const struct rw_replay *r, const char *tmp, const char *path,
 	if (metadata != NULL && !err)
 		err |= add_member(mpq, path, MEMBER_GAMEMETADATA,
 		    metadata, strlen(metadata), fl);
+	if (!(fl & RW_OMIT_ATTRIBUTES) && !err)
+		err |= add_member(mpq, path, MEMBER_ATTRIBUTES,
+		    attributes->p, attributes->len, fl);
 	for (i = 0; i < r->nmembers && !err; i++)
 		err |= add_member(mpq, path, r->members[i].name,
 		    r->members[i].data.p, r->members[i].data.len, fl);
@@ -957,6 +967,41 @@ put_le32(unsigned char *p, uint32_t v)
 	p[1] = v >> 8;
 	p[2] = v >> 16;
 	p[3] = v >> 24;
+}
+
+/* Attributes a real lobby has besides the commander (not read). */
+#define ATTR_CONTROLLER		500	/* a slot's "Humn" or "Comp" */
+#define ATTR_GAME_SPEED		3000	/* "Fasr" */
+
+/* One attributes record: the value's text is stored backwards, NULs after. */
+static void
+attribute(struct buf *b, uint32_t id, int scope, const char *value)
+{
+	unsigned char rec[ATTR_RECORD_SIZE] = { 0 };
+	size_t n = strlen(value), k;
+
+	put_le32(rec + ATTR_ID_OFFSET, id);
+	rec[ATTR_SCOPE_OFFSET] = (unsigned char)scope;
+	for (k = 0; k < n && k < ATTR_VALUE_SIZE; k++)
+		rec[ATTR_VALUE_OFFSET + k] = (unsigned char)value[n - 1 - k];
+	put(b, rec, sizeof rec);
+}
+
+/* replay.attributes.events: slot i + 1 is player i, as in ladder lobbies. */
+static void
+make_attributes(const struct rw_replay *r, struct buf *b)
+{
+	unsigned char header[ATTR_HEADER_SIZE] = { 0 };
+	int i;
+
+	put_le32(header + ATTR_COUNT_OFFSET, 2 * (uint32_t)r->nplayers + 1);
+	put(b, header, sizeof header);
+	for (i = 0; i < r->nplayers; i++) {
+		attribute(b, ATTR_CONTROLLER, i + 1, r->players[i].p.control == CONTROL_COMPUTER ?
+		    "Comp" : "Humn");
+		attribute(b, ATTR_COMMANDER, i + 1, r->players[i].commander);
+	}
+	attribute(b, ATTR_GAME_SPEED, ATTR_SCOPE_GLOBAL, "Fasr");
 }
 
 /* Writes block, then the archive at tmp, to path. */
@@ -1000,7 +1045,7 @@ write_replay(const char *path, const unsigned char *block, const char *tmp)
 int
 rw_write(const struct rw_replay *r, const char *path)
 {
-	struct buf header = { 0 }, details = { 0 };
+	struct buf header = { 0 }, details = { 0 }, attributes = { 0 };
 	unsigned char block[ARCHIVE_OFFSET];
 	char dir[4096], tmp[4200];
 	const char *tmpdir;
@@ -1017,10 +1062,11 @@ rw_write(const struct rw_replay *r, const char *path)
 
 	make_header(r, loops, &header);
 	make_details(r, &details);
+	make_attributes(r, &attributes);
 	if (!(r->flags & RW_OMIT_GAMEMETADATA) &&
 	    (metadata = make_metadata(r, loops)) == NULL)
 		goto nomem;
-	if (header.failed || details.failed)
+	if (header.failed || details.failed || attributes.failed)
 		goto nomem;
 	if (header.len > USER_DATA_SIZE - 16) {
 		fprintf(stderr, "rw_write: %s: header too long\n", path);
@@ -1047,7 +1093,7 @@ rw_write(const struct rw_replay *r, const char *path)
 		goto out;
 	}
 	snprintf(tmp, sizeof(tmp), "%s/archive.mpq", dir);
-	if (make_archive(r, tmp, path, &details, metadata) == 0)
+	if (make_archive(r, tmp, path, &details, metadata, &attributes) == 0)
 		err = write_replay(path, block, tmp);
 	unlink(tmp);
 	rmdir(dir);
@@ -1057,6 +1103,7 @@ nomem:
 out:
 	free(header.p);
 	free(details.p);
+	free(attributes.p);
 	cJSON_free(metadata);
 	return err;
 }

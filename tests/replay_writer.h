@@ -4,8 +4,9 @@
  * A builder collects a replay description and rw_write() turns it into a
  * .SC2Replay file: the 1024-byte MPQ user-data block holding the replay
  * header, then an MPQ archive made by StormLib with the members
- * replay.details (or replay.details.backup), replay.tracker.events and
- * replay.gamemetadata.json.  The values use the layouts of base build 93333
+ * replay.details (or replay.details.backup), replay.tracker.events,
+ * replay.gamemetadata.json and replay.attributes.events (each player's
+ * controller and commander, the game speed).  The values use the layouts of base build 93333
  * (5.0.14) down to fields nobody reads, whatever version is set, except
  * that UnitBorn follows the base build (see rw_unit_born).  As in real
  * files: the details playerList is an optional holding the array; a toon's
@@ -37,6 +38,7 @@ struct rw_player {
 	uint32_t toon_id;
 	const char *program_id;	/* "S2"; NULL or "" (AI): four NULs */
 	double apm;		/* < 0: not in gamemetadata */
+	const char *commander;	/* co-op's, up to 4 bytes ("Kerr"); NULL none */
 };
 
 /*
@@ -52,7 +54,8 @@ enum {
 	RW_ZLIB = 8,			/* zlib instead of bzip2 */
 	RW_STORED = 16,			/* no compression at all */
 	RW_MPQ_V1 = 32,			/* MPQ format v1, header 0x20 */
-	RW_MPQ_V2 = 64			/* v2, 0x2c (to 1.4); else v4 */
+	RW_MPQ_V2 = 64,			/* v2, 0x2c (to 1.4); else v4 */
+	RW_OMIT_ATTRIBUTES = 128	/* no replay.attributes.events */
 };
 
 struct rw_replay;

@@ -132,14 +132,21 @@ wait "$holder"
 BGTRAIN="$BG" bin/bgtrain-cron --replays "$T/replays" --state "$T/file" $GATE -q 2>"$T/err"
 expect_status 73 $? "bgtrain-cron with a file as the state folder"
 expect_grep "$T/file: cannot create the state folder" "$T/err" "bgtrain-cron: the state folder named"
-# A job that fails without a word (a full disk leaves it none): the driver says its stderr is empty.
+# A job that fails without a word: the driver says its stderr is empty; an
+# I/O error (74: a full disk leaves it no room to say so) also stops the run
+# with 74, saying how much room the state folder has.
 mkdir -p "$T/mute"
 cp "$BG" "$BIN/merge-results" "$T/mute/"
-printf '#!/bin/sh\nexit 74\n' >"$T/mute/replay-analyze"
+printf '#!/bin/sh\nexit 70\n' >"$T/mute/replay-analyze"
 chmod +x "$T/mute/replay-analyze"
 "$T/mute/bgtrain" once --replays "$T/replays" --state "$T/s6" $GATE -q >"$T/out" 2>&1
 expect_status 65 $? "a job that fails without a word"
-expect_grep "failed with status 74; see .*stderr (empty" "$T/out" "a failed job's empty stderr is said"
+expect_grep "failed with status 70; see .*stderr (empty" "$T/out" "a failed job's empty stderr is said"
+printf '#!/bin/sh\nexit 74\n' >"$T/mute/replay-analyze"
+"$T/mute/bgtrain" once --replays "$T/replays" --state "$T/s7" $GATE -q >"$T/out" 2>"$T/err"
+expect_status 74 $? "a job that cannot write, without a word"
+[ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "could not write (exit 74): .*stderr said nothing; .*s7 has [0-9]* KiB free" "$T/err" ||
+	{ fail "a job that cannot write, without a word: want one line saying the room left:"; sed 's/^/    /' "$T/err"; }
 
 # A folder that vanishes while run runs is said once a minute, not every second.
 mkdir -p "$T/brief"

@@ -65,6 +65,21 @@ for opt in "--race elves" "--min-seconds soon" "--max-seconds -1" "--min-seconds
 done
 "$BIN/policy-train" -m "$T/none.npz" --seed 9223372036854775807 "$T/none" 2>/dev/null
 expect_status 66 $? "policy-train --seed INT64_MAX is taken"
+# Whole numbers are read exactly, never through a double (which holds 2^63-1
+# as 2^63): one past the limit, the doubles that round to it, 2^64 and more,
+# and what strtoull alone would take (a sign, spaces, hex) are each one line, 64.
+for s in 9223372036854775808 9223372036854776831 9223372036854776832 \
+    18446744073709551615 18446744073709551616 99999999999999999999999 \
+    -1 +1 " 1" 0x10 1e3 ""; do
+	"$BIN/policy-train" -m "$T/none.npz" --seed "$s" "$T/none" 2>"$T/err" >/dev/null
+	expect_status 64 $? "policy-train --seed '$s'"
+	[ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "^policy-train: --seed: .* not '$s'\$" "$T/err" ||
+		fail "policy-train --seed '$s': one line naming the value, not: $(cat "$T/err")"
+done
+"$BIN/policy-train" -m "$T/none.npz" --seed 9223372036854775806 "$T/none" 2>/dev/null
+expect_status 66 $? "policy-train --seed INT64_MAX-1 is taken"
+"$BIN/policy-train" -m "$T/none.npz" --hidden 1048577 "$T/none" 2>/dev/null >&2
+expect_status 64 $? "policy-train --hidden one past its limit"
 
 need_shared
 RA=$BIN/replay-analyze

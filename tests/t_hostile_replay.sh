@@ -86,4 +86,14 @@ if [ "${BGTRAIN_BUILD:-release}" != asan ]; then
 	expect_grep "truncated: stored member" "$T/err" "a member claiming 64 MiB"
 fi
 
+# A bzip2 member that claims 60 MiB and gives 12 KB (bzip2 has no ratio
+# bound to refuse it by): memory follows the bytes produced, so it is an
+# error in 48 MB of address space and a second of CPU, not out of memory.
+f=tests/fuzz/regressions/replay/bzip2_claims_60m.SC2Replay
+if [ "${BGTRAIN_BUILD:-release}" != asan ]; then
+	(ulimit -v 49152; ulimit -t 1; exec "$BIN/replay-analyze" "$f") >/dev/null 2>"$T/err"
+	expect_status 65 $? "a bzip2 member claiming 60 MiB, in 48 MB"
+	expect_grep "bzip2 data shorter than the member size" "$T/err" "a bzip2 member claiming 60 MiB"
+fi
+
 finish

@@ -131,10 +131,23 @@ for k in a.files:
 assert a["optim_step"][0] == 2 and b["episode_count"][0] == 54
 PY
 # Shuffled batches follow the seed.
+# The same run gives the same bytes: zips carry no clock (zip time has 2 s
+# steps, so the second run is 2 s later, in another time zone), and numpy
+# reads every member of them, dated as np.savez dates its own.
 "$PT" -m "$T/s1.npz" --init --batch-episodes 4 --seed 1 "$EXP/good" >/dev/null
-"$PT" -m "$T/s2.npz" --init --batch-episodes 4 --seed 1 "$EXP/good" >/dev/null
+sleep 2
+TZ=Asia/Kolkata "$PT" -m "$T/s2.npz" --init --batch-episodes 4 --seed 1 "$EXP/good" >/dev/null
 "$PT" -m "$T/s3.npz" --init --batch-episodes 4 --seed 2 "$EXP/good" >/dev/null
-cmp -s "$T/s1.npz" "$T/s2.npz" || fail "same seed, different result"
+cmp -s "$T/s1.npz" "$T/s2.npz" || fail "same seed, different bytes"
+$PY - "$T/s1.npz" <<'PY' || fail "numpy does not read the model, or its entries are not dated as np.savez's"
+import io, sys, zipfile, numpy as np
+ref = io.BytesIO()
+np.savez(ref, x=np.zeros(1))
+want = zipfile.ZipFile(ref).infolist()[0].date_time
+with np.load(sys.argv[1]) as z:
+    assert len(z.files) > 10 and all(z[k].size > 0 for k in z.files)
+assert all(i.date_time == want for i in zipfile.ZipFile(sys.argv[1]).infolist()), want
+PY
 cmp -s "$T/s1.npz" "$T/s3.npz" && fail "different seeds, same result"
 $PY -c "import sys, numpy as np; sys.exit(0 if np.load(sys.argv[1])['optim_step'][0] == 7 else 1)" "$T/s1.npz" ||
 	fail "27 episodes in batches of 4 should take 7 steps"

@@ -4,17 +4,19 @@ need_shared
 RA=$BIN/replay-analyze
 reference_list >"$T/list"
 
-# An independent reading of specs/files.md, computed from reference.jsonl,
-# against replay-analyze --summary, for several filters.
+# An independent reading of specs/files.md, computed from reference.jsonl
+# and the manifest's kinds of game, against replay-analyze --summary, for
+# several filters.
 check_filter() {
 	"$RA" -s "$T/summary.json" "$@" - <"$T/list" >/dev/null
 	expect_status 0 $? "--summary $*"
-	$PY - "$REPLAYS/reference.jsonl" "$T/summary.json" "$@" <<'PY' || fail "summary $* differs from the spec's formulas"
-import json, statistics, sys
+	$PY - "$REPLAYS/reference.jsonl" "$T/summary.json" "$REPLAYS/MANIFEST.tsv" "$@" <<'PY' || fail "summary $* differs from the spec's formulas"
+import csv, json, statistics, sys
 ref = [json.loads(l) for l in open(sys.argv[1])]
 ours = json.load(open(sys.argv[2]))
-args = sys.argv[3:]
-race = "Zerg"; winners = True; lo = 0.0; hi = float("inf")
+kind = {r["path"]: r["category"] for r in csv.DictReader(open(sys.argv[3], newline=""), delimiter="\t")}
+args = sys.argv[4:]
+race = "Zerg"; winners = True; lo = 0.0; hi = float("inf"); kinds = {"1v1"}
 i = 0
 while i < len(args):
     a = args[i]
@@ -22,6 +24,7 @@ while i < len(args):
     elif a == "--all-results": winners = False
     elif a == "--min-seconds": lo = float(args[i + 1]); i += 1
     elif a == "--max-seconds": hi = float(args[i + 1]); i += 1
+    elif a == "--game-type": kinds = set(args[i + 1].split(",")); i += 1
     i += 1
 HALLS = ("Hatchery", "Nexus", "CommandCenter")
 SUPPLY = [("spawning_pool_supply", "SpawningPool", "init"), ("gas_supply", "Extractor", "init"),
@@ -32,7 +35,7 @@ sections = {k: {"builds": [], "replays": []} for k in ("all", "vs_terran", "vs_p
 total = 0
 for r in ref:
     secs = r["loops"] / 22.4
-    if secs < lo or secs > hi:
+    if secs < lo or secs > hi or ("any" not in kinds and kind[r["file"]] not in kinds):
         continue
     total += 1
     ps = r["players"]
@@ -115,6 +118,8 @@ check_filter --race any --all-results
 # Race words in any case (the formulas capitalize them the same way).
 check_filter --race TERRAN --min-seconds 300 --max-seconds 1200
 check_filter --race Protoss --all-results
+check_filter --race any --all-results --game-type any
+check_filter --race ZERG --game-type 1v1-vs-AI,team,coop
 
 # The merge law: summaries of random disjoint splits, merged in any order and
 # grouping, equal the summary of the whole set (apart from generated_at).

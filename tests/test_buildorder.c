@@ -13,12 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "analyze.h"
-#include "file.h"
 #include "hashmap.h"
-#include "inputs.h"
 #include "jsonl.h"
 #include "protocol.h"
 #include "replay_writer.h"
@@ -27,31 +24,17 @@
 static char dir[] = "/tmp/bgtrain-test-bo.XXXXXX";
 
 static const struct rw_player zerg = {
-	"&lt;ABC&gt;<sp/>Serral&amp;Co", "Zerg", 1, 0, 2, 0, 2, 1, 315071, "S2", 250.0
+	"&lt;ABC&gt;<sp/>Serral&amp;Co", "Zerg", 1, 0, 2, 0, 2, 1, 315071, "S2", 250.0, NULL
 };
 static const struct rw_player terran = {
-	"Maru", "Terran", 2, 1, 2, 0, 3, 1, 4242, "S2", 180.5
+	"Maru", "Terran", 2, 1, 2, 0, 3, 1, 4242, "S2", 180.5, NULL
 };
 
-/* Write r, analyse it; 0 with *g, or -1 with why. */
+/* Write r into the test's folder, analyse it; 0 with *g, or -1 with why. */
 static int
 load(struct rw_replay *r, struct game *g, struct strbuf *why)
 {
-	char path[64];
-	uint8_t *data;
-	size_t size = 0;
-	int rc;
-
-	snprintf(path, sizeof path, "%s/case.SC2Replay", dir);
-	if (rw_write(r, path) < 0) {
-		printf("FAIL: rw_write\n");
-		exit(1);
-	}
-	rw_free(r);
-	data = (uint8_t *)file_read(path, INPUT_SIZE_LIMIT, &size);
-	rc = analyze_replay(data, size, g, why);
-	free(data);
-	return rc;
+	return test_analyze(r, dir, g, why);
 }
 
 static const struct bo_item *
@@ -79,6 +62,9 @@ two_players(void)
 	rw_add_player(r, &terran);
 	rw_unit_born(r, 0, 1, 1, "Hatchery", 1, 1, NULL);
 	rw_unit_born(r, 0, 2, 1, "CommandCenter", 2, 2, NULL);
+	/* Workers at loop 0 too: a melee start, so a 1v1. */
+	rw_unit_born(r, 0, 900, 1, "Drone", 1, 1, NULL);
+	rw_unit_born(r, 0, 901, 1, "SCV", 2, 2, NULL);
 	return r;
 }
 
@@ -132,7 +118,7 @@ test_build_order(void)
 "{\"file\": \"x.SC2Replay\", \"md5\": \"0123456789abcdef0123456789abcdef\", "
 "\"version\": \"5.0.14.93333\", \"build\": 93333, \"base_build\": 93333, "
 "\"map\": \"Ultralove\", \"loops\": 22400, \"seconds\": 1000, \"length\": \"16:40\", "
-"\"players\": [{\"pid\": 1, \"name\": \"Serral&Co\", \"race\": \"Zerg\", "
+"\"game_type\": \"1v1\", \"players\": [{\"pid\": 1, \"name\": \"Serral&Co\", \"race\": \"Zerg\", "
 "\"result\": \"Win\", \"toon\": \"2-S2-1-315071\", \"team\": 1, \"human\": true, "
 "\"apm\": 250, \"build_order\": ["
 "{\"loop\": 50, \"sec\": 2, \"time\": \"0:02\", \"name\": \"Overlord\", \"kind\": \"unit\", \"event\": \"born\"}, "
@@ -400,8 +386,6 @@ test_hash_collisions(void)
 int
 main(void)
 {
-	char path[64];
-
 	if (mkdtemp(dir) == NULL) {
 		perror("mkdtemp");
 		return 1;
@@ -414,9 +398,7 @@ main(void)
 	test_missing_members();
 	test_encodings();
 	test_hash_collisions();
-	snprintf(path, sizeof path, "%s/case.SC2Replay", dir);
-	unlink(path);
-	rmdir(dir);
+	test_analyze_done(dir);
 	printf("test_buildorder: %d failures\n", test_failures);
 	return test_exit();
 }

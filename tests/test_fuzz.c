@@ -17,6 +17,7 @@
 #include "analyze.h"
 #include "clock.h"
 #include "file.h"
+#include "gametype.h"
 #include "inputs.h"
 #include "jsonl.h"
 #include "learned.h"
@@ -87,6 +88,7 @@ main(int argc, char **argv)
 	signal(SIGALRM, on_alarm);
 	learned_filter_defaults(&f);
 	f.race = RACE_ANY;
+	f.game_types = GAME_TYPES_ANY;
 	l = learned_new(&f);
 
 	for (i = 0; i < replays.n; i++) {

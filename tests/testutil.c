@@ -2,7 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "file.h"
+#include "inputs.h"
 #include "testutil.h"
 #include "walk.h"
 
@@ -59,4 +62,42 @@ skip_or_fail(const char *test)
 	}
 	printf("SKIP %s: %s/replays is missing\n", test, shared_dir());
 	return 77;
+}
+
+/* Where test_analyze() writes its replay. */
+static void
+case_path(char *path, size_t size, const char *dir)
+{
+	snprintf(path, size, "%s/case.SC2Replay", dir);
+}
+
+int
+test_analyze(struct rw_replay *r, const char *dir, struct game *g,
+	     struct strbuf *why)
+{
+	char path[4096];
+	uint8_t *data;
+	size_t size = 0;
+	int rc;
+
+	case_path(path, sizeof path, dir);
+	if (rw_write(r, path) < 0) {
+		printf("FAIL: rw_write\n");
+		exit(1);
+	}
+	rw_free(r);
+	data = (uint8_t *)file_read(path, INPUT_SIZE_LIMIT, &size);
+	rc = analyze_replay(data, size, g, why);
+	free(data);
+	return rc;
+}
+
+void
+test_analyze_done(const char *dir)
+{
+	char path[4096];
+
+	case_path(path, sizeof path, dir);
+	unlink(path);
+	rmdir(dir);
 }

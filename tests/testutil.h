@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyze.h"
+#include "replay_writer.h"
 #include "strlist.h"
 
 extern int test_failures;
@@ -18,6 +20,15 @@ int test_exit(void);
 const char *shared_dir(void);
 /* Every .SC2Replay under ../shared/replays, edge files included, sorted. */
 int shared_replays(struct strlist *l);
+/*
+ * Write r to DIR/case.SC2Replay (then free r) and analyse it: 0 with *g
+ * (release it with game_free()), or -1 with why. A failed write ends the test.
+ */
+int test_analyze(struct rw_replay *r, const char *dir, struct game *g,
+		 struct strbuf *why);
+/* Remove what test_analyze() wrote, and DIR. */
+void test_analyze_done(const char *dir);
+
 /* Exit status for a test whose data is missing: a skip, or under CI=true a failure. */
 int skip_or_fail(const char *test);
 

@@ -1,5 +1,7 @@
 /* args.c - numbers from the command line and config files, checked */
-#include <math.h>
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,25 +10,16 @@
 #include "args.h"
 #include "die.h"
 
-/*
- * A range's bound as a user would type it: whole-number options show
- * integers, not "9.22337203685478e+18". The limits are doubles, and
- * INT64_MAX, the largest a seed takes, rounds up to 2^63 as one: it is
- * shown as itself.
- */
 static void
-bound_text(char *buf, size_t size, double x, int whole)
+refuse(const char *opt, const char *what, const char *from, const char *to,
+       const char *word, const char *s)
 {
-	if (!whole || !(fabs(x) < 0x1p64))
-		snprintf(buf, size, "%.15g", x);
-	else if (x == 0x1p63)
-		snprintf(buf, size, "%lld", (long long)INT64_MAX);
-	else
-		snprintf(buf, size, "%.0f", x);
+	warnmsg("%s: %s from %s to %s%s%s, not '%s'", opt, what, from, to,
+	    word != NULL ? " or " : "", word != NULL ? word : "", s);
 }
 
 int
-parse_value(const char *opt, const char *s, double lo, double hi, int whole,
+parse_value(const char *opt, const char *s, double lo, double hi,
 	    const char *word, double value, double *out)
 {
 	char *end, from[32], to[32];
@@ -37,13 +30,41 @@ parse_value(const char *opt, const char *s, double lo, double hi, int whole,
 		return 0;
 	}
 	v = strtod(s, &end);
-	if (*s == '\0' || *end != '\0' || !(v >= lo && v <= hi) ||
-	    (whole && v != floor(v))) {
-		bound_text(from, sizeof from, lo, whole);
-		bound_text(to, sizeof to, hi, whole);
-		warnmsg("%s: %s from %s to %s%s%s, not '%s'", opt,
-		    whole ? "a whole number" : "a number", from, to,
-		    word != NULL ? " or " : "", word != NULL ? word : "", s);
+	if (*s == '\0' || *end != '\0' || !(v >= lo && v <= hi)) {
+		snprintf(from, sizeof from, "%.15g", lo);
+		snprintf(to, sizeof to, "%.15g", hi);
+		refuse(opt, "a number", from, to, word, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * Whole numbers are read as integers, never through a double: a double
+ * holds them exactly only below 2^53, and a limit of INT64_MAX held as one
+ * is 2^63, which would let 2^63..2^63+1023 through. Only decimal digits:
+ * strtoull alone would take a sign ("-1" is UINT64_MAX to it) and spaces.
+ */
+int
+parse_whole(const char *opt, const char *s, uint64_t lo, uint64_t hi,
+	    const char *word, uint64_t value, uint64_t *out)
+{
+	char *end, from[24], to[24];
+	uint64_t v = 0;
+
+	if (word != NULL && strcmp(s, word) == 0) {
+		*out = value;
+		return 0;
+	}
+	errno = 0;
+	if (isdigit((unsigned char)s[0]))
+		v = strtoull(s, &end, 10);
+	if (!isdigit((unsigned char)s[0]) || errno != 0 || *end != '\0' ||
+	    v < lo || v > hi) {
+		snprintf(from, sizeof from, "%" PRIu64, lo);
+		snprintf(to, sizeof to, "%" PRIu64, hi);
+		refuse(opt, "a whole number", from, to, word, s);
 		return -1;
 	}
 	*out = v;
@@ -51,18 +72,11 @@ parse_value(const char *opt, const char *s, double lo, double hi, int whole,
 }
 
 int
-parse_number(const char *opt, const char *s, double lo, double hi, int whole,
-	     int off, double *out)
-{
-	return parse_value(opt, s, lo, hi, whole, off ? "off" : NULL, -1, out);
-}
-
-int
-parse_widths(const char *opt, const char *s, int max, double hi, int *out,
+parse_widths(const char *opt, const char *s, int max, uint64_t hi, int *out,
 	     int *n)
 {
 	char *copy = xstrdup(s), *tok = copy, *comma;
-	double w;
+	uint64_t w;
 	int rc = 0;
 
 	*n = 0;
@@ -75,7 +89,7 @@ parse_widths(const char *opt, const char *s, int max, double hi, int *out,
 		} else if (*n == max) {
 			warnmsg("%s: at most %d layers", opt, max);
 			rc = -1;
-		} else if (parse_number(opt, tok, 1, hi, 1, 0, &w) < 0)
+		} else if (parse_whole(opt, tok, 1, hi, NULL, 0, &w) < 0)
 			rc = -1;
 		else
 			out[(*n)++] = (int)w;

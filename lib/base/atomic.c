@@ -85,17 +85,23 @@ atomic_open(struct atomic_file *af, const char *path)
 	return 0;
 }
 
-static void
+/*
+ * The rename on disk: a folder that cannot be synced (EIO) may lose it, so
+ * that is a failure; one that cannot be opened for it (no read permission)
+ * is not ours to judge.
+ */
+static int
 sync_folder(const char *path)
 {
 	char *copy = xstrdup(path);
-	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY), rc = 0;
 
 	if (fd >= 0) {
-		fsync(fd);
+		rc = fsync(fd) < 0 && errno != EINVAL ? -1 : 0;
 		close(fd);
 	}
 	free(copy);
+	return rc;
 }
 
 int
@@ -126,7 +132,15 @@ atomic_commit(struct atomic_file *af)
 	af->f = NULL;
 	if (rename(af->tmp, af->path) < 0)
 		goto fail;
-	sync_folder(af->path);
+	if (sync_folder(af->path) < 0) {
+		/* Renamed, maybe not on disk: never reported as written. */
+		saved = errno;
+		free(af->tmp);
+		af->tmp = NULL;
+		atomic_abort(af);
+		errno = saved;
+		return -1;
+	}
 	free(af->path);
 	free(af->tmp);
 	af->path = af->tmp = NULL;
@@ -277,4 +291,38 @@ out:
 	free(copy);
 	errno = saved;
 	return rc;
+}
+
+int
+append_whole(int fd, const void *data, size_t size, int sync)
+{
+	off_t end = lseek(fd, 0, SEEK_END);
+	const char *p = data;
+	size_t left = size;
+	int saved;
+
+	if (end < 0)
+		return -1;
+	while (left > 0) {
+		ssize_t n = write(fd, p, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			goto fail;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	if (!sync || fsync(fd) == 0)
+		return 0;
+fail:
+	/* Cut back to what was there: a torn record would be buried by the next. */
+	saved = errno;
+	if (ftruncate(fd, end) == 0)
+		lseek(fd, end, SEEK_SET);
+	errno = saved;
+	return -1;
 }

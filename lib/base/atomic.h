@@ -51,4 +51,13 @@ int atomic_copy(const char *path, const char *dest);
 /* Replace path with data[0..size) in one go (or write it to the stream). */
 int atomic_write(const char *path, const void *data, size_t size);
 
+/*
+ * Append data[0..size) to the end of fd's file whole or not at all (and
+ * fsync it when sync is set): a write or fsync that fails part-way (a full
+ * disk) is cut back to where the file ended, so a log or ledger never holds
+ * a torn record that the next append would bury mid-file. Returns 0, or -1
+ * with errno set.
+ */
+int append_whole(int fd, const void *data, size_t size, int sync);
+
 #endif

@@ -19,17 +19,29 @@
 char *
 file_read(const char *path, size_t limit, size_t *size)
 {
-	struct stat st;
-	char *text = NULL;
-	size_t n = 0, cap = 0;
-	ssize_t got;
+	char *text;
 	int fd, saved;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return NULL;
+	text = file_read_fd(fd, limit, size);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return text;
+}
+
+char *
+file_read_fd(int fd, size_t limit, size_t *size)
+{
+	struct stat st;
+	char *text = NULL;
+	size_t n = 0, cap = 0;
+	ssize_t got;
+	int saved;
+
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
 		if ((unsigned long long)st.st_size > limit) {
-			close(fd);
 			errno = EFBIG;
 			return NULL;
 		}
@@ -71,7 +83,6 @@ file_read(const char *path, size_t limit, size_t *size)
 			break;
 		n += (size_t)got;
 	}
-	close(fd);
 	if (text == NULL)
 		text = xmalloc(1);
 	text[n] = '\0';
@@ -80,7 +91,6 @@ file_read(const char *path, size_t limit, size_t *size)
 fail:
 	saved = errno;
 	free(text);
-	close(fd);
 	errno = saved;
 	return NULL;
 }

@@ -13,6 +13,8 @@
  * which is checked before the memory is allocated.
  */
 char *file_read(const char *path, size_t limit, size_t *size);
+/* The same from an open descriptor, read from where it stands; fd stays open. */
+char *file_read_fd(int fd, size_t limit, size_t *size);
 
 /*
  * The first line of path, without its line ending (\n or \r\n): a secret

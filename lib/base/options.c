@@ -71,19 +71,6 @@ bad_choice(const char *name, const struct opt *o, const char *v)
 }
 
 /*
- * A double holds whole numbers exactly only below 2^53: above, the digits
- * are read again, so that seeds one apart stay apart. The range was
- * checked on x, as exact as the limits (doubles) themselves.
- */
-static uint64_t
-exact_u64(const char *v, double x)
-{
-	if (v != NULL && x >= 0x1p53 && v[strspn(v, "0123456789")] == '\0')
-		return strtoull(v, NULL, 10);
-	return (uint64_t)x;
-}
-
-/*
  * Check v and store it in the field o sets. Strings are stored as given:
  * the caller keeps them alive. v is NULL for a left-out optional argument.
  */
@@ -91,7 +78,8 @@ static int
 store(const struct opt *o, void *base, const char *v)
 {
 	char name[64];
-	double x;
+	uint64_t n = 0;
+	double x = 0;
 	size_t i;
 
 	snprintf(name, sizeof name, "--%s", o->name);
@@ -119,19 +107,26 @@ store(const struct opt *o, void *base, const char *v)
 	case OPT_U64:
 		break;
 	}
-	if (v == NULL)
-		x = o->bare;
-	else if (parse_value(name, v, o->lo, o->hi, o->kind != OPT_NUMBER,
-	    o->word, o->word_value, &x) < 0)
-		return -1;
-	if (o->kind == OPT_NUMBER)
+	if (o->kind == OPT_NUMBER) {
+		if (v == NULL)
+			x = o->bare;
+		else if (parse_value(name, v, o->lo, o->hi, o->word,
+		    o->word_value, &x) < 0)
+			return -1;
 		*(double *)field(base, o) = x;
-	else if (o->kind == OPT_INT)
-		*(int *)field(base, o) = (int)x;
+		return 0;
+	}
+	if (v == NULL)
+		n = (uint64_t)o->bare;
+	else if (parse_whole(name, v, o->min, o->max, o->word,
+	    (uint64_t)o->word_value, &n) < 0)
+		return -1;
+	if (o->kind == OPT_INT)
+		*(int *)field(base, o) = (int)n;
 	else if (o->kind == OPT_SIZE)
-		*(size_t *)field(base, o) = (size_t)x;
+		*(size_t *)field(base, o) = (size_t)n;
 	else
-		*(uint64_t *)field(base, o) = exact_u64(v, x);
+		*(uint64_t *)field(base, o) = n;
 	return 0;
 }
 

@@ -14,14 +14,15 @@
 
 #include <getopt.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum opt_kind {
 	OPT_STRING,	/* const char *: the value, copied */
 	OPT_NUMBER,	/* double from lo to hi */
-	OPT_INT,	/* int: a whole number from lo to hi */
-	OPT_SIZE,	/* size_t: a whole number from lo to hi */
-	OPT_U64,	/* uint64_t: a whole number from lo to hi, exact (seeds) */
+	OPT_INT,	/* int: a whole number from min to max */
+	OPT_SIZE,	/* size_t: a whole number from min to max */
+	OPT_U64,	/* uint64_t: a whole number from min to max (seeds) */
 	OPT_FLAG,	/* int set to 1; a config file's value is ignored */
 	OPT_CHOICE,	/* int or an int-sized enum: the value's index in words, any case */
 	OPT_CONFIG	/* a file of "key = value" lines of the same set */
@@ -33,10 +34,12 @@ struct opt {
 	enum opt_kind kind;
 	size_t field;		/* offsetof the value in the table's struct */
 	const char *arg;	/* the argument's name in --help; NULL for flags */
-	double lo, hi;		/* OPT_NUMBER, OPT_INT, OPT_SIZE, OPT_U64: the limits */
+	double lo, hi;		/* OPT_NUMBER: the limits */
+	uint64_t min, max;	/* OPT_INT, OPT_SIZE, OPT_U64: the limits, exact
+				   (within the field's type) */
 	const char *word;	/* a word taken instead of a number ("off")... */
 	double word_value;	/* ...and the number it stands for (in range
-				   of the field: -1 only for double and int) */
+				   of the field: -1 only for OPT_NUMBER) */
 	const char *const *words;	/* OPT_CHOICE: the values, NULL-ended */
 	int optional;		/* the argument may be left out (--wait[=S])... */
 	double bare;		/* ...and then the number is this */

@@ -71,23 +71,32 @@ sb_addi(struct strbuf *sb, long long v)
 }
 
 void
-sb_printf(struct strbuf *sb, const char *fmt, ...)
+sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list again;
 	int n;
 
-	va_start(ap, fmt);
+	va_copy(again, ap);
 	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
 	if (n < 0) {	/* a format glibc cannot print: say so, lose nothing silently */
+		va_end(again);
 		sb_adds(sb, "(unprintable)");
 		return;
 	}
 	reserve(sb, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, again);
+	va_end(again);
 	sb->len += (size_t)n;
+}
+
+void
+sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vprintf(sb, fmt, ap);
+	va_end(ap);
 }
 
 void

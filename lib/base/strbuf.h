@@ -2,6 +2,7 @@
 #ifndef STRBUF_H
 #define STRBUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct strbuf {
@@ -18,6 +19,8 @@ void sb_addu(struct strbuf *sb, unsigned long long v);
 void sb_addi(struct strbuf *sb, long long v);
 void sb_printf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 void sb_reset(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
 

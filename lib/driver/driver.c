@@ -86,7 +86,7 @@ open_state(struct driver *d, int *lock)
 		return rc;
 	}
 	/* A job log that cannot be written is said now, not found empty later. */
-	if ((d->joblog = state_open_joblog(state)) == NULL) {
+	if ((d->joblog = state_open_joblog(state)) < 0) {
 		rc = state_file_error(state, "joblog.tsv");
 		ledger_close(&d->ledger);
 		close(*lock);
@@ -134,6 +134,9 @@ look(struct driver *d, double t, int ticked)
 static void
 save_hashes(struct driver *d, double t)
 {
+	/* A driver stopping on a failed write has said why: one line is enough. */
+	if (d->io_failed)
+		return;
 	if (hashcache_save(&d->hashes) < 0)
 		warnmsg("%s: %s (files are hashed again at the next start)",
 		    d->hashes.path, strerror(errno));
@@ -173,6 +176,7 @@ driver_run(const struct driver_options *o, int once)
 	int lock, status, stop, fds[2];
 
 	memset(&d, 0, sizeof d);
+	d.joblog = -1;
 	d.o = o;
 	d.slots = o->jobs > 0 ? o->jobs : 1;
 	d.verdict = GATE_OPEN;
@@ -200,7 +204,8 @@ driver_run(const struct driver_options *o, int once)
 
 	land_recover(&d);
 	publish_recover(&d);
-	while (!events_stopped()) {
+	/* A write of our state that failed (a full disk) stops us as a signal would. */
+	while (!events_stopped() && !d.io_failed) {
 		double t = monotonic_seconds();
 
 		land_reap(&d, 0);
@@ -213,7 +218,7 @@ driver_run(const struct driver_options *o, int once)
 		}
 		/* A stop that came during a scan or a merge: start nothing new. */
 		events_take_pending_stop();
-		if (d.verdict == GATE_OPEN && !events_stopped())
+		if (d.verdict == GATE_OPEN && !events_stopped() && !d.io_failed)
 			slots_start_jobs(&d);
 		land_merge_pending(&d);
 		if (once && slots_gave_up(&d, t))
@@ -224,7 +229,7 @@ driver_run(const struct driver_options *o, int once)
 		fds[1] = scan_fd(&d.experience);
 		events_wait_fds(&d.open, next_tick - monotonic_seconds(), fds, 2);
 	}
-	if ((stop = events_stopped()) != 0) {
+	if ((stop = events_stopped()) != 0 || d.io_failed) {
 		d.hooks_stopping = 1;	/* no --on-merge starts for the merges below */
 		slots_stop_all(&d);
 	}
@@ -235,10 +240,12 @@ driver_run(const struct driver_options *o, int once)
 	state_print_stats(&d);
 	state_write_status(&d, 1);
 	save_hashes(&d, monotonic_seconds());
-	status = stop == SIGINT ? 130 : stop == SIGTERM ? 143 :
-	    d.gave_up ? EX_TEMPFAIL : d.errors ? EX_DATAERR : 0;
-	if (d.joblog)
-		fclose(d.joblog);
+	/* Losing what was done is the worst outcome: said first. */
+	status = d.io_failed ? EX_IOERR : stop == SIGINT ? 130 :
+	    stop == SIGTERM ? 143 : d.gave_up ? EX_TEMPFAIL :
+	    d.errors ? EX_DATAERR : 0;
+	if (d.joblog >= 0)
+		close(d.joblog);
 	workers_usage_free(&d.usage);
 	gate_probe_free(d.probe);
 	scan_free(&d.replays);

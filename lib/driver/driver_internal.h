@@ -40,7 +40,8 @@ struct driver {
 	struct workers_usage usage;
 	int verdict;
 	sigset_t open;		/* the signals the event wait lets in */
-	FILE *joblog;
+	int joblog;		/* STATE/joblog.tsv, appended to */
+	int io_failed;		/* a write of our state failed: stop, exit 74 */
 	int64_t *pending;	/* recorded analysis jobs waiting to be merged */
 	size_t n_pending;
 	size_t stats_printed_at;	/* d->finished when the block was last printed */

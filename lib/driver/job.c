@@ -26,6 +26,7 @@
 #include "queue.h"
 #include "scan.h"
 #include "spawn.h"
+#include "state.h"
 
 const char *
 job_kind_name(enum job_kind kind)
@@ -196,8 +197,8 @@ job_start(struct driver *d, enum job_kind kind, struct queued_input **in, size_t
 	/* No folder, no stderr file to say why: the driver says it. */
 	if ((mkdir(j->dir, 0700) < 0 && errno != EEXIST) ||
 	    (kind == JOB_TRAINING && link_adopted(j) < 0)) {
-		warnmsg("cannot start a job: %s: %s", j->dir, strerror(errno));
-		d->errors++;
+		state_io_failed(d, "%s: cannot make the job's folder: %s", j->dir,
+		    strerror(errno));
 		queue_set_inputs(d, j, INPUT_NEW);
 		job_remove_dir(j->dir);
 		job_free(j);

@@ -81,7 +81,7 @@ refused_inputs(struct driver *d, struct job *j, int *bad)
 	report_free(&r);
 }
 
-/* merge-results, run to completion: 0 when the output is in. */
+/* merge-results, run to completion: its exit status, or -1 (not run, or killed). */
 static int
 merge_output(struct driver *d, const struct ledger_job *lj)
 {
@@ -94,24 +94,36 @@ merge_output(struct driver *d, const struct ledger_job *lj)
 	/* No child, no wait: waitpid(-1) would take a job's exit status. */
 	status = pid > 0 ? spawn_wait(pid) : -1;
 	strlist_free(&av);
-	return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 /* Merge a recorded output and account for it: 0 when its inputs are done. */
 static int
 merge_recorded(struct driver *d, struct ledger_job *lj)
 {
-	char *dir;
+	const char *target = lj->kind == JOB_ANALYSIS ? d->o->learned : d->o->model;
+	char *dir, why[512];
 	size_t i;
+	int code;
 
-	if (merge_output(d, lj) < 0) {
+	if (d->io_failed)
+		return -1;	/* recorded: merged at the next start */
+	if ((code = merge_output(d, lj)) == EX_IOERR || code == EX_CANTCREAT) {
+		dir = xstrdup(target);
+		state_io_failed(d, "merge-results could not write %s (exit %d): %s",
+		    target, code, state_child_said(d->merge_log, dirname(dir), why,
+		    sizeof why));
+		free(dir);
+		return -1;
+	}
+	if (code != 0) {
 		warnmsg("job %lld: merging %s failed; retried at the next start",
 		    (long long)lj->id, lj->output);
 		d->errors++;
 		return -1;
 	}
 	if (ledger_merged(&d->ledger, lj->id) < 0) {
-		warnmsg("%s: %s", d->ledger.path, strerror(errno));
+		state_io_failed(d, "%s: %s", d->ledger.path, strerror(errno));
 		return -1;
 	}
 	if (lj->kind == JOB_ANALYSIS)
@@ -120,10 +132,10 @@ merge_recorded(struct driver *d, struct ledger_job *lj)
 		d->models_trained++;
 	publish_merged(d, lj->kind);
 	if (lj->kind == JOB_ANALYSIS && d->o->done_dir)
-		for (i = 0; i < lj->n_inputs; i++)
+		for (i = 0; i < lj->n_inputs && !d->io_failed; i++)
 			if (move_into(d->o->done_dir, lj->paths[i], NULL) < 0)
-				warnmsg("%s: cannot move into %s: %s", lj->paths[i],
-				    d->o->done_dir, strerror(errno));
+				state_io_failed(d, "%s: cannot move into %s: %s",
+				    lj->paths[i], d->o->done_dir, strerror(errno));
 	dir = xstrdup(lj->output);
 	job_remove_dir(dirname(dir));
 	free(dir);
@@ -135,7 +147,8 @@ land_merge_pending(struct driver *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->n_pending; i++) {
+	/* After an I/O error, none: recorded, they are merged at the next start. */
+	for (i = 0; i < d->n_pending && !d->io_failed; i++) {
 		struct ledger_job *lj = ledger_job(&d->ledger, d->pending[i]);
 
 		if (lj && !lj->merged)
@@ -165,11 +178,12 @@ land(struct driver *d, struct job *j, const int *bad)
 		snprintf(hashes[k], MD5_HEX_SIZE, "%s", j->hashes[i]);
 		paths[k++] = j->paths[i];
 	}
-	if (k > 0 && md5_file(j->output, md5) == 0) {
+	if (k > 0 && md5_file(j->output, md5) < 0) {
+		state_io_failed(d, "%s: %s", j->output, strerror(errno));
+	} else if (k > 0) {
 		if (ledger_produced(&d->ledger, j->id, j->kind, j->output, md5, k,
 		    hashes, paths) < 0) {
-			warnmsg("%s: %s", d->ledger.path, strerror(errno));
-			d->errors++;
+			state_io_failed(d, "%s: %s", d->ledger.path, strerror(errno));
 		} else if (j->kind == JOB_TRAINING) {
 			merge_recorded(d, &d->ledger.jobs[d->ledger.n_jobs - 1]);
 		} else {
@@ -227,9 +241,18 @@ failed(struct driver *d, struct job *j, int status, const int *bad)
 	struct input_queue *s = queue_of(d, j->kind);
 	struct stat st;
 	size_t i, left = 0;
+	char why[512];
 
-	d->errors++;
 	d->finished++;
+	if (code == EX_IOERR) {
+		/* It could not write in the state folder: a full disk is ours too. */
+		state_io_failed(d, "job %lld (%s) could not write (exit 74): %s",
+		    (long long)j->id, job_program_name(j->kind),
+		    state_child_said(j->err, d->o->state, why, sizeof why));
+		queue_set_inputs(d, j, INPUT_NEW);
+		return;
+	}
+	d->errors++;
 	if (j->timed_out > 0)
 		warnmsg("job %lld (%s) ran over --job-timeout (%g s) and was stopped; "
 		    "see %s", (long long)j->id, job_program_name(j->kind),
@@ -350,7 +373,8 @@ land_recover(struct driver *d)
 			warnmsg("job %lld: %s is gone or changed; its inputs run again",
 			    (long long)lj->id, lj->output);
 			if (ledger_lost(&d->ledger, lj->id) < 0)
-				warnmsg("%s: %s", d->ledger.path, strerror(errno));
+				state_io_failed(d, "%s: %s", d->ledger.path,
+				    strerror(errno));
 			continue;
 		}
 		merge_recorded(d, lj);

@@ -36,12 +36,9 @@
 #include "die.h"
 #include "file.h"
 #include "ledger.h"
+#include "ledger_record.h"
 #include "path.h"
 #include "strbuf.h"
-
-/* Hex digits of a record's MD5 kept as its checksum: a torn or changed byte
- * goes unnoticed once in 4 billion. */
-#define SUM_DIGITS 8
 
 /* Our own file, read whole at each start; the bound only keeps sizes sane. */
 #define LEDGER_LIMIT (SIZE_MAX < (1ull << 40) ? SIZE_MAX : (size_t)(1ull << 40))
@@ -160,107 +157,6 @@ note_file(struct ledger *l, char tag, const char *hash)
 	}
 }
 
-/* The checksum field of line[0..len): '#' and SUM_DIGITS hex digits. */
-static void
-line_sum(const char *line, size_t len, char sum[SUM_DIGITS + 2])
-{
-	char hex[MD5_HEX_SIZE];
-
-	md5_hex((const uint8_t *)line, len, hex);
-	sum[0] = '#';
-	memcpy(sum + 1, hex, SUM_DIGITS);
-	sum[SUM_DIGITS + 1] = '\0';
-}
-
-static int
-all_of(const char *s, size_t n, const char *set)
-{
-	return n > 0 && strspn(s, set) == n;
-}
-
-/*
- * A job number as the driver writes them: digits, at most JOB_DIGITS of
- * them, so that the next number (and every one after it that a driver
- * could ever count to) fits in int64_t. A larger one is damage, never a
- * number to add 1 to.
- */
-#define JOB_DIGITS 18
-
-static int
-is_job_id(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n <= JOB_DIGITS && all_of(s, n, "0123456789");
-}
-
-static int
-is_md5(const char *s)
-{
-	return strlen(s) == MD5_HEX_SIZE - 1 &&
-	    all_of(s, MD5_HEX_SIZE - 1, "0123456789abcdef");
-}
-
-/* Whether a record (checksum removed) has the fields a writer writes. */
-static int
-well_formed(const char *record)
-{
-	char *copy = xstrdup(record), *f[8], *rest = copy, *h;
-	size_t n = 0, tabs = 0, k = 0;
-	int ok = 0;
-
-	for (h = copy; *h; h++)
-		tabs += *h == '\t';
-	while (n < 6 && rest)
-		f[n++] = strsep(&rest, "\t");
-	if (n >= 2 && strlen(f[0]) == 1 && strchr("MLBNP", f[0][0]))
-		switch (f[0][0]) {
-		case 'M':
-		case 'L':
-			ok = tabs == 1 && is_job_id(f[1]);
-			break;
-		case 'B':
-		case 'N':
-			ok = tabs == 3 && is_md5(f[1]);
-			break;
-		case 'P':
-			if (n < 6 || !is_job_id(f[1]) ||
-			    (strcmp(f[2], "analysis") != 0 &&
-			    strcmp(f[2], "training") != 0) || !is_md5(f[4]))
-				break;
-			ok = 1;
-			for (rest = f[5]; ok && (h = strsep(&rest, ",")) != NULL; k++)
-				ok = is_md5(h);
-			/* One path for each hash, after the six fields. */
-			ok = ok && tabs == 5 + k;
-			break;
-		}
-	free(copy);
-	return ok;
-}
-
-/*
- * Check one whole line and cut its checksum off: 0, or -1 when it is
- * damaged. *sums says a line with a checksum was seen: from then on,
- * every line must have one.
- */
-static int
-check_line(char *line, int *sums)
-{
-	char *tab = strrchr(line, '\t'), sum[SUM_DIGITS + 2];
-
-	if (tab && tab[1] == '#' && strlen(tab + 1) == SUM_DIGITS + 1) {
-		line_sum(line, (size_t)(tab - line), sum);
-		if (strcmp(sum, tab + 1) != 0)
-			return -1;
-		*tab = '\0';
-		*sums = 1;
-	} else if (*sums) {
-		return -1;
-	}
-	return well_formed(line) ? 0 : -1;
-}
-
 static void
 replay_line(struct ledger *l, char *line)
 {
@@ -317,54 +213,67 @@ replay_line(struct ledger *l, char *line)
 }
 
 int
-ledger_open(struct ledger *l, const char *state_dir, int writable,
-	    size_t *damaged)
+ledger_parse(struct ledger *l, char *text, size_t len, size_t *whole,
+	     size_t *damaged)
 {
-	char *text, *line, *nl;
-	size_t len, lineno = 0;
-	off_t keep;
-	int fd, saved, sums = 0;
+	char *line, *nl;
+	size_t lineno = 0;
+	int sums = 0;
 
 	memset(l, 0, sizeof *l);
 	l->fd = -1;
-	l->path = path_join(state_dir, "ledger.tsv");
-	/* Our own file: a symbolic link there is refused (ELOOP), never followed. */
-	fd = writable ? open(l->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-	    0644) : open(l->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		goto fail;
-	if ((text = file_read(l->path, LEDGER_LIMIT, &len)) == NULL)
-		goto fail;
 	/* Only whole lines count; a crash may have cut the last one short. */
-	keep = 0;
+	*whole = 0;
 	for (line = text; (nl = memchr(line, '\n', len - (size_t)(line - text))) !=
 	    NULL; line = nl + 1) {
 		*nl = '\0';
 		lineno++;
-		if (check_line(line, &sums) < 0) {
-			free(text);
+		if (record_check(line, &sums) < 0) {
+			ledger_close(l);
 			*damaged = lineno;
 			errno = EBADMSG;
-			goto fail;
+			return -1;
 		}
 		replay_line(l, line);
-		keep = (off_t)(nl + 1 - text);
+		*whole = (size_t)(nl + 1 - text);
 	}
+	return 0;
+}
+
+int
+ledger_open(struct ledger *l, const char *state_dir, int writable,
+	    size_t *damaged)
+{
+	char *path = path_join(state_dir, "ledger.tsv"), *text = NULL;
+	size_t len, keep;
+	int fd, saved;
+
+	memset(l, 0, sizeof *l);
+	l->fd = -1;
+	/* Our own file: a symbolic link there is refused (ELOOP), never followed. */
+	fd = writable ? open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0644) : open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0)
+		text = file_read_fd(fd, LEDGER_LIMIT, &len);
+	if (text == NULL || ledger_parse(l, text, len, &keep, damaged) < 0)
+		goto fail;
+	l->path = path;
+	if (writable && ((keep != len && (ftruncate(fd, (off_t)keep) < 0 ||
+	    fsync(fd) < 0)) || lseek(fd, 0, SEEK_END) < 0))
+		goto fail;
 	free(text);
-	if (!writable) {
+	if (writable)
+		l->fd = fd;
+	else
 		close(fd);
-		return 0;
-	}
-	if ((size_t)keep != len && (ftruncate(fd, keep) < 0 || fsync(fd) < 0))
-		goto fail;
-	if (lseek(fd, 0, SEEK_END) < 0)
-		goto fail;
-	l->fd = fd;
 	return 0;
 fail:
 	saved = errno;
+	free(text);
 	if (fd >= 0)
 		close(fd);
+	if (l->path != path)
+		free(path);
 	ledger_close(l);
 	errno = saved;
 	return -1;
@@ -400,32 +309,20 @@ add_field(struct strbuf *sb, const char *s)
 		sb_addc(sb, *s == '\t' || *s == '\n' ? ' ' : *s);
 }
 
-/* Write record (no newline yet) with its checksum, and fsync. */
+/*
+ * Write record (no newline yet) with its checksum, and fsync: whole or not
+ * at all, so that a full disk leaves the ledger as it was.
+ */
 static int
 append(struct ledger *l, struct strbuf *record)
 {
-	char sum[SUM_DIGITS + 2];
-	const char *p;
-	size_t left;
+	char sum[RECORD_SUM_SIZE];
 
-	line_sum(record->data, record->len, sum);
+	record_sum(record->data, record->len, sum);
 	sb_addc(record, '\t');
 	sb_adds(record, sum);
 	sb_addc(record, '\n');
-	p = record->data;
-	left = record->len;
-	while (left) {
-		ssize_t n = write(l->fd, p, left);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		left -= (size_t)n;
-	}
-	return fsync(l->fd);
+	return append_whole(l->fd, record->data, record->len, 1);
 }
 
 int
@@ -546,32 +443,15 @@ keep_damaged(const char *path)
 int
 ledger_repair(const char *state_dir, size_t *kept, size_t *dropped)
 {
-	char *path = path_join(state_dir, "ledger.tsv"), *text, *line, *nl;
+	char *path = path_join(state_dir, "ledger.tsv"), *text;
 	struct strbuf out = { 0 };
 	size_t len;
-	int rc = -1, sums;
+	int rc = -1;
 
 	*kept = *dropped = 0;
 	if ((text = file_read(path, LEDGER_LIMIT, &len)) == NULL)
 		goto done;
-	for (line = text; line < text + len; line = nl + 1) {
-		char sum[SUM_DIGITS + 2];
-
-		if ((nl = memchr(line, '\n', len - (size_t)(line - text))) == NULL) {
-			(*dropped)++;	/* cut short by a crash */
-			break;
-		}
-		*nl = '\0';
-		/* Each line on its own: an old record without a checksum is kept. */
-		sums = 0;
-		if (check_line(line, &sums) < 0) {
-			(*dropped)++;
-			continue;
-		}
-		line_sum(line, strlen(line), sum);
-		sb_printf(&out, "%s\t%s\n", line, sum);
-		(*kept)++;
-	}
+	ledger_repair_text(text, len, &out, kept, dropped);
 	free(text);
 	if (*dropped && keep_damaged(path) < 0)
 		goto done;

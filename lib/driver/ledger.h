@@ -47,6 +47,14 @@ enum { LEDGER_UNKNOWN = 0, LEDGER_PRODUCED, LEDGER_DONE, LEDGER_BAD,
 int ledger_open(struct ledger *l, const char *state_dir, int writable,
 		size_t *damaged);
 /*
+ * What ledger_open() does with the file's bytes, from memory: replay
+ * text[0..len) (changed in place) into l, not backed by a file (nothing
+ * can be appended). *whole is the length of its whole lines, the rest a
+ * torn last record. Returns 0, or -1 with errno EBADMSG and *damaged.
+ */
+int ledger_parse(struct ledger *l, char *text, size_t len, size_t *whole,
+		 size_t *damaged);
+/*
  * Rewrite state_dir/ledger.tsv with every record that holds (its checksum,
  * or an old record without one, well formed), each with its checksum; the
  * old file is kept as ledger.tsv.damaged when any was dropped. Under the
@@ -63,7 +71,9 @@ int ledger_state(const struct ledger *l, const char *hash);
 
 /*
  * Each record is one line, written with one write(2) and fsync'ed before
- * the call returns, so that a crash loses at most the record being written.
+ * the call returns, so that a crash loses at most the record being written;
+ * a write that fails (a full disk) is cut off again: -1 with errno set,
+ * and the ledger, in memory and on disk, as it was.
  */
 int ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
 		    const char *output, const char *md5, size_t n,

@@ -18,6 +18,7 @@
 #include "filenames.h"
 #include "hashmap.h"
 #include "queue.h"
+#include "state.h"
 
 static int
 compare_entries(const void *a, const void *b)
@@ -205,11 +206,14 @@ queue_mark_bad(struct driver *d, struct input_queue *s, const char *hash,
 {
 	struct queued_input *e = queue_find(s, path);
 
-	if (ledger_bad(&d->ledger, hash, path, reason) < 0)
-		warnmsg("%s: %s", d->ledger.path, strerror(errno));
 	if (e)
 		e->state = INPUT_DONE;
 	s->dirty = 1;
+	/* Unrecorded, it is tried again at the next start; never moved first. */
+	if (ledger_bad(&d->ledger, hash, path, reason) < 0) {
+		state_io_failed(d, "%s: %s", d->ledger.path, strerror(errno));
+		return;
+	}
 	d->errors++;
 	if (!d->o->quiet)
 		warnmsg("%s: %s", path, reason);
@@ -219,8 +223,8 @@ queue_mark_bad(struct driver *d, struct input_queue *s, const char *hash,
 	 */
 	if (d->o->quarantine && !is_bot_tmp_name(path) &&
 	    move_into(d->o->quarantine, path, reason) < 0)
-		warnmsg("%s: cannot move into %s: %s", path, d->o->quarantine,
-		    strerror(errno));
+		state_io_failed(d, "%s: cannot move into %s: %s", path,
+		    d->o->quarantine, strerror(errno));
 }
 
 void
@@ -229,13 +233,13 @@ queue_mark_not_input(struct driver *d, struct input_queue *s, const char *hash,
 {
 	struct queued_input *e = queue_find(s, path);
 
-	if (ledger_not_input(&d->ledger, hash, path, reason) < 0) {
-		warnmsg("%s: %s", d->ledger.path, strerror(errno));
-		d->errors++;
-	}
 	if (e)
 		e->state = INPUT_DONE;
 	s->dirty = 1;
+	if (ledger_not_input(&d->ledger, hash, path, reason) < 0) {
+		state_io_failed(d, "%s: %s", d->ledger.path, strerror(errno));
+		return;
+	}
 	if (!d->o->quiet)
 		warnmsg("%s: skipped, not an input: %s", path, reason);
 }

@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@
 #include "die.h"
 #include "driver.h"
 #include "driver_internal.h"
+#include "file.h"
 #include "path.h"
 #include "scan.h"
 #include "state.h"
@@ -276,25 +278,56 @@ setup_programs(const struct driver_options *o, char *prog[PROGRAMS])
 	return 0;
 }
 
+/* Bytes free for us in the file system of folder dir; -1 when unknown. */
+static double
+free_bytes(const char *dir)
+{
+	struct statvfs vfs;
+
+	if (statvfs(dir, &vfs) < 0)
+		return -1;
+	return (double)vfs.f_bavail * (double)vfs.f_frsize;
+}
+
 /* Room for a job's output and the ledger's records, where they go. */
 int
 setup_space(const char *path, int is_folder)
 {
 	char *copy = xstrdup(path), *dir = is_folder ? copy : dirname(copy);
-	struct statvfs vfs;
-	double avail;
+	double avail = free_bytes(dir);
 	int rc = 0;
 
-	if (statvfs(dir, &vfs) == 0) {
-		avail = (double)vfs.f_bavail * (double)vfs.f_frsize;
-		if (avail < SETUP_MIN_FREE) {
-			warnmsg("%s: no space left on the device (%.0f KiB free, "
-			    "want %.0f)", dir, avail / 1024, SETUP_MIN_FREE / 1024);
-			rc = EX_IOERR;
-		}
+	if (avail >= 0 && avail < SETUP_MIN_FREE) {
+		warnmsg("%s: no space left on the device (%.0f KiB free, want %.0f)",
+		    dir, avail / 1024, SETUP_MIN_FREE / 1024);
+		rc = EX_IOERR;
 	}
 	free(copy);
 	return rc;
+}
+
+const char *
+state_child_said(const char *err, const char *folder, char *buf, size_t size)
+{
+	size_t len = 0, end;
+	char *text = file_read(err, 1 << 20, &len), *line;
+	double avail;
+
+	/* Its last line that says something: the program's own error line. */
+	for (end = len; end > 0 && (text[end - 1] == '\n' || text[end - 1] == ' ');)
+		end--;
+	if (text != NULL && end > 0) {
+		text[end] = '\0';
+		line = strrchr(text, '\n');
+		snprintf(buf, size, "%s", line ? line + 1 : text);
+	} else if ((avail = free_bytes(folder)) >= 0) {
+		snprintf(buf, size, "%s said nothing; %s has %.0f KiB free", err,
+		    folder, avail / 1024);
+	} else {
+		snprintf(buf, size, "%s said nothing", err);
+	}
+	free(text);
+	return buf;
 }
 
 int
@@ -369,9 +402,14 @@ state_lock(const char *state)
 		errno = saved;
 		return -1;
 	}
+	/* status finds us by this pid: a lock without it (a full disk) fails. */
 	snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, strlen(pid), 0) < 0)
-		warnmsg("%s/driver.lock: %s", state, strerror(errno));
+	if (ftruncate(fd, 0) < 0 || append_whole(fd, pid, strlen(pid), 0) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
 	return fd;
 }
 
@@ -400,41 +438,63 @@ state_driver_alive(const char *state)
 	return strncmp(comm, DRIVER_COMM, sizeof DRIVER_COMM - 1) == 0;
 }
 
-FILE *
+int
 state_open_joblog(const char *state)
 {
+	static const char header[] = "Seq\tKind\tStarttime\tJobRuntime\tExitval\t"
+	    "Signal\tInputs\tCommand\n";
 	char *path = path_join(state, "joblog.tsv");
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
 	    0644), saved;
-	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
+	struct stat st;
 
-	saved = errno;
 	free(path);
-	if (f == NULL && fd >= 0)
+	if (fd >= 0 && (fstat(fd, &st) < 0 || (st.st_size == 0 &&
+	    append_whole(fd, header, sizeof header - 1, 0) < 0))) {
+		saved = errno;
 		close(fd);
-	errno = saved;
-	if (f && ftell(f) == 0)
-		fprintf(f, "Seq\tKind\tStarttime\tJobRuntime\tExitval\tSignal\t"
-		    "Inputs\tCommand\n");
-	return f;
+		errno = saved;
+		return -1;
+	}
+	return fd;
 }
 
 void
 state_log_job(struct driver *d, const struct job *j, int status, double secs)
 {
+	struct strbuf sb = { 0 };
 	size_t i;
 
-	if (d->joblog == NULL)
+	if (d->joblog < 0)
 		return;
-	fprintf(d->joblog, "%lld\t%s\t%.3f\t%.3f\t%d\t%d\t%zu\t", (long long)j->id,
+	sb_printf(&sb, "%lld\t%s\t%.3f\t%.3f\t%d\t%d\t%zu\t", (long long)j->id,
 	    job_kind_name(j->kind), j->wall_started, secs,
 	    WIFEXITED(status) ? WEXITSTATUS(status) : -1,
 	    WIFSIGNALED(status) ? WTERMSIG(status) : 0, j->n);
 	/* The first inputs name the job; all of them are in the ledger. */
 	for (i = 0; i < j->n && i < 3; i++)
-		fprintf(d->joblog, "%s%s", i ? " " : "", j->paths[i]);
-	fprintf(d->joblog, "%s\n", j->n > 3 ? " ..." : "");
-	fflush(d->joblog);
+		sb_printf(&sb, "%s%s", i ? " " : "", j->paths[i]);
+	sb_printf(&sb, "%s\n", j->n > 3 ? " ..." : "");
+	if (append_whole(d->joblog, sb.data, sb.len, 0) < 0)
+		state_io_failed(d, "%s/joblog.tsv: %s", d->o->state, strerror(errno));
+	sb_free(&sb);
+}
+
+void
+state_io_failed(struct driver *d, const char *fmt, ...)
+{
+	struct strbuf sb = { 0 };
+	va_list ap;
+
+	if (d->io_failed++)
+		return;	/* the first says it; the rest follow from it */
+	d->errors++;
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	warnmsg("%s (the driver stops: what the ledger holds is kept, the rest "
+	    "runs again at the next start)", sb.data);
+	sb_free(&sb);
 }
 
 /*
@@ -476,7 +536,8 @@ state_write_status(struct driver *d, int force)
 	rest = strstr(sb.data, "\"jobs_finished\"");
 	if (force || d->status_last == NULL || strcmp(rest, d->status_last) != 0 ||
 	    now - d->status_written_at >= STATUS_IDLE_EVERY) {
-		atomic_write(path, sb.data, sb.len);
+		if (atomic_write(path, sb.data, sb.len) < 0)
+			state_io_failed(d, "%s: %s", path, strerror(errno));
 		free(d->status_last);
 		d->status_last = xstrdup(rest);
 		d->status_written_at = now;

@@ -39,6 +39,13 @@ int state_ledger_error(const char *state, size_t damaged);
  * for a job's output: 0, or EX_IOERR after saying how little is free.
  */
 int setup_space(const char *path, int is_folder);
+/*
+ * What a child said on its way out, for a line of the driver's: the last
+ * line of its stderr file err, or, when it could say nothing (a full disk
+ * leaves it no room), how much room the folder it wrote in has. In buf.
+ */
+const char *state_child_said(const char *err, const char *folder, char *buf,
+			     size_t size);
 
 
 /*
@@ -50,11 +57,12 @@ int state_lock(const char *state);
 /* Whether the driver named in the lock file runs (status takes no lock). */
 int state_driver_alive(const char *state);
 /*
- * STATE/joblog.tsv for appending, its header written when new; or NULL
- * with errno set (ELOOP: a symbolic link, never followed).
+ * STATE/joblog.tsv for appending, its header written when new: its
+ * descriptor, or -1 with errno set (ELOOP: a symbolic link, never
+ * followed; ENOSPC: no room for the header).
  */
-FILE *state_open_joblog(const char *state);
-/* One line of the job log, like GNU parallel's --joblog. */
+int state_open_joblog(const char *state);
+/* One line of the job log, like GNU parallel's --joblog, whole or not at all. */
 void state_log_job(struct driver *d, const struct job *j, int status,
 		   double secs);
 /*
@@ -63,6 +71,16 @@ void state_log_job(struct driver *d, const struct job *j, int status,
  * once a minute.
  */
 void state_write_status(struct driver *d, int force);
+/*
+ * A write of the driver's state failed (the ledger, the job log, the
+ * status file, a job's folder or output, a merge into the model or the
+ * learned file, a move into the quarantine or done folder): an I/O error.
+ * The first says so in one line; the driver then starts and merges nothing
+ * more, stops its jobs and exits 74. What the ledger recorded stays; what
+ * it did not runs again at the next start.
+ */
+void state_io_failed(struct driver *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* The old tool's statistics block, on standard output. */
 void state_print_stats(const struct driver *d);
 

@@ -54,10 +54,10 @@ const struct opt training_options[] = {
 	  .words = optimizers, .help = "adam or sgd" },
 	{ .name = "epochs", .kind = OPT_INT,
 	  .field = offsetof(struct train_flags, epochs), .arg = "N",
-	  .lo = 1, .hi = 1e6, .help = "passes over each job's games" },
+	  .min = 1, .max = 1000000, .help = "passes over each job's games" },
 	{ .name = "batch-episodes", .kind = OPT_SIZE,
 	  .field = offsetof(struct train_flags, batch_episodes), .arg = "N",
-	  .lo = 1, .hi = 0x1p40, .help = "update every N episodes" },
+	  .min = 1, .max = (uint64_t)1 << 40, .help = "update every N episodes" },
 	{ .name = "hidden", .kind = OPT_STRING,
 	  .field = offsetof(struct train_flags, hidden), .arg = "W,W",
 	  .help = "hidden widths of a new model\n"

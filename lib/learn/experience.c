@@ -102,29 +102,38 @@ int
 experience_read(const char *path, int features, int actions, struct episode *e,
 		struct strbuf *why)
 {
-	static const char *const game_members[] = {
-		"states", "actions", "rewards", NULL
-	};
-	const struct npy_array *s, *a, *r;
 	struct npz_bytes b;
-	struct npz z;
-	size_t i;
 	int rc;
 
 	memset(e, 0, sizeof *e);
 	if ((rc = npz_load(path, NPZ_FILE_LIMIT, &b, why)) < 0)
 		return rc == NPZ_UNREADABLE ? EXP_UNREADABLE : EXP_BAD;
+	rc = experience_parse(b.data, b.size, features, actions, e, why);
+	npz_bytes_free(&b);
+	return rc;
+}
+
+int
+experience_parse(const uint8_t *data, size_t size, int features, int actions,
+		 struct episode *e, struct strbuf *why)
+{
+	static const char *const game_members[] = {
+		"states", "actions", "rewards", NULL
+	};
+	const struct npz_bytes b = npz_bytes_view(data, size);
+	const struct npy_array *s, *a, *r;
+	struct npz z;
+	size_t i;
+
+	memset(e, 0, sizeof *e);
 	if (npz_holds_any(&b, game_members) == 0) {
 		/* Before its members are parsed: a model may hold dtypes we refuse. */
 		sb_adds(why, "not experience: an .npz without states, actions or "
 		    "rewards (a model?); left alone");
-		npz_bytes_free(&b);
 		return EXP_NOT_EXPERIENCE;
 	}
-	md5_raw(b.data, b.size, e->id);
-	rc = npz_parse(&b, EXPERIENCE_MEMBER_LIMIT, &z, why);
-	npz_bytes_free(&b);
-	if (rc < 0)
+	md5_raw(data, size, e->id);
+	if (npz_parse(&b, EXPERIENCE_MEMBER_LIMIT, &z, why) < 0)
 		return EXP_BAD;
 	if (check(&z, features, actions, why) < 0) {
 		npz_free(&z);

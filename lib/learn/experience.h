@@ -36,6 +36,9 @@ enum {
  */
 int experience_read(const char *path, int features, int actions,
 		    struct episode *e, struct strbuf *why);
+/* The same for a file's bytes in memory, data[0..size), which experience_read() reads. */
+int experience_parse(const uint8_t *data, size_t size, int features,
+		     int actions, struct episode *e, struct strbuf *why);
 void episode_free(struct episode *e);
 
 #endif

@@ -229,19 +229,30 @@ fail:
 int
 model_read(const char *path, struct model *m, struct strbuf *why)
 {
-	char md5[MD5_HEX_SIZE];
 	struct npz_bytes b;
-	struct npz z;
 	int rc;
 
 	memset(m, 0, sizeof *m);
 	if ((rc = npz_load(path, NPZ_FILE_LIMIT, &b, why)) < 0)
 		return rc;
-	/* Of the bytes read: a candidate's base is the file trained from. */
-	md5_hex(b.data, b.size, md5);
-	rc = npz_parse_with(&b, &model_limits, &z, why);
+	rc = model_parse(b.data, b.size, m, why);
 	npz_bytes_free(&b);
-	if (rc < 0)
+	return rc;
+}
+
+int
+model_parse(const uint8_t *data, size_t size, struct model *m,
+	    struct strbuf *why)
+{
+	const struct npz_bytes b = npz_bytes_view(data, size);
+	char md5[MD5_HEX_SIZE];
+	struct npz z;
+	int rc;
+
+	memset(m, 0, sizeof *m);
+	/* Of the bytes read: a candidate's base is the file trained from. */
+	md5_hex(data, size, md5);
+	if ((rc = npz_parse_with(&b, &model_limits, &z, why)) < 0)
 		return rc;
 	if ((rc = model_from_npz(&z, m, why)) == 0)
 		memcpy(m->md5, md5, sizeof md5);
@@ -409,20 +420,30 @@ candidate_identity(struct candidate *c)
 int
 candidate_read(const char *path, struct candidate *c, struct strbuf *why)
 {
-	const struct npy_array *a;
 	struct npz_bytes b;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	if ((rc = npz_load(path, NPZ_FILE_LIMIT, &b, why)) < 0)
+		return rc;
+	rc = candidate_parse(b.data, b.size, c, why);
+	npz_bytes_free(&b);
+	return rc;
+}
+
+int
+candidate_parse(const uint8_t *data, size_t size, struct candidate *c,
+		struct strbuf *why)
+{
+	const struct npz_bytes b = npz_bytes_view(data, size);
+	const struct npy_array *a;
 	struct npz z;
 	size_t len;
 	int rc;
 
 	memset(c, 0, sizeof *c);
-	memset(&z, 0, sizeof z);
-	if ((rc = npz_load(path, NPZ_FILE_LIMIT, &b, why)) < 0)
-		return rc;
-	md5_hex(b.data, b.size, c->file_md5);
-	rc = npz_parse_with(&b, &model_limits, &z, why);
-	npz_bytes_free(&b);
-	if (rc < 0)
+	md5_hex(data, size, c->file_md5);
+	if ((rc = npz_parse_with(&b, &model_limits, &z, why)) < 0)
 		return rc;
 	if (model_from_npz(&z, &c->m, why) < 0) {
 		npz_free(&z);

@@ -41,6 +41,9 @@ struct model {
  * with a reason in why.
  */
 int model_read(const char *path, struct model *m, struct strbuf *why);
+/* The same for a file's bytes in memory, data[0..size), which model_read() reads. */
+int model_parse(const uint8_t *data, size_t size, struct model *m,
+		struct strbuf *why);
 /* A fresh model of the given widths, initialised from seed. */
 void model_create(struct model *m, int n_layers, const int *width, uint64_t seed);
 void model_free(struct model *m);
@@ -73,6 +76,9 @@ struct candidate {
 };
 
 int candidate_read(const char *path, struct candidate *c, struct strbuf *why);
+/* The same from memory; candidate_read() reads through it. */
+int candidate_parse(const uint8_t *data, size_t size, struct candidate *c,
+		    struct strbuf *why);
 void candidate_free(struct candidate *c);
 /* Whether m has the game of this id (experience.h) in its record; add it. */
 int model_has_game(const struct model *m, const uint8_t *id);

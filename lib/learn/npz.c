@@ -7,6 +7,8 @@
  * (regular files only, opened without blocking, so a FIFO named x.npz
  * cannot hang a run) and parses the zip from memory: the bytes hashed to
  * know a game or a candidate are the bytes trained on or merged.
+ * Written files carry no clock: every entry is dated 1980-01-01 00:00, as
+ * np.savez dates its own, so the same model is the same bytes.
  */
 #include <sys/stat.h>
 
@@ -14,6 +16,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zip.h>
 
@@ -399,6 +402,19 @@ npz_add(struct npz *z, const char *name, enum npy_dtype t, int ndim,
 	push(z, name, strlen(name), &a);
 }
 
+/*
+ * The first time a zip can hold (DOS time), which np.savez writes too.
+ * libzip turns a time_t into DOS time in local time, so the time_t is made
+ * from local time: 1980-01-01 00:00 whatever the time zone.
+ */
+static time_t
+zip_epoch(void)
+{
+	struct tm tm = { .tm_year = 80, .tm_mon = 0, .tm_mday = 1, .tm_isdst = -1 };
+
+	return mktime(&tm);
+}
+
 int
 npz_write(const struct npz *z, const char *path, struct strbuf *why)
 {
@@ -407,7 +423,9 @@ npz_write(const struct npz *z, const char *path, struct strbuf *why)
 	zip_error_t ze;
 	zip_stat_t st;
 	zip_t *za;
+	zip_int64_t at;
 	uint8_t *bytes = NULL;
+	time_t epoch = zip_epoch();
 	size_t i;
 	int rc = -1;
 
@@ -427,14 +445,16 @@ npz_write(const struct npz *z, const char *path, struct strbuf *why)
 		npy_write(&files[i], a->dtype, a->ndim, a->shape, a->data);
 		snprintf(name, sizeof name, "%s.npy", z->m[i].name);
 		src = zip_source_buffer(za, files[i].data, files[i].len, 0);
-		if (src == NULL || zip_file_add(za, name, src, ZIP_FL_OVERWRITE) < 0) {
+		if (src == NULL ||
+		    (at = zip_file_add(za, name, src, ZIP_FL_OVERWRITE)) < 0) {
 			sb_printf(why, "zip: %s", zip_strerror(za));
 			zip_source_free(src);
 			zip_discard(za);
 			zip_source_free(mem);
 			goto out;
 		}
-		zip_set_file_compression(za, (zip_uint64_t)i, ZIP_CM_STORE, 0);
+		zip_set_file_compression(za, (zip_uint64_t)at, ZIP_CM_STORE, 0);
+		zip_file_set_mtime(za, (zip_uint64_t)at, epoch, 0);
 	}
 	if (zip_close(za) < 0) {
 		sb_printf(why, "zip: %s", zip_strerror(za));

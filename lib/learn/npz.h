@@ -40,6 +40,13 @@ struct npz_bytes {
 int npz_load(const char *path, size_t limit, struct npz_bytes *b,
 	     struct strbuf *why);
 void npz_bytes_free(struct npz_bytes *b);
+
+/* Bytes held elsewhere, seen as npz_bytes to parse: never changed, never freed. */
+static inline struct npz_bytes
+npz_bytes_view(const uint8_t *data, size_t size)
+{
+	return (struct npz_bytes){ (uint8_t *)(uintptr_t)data, size };
+}
 /* Whether the zip in b has a member NAME.npy for any of names (NULL-ended); -1 not a zip. */
 int npz_holds_any(const struct npz_bytes *b, const char *const *names);
 /*

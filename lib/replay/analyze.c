@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "gametype.h"
 
 int
 analyze_replay(const uint8_t *data, size_t size, struct game *g,
@@ -14,5 +15,6 @@ analyze_replay(const uint8_t *data, size_t size, struct game *g,
 		game_free(g);
 		return -1;
 	}
+	g->type = game_type_of(g);
 	return 0;
 }

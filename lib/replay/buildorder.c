@@ -254,9 +254,16 @@ on_unit_born(struct walk *w, uint32_t loop, const struct vvalue *body)
 	struct name type = u->type;
 	int64_t owner = u->owner;
 
-	if (loop == 0 && game_is_player(w->g, owner) &&
-	    w->g->race[owner - 1] == NULL)
-		w->g->race[owner - 1] = town_hall_race(type);
+	if (loop == 0 && game_is_player(w->g, owner)) {
+		struct player_start *st = &w->g->start[owner - 1];
+		const char *hall = town_hall_race(type);
+
+		if (w->g->race[owner - 1] == NULL)
+			w->g->race[owner - 1] = hall;
+		st->units++;
+		st->town_hall |= hall != NULL;
+		st->worker |= unit_is_worker(type);
+	}
 	if (emits(w, loop, owner) && !born_skipped_name(type, body))
 		add_item(w, owner, loop, type, unit_kind(type), ITEM_BORN);
 }
@@ -287,6 +294,8 @@ on_upgrade(struct walk *w, uint32_t loop, const struct vvalue *body)
 	struct name name = blob_name(vv_field(body, UPGRADE_NAME));
 	int64_t owner = vv_field_int(body, UPGRADE_PLAYER, 0);
 
+	if (game_is_player(w->g, owner))
+		w->g->start[owner - 1].upgrades++;
 	if (emits(w, loop, owner) && !name_has_prefix(name, upgrade_skipped_prefixes,
 	    COUNT(upgrade_skipped_prefixes)))
 		add_item(w, owner, loop, name, KIND_UPGRADE, ITEM_UPGRADE);
@@ -305,6 +314,7 @@ buildorder_analyze(struct game *g, struct strbuf *why)
 	w.g = g;
 	g->orders = xcalloc(r->n_players, sizeof g->orders[0]);
 	g->race = xcalloc(r->n_players, sizeof g->race[0]);
+	g->start = xcalloc(r->n_players, sizeof g->start[0]);
 	w.supply = xcalloc(r->n_players, sizeof w.supply[0]);
 	for (i = 0; i < r->n_players; i++)
 		g->race[i] = race_english(r->players[i].race);
@@ -351,7 +361,9 @@ game_free(struct game *g)
 			free(g->orders[i].items);
 	free(g->orders);
 	free(g->race);
+	free(g->start);
 	replay_free(&g->replay);
 	g->orders = NULL;
 	g->race = NULL;
+	g->start = NULL;
 }

@@ -26,11 +26,21 @@ struct build_order {
 	size_t n, cap;
 };
 
+/* What the tracker shows of how a player began and played (gametype.c). */
+struct player_start {
+	uint32_t units;		/* units born to the player at loop 0 */
+	uint8_t town_hall;	/* a town hall among them */
+	uint8_t worker;		/* a worker among them */
+	uint32_t upgrades;	/* Upgrade events, every one */
+};
+
 /* A replay with a build order for each entry of its player list. */
 struct game {
 	struct replay replay;
 	struct build_order *orders;	/* indexed by pid - 1 */
 	const char **race;		/* English race, or the details string */
+	struct player_start *start;	/* indexed by pid - 1 */
+	int type;			/* enum game_type (gametype.h) */
 };
 
 /*

@@ -1,6 +1,7 @@
 /* jsonl.c - the JSON Lines replay-analyze writes, one object per replay */
 #include <stdio.h>
 
+#include "gametype.h"
 #include "jsonl.h"
 #include "jsonw.h"
 #include "protocol.h"
@@ -110,7 +111,12 @@ jsonl_game(struct strbuf *sb, const char *file, const char *md5,
 	    (long long)r->build, (long long)r->base_build);
 	json_cstring(sb, r->map);
 	sb_printf(sb, ", \"loops\": %u, \"seconds\": %u, \"length\": \"%s\", "
-	    "\"players\": [", r->loops, loop_seconds(r->loops), clock);
+	    "\"game_type\": ", r->loops, loop_seconds(r->loops), clock);
+	if (game_type_name(g->type))
+		json_cstring(sb, game_type_name(g->type));
+	else
+		sb_adds(sb, "null");
+	sb_adds(sb, ", \"players\": [");
 	for (i = 0; i < r->n_players; i++) {
 		if (r->players[i].observe)
 			continue;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "die.h"
+#include "gametype.h"
 #include "learned_state.h"
 #include "protocol.h"
 #include "units.h"
@@ -52,6 +53,7 @@ learned_filter_defaults(struct learned_filter *f)
 	f->winners_only = 1;
 	f->min_seconds = 0;
 	f->max_seconds = HUGE_VAL;
+	f->game_types = GAME_TYPES_DEFAULT;
 }
 
 struct learned *
@@ -220,7 +222,8 @@ learned_add_game(struct learned *l, const struct game *g, const char *md5)
 
 	if (!learned_add_replay(l, md5))
 		return;		/* the same replay twice: counted once */
-	if (seconds < l->filter.min_seconds || seconds > l->filter.max_seconds)
+	if (seconds < l->filter.min_seconds || seconds > l->filter.max_seconds ||
+	    !(l->filter.game_types & 1u << g->type))
 		return;
 	l->total_replays++;
 	for (i = 0; i < g->replay.n_players; i++) {
@@ -298,6 +301,13 @@ filter_differences(const struct learned_filter *into,
 	if (into->max_seconds != from->max_seconds)
 		seconds_difference(why, "--max-seconds", from->max_seconds,
 		    into->max_seconds);
+	if (into->game_types != from->game_types) {
+		sb_adds(why, " --game-type ");
+		game_types_text(from->game_types, why);
+		sb_adds(why, " here, ");
+		game_types_text(into->game_types, why);
+		sb_adds(why, " in the target;");
+	}
 	/* The last ';' goes: the line ends with the last difference. */
 	why->data[--why->len] = '\0';
 }
@@ -310,7 +320,8 @@ learned_merge(struct learned *into, const struct learned *from,
 	size_t s, i, k;
 
 	if (a->race != b->race || a->winners_only != b->winners_only ||
-	    a->min_seconds != b->min_seconds || a->max_seconds != b->max_seconds) {
+	    a->min_seconds != b->min_seconds || a->max_seconds != b->max_seconds ||
+	    a->game_types != b->game_types) {
 		filter_differences(a, b, why);
 		return -1;
 	}

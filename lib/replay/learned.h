@@ -15,12 +15,16 @@
 
 enum race_filter { RACE_ANY = 0, RACE_TERRAN, RACE_PROTOSS, RACE_ZERG };
 
-/* Which builds count: the race, winners only, replay length in real seconds. */
+/*
+ * Which builds count: the race, winners only, replay length in real seconds,
+ * the kinds of game (a set of enum game_type, gametype.h).
+ */
 struct learned_filter {
 	int race;
 	int winners_only;
 	double min_seconds;
 	double max_seconds;	/* HUGE_VAL: no upper bound */
+	unsigned game_types;
 };
 
 struct learned;

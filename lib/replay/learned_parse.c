@@ -5,7 +5,10 @@
  * Only merge_state and the filter are read: everything else in the file is
  * derived from them and is rendered again after a merge. Numbers must be
  * integers a double holds exactly (a file is text that anyone may have
- * edited); anything else is a damaged state, refused whole.
+ * edited); anything else is a damaged state, refused whole. Names are
+ * what a replay's names may be (UTF-8 without NUL, each once in its
+ * section): a file that reads is one that renders, reads back and renders
+ * to the same bytes, whoever wrote it.
  *
  * It implements learned_parse() of learned.h, over learned_state.h: one
  * concern of the learned file, its own unit, no header of its own.
@@ -21,7 +24,9 @@
 
 #include "die.h"
 #include "file.h"
+#include "gametype.h"
 #include "learned_state.h"
+#include "units.h"
 
 /* Integers up to 2^53 are exact in a JSON number. */
 #define EXACT_INTEGER_LIMIT	9007199254740992.0
@@ -95,9 +100,14 @@ parse_section(struct section *sec, const cJSON *j)
 	cJSON_ArrayForEach(e, names) {
 		struct name_stat *st;
 
-		if (cJSON_GetArraySize(e) != 3)
+		struct name name = { e->string, strlen(e->string) };
+		size_t before = sec->names.n;
+
+		if (cJSON_GetArraySize(e) != 3 || !name_is_text(name))
 			return -1;
-		st = section_name(sec, e->string, strlen(e->string));
+		st = section_name(sec, name.s, name.n);
+		if (sec->names.n == before)
+			return -1;	/* a duplicate key */
 		if (get_int(cJSON_GetArrayItem(e, 0), &st->builds) ||
 		    get_int(cJSON_GetArrayItem(e, 1), &st->first_loops) ||
 		    get_int(cJSON_GetArrayItem(e, 2), &st->items))
@@ -121,23 +131,62 @@ parse_filter(const cJSON *filter, struct learned_filter *f)
 	f->min_seconds = cJSON_IsNumber(v) ? v->valuedouble : -1;
 	v = cJSON_GetObjectItemCaseSensitive(filter, "max_seconds");
 	f->max_seconds = cJSON_IsNumber(v) ? v->valuedouble : HUGE_VAL;
-	if (f->race < 0 || f->min_seconds < 0 || !cJSON_IsBool(
+	/* Finite, as they render: 1e400 reads as infinity and renders as null. */
+	if (f->race < 0 || !(f->min_seconds >= 0 && isfinite(f->min_seconds)) ||
+	    (cJSON_IsNumber(v) && !isfinite(v->valuedouble)) || !cJSON_IsBool(
 	    cJSON_GetObjectItemCaseSensitive(filter, "winners_only")))
 		return -1;
+	/* A file from before this filter counted every kind of game. */
+	v = cJSON_GetObjectItemCaseSensitive(filter, "game_type");
+	f->game_types = GAME_TYPES_ANY;
+	if (v != NULL) {
+		struct strbuf why = { 0 };
+		int rc = cJSON_IsString(v) ? game_types_parse(v->valuestring,
+		    &f->game_types, &why) : -1;
+
+		sb_free(&why);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Whether the text holds a NUL, raw or escaped (\u0000): cJSON hands
+ * strings over NUL-terminated, so a name "A\u0000B" would be read as "A".
+ */
+static int
+holds_nul(const char *text, size_t size)
+{
+	size_t i;
+
+	if (memchr(text, '\0', size) != NULL)
+		return 1;
+	for (i = 0; i + 1 < size; i++)
+		if (text[i] == '\\') {
+			if (text[i + 1] == 'u' && size - i >= 6 &&
+			    memcmp(text + i + 2, "0000", 4) == 0)
+				return 1;
+			i++;	/* the escaped character: "\\u0000" is no NUL */
+		}
 	return 0;
 }
 
 struct learned *
 learned_parse(const char *text, size_t size, struct strbuf *why)
 {
-	cJSON *root = cJSON_ParseWithLength(text, size);
+	cJSON *root;
 	const cJSON *state, *hashes, *h;
 	struct learned_filter f;
 	struct learned *l = NULL;
 	int64_t format;
 	size_t s;
 
-	if (root == NULL) {
+	if (holds_nul(text, size)) {
+		sb_adds(why, "a NUL in the text: not a summary");
+		return NULL;
+	}
+	if ((root = cJSON_ParseWithLength(text, size)) == NULL) {
 		sb_adds(why, "not JSON");
 		return NULL;
 	}

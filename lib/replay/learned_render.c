@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "die.h"
+#include "gametype.h"
 #include "jsonw.h"
 #include "learned_state.h"
 #include "protocol.h"
@@ -277,7 +278,9 @@ learned_render(const struct learned *l, struct strbuf *out,
 		sb_adds(out, "null");
 	else
 		json_number(out, l->filter.max_seconds);
-	sb_adds(out, "}, \"generated_at\": ");
+	sb_adds(out, ", \"game_type\": \"");
+	game_types_text(l->filter.game_types, out);
+	sb_adds(out, "\"}, \"generated_at\": ");
 	json_cstring(out, generated_at);
 	sb_adds(out, ", \"merge_state\": ");
 	render_state(out, l);

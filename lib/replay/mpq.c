@@ -3,8 +3,9 @@
  *
  * StormLib hangs inside bzip2 on some corrupted replays, so the suite reads
  * archives itself: every offset and size is checked against the bytes that
- * are really there, and no member may decompress to more than its block
- * table entry (and the caller's limit) says.
+ * are really there, no member may decompress to more than its block
+ * table entry (and the caller's limit) says, and a member's memory grows
+ * with the bytes it really gives, not with what it claims.
  */
 #include <bzlib.h>
 #include <limits.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "bytes.h"
 #include "die.h"
 #include "file.h"
 #include "mpq.h"
@@ -73,19 +75,6 @@ decrypt(uint32_t *words, size_t n, uint32_t key)
 		seed = c + seed + (seed << 5) + 3;
 		words[i] = c;
 	}
-}
-
-static uint32_t
-le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint16_t
-le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
 }
 
 /* Copy and decrypt a table of n 16-byte entries at archive offset pos. */
@@ -195,7 +184,6 @@ find_block(const struct mpq *m, const char *name, uint32_t *block)
 	return 0;
 }
 
-/* Decompress one unit: in[0] names the method, the rest is the stream. */
 /* A damaged member's reason names it. */
 static void
 bad_member(struct strbuf *why, const char *name, const char *reason)
@@ -203,61 +191,151 @@ bad_member(struct strbuf *why, const char *name, const char *reason)
 	sb_printf(why, "%s: %s", name, reason);
 }
 
+/*
+ * A member as it is decompressed. bzip2 has no useful bound on what a
+ * byte can give, so a member's claimed size is not allocated up front: the
+ * buffer grows (doubling, from MEMBER_FIRST_ALLOC) with the bytes really
+ * produced, never past max (the claimed size and its NUL), and a small
+ * stream that claims 64 MiB costs what it gives.
+ */
+struct member_buf {
+	uint8_t *p;
+	size_t len, cap, max;
+};
+
+#define MEMBER_FIRST_ALLOC	((size_t)64 << 10)
+
+/* Room for at least n more bytes; len + n <= max. */
+static void
+mb_reserve(struct member_buf *b, size_t n)
+{
+	size_t cap = b->cap ? b->cap : MEMBER_FIRST_ALLOC;
+
+	if (b->len + n <= b->cap)
+		return;
+	while (cap < b->len + n)
+		cap = cap < b->max / 2 ? cap * 2 : b->max;
+	if (cap > b->max)
+		cap = b->max;
+	b->p = xrealloc(b->p, cap);
+	b->cap = cap;
+}
+
+/*
+ * Append one bzip2 stream of exactly want bytes, streamed: each round
+ * fills the room there is, and the buffer grows only when it is full.
+ * When want bytes are out, one more byte of room tells a stream that
+ * would give more.
+ */
 static int
-decompress_unit(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size,
-		const char *name, struct strbuf *why)
+bzip2_unit(const uint8_t *in, size_t in_size, struct member_buf *b,
+	   size_t want, const char *name, struct strbuf *why)
+{
+	const size_t end = b->len + want;
+	bz_stream z;
+	char probe;
+	size_t room;
+	int rc;
+
+	if (in_size > UINT_MAX) {
+		bad_member(why, name, "compressed member too large");
+		return -1;
+	}
+	memset(&z, 0, sizeof z);
+	if (BZ2_bzDecompressInit(&z, 0, 0) != BZ_OK) {
+		bad_member(why, name, "bzip2 cannot start (out of memory)");
+		return -1;
+	}
+	z.next_in = (char *)(uintptr_t)in;
+	z.avail_in = (unsigned int)in_size;
+	for (;;) {
+		int probing = b->len == end;
+
+		if (probing) {
+			z.next_out = &probe;
+			z.avail_out = 1;
+		} else {
+			if (b->len == b->cap)
+				mb_reserve(b, 1);
+			room = (b->cap < end ? b->cap : end) - b->len;
+			if (room > UINT_MAX)
+				room = UINT_MAX;
+			z.next_out = (char *)b->p + b->len;
+			z.avail_out = (unsigned int)room;
+		}
+		rc = BZ2_bzDecompress(&z);
+		if (probing) {
+			if (z.avail_out == 0)
+				rc = BZ_OUTBUFF_FULL;
+			break;
+		}
+		b->len = (size_t)((uint8_t *)z.next_out - b->p);
+		/* BZ_OK stops for room or for input: with room left, input ran out. */
+		if (rc != BZ_OK || (z.avail_out > 0 && z.avail_in == 0))
+			break;
+	}
+	BZ2_bzDecompressEnd(&z);
+	if (rc == BZ_STREAM_END && b->len == end)
+		return 0;
+	bad_member(why, name, rc == BZ_OUTBUFF_FULL ?
+	    "bzip2 data larger than the member size" : rc == BZ_STREAM_END ?
+	    "bzip2 data shorter than the member size" : "damaged bzip2 data");
+	return -1;
+}
+
+/* Append one unit of want bytes: in[0] names the method, the rest is the stream. */
+static int
+append_unit(const uint8_t *in, size_t in_size, struct member_buf *b,
+	    size_t want, const char *name, struct strbuf *why)
 {
 	if (in_size < 1) {
 		bad_member(why, name, "empty compressed unit");
 		return -1;
 	}
-	if (in[0] == MPQ_UNIT_BZIP2) {
-		unsigned int got = (unsigned int)out_size;
+	if (in[0] == MPQ_UNIT_BZIP2)
+		return bzip2_unit(in + 1, in_size - 1, b, want, name, why);
+	if (in[0] == MPQ_UNIT_ZLIB) {
+		uLongf got = want;
+		uLong used = in_size - 1;
 		int rc;
 
-		if (in_size - 1 > UINT_MAX || out_size > UINT_MAX) {
-			bad_member(why, name, "compressed member too large");
-			return -1;
-		}
-		rc = BZ2_bzBuffToBuffDecompress((char *)out, &got,
-		    (char *)(uintptr_t)(in + 1), (unsigned int)(in_size - 1), 0, 0);
-		if (rc != BZ_OK || got != out_size) {
-			bad_member(why, name, rc == BZ_OUTBUFF_FULL ?
-			    "bzip2 data larger than the member size" :
-			    "damaged bzip2 data");
-			return -1;
-		}
-		return 0;
-	}
-	if (in[0] == MPQ_UNIT_ZLIB) {
-		uLongf got = out_size;
-		uLong used = in_size - 1;
-		int rc = uncompress2(out, &got, in + 1, &used);
-
-		if (rc != Z_OK || got != out_size) {
-			bad_member(why, name, rc == Z_BUF_ERROR && got == out_size ?
+		/* Deflate's ratio bounds want by the input: unit_plausible(). */
+		mb_reserve(b, want);
+		rc = uncompress2(b->p + b->len, &got, in + 1, &used);
+		if (rc != Z_OK || got != want) {
+			bad_member(why, name, rc == Z_BUF_ERROR && got == want ?
 			    "zlib data larger than the member size" :
 			    "damaged zlib data");
 			return -1;
 		}
+		b->len += want;
 		return 0;
 	}
 	bad_member(why, name, "unsupported MPQ compression method");
 	return -1;
 }
 
+/* Append want bytes stored as they are (present: checked by the caller). */
+static void
+append_stored(struct member_buf *b, const uint8_t *data, size_t want)
+{
+	mb_reserve(b, want);
+	memcpy(b->p + b->len, data, want);
+	b->len += want;
+}
+
 /*
  * Whether a unit of in_size compressed bytes can hold out_size bytes at all,
  * judged before out_size is allocated: deflate gives at most 1032 bytes per
- * byte. (bzip2 has no such useful bound: its members are bounded by the
- * caller's limit alone.)
+ * byte. (bzip2 has no such useful bound: its output is allocated as it
+ * comes, struct member_buf.)
  */
 static int
 unit_plausible(const uint8_t *in, size_t in_size, size_t out_size,
 	       const char *name, struct strbuf *why)
 {
 	if (in_size < 1 || in_size - 1 >= out_size)
-		return 0;	/* decompress_unit() says what is wrong */
+		return 0;	/* append_unit() says what is wrong */
 	if (in[0] == MPQ_UNIT_ZLIB && (out_size - 1) / DEFLATE_MAX_RATIO >= in_size - 1) {
 		bad_member(why, name, "zlib data cannot hold the member size");
 		return -1;
@@ -284,10 +362,11 @@ sector_layout(const struct mpq *m, uint32_t flags, size_t fsize)
 	return s;
 }
 
-/* Decompress the sectors into out; sectors_plausible() has checked the table. */
+/* Append the sectors, in order; sectors_plausible() has checked the table. */
 static int
 read_sectors(const struct mpq *m, const uint8_t *data, uint32_t flags,
-	     uint8_t *out, size_t fsize, const char *name, struct strbuf *why)
+	     struct member_buf *out, size_t fsize, const char *name,
+	     struct strbuf *why)
 {
 	struct sectors s = sector_layout(m, flags, fsize);
 	size_t i;
@@ -297,9 +376,9 @@ read_sectors(const struct mpq *m, const uint8_t *data, uint32_t flags,
 		size_t want = i + 1 < s.n ? s.size : fsize - i * s.size;
 
 		if (to - from == want)
-			memcpy(out + i * s.size, data + from, want);
-		else if (decompress_unit(data + from, to - from, out + i * s.size,
-		    want, name, why) < 0)
+			append_stored(out, data + from, want);
+		else if (append_unit(data + from, to - from, out, want, name,
+		    why) < 0)
 			return -1;
 	}
 	return 0;
@@ -340,8 +419,8 @@ mpq_read(const struct mpq *m, const char *name, size_t limit, uint8_t **out,
 	uint64_t pos;
 	size_t csize, fsize;
 	const uint8_t *data;
-	uint8_t *buf;
-	int rc;
+	struct member_buf buf = { 0 };
+	int rc = 0;
 
 	*out = NULL;
 	*out_size = 0;
@@ -379,21 +458,20 @@ mpq_read(const struct mpq *m, const char *name, size_t limit, uint8_t **out,
 	} else if (sectors_plausible(m, data, csize, flags, fsize, name, why) < 0) {
 		return MPQ_BAD;
 	}
-	buf = xmalloc(fsize + 1);
-	if (!(flags & MPQ_BLOCK_COMPRESS) || (csize == fsize && (flags & MPQ_BLOCK_SINGLE_UNIT))) {
-		memcpy(buf, data, fsize);
-		rc = 0;
-	} else if (flags & MPQ_BLOCK_SINGLE_UNIT) {
-		rc = decompress_unit(data, csize, buf, fsize, name, why);
-	} else {
-		rc = read_sectors(m, data, flags, buf, fsize, name, why);
-	}
+	buf.max = fsize + 1;	/* and a NUL */
+	if (!(flags & MPQ_BLOCK_COMPRESS) || (csize == fsize && (flags & MPQ_BLOCK_SINGLE_UNIT)))
+		append_stored(&buf, data, fsize);
+	else if (flags & MPQ_BLOCK_SINGLE_UNIT)
+		rc = append_unit(data, csize, &buf, fsize, name, why);
+	else
+		rc = read_sectors(m, data, flags, &buf, fsize, name, why);
 	if (rc < 0) {
-		free(buf);
+		free(buf.p);
 		return MPQ_BAD;
 	}
-	buf[fsize] = '\0';
-	*out = buf;
+	mb_reserve(&buf, 1);
+	buf.p[fsize] = '\0';
+	*out = buf.p;
 	*out_size = fsize;
 	return MPQ_OK;
 }

@@ -49,9 +49,9 @@
 #define MEMBER_DETAILS_BACKUP	"replay.details.backup"
 #define MEMBER_TRACKER		"replay.tracker.events"
 #define MEMBER_GAMEMETADATA	"replay.gamemetadata.json"
-/* Members not read here (bit-packed), which the MPQ reader still opens. */
-#define MEMBER_INITDATA		"replay.initData"
 #define MEMBER_ATTRIBUTES	"replay.attributes.events"
+/* A member not read here (bit-packed), which the MPQ reader still opens. */
+#define MEMBER_INITDATA		"replay.initData"
 
 /* ---- the "versioned" encoding: the type byte before each value ---- */
 
@@ -78,6 +78,27 @@ enum toon_tag { TOON_REGION = 0, TOON_PROGRAM = 1, TOON_REALM = 2, TOON_ID = 4 }
 enum player_control { CONTROL_HUMAN = 2, CONTROL_COMPUTER = 3 };
 enum player_result { RESULT_NONE = 0, RESULT_WIN = 1, RESULT_LOSS = 2,
 	RESULT_TIE = 3 };
+
+/*
+ * ---- replay.attributes.events: the lobby's settings ----
+ *
+ * No versioned encoding but a fixed little-endian layout (s2protocol's
+ * decode_replay_attributes_events): a header of a u8 source, a u32 map
+ * namespace and a u32 record count, then the records, each a u32 namespace,
+ * a u32 attribute id, a u8 scope and four value bytes, which hold text
+ * backwards, padded with NULs ("Kerr" is stored as "rreK"). Scopes 1 to 15
+ * are the lobby's slots, 16 the whole game.
+ */
+#define ATTR_HEADER_SIZE	9
+#define ATTR_COUNT_OFFSET	5
+#define ATTR_RECORD_SIZE	13
+#define ATTR_ID_OFFSET		4
+#define ATTR_SCOPE_OFFSET	8
+#define ATTR_VALUE_OFFSET	9
+#define ATTR_VALUE_SIZE		4
+#define ATTR_SCOPE_GLOBAL	16
+/* The slot's commander in Co-op Missions (e.g. "Kerr", "Rayn"); empty otherwise. */
+#define ATTR_COMMANDER		3013
 
 /* ---- replay.tracker.events ---- */
 
@@ -109,6 +130,14 @@ enum upgrade_tag { UPGRADE_PLAYER = 0, UPGRADE_NAME = 1, UPGRADE_COUNT = 2 };
 #define UNIT_TAG_RECYCLE_MASK	0x3ffffU
 
 /* ---- the game's numbers ---- */
+
+/*
+ * Upgrade events a melee player can have: a few dozen researches and
+ * cosmetic ones (at most 52 a player in the shared replays). Arcade mods
+ * hand out hundreds to thousands (561 to 2,730 there), Co-op's commanders
+ * about 280.
+ */
+#define MELEE_UPGRADES_MAX	500
 
 /* Food (supply) in PlayerStats is fixed point: this much is one supply. */
 #define SUPPLY_ONE		4096

@@ -177,6 +177,8 @@ read_details(struct replay *r, const uint8_t *data, size_t size,
 		}
 		p->team = (int)team + 1;
 		p->human = vv_field_int(pv, PLAYER_CONTROL, 0) == CONTROL_HUMAN;
+		p->computer = vv_field_int(pv, PLAYER_CONTROL, 0) ==
+		    CONTROL_COMPUTER;
 		p->observe = (int)vv_field_int(pv, PLAYER_OBSERVE, 0);
 		player_toon(p, vv_field(pv, PLAYER_TOON));
 	}
@@ -214,6 +216,30 @@ read_member(const struct mpq *m, const char *name, uint8_t **out, size_t *size,
 	    struct strbuf *why)
 {
 	return mpq_read(m, name, REPLAY_MEMBER_LIMIT, out, size, why);
+}
+
+/*
+ * The lobby's attributes tell co-op from melee. A damaged archive is a
+ * damaged replay; a member whose layout is wrong, or none, only leaves the
+ * game's kind untold, as a damaged gamemetadata only loses APM.
+ */
+static int
+read_attributes(struct replay *r, const struct mpq *m, struct strbuf *why)
+{
+	struct strbuf untold = { 0 };
+	uint8_t *data = NULL;
+	size_t n = 0;
+	enum mpq_status st;
+
+	st = mpq_read(m, MEMBER_ATTRIBUTES, ATTRIBUTES_LIMIT, &data, &n, why);
+	if (st == MPQ_BAD)
+		return -1;
+	if (st == MPQ_OK)
+		r->has_attributes = attributes_parse(&r->attributes, data, n,
+		    &untold) == 0;
+	sb_free(&untold);
+	free(data);
+	return 0;
 }
 
 int
@@ -261,6 +287,9 @@ replay_load(struct replay *r, const uint8_t *file, size_t size,
 	else if (st == MPQ_BAD)
 		goto fail;
 	free(data);
+	data = NULL;
+	if (read_attributes(r, &m, why) < 0)
+		goto fail;
 	mpq_close(&m);
 	return 0;
 fail:
@@ -282,5 +311,6 @@ replay_free(struct replay *r)
 	free(r->players);
 	free(r->map);
 	free(r->tracker);
+	attributes_free(&r->attributes);
 	memset(r, 0, sizeof *r);
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "attributes.h"
 #include "strbuf.h"
 
 /* Members larger than this are refused before they are decompressed. */
@@ -17,7 +18,8 @@ struct player {
 	char *race;		/* as the details store it, maybe localised */
 	int result;		/* 0 none, 1 win, 2 loss, 3 tie */
 	int team;		/* teamId + 1 */
-	int human;
+	int human;		/* control 2 */
+	int computer;		/* control 3 */
 	char toon[96];		/* "region-S2-realm-id", or "" for AI */
 	int has_apm;
 	double apm;
@@ -32,6 +34,10 @@ struct replay {
 	size_t n_players;
 	uint8_t *tracker;	/* replay.tracker.events, decompressed */
 	size_t tracker_size;
+	/* replay.attributes.events, when present and whole: without it a
+	 * game's kind cannot be told (gametype.c) */
+	int has_attributes;
+	struct attributes attributes;
 };
 
 /*

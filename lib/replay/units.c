@@ -31,6 +31,9 @@ static const char *const buildings[] = {
 	"TwilightCouncil", "UltraliskCavern", "WarpGate",
 };
 
+/* Sorted, as buildings. */
+static const char *const workers[] = { "Drone", "Probe", "SCV" };
+
 static const char *const town_halls[][2] = {
 	{ "Hatchery", "Zerg" }, { "Nexus", "Protoss" },
 	{ "CommandCenter", "Terran" },
@@ -125,6 +128,12 @@ int
 unit_is_building(struct name n)
 {
 	return name_in_sorted(n, buildings, COUNT(buildings));
+}
+
+int
+unit_is_worker(struct name n)
+{
+	return name_in_sorted(n, workers, COUNT(workers));
 }
 
 const char *

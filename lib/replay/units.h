@@ -26,6 +26,8 @@ int name_has_prefix(struct name n, const char *const *prefixes, size_t count);
 
 /* A building (of the spec's building list), as opposed to a unit. */
 int unit_is_building(struct name n);
+/* A worker: SCV, Probe or Drone. */
+int unit_is_worker(struct name n);
 /* The race whose town hall (Hatchery, Nexus, CommandCenter) n is, or NULL. */
 const char *town_hall_race(struct name n);
 /* The English race of a details race string, which may be localised; or NULL. */

@@ -1,6 +1,6 @@
 /*
- * fuzz_experience - experience_read, the check policy-train makes of each
- * exp_*.npz (it reads from a path: the input is written to a file first),
+ * fuzz_experience - the check policy-train makes of each exp_*.npz, from
+ * memory (experience_parse, which experience_read reads a file through),
  * any width of states, actions below POLICY_MAX_ACTIONS.
  * Seeds: ../shared/experience, the .npz files of ../shared/hostile.
  */
@@ -11,11 +11,10 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *path = fuzz_file("exp_fuzz.npz", data, size);
 	struct strbuf why = { 0 };
 	struct episode e;
 
-	if (experience_read(path, 0, POLICY_MAX_ACTIONS, &e, &why) == 0)
+	if (experience_parse(data, size, 0, POLICY_MAX_ACTIONS, &e, &why) == 0)
 		episode_free(&e);
 	sb_free(&why);
 	return 0;

@@ -1,8 +1,10 @@
 /*
- * fuzz_model - a model and a candidate file (model_read, candidate_read:
- * from a path, so the input is written to a file first), then a merge of
- * two: merge-results' merge_models with the input as both the target and
- * the candidate, as `merge-results model TARGET CANDIDATE` runs it.
+ * fuzz_model - a model and a candidate, from memory (model_parse and
+ * candidate_parse, which model_read and candidate_read read files
+ * through), then a merge of two: merge-results' merge_models with the
+ * input as both the target and the candidate, as `merge-results model
+ * TARGET CANDIDATE` runs it (that run locks and replaces files, so it
+ * takes them from a folder).
  * Seeds: ../shared/experience/legacy_model.npz, the .npz files of ../shared/hostile,
  * and a model and candidates that policy-train makes (build/fuzz/seeds/model).
  */
@@ -16,16 +18,15 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *path = fuzz_file("model.npz", data, size);
 	struct strbuf why = { 0 };
 	struct model m;
 	struct candidate c;
 	int cand_ok;
 
-	if (model_read(path, &m, &why) == 0)
+	if (model_parse(data, size, &m, &why) == 0)
 		model_free(&m);
 	sb_reset(&why);
-	cand_ok = candidate_read(path, &c, &why) == 0;
+	cand_ok = candidate_parse(data, size, &c, &why) == 0;
 	if (cand_ok)
 		candidate_free(&c);
 	sb_free(&why);

@@ -1,13 +1,15 @@
 /*
  * fuzz_replay - a replay file from memory: MPQ, members, decoding, build
- * orders (analyze_replay, as replay-analyze calls it), then the JSON line
- * and the summary that a result turns into.
+ * orders and the kind of game (analyze_replay, as replay-analyze calls it),
+ * then the JSON line and the summary that a result turns into, counting
+ * every kind.
  * Seeds: ../shared/replays, the .SC2Replay files of ../shared/hostile.
  */
 #include <string.h>
 
 #include "analyze.h"
 #include "fuzz.h"
+#include "gametype.h"
 #include "jsonl.h"
 #include "learned.h"
 #include "replay.h"
@@ -34,6 +36,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		f.race = RACE_ANY;
 		f.winners_only = 0;
 		f.min_seconds = 0;
+		f.game_types = GAME_TYPES_ANY;
 		l = learned_new(&f);
 		learned_add_game(l, &g, MD5);
 		learned_render(l, &out, "2026-01-01T00:00:00Z");

@@ -3,6 +3,8 @@
  *
  *   mkseeds members OUTDIR REPLAY...   the header (user data) and the
  *       versioned members of each replay, as OUTDIR/N.MEMBER
+ *   mkseeds attributes OUTDIR REPLAY...   each replay's
+ *       replay.attributes.events (fixed layout), as OUTDIR/N.MEMBER
  *   mkseeds ledger OUTDIR              ledgers written by the ledger's own
  *       writers: every kind of record, with checksums
  *   mkseeds hashcache OUTDIR           a hash cache (OUTDIR/hashes.cache)
@@ -59,11 +61,15 @@ slurp(const char *path, size_t *size)
 	return buf;
 }
 
+static const char *const versioned_members[] = { MEMBER_DETAILS,
+	MEMBER_INITDATA, MEMBER_TRACKER, NULL };
+static const char *const attributes_member[] = { MEMBER_ATTRIBUTES, NULL };
+
+/* The members names[] of each replay; with_header: its user data too. */
 static int
-members(const char *dir, int argc, char **argv)
+members(const char *dir, const char *const *names, int with_header, int argc,
+	char **argv)
 {
-	static const char *const names[] = { "replay.details",
-		"replay.initData", "replay.tracker.events", NULL };
 	int i, j;
 
 	for (i = 0; i < argc; i++) {
@@ -75,7 +81,7 @@ members(const char *dir, int argc, char **argv)
 		if ((file = slurp(argv[i], &size)) == NULL)
 			continue;
 		if (mpq_open(&m, file, size, &why) == 0) {
-			if (m.user_data != NULL)
+			if (with_header && m.user_data != NULL)
 				put(dir, (size_t)i, "header", m.user_data,
 				    m.user_data_size);
 			for (j = 0; names[j] != NULL; j++) {
@@ -149,12 +155,14 @@ int
 main(int argc, char **argv)
 {
 	if (argc >= 3 && strcmp(argv[1], "members") == 0)
-		return members(argv[2], argc - 3, argv + 3);
+		return members(argv[2], versioned_members, 1, argc - 3, argv + 3);
+	if (argc >= 3 && strcmp(argv[1], "attributes") == 0)
+		return members(argv[2], attributes_member, 0, argc - 3, argv + 3);
 	if (argc == 3 && strcmp(argv[1], "ledger") == 0)
 		return ledgers(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "hashcache") == 0)
 		return hashcaches(argv[2]);
-	fprintf(stderr, "usage: mkseeds members OUTDIR REPLAY... | ledger OUTDIR | "
-	    "hashcache OUTDIR\n");
+	fprintf(stderr, "usage: mkseeds members|attributes OUTDIR REPLAY... | "
+	    "ledger OUTDIR | hashcache OUTDIR\n");
 	return 64;
 }

@@ -29,7 +29,7 @@ if [ "$mode" = fuzz ]; then
 	shift
 fi
 runs=${FUZZ_RUNS:-2000}
-all="replay versioned npy npz experience model learned ledger config hashcache"
+all="replay versioned attributes npy npz experience model learned ledger config hashcache"
 names=${*:-$all}
 
 [ -d "$shared/replays" ] || { echo "run.sh: no $shared/replays" >&2; exit 77; }
@@ -60,6 +60,10 @@ make_seeds() {
 	mkdir -p "$S.new/versioned"
 	tr '\n' '\0' <"$S.new/replays.list" | xargs -0 "$B/release/mkseeds" members \
 		"$S.new/versioned" "$shared"/hostile/*.SC2Replay || return 1
+	# attributes: each replay's fixed-layout lobby member
+	mkdir -p "$S.new/attributes"
+	tr '\n' '\0' <"$S.new/replays.list" | xargs -0 "$B/release/mkseeds" attributes \
+		"$S.new/attributes" "$shared"/hostile/*.SC2Replay || return 1
 	# ledger: written by the ledger's writers
 	mkdir -p "$S.new/ledger.dir" "$S.new/ledger"
 	"$B/release/mkseeds" ledger "$S.new/ledger.dir" || return 1
@@ -121,7 +125,10 @@ PY
 	mv "$S.new" "$S"
 }
 
-[ -f "$B/seeds/replays.list" ] && [ -d "$B/seeds/hashcache" ] || make_seeds || { echo "run.sh: cannot make seeds" >&2; exit 1; }
+# Seeds made before a harness existed are made again.
+{ [ -f "$B/seeds/replays.list" ] && [ -d "$B/seeds/attributes" ] &&
+	[ -d "$B/seeds/hashcache" ]; } || make_seeds ||
+	{ echo "run.sh: cannot make seeds" >&2; exit 1; }
 
 # The seed folders of harness $1, read-only.
 seeds_of() {
@@ -129,6 +136,7 @@ seeds_of() {
 	case $1 in
 	replay) echo "$S/replays $S/hostile";;
 	versioned) echo "$S/versioned";;
+	attributes) echo "$S/attributes";;
 	npy) echo "$S/npy";;
 	npz|experience) echo "$S/experience";;
 	model) echo "$S/model";;
@@ -155,7 +163,7 @@ if [ ! -d "$B/seeds/replays" ]; then
 	done <"$B/seeds/replays.list"
 fi
 
-opts="-rss_limit_mb=1024 -malloc_limit_mb=1024 -timeout=30 -report_slow_units=1000 -close_fd_mask=3"
+opts="-rss_limit_mb=512 -malloc_limit_mb=512 -timeout=30 -report_slow_units=1000 -close_fd_mask=3"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:allocator_may_return_null=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 failed=

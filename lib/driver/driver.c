@@ -154,6 +154,9 @@ tick(struct driver *d, double t)
 	if (d->verdict == GATE_FAR)
 		slots_stop_youngest(d);
 	state_write_status(d, 0);
+	/* No job of the ledger is held here: the tail may be folded in. */
+	if (ledger_maybe_compact(&d->ledger) < 0)
+		state_io_failed(d, "%s: %s", d->ledger.snap_path, strerror(errno));
 	if (d->hashes.changed && t - d->hashes_saved_at >= HASHES_SAVE_EVERY)
 		save_hashes(d, t);
 }

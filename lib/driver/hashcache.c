@@ -134,8 +134,7 @@ static int
 parse(struct hashcache *c, const void *data, size_t size)
 {
 	const unsigned char *p = data;
-	struct md5_part part;
-	char want[MD5_HEX_SIZE], got[MD5_HEX_SIZE];
+	unsigned char sum[CACHE_SUM];
 	uint32_t record, order;
 	uint64_t count, i;
 
@@ -149,12 +148,8 @@ parse(struct hashcache *c, const void *data, size_t size)
 	    count > (size - CACHE_HEAD - CACHE_SUM) / sizeof(struct cached_hash) ||
 	    CACHE_HEAD + count * sizeof(struct cached_hash) + CACHE_SUM != size)
 		return -1;
-	part.data = data;
-	part.size = size - CACHE_SUM;
-	md5_parts_hex(&part, 1, want);
-	for (i = 0; i < CACHE_SUM; i++)
-		snprintf(got + 2 * i, 3, "%02x", p[size - CACHE_SUM + i]);
-	if (strcmp(want, got) != 0)
+	md5_raw(data, size - CACHE_SUM, sum);
+	if (memcmp(sum, p + size - CACHE_SUM, CACHE_SUM) != 0)
 		return -1;
 	c->cap = count ? (size_t)count : 1;
 	c->v = xcalloc(c->cap, sizeof c->v[0]);
@@ -217,8 +212,7 @@ hashcache_get(struct hashcache *c, const struct stat *st, char hex[MD5_HEX_SIZE]
 	if (r->size != k.size || r->mtime != k.mtime || r->mtime_ns != k.mtime_ns ||
 	    r->ctime != k.ctime || r->ctime_ns != k.ctime_ns)
 		return 0;
-	for (i = 0; i < sizeof r->md5; i++)
-		snprintf(hex + 2 * i, 3, "%02x", r->md5[i]);
+	md5_bytes_hex(r->md5, hex);
 	/* Found again: kept. Written again only when a day has passed. */
 	now = time(NULL);
 	if (now - r->seen >= SEEN_STEP) {
@@ -228,27 +222,14 @@ hashcache_get(struct hashcache *c, const struct stat *st, char hex[MD5_HEX_SIZE]
 	return 1;
 }
 
-static int
-hex_digit(char ch)
-{
-	return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ?
-	    ch - 'a' + 10 : -1;
-}
-
 void
 hashcache_put(struct hashcache *c, const struct stat *st, const char hex[MD5_HEX_SIZE])
 {
 	struct cached_hash r;
-	size_t i;
 
 	key_of(st, &r);
-	for (i = 0; i < sizeof r.md5; i++) {
-		int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return;	/* no hash: nothing to remember */
-		r.md5[i] = (uint8_t)(hi << 4 | lo);
-	}
+	if (md5_hex_bytes(hex, r.md5) < 0)
+		return;	/* no hash: nothing to remember */
 	r.seen = time(NULL);
 	store(c, &r);
 	c->changed = 1;
@@ -257,8 +238,6 @@ hashcache_put(struct hashcache *c, const struct stat *st, const char hex[MD5_HEX
 int
 hashcache_save(struct hashcache *c)
 {
-	struct md5_part part;
-	char sum[MD5_HEX_SIZE];
 	uint32_t record = sizeof(struct cached_hash), order = CACHE_ORDER;
 	uint64_t count;
 	unsigned char *out;
@@ -285,12 +264,7 @@ hashcache_save(struct hashcache *c)
 	memcpy(out + 16, &count, 8);
 	if (c->n)
 		memcpy(out + CACHE_HEAD, c->v, c->n * sizeof c->v[0]);
-	part.data = out;
-	part.size = size - CACHE_SUM;
-	md5_parts_hex(&part, 1, sum);
-	for (i = 0; i < CACHE_SUM; i++)
-		out[size - CACHE_SUM + i] = (unsigned char)(hex_digit(sum[2 * i]) << 4 |
-		    hex_digit(sum[2 * i + 1]));
+	md5_raw(out, size - CACHE_SUM, out + size - CACHE_SUM);
 	rc = atomic_write(c->path, out, size);
 	free(out);
 	if (rc == 0)

@@ -21,6 +21,11 @@
  * it stops the driver until `bgtrain status --repair` keeps what holds.
  * Ledgers written before checksums (none on any line) are read as they
  * are, and new records get checksums.
+ *
+ * This file, STATE/ledger.tsv, is the tail: every so often its records
+ * are folded into STATE/ledger.snap and it starts again with a G record
+ * naming its generation (ledger_snap.c), so that a start after a million
+ * records reads a table and a few thousand lines, not a million.
  */
 #include <sys/stat.h>
 
@@ -37,31 +42,47 @@
 #include "file.h"
 #include "ledger.h"
 #include "ledger_record.h"
+#include "ledger_snap.h"
 #include "path.h"
 #include "strbuf.h"
 
-/* Our own file, read whole at each start; the bound only keeps sizes sane. */
-#define LEDGER_LIMIT (SIZE_MAX < (1ull << 40) ? SIZE_MAX : (size_t)(1ull << 40))
 
-/* Raise hash's state (never lower it: done stays done). */
+/*
+ * The changes since the snapshot are kept in a hash table (some 100 bytes
+ * an input) until this many, then folded into the sorted table (17).
+ */
+#define FOLD_AT 65536
+/* The tail is read this much at a time. */
+#define TAIL_PIECE (1u << 20)
+
+/* Raise hash's state (never lower it: done stays done), noting the job's kind. */
 static void
-set_state(struct ledger *l, const char *hash, int state)
+set_state(struct ledger *l, const char *hash, int state, unsigned char kind)
 {
-	size_t *s = hashmap_put_str(&l->states, hash, NULL);
+	unsigned char md5[16], old, now;
 
-	/* A new key starts at 0, LEDGER_UNKNOWN. */
-	if ((size_t)state > *s) {
-		*s = (size_t)state;
-		l->gen++;
-	}
+	if (md5_hex_bytes(hash, md5) < 0)
+		return;		/* not an MD5: nothing any input could match */
+	old = table_get(l, md5);
+	now = (unsigned char)((old & KIND_BITS) | kind |
+	    ((old & STATE_MASK) > state ? (old & STATE_MASK) : state));
+	if (now == old)
+		return;
+	table_put(l, md5, now);
+	if ((now & STATE_MASK) != (old & STATE_MASK))
+		l->changes++;
+	if (l->recent.n >= FOLD_AT)
+		ledger_fold(l);
 }
 
 int
 ledger_state(const struct ledger *l, const char *hash)
 {
-	size_t *s = hashmap_get_str(&l->states, hash);
+	unsigned char md5[16];
 
-	return s ? (int)*s : LEDGER_UNKNOWN;
+	if (md5_hex_bytes(hash, md5) < 0)
+		return LEDGER_UNKNOWN;
+	return table_get(l, md5) & STATE_MASK;
 }
 
 struct ledger_job *
@@ -70,9 +91,15 @@ ledger_job(struct ledger *l, int64_t id)
 	size_t i;
 
 	for (i = l->n_jobs; i-- > 0;)
-		if (l->jobs[i].id == id)
+		if (l->jobs[i].id == id && l->jobs[i].merged != 2)
 			return &l->jobs[i];
 	return NULL;
+}
+
+static unsigned char
+kind_bit(enum job_kind kind)
+{
+	return kind == JOB_TRAINING ? KIND_TRAINING : KIND_ANALYSIS;
 }
 
 static void
@@ -98,7 +125,7 @@ add_job(struct ledger *l, int64_t id, enum job_kind kind, const char *output,
 	for (i = 0; i < n; i++) {
 		snprintf(j->hashes[i], MD5_HEX_SIZE, "%s", hashes[i]);
 		j->paths[i] = xstrdup(paths[i]);
-		set_state(l, hashes[i], LEDGER_PRODUCED);
+		set_state(l, hashes[i], LEDGER_PRODUCED, kind_bit(kind));
 	}
 	if (id >= l->next_job)
 		l->next_job = id + 1;
@@ -107,14 +134,17 @@ add_job(struct ledger *l, int64_t id, enum job_kind kind, const char *output,
 static void
 mark_lost(struct ledger *l, struct ledger_job *j)
 {
-	size_t i, *s;
+	unsigned char md5[16], st;
+	size_t i;
 
 	j->merged = -1;
 	for (i = 0; i < j->n_inputs; i++) {
-		s = hashmap_get_str(&l->states, j->hashes[i]);
-		if (s && *s == LEDGER_PRODUCED) {
-			*s = LEDGER_UNKNOWN;
-			l->gen++;
+		if (md5_hex_bytes(j->hashes[i], md5) < 0)
+			continue;
+		st = table_get(l, md5);
+		if ((st & STATE_MASK) == LEDGER_PRODUCED) {
+			table_put(l, md5, (unsigned char)(st & KIND_BITS));
+			l->changes++;
 		}
 	}
 }
@@ -125,8 +155,50 @@ mark_merged(struct ledger *l, struct ledger_job *j)
 	size_t i;
 
 	j->merged = 1;
+	l->done[j->kind] += j->n_inputs;
 	for (i = 0; i < j->n_inputs; i++)
-		set_state(l, j->hashes[i], LEDGER_DONE);
+		set_state(l, j->hashes[i], LEDGER_DONE, kind_bit(j->kind));
+}
+
+static void
+free_job(struct ledger_job *j)
+{
+	size_t k;
+
+	for (k = 0; k < j->n_inputs; k++)
+		free(j->paths[k]);
+	free(j->paths);
+	free(j->hashes);
+	free(j->output);
+	memset(j, 0, sizeof *j);
+}
+
+void
+ledger_drop_finished(struct ledger *l)
+{
+	size_t i, k;
+
+	for (i = k = 0; i < l->n_jobs; i++)
+		if (l->jobs[i].merged)
+			free_job(&l->jobs[i]);
+		else
+			l->jobs[k++] = l->jobs[i];
+	l->n_jobs = k;
+	l->gone = 0;
+}
+
+/*
+ * While the records are replayed, a job merged or lost is needed no more
+ * (its inputs' states are in the table): freed as it goes, so that a long
+ * tail never holds every job in memory at once.
+ */
+static void
+replayed_finished(struct ledger *l, struct ledger_job *j)
+{
+	free_job(j);
+	j->merged = 2;		/* a hole, until the holes are dropped */
+	if (++l->gone >= 1024 && l->gone * 2 >= l->n_jobs)
+		ledger_drop_finished(l);
 }
 
 /* Split line at tabs in place; returns the number of fields (at most max). */
@@ -149,16 +221,20 @@ static void
 note_file(struct ledger *l, char tag, const char *hash)
 {
 	if (tag == 'B') {
-		set_state(l, hash, LEDGER_BAD);
+		set_state(l, hash, LEDGER_BAD, 0);
 		l->bad++;
 	} else {
-		set_state(l, hash, LEDGER_NOT_INPUT);
+		set_state(l, hash, LEDGER_NOT_INPUT, 0);
 		l->not_inputs++;
 	}
 }
 
-static void
-replay_line(struct ledger *l, char *line)
+/*
+ * One record's effect. counted: a P record that is new to the ledger (the
+ * snapshot's open jobs were counted when their records first came).
+ */
+void
+ledger_replay_line(struct ledger *l, char *line, int counted)
 {
 	char *f[8];
 	size_t n = split(line, f, 7);
@@ -195,48 +271,143 @@ replay_line(struct ledger *l, char *line)
 		    strcmp(f[2], job_kind_name(JOB_TRAINING)) == 0 ?
 		    JOB_TRAINING : JOB_ANALYSIS,
 		    f[3], f[4], k, hashes, paths);
+		l->jobs_recorded += counted;
 		free(hashes);
 		free(paths);
 	} else if (n >= 2 && strcmp(f[0], "M") == 0) {
 		struct ledger_job *j = ledger_job(l, strtoll(f[1], NULL, 10));
 
-		if (j)
+		if (j && j->merged == 0) {
 			mark_merged(l, j);
+			replayed_finished(l, j);
+		}
 	} else if (n >= 2 && strcmp(f[0], "L") == 0) {
 		struct ledger_job *j = ledger_job(l, strtoll(f[1], NULL, 10));
 
-		if (j && !j->merged)
+		if (j && !j->merged) {
 			mark_lost(l, j);
+			replayed_finished(l, j);
+		}
 	} else if (n >= 2 && (strcmp(f[0], "B") == 0 || strcmp(f[0], "N") == 0)) {
 		note_file(l, f[0][0], f[1]);
 	}
+}
+
+/* Where a replay of the tail stands, between the pieces it is read in. */
+struct tail_replay {
+	size_t lineno;
+	int sums;		/* a line with a checksum was seen */
+	int covered;		/* the snapshot holds this tail: stop */
+	size_t whole;		/* bytes of whole lines so far */
+};
+
+/*
+ * Replay the whole lines of text[0..len) (changed in place), the tail's
+ * next piece, over what l holds (a snapshot, or nothing). A tail the
+ * snapshot already holds (a compaction cut short, or a tail from before
+ * the first one) sets r->covered: its records are not replayed again.
+ * Returns how many bytes of whole lines it took, or -1 with errno
+ * EBADMSG and *damaged.
+ */
+static long
+replay_piece(struct ledger *l, struct tail_replay *r, char *text, size_t len,
+	     size_t *damaged)
+{
+	char *line, *nl;
+
+	for (line = text; !r->covered && (nl = memchr(line, '\n', len -
+	    (size_t)(line - text))) != NULL; line = nl + 1) {
+		*nl = '\0';
+		r->lineno++;
+		if (record_check(line, &r->sums) < 0 || (line[0] == 'G' && r->lineno > 1))
+			goto damaged;
+		if (line[0] == 'G' || (r->lineno == 1 && l->generation > 0)) {
+			uint64_t g = line[0] == 'G' ? strtoull(line + 2, NULL, 10) : 0;
+
+			/* Newer than the snapshot: the snapshot it follows is missing. */
+			if (g > l->generation)
+				goto damaged;
+			r->covered = g < l->generation;
+		} else {
+			ledger_replay_line(l, line, 1);
+		}
+		r->whole += (size_t)(nl + 1 - line);
+	}
+	return (long)(line - text);
+damaged:
+	*damaged = r->lineno;
+	errno = EBADMSG;
+	return -1;
+}
+
+/* The replay is over: *whole is the length of the tail's whole lines. */
+static void
+replay_done(struct ledger *l, struct tail_replay *r, size_t *whole, int *covered)
+{
+	if (r->lineno == 0 && l->generation > 0)
+		r->covered = 1;
+	if (l->gone)
+		ledger_drop_finished(l);
+	l->tail_bytes = r->whole;
+	*whole = r->whole;
+	*covered = r->covered;
+}
+
+/*
+ * The tail from fd, a piece at a time: a tail from before compaction can
+ * be a hundred MB, and is never in memory whole. *len: its size.
+ */
+static int
+replay_fd(struct ledger *l, int fd, size_t *len, size_t *whole, size_t *damaged,
+	  int *covered)
+{
+	struct tail_replay r = { 0, 0, 0, 0 };
+	size_t cap = TAIL_PIECE, have = 0;
+	char *buf = xmalloc(cap + 1);
+	ssize_t got;
+	long took;
+
+	*len = 0;
+	for (;;) {
+		if (have == cap) {	/* one line longer than a piece */
+			cap *= 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		got = read(fd, buf + have, cap - have);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		have += (size_t)got;
+		*len += (size_t)got;
+		if ((took = replay_piece(l, &r, buf, have, damaged)) < 0) {
+			free(buf);
+			return -1;
+		}
+		memmove(buf, buf + took, have - (size_t)took);
+		have -= (size_t)took;
+	}
+	free(buf);
+	if (got < 0)
+		return -1;
+	replay_done(l, &r, whole, covered);
+	return 0;
 }
 
 int
 ledger_parse(struct ledger *l, char *text, size_t len, size_t *whole,
 	     size_t *damaged)
 {
-	char *line, *nl;
-	size_t lineno = 0;
-	int sums = 0;
+	struct tail_replay r = { 0, 0, 0, 0 };
+	int covered;
 
 	memset(l, 0, sizeof *l);
 	l->fd = -1;
-	/* Only whole lines count; a crash may have cut the last one short. */
-	*whole = 0;
-	for (line = text; (nl = memchr(line, '\n', len - (size_t)(line - text))) !=
-	    NULL; line = nl + 1) {
-		*nl = '\0';
-		lineno++;
-		if (record_check(line, &sums) < 0) {
-			ledger_close(l);
-			*damaged = lineno;
-			errno = EBADMSG;
-			return -1;
-		}
-		replay_line(l, line);
-		*whole = (size_t)(nl + 1 - text);
+	if (replay_piece(l, &r, text, len, damaged) < 0) {
+		ledger_close(l);
+		return -1;
 	}
+	replay_done(l, &r, whole, &covered);
 	return 0;
 }
 
@@ -244,36 +415,46 @@ int
 ledger_open(struct ledger *l, const char *state_dir, int writable,
 	    size_t *damaged)
 {
-	char *path = path_join(state_dir, "ledger.tsv"), *text = NULL;
 	size_t len, keep;
-	int fd, saved;
+	int fd, saved, covered;
 
 	memset(l, 0, sizeof *l);
 	l->fd = -1;
-	/* Our own file: a symbolic link there is refused (ELOOP), never followed. */
-	fd = writable ? open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-	    0644) : open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd >= 0)
-		text = file_read_fd(fd, LEDGER_LIMIT, &len);
-	if (text == NULL || ledger_parse(l, text, len, &keep, damaged) < 0)
+	l->path = path_join(state_dir, "ledger.tsv");
+	l->snap_path = path_join(state_dir, SNAP_NAME);
+	/* What a compaction killed mid-write left (under the driver's lock). */
+	if (writable) {
+		atomic_remove_stale(l->snap_path);
+		atomic_remove_stale(l->path);
+	}
+	/*
+	 * Our own file: a symbolic link there is refused (ELOOP), never
+	 * followed. It is opened before the snapshot is read: a driver
+	 * compacting meanwhile writes a snapshot that covers the tail this
+	 * descriptor holds, never a tail past the snapshot read.
+	 */
+	fd = writable ? open(l->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0644) : open(l->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || ledger_load_snapshot(l, damaged) < 0 ||
+	    replay_fd(l, fd, &len, &keep, damaged, &covered) < 0)
 		goto fail;
-	l->path = path;
-	if (writable && ((keep != len && (ftruncate(fd, (off_t)keep) < 0 ||
-	    fsync(fd) < 0)) || lseek(fd, 0, SEEK_END) < 0))
-		goto fail;
-	free(text);
-	if (writable)
-		l->fd = fd;
-	else
+	if (!writable) {
 		close(fd);
+		return 0;
+	}
+	l->fd = fd;
+	fd = -1;
+	if (covered ? ledger_cut(l) < 0 :
+	    ((keep != len && (ftruncate(l->fd, (off_t)keep) < 0 ||
+	    fsync(l->fd) < 0)) || lseek(l->fd, 0, SEEK_END) < 0))
+		goto fail;
+	if (ledger_maybe_compact(l) < 0)
+		goto fail;
 	return 0;
 fail:
 	saved = errno;
-	free(text);
 	if (fd >= 0)
 		close(fd);
-	if (l->path != path)
-		free(path);
 	ledger_close(l);
 	errno = saved;
 	return -1;
@@ -282,31 +463,19 @@ fail:
 void
 ledger_close(struct ledger *l)
 {
-	size_t i, k;
+	size_t i;
 
 	if (l->fd >= 0)
 		close(l->fd);
-	for (i = 0; i < l->n_jobs; i++) {
-		for (k = 0; k < l->jobs[i].n_inputs; k++)
-			free(l->jobs[i].paths[k]);
-		free(l->jobs[i].paths);
-		free(l->jobs[i].hashes);
-		free(l->jobs[i].output);
-	}
+	for (i = 0; i < l->n_jobs; i++)
+		free_job(&l->jobs[i]);
 	free(l->jobs);
-	hashmap_free(&l->states);
+	hashmap_free(&l->recent);
+	snap_free(l);
 	free(l->path);
+	free(l->snap_path);
 	memset(l, 0, sizeof *l);
 	l->fd = -1;
-}
-
-/* Tabs and newlines in a path would break the record: spaces stand in. */
-static void
-add_field(struct strbuf *sb, const char *s)
-{
-	sb_addc(sb, '\t');
-	for (; *s; s++)
-		sb_addc(sb, *s == '\t' || *s == '\n' ? ' ' : *s);
 }
 
 /*
@@ -322,7 +491,10 @@ append(struct ledger *l, struct strbuf *record)
 	sb_addc(record, '\t');
 	sb_adds(record, sum);
 	sb_addc(record, '\n');
-	return append_whole(l->fd, record->data, record->len, 1);
+	if (append_whole(l->fd, record->data, record->len, 1) < 0)
+		return -1;
+	l->tail_bytes += record->len;
+	return 0;
 }
 
 int
@@ -331,24 +503,15 @@ ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
 		char (*hashes)[MD5_HEX_SIZE], char *const *paths)
 {
 	struct strbuf sb = { 0 };
-	size_t i;
 	int rc;
 
-	sb_printf(&sb, "P\t%lld\t%s", (long long)id, job_kind_name(kind));
-	add_field(&sb, output);
-	add_field(&sb, md5);
-	sb_addc(&sb, '\t');
-	for (i = 0; i < n; i++) {
-		if (i)
-			sb_addc(&sb, ',');
-		sb_adds(&sb, hashes[i]);
-	}
-	for (i = 0; i < n; i++)
-		add_field(&sb, paths[i]);
+	ledger_p_record(&sb, id, kind, output, md5, n, hashes, paths);
 	rc = append(l, &sb);
 	sb_free(&sb);
-	if (rc == 0)
+	if (rc == 0) {
 		add_job(l, id, kind, output, md5, n, hashes, paths);
+		l->jobs_recorded++;
+	}
 	return rc;
 }
 
@@ -396,8 +559,8 @@ append_file_record(struct ledger *l, char tag, const char *hash,
 	int rc;
 
 	sb_printf(&sb, "%c\t%s", tag, hash);
-	add_field(&sb, path);
-	add_field(&sb, reason);
+	record_field(&sb, path);
+	record_field(&sb, reason);
 	rc = append(l, &sb);
 	sb_free(&sb);
 	if (rc == 0)
@@ -417,47 +580,4 @@ ledger_not_input(struct ledger *l, const char *hash, const char *path,
 		 const char *reason)
 {
 	return append_file_record(l, 'N', hash, path, reason);
-}
-
-/* Keep the old file beside the new one, under a name nothing else has. */
-static int
-keep_damaged(const char *path)
-{
-	char *name = xmalloc(strlen(path) + 32);
-	int i, rc = -1;
-
-	for (i = 0; i < 1000 && rc < 0; i++) {
-		if (i == 0)
-			sprintf(name, "%s.damaged", path);
-		else
-			sprintf(name, "%s.damaged.%d", path, i);
-		if (link(path, name) == 0)
-			rc = 0;
-		else if (errno != EEXIST)
-			break;
-	}
-	free(name);
-	return rc;
-}
-
-int
-ledger_repair(const char *state_dir, size_t *kept, size_t *dropped)
-{
-	char *path = path_join(state_dir, "ledger.tsv"), *text;
-	struct strbuf out = { 0 };
-	size_t len;
-	int rc = -1;
-
-	*kept = *dropped = 0;
-	if ((text = file_read(path, LEDGER_LIMIT, &len)) == NULL)
-		goto done;
-	ledger_repair_text(text, len, &out, kept, dropped);
-	free(text);
-	if (*dropped && keep_damaged(path) < 0)
-		goto done;
-	rc = atomic_write(path, out.data ? out.data : "", out.len);
-done:
-	sb_free(&out);
-	free(path);
-	return rc;
 }

@@ -69,16 +69,11 @@ void
 publish_recover(struct driver *d)
 {
 	char model[MD5_HEX_SIZE], deployed[MD5_HEX_SIZE];
-	size_t i;
-	int ours = 0;
 
 	if (d->o->deploy == NULL)
 		return;
 	/* Only a model we trained: never the bot's own one, before any merge. */
-	for (i = 0; i < d->ledger.n_jobs && !ours; i++)
-		ours = d->ledger.jobs[i].kind == JOB_TRAINING &&
-		    d->ledger.jobs[i].merged == 1;
-	if (!ours || md5_file(d->o->model, model) < 0)
+	if (d->ledger.done[JOB_TRAINING] == 0 || md5_file(d->o->model, model) < 0)
 		return;
 	if (md5_file(d->o->deploy, deployed) == 0 && strcmp(model, deployed) == 0)
 		return;

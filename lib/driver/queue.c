@@ -254,7 +254,7 @@ count(struct driver *d, struct input_queue *s)
 {
 	size_t i, ready = 0, unsettled = 0;
 
-	if (!s->dirty && s->counted_at == d->ledger.gen)
+	if (!s->dirty && s->counted_at == d->ledger.changes)
 		return;
 	for (i = 0; i < s->n; i++) {
 		struct queued_input *e = &s->v[i];
@@ -272,7 +272,7 @@ count(struct driver *d, struct input_queue *s)
 	s->ready = ready;
 	s->unsettled = unsettled;
 	s->dirty = 0;
-	s->counted_at = d->ledger.gen;
+	s->counted_at = d->ledger.changes;
 }
 
 size_t

@@ -69,7 +69,7 @@ struct input_queue {
 	size_t n_young, cap_young;
 	/* queue.c's counts, valid while nothing changed (dirty) here or in the ledger */
 	int dirty;
-	unsigned long counted_at;	/* the ledger's generation when counted */
+	unsigned long counted_at;	/* the ledger's changes when counted */
 	size_t ready, unsettled;
 };
 

@@ -376,6 +376,11 @@ state_file_error(const char *state, const char *name)
 int
 state_ledger_error(const char *state, size_t damaged)
 {
+	if (errno == EBADMSG && damaged == 0) {
+		warnmsg("%s/ledger.snap: damaged (bgtrain status --repair keeps it "
+		    "aside and the records after it)", state);
+		return EX_DATAERR;
+	}
 	if (errno == EBADMSG) {
 		warnmsg("%s/ledger.tsv:%zu: damaged record (bgtrain status --repair "
 		    "keeps every record that holds)", state, damaged);

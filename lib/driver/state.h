@@ -30,8 +30,8 @@ int setup_check(const struct driver_options *o, char *prog[PROGRAMS]);
  */
 int state_file_error(const char *state, const char *name);
 /*
- * Say why ledger_open failed (damaged is its line number for EBADMSG) and
- * return the exit status: 65 for a damaged record, else 74.
+ * Say why ledger_open failed (damaged is its line number for EBADMSG, 0
+ * for the snapshot) and return the exit status: 65 for damage, else 74.
  */
 int state_ledger_error(const char *state, size_t damaged);
 /*

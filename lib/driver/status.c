@@ -103,7 +103,7 @@ static int
 repair_ledger(const char *state)
 {
 	size_t kept, dropped;
-	int lock, rc = 0;
+	int lock, rc = 0, snap_damaged;
 
 	if ((lock = state_lock(state)) < 0) {
 		if (errno != EWOULDBLOCK)
@@ -112,9 +112,14 @@ repair_ledger(const char *state)
 		    "before --repair", state);
 		return EX_TEMPFAIL;
 	}
-	if (ledger_repair(state, &kept, &dropped) < 0) {
+	if (ledger_repair(state, &kept, &dropped, &snap_damaged) < 0) {
 		warnmsg("%s/ledger.tsv: cannot repair: %s", state, strerror(errno));
 		rc = errno == ENOENT ? EX_NOINPUT : EX_IOERR;
+	} else if (snap_damaged) {
+		warnmsg("%s/ledger.snap: damaged, kept as ledger.snap.damaged: the "
+		    "inputs it held are done again (the learned file and the model "
+		    "know theirs by content); %zu records of ledger.tsv kept, %zu "
+		    "dropped", state, kept, dropped);
 	} else if (dropped) {
 		warnmsg("%s/ledger.tsv: repaired: %zu records kept, %zu dropped "
 		    "(the old file is ledger.tsv.damaged)", state, kept, dropped);
@@ -134,7 +139,7 @@ driver_status(const struct driver_options *o, int json, int repair)
 	struct hashcache hashes;
 	struct unfinished left = { 0, 0, 0 };
 	struct stat st;
-	size_t i, done = 0, pending_replays, pending_exp, trained = 0, unreadable;
+	size_t done, pending_replays, pending_exp, trained, unreadable;
 	size_t damaged = 0;
 	char *running = NULL;
 	int active, rc;
@@ -162,14 +167,8 @@ driver_status(const struct driver_options *o, int json, int repair)
 	active = state_driver_alive(o->state);
 	if (active)
 		running = running_status(o->state);
-	for (i = 0; i < l.n_jobs; i++) {
-		if (l.jobs[i].merged != 1)
-			continue;
-		if (l.jobs[i].kind == JOB_ANALYSIS)
-			done += l.jobs[i].n_inputs;
-		else
-			trained += l.jobs[i].n_inputs;
-	}
+	done = l.done[JOB_ANALYSIS];
+	trained = l.done[JOB_TRAINING];
 	own_init(&own, o);
 	/* Read, never written: the driver's to keep. */
 	hashcache_load(&hashes, o->state);
@@ -197,7 +196,7 @@ driver_status(const struct driver_options *o, int json, int repair)
 		    "\"unfinished_trained\": %zu, \"unfinished_bad\": %zu, "
 		    "\"status\": %s}\n",
 		    active ? "true" : "false", done, trained, pending_replays,
-		    pending_exp, l.bad, unreadable, l.not_inputs, l.n_jobs, left.n,
+		    pending_exp, l.bad, unreadable, l.not_inputs, l.jobs_recorded, left.n,
 		    left.trained, left.bad, running && *running ? running : "null");
 	else
 		printf("state:      %s (%s)\n"

@@ -6,7 +6,8 @@
  *   mkseeds attributes OUTDIR REPLAY...   each replay's
  *       replay.attributes.events (fixed layout), as OUTDIR/N.MEMBER
  *   mkseeds ledger OUTDIR              ledgers written by the ledger's own
- *       writers: every kind of record, with checksums
+ *       writers: every kind of record, with checksums, folded into a
+ *       snapshot (ledger.snap), and the tail after it
  *   mkseeds hashcache OUTDIR           a hash cache (OUTDIR/hashes.cache)
  *       written by its own writer, of the files in OUTDIR's parent
  *
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "atomic.h"
 #include "file.h"
 #include "hashcache.h"
 #include "ledger.h"
@@ -108,6 +110,7 @@ ledgers(const char *dir)
 		"fedcba9876543210fedcba9876543210",
 		"00112233445566778899aabbccddeeff" };
 	char *paths[] = { "/in/a b.SC2Replay", "/in/exp_1.npz", "/in/c\\d" };
+	char full[4096];
 	struct ledger l;
 	size_t damaged;
 
@@ -126,6 +129,15 @@ ledgers(const char *dir)
 	    "not a replay");
 	ledger_produced(&l, 3, JOB_ANALYSIS, "/state/out/3.json",
 	    "cccccccccccccccccccccccccccccccc", 1, hashes + 2, paths + 2);
+	/* All that as a tail (full.tsv), then its snapshot and a tail after it. */
+	snprintf(full, sizeof full, "%s/full.tsv", dir);
+	if (atomic_copy(l.path, full) < 0 || ledger_snapshot(&l) < 0 ||
+	    ledger_cut(&l) < 0) {
+		perror(dir);
+		ledger_close(&l);
+		return 1;
+	}
+	ledger_merged(&l, 3);
 	ledger_close(&l);
 	return 0;
 }

@@ -67,8 +67,11 @@ make_seeds() {
 	# ledger: written by the ledger's writers
 	mkdir -p "$S.new/ledger.dir" "$S.new/ledger"
 	"$B/release/mkseeds" ledger "$S.new/ledger.dir" || return 1
-	cp "$S.new/ledger.dir/ledger.tsv" "$S.new/ledger/written.tsv"
+	cp "$S.new/ledger.dir/full.tsv" "$S.new/ledger/written.tsv"
 	head -c 300 "$S.new/ledger/written.tsv" >"$S.new/ledger/torn.tsv"
+	cp "$S.new/ledger.dir/ledger.tsv" "$S.new/ledger/tail.tsv"
+	cp "$S.new/ledger.dir/ledger.snap" "$S.new/ledger/written.snap"
+	head -c 300 "$S.new/ledger.dir/ledger.snap" >"$S.new/ledger/cut.snap"
 	links "$S.new/ledger" "$shared"/hostile/*.tsv
 	# hashcache: written by the cache's writer, and cut short
 	mkdir -p "$S.new/hashcache.dir" "$S.new/hashcache"
@@ -127,7 +130,7 @@ PY
 
 # Seeds made before a harness existed are made again.
 { [ -f "$B/seeds/replays.list" ] && [ -d "$B/seeds/attributes" ] &&
-	[ -d "$B/seeds/hashcache" ]; } || make_seeds ||
+	[ -d "$B/seeds/hashcache" ] && [ -f "$B/seeds/ledger/written.snap" ]; } || make_seeds ||
 	{ echo "run.sh: cannot make seeds" >&2; exit 1; }
 
 # The seed folders of harness $1, read-only.

@@ -8,7 +8,7 @@ _bgtrain()
 	# The subcommand; the options named here take an argument.
 	what=$(_bgtrain_suite_operand "-r --replays -e --experience --bot -s --state
 		-j --jobs --learned --model --deploy --on-merge --adopt-stale-tmp
-		--quarantine --done-dir --priority
+		--quarantine --done-dir --priority --nice --ionice
 		--config --cpu --mem --gpu-mem --gpu-util --load --far
 		--stats-every --grace --job-timeout --settle --poll --replay-batch
 		--train-batch --behavior --max-ratio --lr --gamma --entropy --clip
@@ -34,6 +34,10 @@ _bgtrain()
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return;;
 	--priority)
 		COMPREPLY=($(compgen -W "training analysis" -- "$cur")); return;;
+	--ionice)
+		COMPREPLY=($(compgen -W "idle best-effort none" -- "$cur")); return;;
+	--nice)
+		COMPREPLY=($(compgen -W "0 5 10 15 19" -- "$cur")); return;;
 	-j|--jobs)
 		# auto, or 1 up to the number of CPUs.
 		COMPREPLY=($(compgen -W "auto $(seq 1 "$(nproc 2>/dev/null || echo 8)")" -- "$cur"))
@@ -51,7 +55,7 @@ _bgtrain()
 			--adopt-stale-tmp --config --json --repair --help --version" -- "$cur"));;
 		*) COMPREPLY=($(compgen -W "--replays --experience --bot --state --jobs
 			--learned --model --deploy --on-merge --adopt-stale-tmp
-			--quarantine --done-dir --priority --config
+			--quarantine --done-dir --priority --nice --ionice --idle --config
 			--cpu --mem --gpu-mem --gpu-util --load --far --stats-every
 			--grace --job-timeout --settle --poll --replay-batch --train-batch
 			--behavior --max-ratio --lr --gamma --entropy --clip --optimizer

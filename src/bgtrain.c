@@ -32,6 +32,9 @@ struct settings {
 /* In the order of enum priority: the index is the value, stored as an int. */
 static const char *const priorities[] = { "training", "analysis", NULL };
 _Static_assert(sizeof(enum priority) == sizeof(int), "--priority is stored as an int");
+/* In the order of enum spawn_io, as ionice(1) names the classes. */
+static const char *const io_classes[] = { "idle", "best-effort", "none", NULL };
+_Static_assert(sizeof(enum spawn_io) == sizeof(int), "--ionice is stored as an int");
 
 /*
  * bgtrain's own options; the gate's thresholds come from gate_options. The
@@ -85,6 +88,19 @@ static const struct opt bgtrain_options[] = {
 	  .field = offsetof(struct settings, o.priority), .arg = "KIND",
 	  .words = priorities, .def = "training",
 	  .help = "training or analysis first" },
+	{ .name = "nice", .kind = OPT_INT,
+	  .field = offsetof(struct settings, o.yield.nice), .arg = "N",
+	  .min = 0, .max = 19, .def = "10",
+	  .help = "the workers' nice value (0: as bgtrain's)" },
+	{ .name = "ionice", .kind = OPT_CHOICE,
+	  .field = offsetof(struct settings, o.yield.io), .arg = "CLASS",
+	  .words = io_classes, .def = "idle",
+	  .help = "the workers' I/O class: idle, best-effort (its\n"
+	  "lowest level) or none (as bgtrain's)" },
+	{ .name = "idle", .kind = OPT_FLAG,
+	  .field = offsetof(struct settings, o.yield.idle),
+	  .help = "workers run only on CPU time nothing else wants\n"
+	  "(SCHED_IDLE)" },
 	{ .name = "config", .kind = OPT_CONFIG, .arg = "FILE", .cli_only = 1,
 	  .help = "settings as 'key = value', keys as these options" },
 	{ .name = "stats-every", .kind = OPT_INT,

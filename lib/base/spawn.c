@@ -4,12 +4,20 @@
  * Each worker leads its own process group so that stopping a job stops all
  * of it, and so that a Ctrl+C on the terminal reaches the driver alone: the
  * driver then decides, and stops the jobs itself, with a grace period.
+ *
+ * Workers run beside a game: they can be made to yield, in the child
+ * before exec, so that every process of a job (and what it starts) does:
+ * a nice value, the idle I/O class (ioprio_set(2), which glibc does not
+ * wrap) and, on request, SCHED_IDLE.
  */
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,15 +39,39 @@ redirect(const char *path, int fd, int flags)
 	}
 }
 
-pid_t
-spawn(char *const argv[], const char *out, const char *err)
+/* ioprio_set(2)'s values, from the kernel's uapi/linux/ioprio.h. */
+#define IOPRIO_WHO_PROCESS 1
+#define IOPRIO_CLASS_BE 2
+#define IOPRIO_CLASS_IDLE 3
+#define IOPRIO_VALUE(class, level) ((class) << 13 | (level))
+
+/*
+ * In the child: yield as y says. What the system refuses (a container
+ * without the call) leaves the child as it was: it runs all the same.
+ */
+static void
+yield(const struct spawn_yield *y)
 {
-	return spawn_env(argv, NULL, out, err);
+	struct sched_param none = { 0 };
+	int now;
+
+	errno = 0;
+	now = getpriority(PRIO_PROCESS, 0);
+	if (y->nice > 0 && errno == 0 && now < y->nice)
+		setpriority(PRIO_PROCESS, 0, y->nice);
+	if (y->io == SPAWN_IO_IDLE)
+		syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
+		    IOPRIO_VALUE(IOPRIO_CLASS_IDLE, 0));
+	else if (y->io == SPAWN_IO_BEST_EFFORT)
+		syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
+		    IOPRIO_VALUE(IOPRIO_CLASS_BE, 7));
+	if (y->idle)
+		sched_setscheduler(0, SCHED_IDLE, &none);
 }
 
-pid_t
-spawn_env(char *const argv[], char *const env[], const char *out,
-	  const char *err)
+static pid_t
+start(char *const argv[], char *const env[], const struct spawn_yield *y,
+      const char *out, const char *err)
 {
 	pid_t parent = getpid(), pid = fork();
 	sigset_t none;
@@ -67,6 +99,8 @@ spawn_env(char *const argv[], char *const env[], const char *out,
 	redirect(err, 2, O_WRONLY | O_CREAT | O_APPEND);
 	/* The driver's files (job log, libproc2's /proc handles) stay its own. */
 	close_range(3, ~0U, 0);
+	if (y)
+		yield(y);
 	/* The driver is one thread: the child may change its own environment. */
 	for (i = 0; env && env[i]; i++)
 		putenv(env[i]);
@@ -74,6 +108,26 @@ spawn_env(char *const argv[], char *const env[], const char *out,
 	/* The job's stderr file is all a person has: say why, not only that. */
 	fprintf(stderr, "%s: cannot run: exec failed: %s\n", argv[0], strerror(errno));
 	_exit(127);
+}
+
+pid_t
+spawn(char *const argv[], const char *out, const char *err)
+{
+	return start(argv, NULL, NULL, out, err);
+}
+
+pid_t
+spawn_env(char *const argv[], char *const env[], const char *out,
+	  const char *err)
+{
+	return start(argv, env, NULL, out, err);
+}
+
+pid_t
+spawn_yielding(char *const argv[], const struct spawn_yield *y, const char *out,
+	       const char *err)
+{
+	return start(argv, NULL, y, out, err);
 }
 
 void

@@ -55,6 +55,8 @@ driver_defaults(struct driver_options *o)
 	o->tick = 1;
 	o->adopt_stale_tmp = -1;
 	o->poll = -1;
+	o->yield.nice = 10;
+	o->yield.io = SPAWN_IO_IDLE;
 	train_flags_unset(&o->train);
 	gate_thresholds_default(&o->gate);
 }

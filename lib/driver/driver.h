@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "gate.h"
+#include "spawn.h"
 #include "status.h"
 #include "train_flags.h"
 
@@ -36,6 +37,7 @@ struct driver_options {
 	double tick;			/* seconds between gate samples and scans */
 	double poll;			/* seconds between walks of the folders; < 0: inotify */
 	struct gate_thresholds gate;
+	struct spawn_yield yield;	/* how the workers yield to the game */
 	int quiet;
 };
 

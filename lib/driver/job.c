@@ -208,7 +208,7 @@ job_start(struct driver *d, enum job_kind kind, struct queued_input **in, size_t
 	job_command(d, j, &av);
 	j->started = monotonic_seconds();
 	j->wall_started = wall_seconds();
-	j->pid = spawn(av.v, NULL, j->err);
+	j->pid = spawn_yielding(av.v, &d->o->yield, NULL, j->err);
 	strlist_free(&av);
 	if (j->pid < 0) {
 		warnmsg("cannot start a job: %s", strerror(errno));

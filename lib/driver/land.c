@@ -90,7 +90,7 @@ merge_output(struct driver *d, const struct ledger_job *lj)
 	pid_t pid;
 
 	job_merge_command(d, lj, &av);
-	pid = spawn(av.v, NULL, d->merge_log);
+	pid = spawn_yielding(av.v, &d->o->yield, NULL, d->merge_log);
 	/* No child, no wait: waitpid(-1) would take a job's exit status. */
 	status = pid > 0 ? spawn_wait(pid) : -1;
 	strlist_free(&av);

@@ -11,7 +11,7 @@ _bgtrain()
 		--quarantine --done-dir --priority --nice --ionice
 		--config --cpu --mem --gpu-mem --gpu-util --load --far
 		--stats-every --grace --job-timeout --settle --poll --replay-batch
-		--train-batch --behavior --max-ratio --lr --gamma --entropy --clip
+		--train-batch --log-max --behavior --max-ratio --lr --gamma --entropy --clip
 		--optimizer --epochs --batch-episodes --hidden")
 	case $prev in
 	-r|--replays|-e|--experience|--bot|-s|--state|--quarantine|--done-dir)
@@ -45,7 +45,7 @@ _bgtrain()
 	--cpu|--mem|--gpu-mem|--gpu-util|--load)
 		# The gate's thresholds, as res-gate's: a number, or off.
 		COMPREPLY=($(compgen -W "off" -- "$cur")); return;;
-	--far|--stats-every|--grace|--job-timeout|--settle|--poll|--replay-batch|--train-batch|\
+	--far|--stats-every|--grace|--job-timeout|--settle|--poll|--replay-batch|--train-batch|--log-max|\
 	--adopt-stale-tmp|--max-ratio|--lr|--gamma|--entropy|--clip|--epochs|--batch-episodes)
 		return;;
 	esac
@@ -53,11 +53,12 @@ _bgtrain()
 		case $what in
 		status) COMPREPLY=($(compgen -W "--state --replays --experience --bot
 			--adopt-stale-tmp --config --json --repair --help --version" -- "$cur"));;
+		rotate) COMPREPLY=($(compgen -W "--log-max --config --help --version" -- "$cur"));;
 		*) COMPREPLY=($(compgen -W "--replays --experience --bot --state --jobs
 			--learned --model --deploy --on-merge --adopt-stale-tmp
 			--quarantine --done-dir --priority --nice --ionice --idle --config
 			--cpu --mem --gpu-mem --gpu-util --load --far --stats-every
-			--grace --job-timeout --settle --poll --replay-batch --train-batch
+			--grace --job-timeout --settle --poll --replay-batch --train-batch --log-max
 			--behavior --max-ratio --lr --gamma --entropy --clip --optimizer
 			--epochs --batch-episodes --hidden
 			--json --quiet
@@ -65,6 +66,10 @@ _bgtrain()
 		esac
 		return
 	fi
-	[[ -z $what ]] && COMPREPLY=($(compgen -W "run once status" -- "$cur"))
+	if [[ -z $what ]]; then
+		COMPREPLY=($(compgen -W "run once status rotate" -- "$cur"))
+	elif [[ $what == rotate ]]; then
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+	fi
 }
 complete -o filenames -F _bgtrain bgtrain

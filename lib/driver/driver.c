@@ -57,6 +57,7 @@ driver_defaults(struct driver_options *o)
 	o->poll = -1;
 	o->yield.nice = 10;
 	o->yield.io = SPAWN_IO_IDLE;
+	o->log_max = 10 << 20;
 	train_flags_unset(&o->train);
 	gate_thresholds_default(&o->gate);
 }

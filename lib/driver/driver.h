@@ -3,6 +3,7 @@
 #define DRIVER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "gate.h"
 #include "spawn.h"
@@ -38,6 +39,7 @@ struct driver_options {
 	double poll;			/* seconds between walks of the folders; < 0: inotify */
 	struct gate_thresholds gate;
 	struct spawn_yield yield;	/* how the workers yield to the game */
+	uint64_t log_max;		/* logs rotate at this size; 0: never */
 	int quiet;
 };
 

@@ -30,6 +30,7 @@
 #include "job.h"
 #include "jsonw.h"
 #include "land.h"
+#include "logfile.h"
 #include "publish.h"
 #include "report.h"
 #include "spawn.h"
@@ -90,6 +91,8 @@ merge_output(struct driver *d, const struct ledger_job *lj)
 	pid_t pid;
 
 	job_merge_command(d, lj, &av);
+	if (log_rotate_at(d->merge_log, d->o->log_max) < 0)
+		warnmsg("%s: cannot rotate: %s", d->merge_log, strerror(errno));
 	pid = spawn_yielding(av.v, &d->o->yield, NULL, d->merge_log);
 	/* No child, no wait: waitpid(-1) would take a job's exit status. */
 	status = pid > 0 ? spawn_wait(pid) : -1;

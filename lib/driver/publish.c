@@ -27,6 +27,7 @@
 #include "driver_internal.h"
 #include "events.h"
 #include "lock.h"
+#include "logfile.h"
 #include "publish.h"
 #include "scan.h"
 #include "spawn.h"
@@ -99,6 +100,8 @@ hook_start(struct driver *d, enum job_kind kind, double t)
 	d->hook_started = t;
 	d->hook_stopped_at = 0;
 	d->hook_killed = 0;
+	if (log_rotate_at(d->hook_log, d->o->log_max) < 0)
+		warnmsg("%s: cannot rotate: %s", d->hook_log, strerror(errno));
 	if ((d->hook_pid = spawn_env(argv, env, d->hook_log, d->hook_log)) < 0) {
 		warnmsg("--on-merge: cannot start /bin/sh: %s", strerror(errno));
 		d->hook_pid = 0;

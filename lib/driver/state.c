@@ -32,6 +32,7 @@
 #include "driver.h"
 #include "driver_internal.h"
 #include "file.h"
+#include "logfile.h"
 #include "path.h"
 #include "scan.h"
 #include "state.h"
@@ -464,6 +465,23 @@ state_open_joblog(const char *state)
 	return fd;
 }
 
+/* A job log past --log-max goes to joblog.tsv.1, and a new one starts. */
+static void
+rotate_joblog(struct driver *d)
+{
+	char *path = path_join(d->o->state, "joblog.tsv");
+	int rc = log_rotate_at(path, d->o->log_max);
+
+	if (rc < 0)
+		warnmsg("%s: cannot rotate: %s", path, strerror(errno));
+	if (rc > 0) {
+		close(d->joblog);
+		if ((d->joblog = state_open_joblog(d->o->state)) < 0)
+			state_io_failed(d, "%s: %s", path, strerror(errno));
+	}
+	free(path);
+}
+
 void
 state_log_job(struct driver *d, const struct job *j, int status, double secs)
 {
@@ -480,7 +498,8 @@ state_log_job(struct driver *d, const struct job *j, int status, double secs)
 	for (i = 0; i < j->n && i < 3; i++)
 		sb_printf(&sb, "%s%s", i ? " " : "", j->paths[i]);
 	sb_printf(&sb, "%s\n", j->n > 3 ? " ..." : "");
-	if (append_whole(d->joblog, sb.data, sb.len, 0) < 0)
+	rotate_joblog(d);
+	if (d->joblog >= 0 && append_whole(d->joblog, sb.data, sb.len, 0) < 0)
 		state_io_failed(d, "%s/joblog.tsv: %s", d->o->state, strerror(errno));
 	sb_free(&sb);
 }

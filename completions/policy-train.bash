@@ -11,14 +11,16 @@ _policy_train()
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return;;
 	--optimizer)
 		COMPREPLY=($(compgen -W "adam sgd" -- "$cur")); return;;
+	--behavior)
+		COMPREPLY=($(compgen -W "auto uniform none" -- "$cur")); return;;
 	--hidden|--actions|-e|--epochs|--batch-episodes|--seed|--lr|--gamma|\
-	--entropy|--clip|-t|--threads)
+	--entropy|--clip|--max-ratio|-t|--threads)
 		return;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "--model --out --init --hidden --actions
 			--epochs --batch-episodes --seed --lr --gamma --entropy --clip
-			--optimizer --no-normalize --threads --skip-bad --quarantine
+			--optimizer --behavior --max-ratio --no-normalize --threads --skip-bad --quarantine
 			--report --again --json --quiet --help --version" -- "$cur"))
 		return
 	fi

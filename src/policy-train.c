@@ -27,6 +27,9 @@ struct settings {
 /* --optimizer's words in the order of enum optimizer, set as an int. */
 static const char *const optimizers[] = { "adam", "sgd", NULL };
 _Static_assert(sizeof(enum optimizer) == sizeof(int), "--optimizer is stored as an int");
+/* --behavior's, in the order of enum behavior. */
+static const char *const behaviors[] = { "auto", "uniform", "none", NULL };
+_Static_assert(sizeof(enum behavior) == sizeof(int), "--behavior is stored as an int");
 
 /* The defaults here are train_defaults()' own, shown by --help. */
 static const struct opt policy_train_options[] = {
@@ -49,7 +52,7 @@ static const struct opt policy_train_options[] = {
 	{ .name = "epochs", .letter = 'e', .kind = OPT_INT,
 	  .field = offsetof(struct settings, o.train.epochs), .arg = "N",
 	  .min = 1, .max = 1000000, .def = "1",
-	  .help = "passes over the data; above 20 warns" },
+	  .help = "passes over the data; over 20 on-policy warn" },
 	{ .name = "batch-episodes", .kind = OPT_SIZE,
 	  .field = offsetof(struct settings, o.train.batch_episodes), .arg = "N",
 	  .min = 1, .max = (uint64_t)1 << 40,
@@ -73,6 +76,16 @@ static const struct opt policy_train_options[] = {
 	{ .name = "optimizer", .kind = OPT_CHOICE,
 	  .field = offsetof(struct settings, o.train.optimizer), .arg = "NAME",
 	  .words = optimizers, .def = "adam", .help = "adam or sgd" },
+	{ .name = "behavior", .kind = OPT_CHOICE,
+	  .field = offsetof(struct settings, o.train.behavior), .arg = "MODE",
+	  .words = behaviors, .def = "auto",
+	  .help = "where mu comes from: auto, uniform, none\n"
+	  "(behavior_probs, else on-policy rho = 1; the\n"
+	  "same, else 1/actions, for random play; never)" },
+	{ .name = "max-ratio", .kind = OPT_NUMBER,
+	  .field = offsetof(struct settings, o.train.max_ratio), .arg = "C",
+	  .lo = 1e-12, .hi = 1e300, .def = "5",
+	  .help = "truncate the importance ratio pi/mu at C" },
 	{ .name = "no-normalize", .kind = OPT_FLAG,
 	  .field = offsetof(struct settings, no_normalize),
 	  .help = "do not normalise advantages" },
@@ -103,7 +116,7 @@ static const struct opt policy_train_options[] = {
 
 static const char synopsis[] =
 "usage: policy-train -m MODEL.npz [OPTIONS] EXPERIENCE.npz|FOLDER ...\n"
-"Apply the REINFORCE update to the policy model from the bot's experience files.\n";
+"Apply the REINFORCE update, on- or off-policy, to the policy model from the\nbot's experience files.\n";
 
 static const char footer[] =
 "Exit status: 0 trained, 64 usage, 65 bad experience or model, 66 missing input,\n"

@@ -252,30 +252,33 @@ runs=$(grep -cx model "$T/hook6")
 expect_grep "\"hooks_failed\": $runs}" "$T/s6/status.json" "status.json counts the failed commands"
 cmp -s "$T/s6/rl_agent_model.npz" "$T/d6/live.npz" || fail "--deploy: the published model is not the model"
 ls "$T/d6" | grep -q '\.tmp\.' && fail "--deploy left a temporary file"
+# Markers of this run's own, so that another run of this test elsewhere on
+# the machine is never taken for ours.
+mark=bgtrain-t-hook-$$
 start=$(date +%s)
 "$BG" once --experience "$T/exp4" --state "$T/s6b" --train-batch 5 --jobs 1 --job-timeout 2 --grace 1 \
-	--on-merge "sleep 347; echo bgtrain-t-hook-marker" $GATE -q >"$T/out" 2>"$T/err"
+	--on-merge "sleep 347; echo $mark" $GATE -q >"$T/out" 2>"$T/err"
 expect_status 0 $? "a hanging --on-merge"
 secs=$(($(date +%s) - start))
 expect_grep "^Models Trained: 6$" "$T/out" "the jobs go on while --on-merge hangs"
 expect_grep "ran over --job-timeout (2 s) and was stopped" "$T/err" "a hanging --on-merge is stopped"
 [ $secs -lt 30 ] || fail "a hanging --on-merge held the driver for $secs s"
-pgrep -f "bgtrain-t-hook-marker" >/dev/null && fail "a hanging --on-merge was left running"
+pgrep -f "$mark" >/dev/null && fail "a hanging --on-merge was left running"
 # SIGTERM while the command runs: it is stopped with the jobs; no process is left.
 mkdir -p "$T/exp6c"
 cp "$GOOD"/$(ls "$GOOD" | head -n 1) "$T/exp6c/"
-"$BG" run --experience "$T/exp6c" --state "$T/s6c" --grace 1 --on-merge "sleep 348; : bgtrain-t-hook-marker2" \
+"$BG" run --experience "$T/exp6c" --state "$T/s6c" --grace 1 --on-merge "sleep 348.$$; : ${mark}2" \
 	$GATE -q >"$T/out" 2>"$T/err" &
 pid=$!
 # The command's shell, not the driver whose command line names it too.
-wait_for_process "^/bin/sh -c sleep 348; : bgtrain-t-hook-marker2" ||
+wait_for_process "^/bin/sh -c sleep 348.$$; : ${mark}2" ||
 	fail "the --on-merge command did not start under run"
 kill -TERM $pid
 wait $pid
 expect_status 143 $? "run stopped while --on-merge runs"
 sleep 0.2
-pgrep -f "bgtrain-t-hook-marker2" >/dev/null && fail "SIGTERM left the --on-merge command running"
-pgrep -f "sleep 348" >/dev/null && fail "SIGTERM left the --on-merge command's child running"
+pgrep -f "${mark}2" >/dev/null && fail "SIGTERM left the --on-merge command running"
+pgrep -f "sleep 348.$$" >/dev/null && fail "SIGTERM left the --on-merge command's child running"
 
 # 7. The bot's unfinished files: status counts those over an hour old;
 # --adopt-stale-tmp trains the complete ones in place, exactly once, never

@@ -6,6 +6,11 @@
  * gradient of the first step, the weights after 1 and 10 full-batch steps
  * and the final loss. Ours must agree to 1e-5 relative per tensor,
  * ||ours - ref|| / ||ref||, as in llm.c's test against PyTorch.
+ * ../shared/reference/offpolicy is the same for the off-policy update:
+ * two episodes carry behavior_probs (some of 0.01, so rho is truncated),
+ * two do not and are taken as uniform play (--behavior uniform), every key
+ * of its expected.npz checked the same way; and the on-policy update must
+ * miss it, so that a ratio left out cannot pass.
  *
  * It drives the very functions policy-train runs (trainer.h: the data set
  * built from the episodes, the gradient, the epochs of updates, the loss),
@@ -34,6 +39,8 @@
 #define EXPECTED_LIMIT (1 << 26)
 
 static double worst;
+/* Set for the on-policy update on the off-policy case: it must miss. */
+static int quiet_miss;
 
 static void
 compare(const char *what, const double *ours, const struct npy_array *ref,
@@ -54,6 +61,8 @@ compare(const char *what, const double *ours, const struct npy_array *ref,
 	rel = sqrt(diff) / (sqrt(norm) > 0 ? sqrt(norm) : 1);
 	if (rel > worst)
 		worst = rel;
+	if (quiet_miss)
+		return;
 	printf("  %-14s rel err %.3g\n", what, rel);
 	if (!(rel <= TOLERANCE))
 		printf("FAIL %s: relative error %g > %g\n", what, rel, TOLERANCE);
@@ -89,12 +98,15 @@ config_number(const cJSON *c, const char *key)
 
 /* The hyper-parameters of config.json, as policy-train's parameters. */
 static int
-read_config(const char *dir, struct train_params *p)
+read_config(const char *dir, struct train_params *p, int *with_mu)
 {
+	static const char *const behaviors[] = { "auto", "uniform", "none" };
+	const cJSON *v, *item;
 	char path[4200];
 	cJSON *config;
 	char *text;
 	size_t size;
+	int i;
 
 	snprintf(path, sizeof path, "%s/config.json", dir);
 	if ((text = file_read(path, CONFIG_LIMIT, &size)) == NULL)
@@ -109,6 +121,21 @@ read_config(const char *dir, struct train_params *p)
 	p->normalize = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(config,
 	    "normalize_advantages"));
 	p->optimizer = OPT_ADAM;
+	/* Off-policy settings, when the case has them: else the defaults. */
+	v = cJSON_GetObjectItemCaseSensitive(config, "behavior");
+	if (v != NULL) {
+		EXPECT(cJSON_IsString(v));
+		for (i = 0; i < 3 && cJSON_IsString(v); i++)
+			if (strcmp(v->valuestring, behaviors[i]) == 0)
+				p->behavior = (enum behavior)i;
+		p->max_ratio = config_number(config, "max_ratio");
+	}
+	/* Which episodes carry behavior_probs (a bit each). */
+	*with_mu = 0;
+	v = cJSON_GetObjectItemCaseSensitive(config, "episodes_with_behavior_probs");
+	cJSON_ArrayForEach(item, v)
+		if (cJSON_IsNumber(item) && item->valueint >= 0 && item->valueint < 16)
+			*with_mu |= 1 << item->valueint;
 	cJSON_Delete(config);
 	return 0;
 }
@@ -116,7 +143,7 @@ read_config(const char *dir, struct train_params *p)
 /* The reference's four episodes, as policy-train reads and builds them. */
 static void
 read_dataset(const char *dir, const struct model *m, const struct train_params *p,
-	     struct dataset *d)
+	     int with_mu, struct dataset *d)
 {
 	char path[4200];
 	struct strbuf why = { 0 };
@@ -131,16 +158,25 @@ read_dataset(const char *dir, const struct model *m, const struct train_params *
 		    m->net.width[m->net.n_layers], &e, &why) == 0);
 		if (i == 0)
 			EXPECT(e.steps == 1);
+		EXPECT((e.behavior != NULL) == ((with_mu >> i) & 1));
 		dataset_add(d, &e);
 	}
-	dataset_build(d, p->gamma, p->normalize);
+	dataset_build(d, p, m->net.width[m->net.n_layers]);
 	sb_free(&why);
+}
+
+/* Whether the case's rows are weighted by rho (specs/reinforce.md). */
+static int
+off_policy_case(const struct train_params *p, int with_mu)
+{
+	return p->behavior == BEHAVIOR_UNIFORM ||
+	    (p->behavior == BEHAVIOR_AUTO && with_mu);
 }
 
 /* The whole case, from the initial model, with chunks of chunk_rows rows. */
 static void
 check_case(const char *dir, const struct npz *ref, struct train_params p,
-	   size_t chunk_rows)
+	   int with_mu, size_t chunk_rows)
 {
 	char path[4200];
 	struct strbuf why = { 0 };
@@ -157,7 +193,7 @@ check_case(const char *dir, const struct npz *ref, struct train_params p,
 	EXPECT(model_read(path, &m, &why) == 0);
 	if (m.net.params == NULL)
 		return;
-	read_dataset(dir, &m, &p, &d);
+	read_dataset(dir, &m, &p, with_mu, &d);
 	if (d.rows == 0) {
 		model_free(&m);
 		return;
@@ -181,32 +217,84 @@ check_case(const char *dir, const struct npz *ref, struct train_params p,
 	EXPECT(m.optim_step == 10);
 	compare_tensors(&m.net, m.net.params, ref, "", "_after_10");
 	compare("loss_final", &out.loss_after, npz_get(ref, "loss_final"), 1);
+	/* Off-policy: every row has its rho; the case truncates some. */
+	if (off_policy_case(&p, with_mu)) {
+		EXPECT(d.off_rows == d.rows && out.ratios.rows == d.rows * 9);
+		EXPECT(out.ratios.max > p.max_ratio);
+		printf("  largest ratio %.3g (truncated at %g)\n", out.ratios.max,
+		    p.max_ratio);
+	}
 
 	dataset_free(&d);
 	model_free(&m);
 	sb_free(&why);
 }
 
-int
-main(void)
+/*
+ * Every key of expected.npz is one the checks compare (each of those must
+ * be there): loss_0, loss_final, and grad_, _after_1, _after_10 of each
+ * weight and bias.
+ */
+static void
+every_key_checked(const struct npz *ref, const struct policy *shape)
+{
+	EXPECT(ref->n == 2 + 3 * 2 * (size_t)shape->n_layers);
+}
+
+/* One reference case: 0, or -1 when it is not there. */
+static int
+reference_case(const char *name)
 {
 	char dir[4096], path[4200];
 	struct strbuf why = { 0 };
 	struct train_params p;
+	struct model m;
 	struct npz ref;
+	double missed;
+	int with_mu;
 
-	snprintf(dir, sizeof dir, "%s/reference/reinforce", shared_dir());
-	if (read_config(dir, &p) < 0)
-		return skip_or_fail("test_reinforce");
+	snprintf(dir, sizeof dir, "%s/reference/%s", shared_dir(), name);
+	if (read_config(dir, &p, &with_mu) < 0)
+		return -1;
+	printf("%s:\n", name);
 	snprintf(path, sizeof path, "%s/expected.npz", dir);
 	EXPECT(npz_read(path, EXPECTED_LIMIT, &ref, &why) == 0);
-	if (test_failures)
-		return test_exit();
-	check_case(dir, &ref, p, TRAIN_CHUNK_ROWS);
-	check_case(dir, &ref, p, SMALL_CHUNK_ROWS);
-	printf("test_reinforce: worst relative error %.3g (tolerance %g)\n", worst,
-	    TOLERANCE);
+	snprintf(path, sizeof path, "%s/init_model.npz", dir);
+	EXPECT(model_read(path, &m, &why) == 0);
+	if (test_failures) {
+		sb_free(&why);
+		return 0;
+	}
+	every_key_checked(&ref, &m.net);
+	model_free(&m);
+	check_case(dir, &ref, p, with_mu, TRAIN_CHUNK_ROWS);
+	check_case(dir, &ref, p, with_mu, SMALL_CHUNK_ROWS);
+	if (off_policy_case(&p, with_mu)) {
+		/* The on-policy update on the same case misses by far. */
+		struct train_params on = p;
+
+		on.behavior = BEHAVIOR_NONE;
+		missed = worst;
+		worst = 0;
+		quiet_miss = 1;
+		check_case(dir, &ref, on, with_mu, TRAIN_CHUNK_ROWS);
+		quiet_miss = 0;
+		printf("  on-policy update: worst relative error %.3g (must be > %g)\n",
+		    worst, 100 * TOLERANCE);
+		EXPECT(worst > 100 * TOLERANCE);
+		worst = missed;
+	}
 	npz_free(&ref);
 	sb_free(&why);
+	return 0;
+}
+
+int
+main(void)
+{
+	if (reference_case("reinforce") < 0 || reference_case("offpolicy") < 0)
+		return skip_or_fail("test_reinforce");
+	printf("test_reinforce: worst relative error %.3g (tolerance %g)\n", worst,
+	    TOLERANCE);
 	return test_exit();
 }

@@ -36,7 +36,7 @@ const struct opt training_options[] = {
 	  "(with --bot: uniform, the bot's random play)" },
 	{ .name = "max-ratio", .kind = OPT_NUMBER,
 	  .field = offsetof(struct train_flags, max_ratio), .arg = "C",
-	  .lo = 1, .hi = 1e6, .help = "truncate importance ratios at C" },
+	  .lo = 1e-12, .hi = 1e300, .help = "truncate importance ratios at C" },
 	{ .name = "lr", .kind = OPT_NUMBER,
 	  .field = offsetof(struct train_flags, lr), .arg = "X",
 	  .lo = 0, .hi = 1e300, .help = "learning rate" },

@@ -18,12 +18,48 @@
 #include "npz.h"
 #include "walk.h"
 
+/*
+ * behavior_probs, when a file has it: the probability the bot gave each
+ * action it took, the mu of the off-policy update (specs/reinforce.md). A
+ * value outside (0, 1] is no probability of an action that was taken, and
+ * dividing by it would make the update whatever that value says.
+ */
+static int
+check_behavior(const struct npy_array *b, size_t t, struct strbuf *why)
+{
+	size_t i;
+
+	if (b->ndim != 1 || b->shape[0] != t) {
+		sb_printf(why, "behavior_probs must be (T,) with T = %zu", t);
+		return -1;
+	}
+	if (b->dtype != NPY_F4 && b->dtype != NPY_F8) {
+		sb_adds(why, "behavior_probs are not floating point");
+		return -1;
+	}
+	for (i = 0; i < t; i++) {
+		double v = npy_f64(b, i);
+
+		if (!isfinite(v)) {
+			sb_printf(why, "behavior_probs at step %zu is not finite", i);
+			return -1;
+		}
+		if (!(v > 0 && v <= 1)) {
+			sb_printf(why, "behavior_probs at step %zu is %g, not a "
+			    "probability in (0, 1]", i, v);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 check(const struct npz *z, int features, int actions, struct strbuf *why)
 {
 	const struct npy_array *s = npz_get(z, "states");
 	const struct npy_array *a = npz_get(z, "actions");
 	const struct npy_array *r = npz_get(z, "rewards");
+	const struct npy_array *b = npz_get(z, "behavior_probs");
 	size_t t, i;
 
 	if (s == NULL || a == NULL || r == NULL) {
@@ -61,12 +97,6 @@ check(const struct npz *z, int features, int actions, struct strbuf *why)
 		sb_adds(why, "rewards are not floating point");
 		return -1;
 	}
-	for (i = 0; i < s->count; i++) {
-		if (!isfinite(npy_f64(s, i))) {
-			sb_printf(why, "state %zu is not finite", i / s->shape[1]);
-			return -1;
-		}
-	}
 	for (i = 0; i < t; i++) {
 		int64_t v = npy_i64(a, i);
 
@@ -80,7 +110,7 @@ check(const struct npz *z, int features, int actions, struct strbuf *why)
 			return -1;
 		}
 	}
-	return 0;
+	return b == NULL ? 0 : check_behavior(b, t, why);
 }
 
 int
@@ -106,7 +136,7 @@ experience_parse(const uint8_t *data, size_t size, int features, int actions,
 		"states", "actions", "rewards", NULL
 	};
 	const struct npz_bytes b = npz_bytes_view(data, size);
-	const struct npy_array *s, *a, *r;
+	const struct npy_array *s, *a, *r, *mu;
 	struct npz z;
 	size_t i;
 
@@ -128,16 +158,30 @@ experience_parse(const uint8_t *data, size_t size, int features, int actions,
 	s = npz_get(&z, "states");
 	a = npz_get(&z, "actions");
 	r = npz_get(&z, "rewards");
+	mu = npz_get(&z, "behavior_probs");
 	e->steps = s->shape[0];
 	e->features = (int)s->shape[1];
 	e->states = xmalloc(s->count * sizeof(float) + 1);
 	e->actions = xmalloc(e->steps * sizeof(int32_t));
 	e->rewards = xmalloc(e->steps * sizeof(double));
-	for (i = 0; i < s->count; i++)
-		e->states[i] = (float)npy_f64(s, i);
+	/*
+	 * The bot acted on a state whose non-finite features it read as 0:
+	 * so are they read here, and counted, rather than the game lost.
+	 */
+	for (i = 0; i < s->count; i++) {
+		double v = npy_f64(s, i);
+
+		e->nonfinite += !isfinite(v);
+		e->states[i] = isfinite(v) ? (float)v : 0.0f;
+	}
 	for (i = 0; i < e->steps; i++) {
 		e->actions[i] = (int32_t)npy_i64(a, i);
 		e->rewards[i] = npy_f64(r, i);
+	}
+	if (mu != NULL) {
+		e->behavior = xmalloc(e->steps * sizeof(float));
+		for (i = 0; i < e->steps; i++)
+			e->behavior[i] = (float)npy_f64(mu, i);
 	}
 	npz_free(&z);
 	return 0;
@@ -149,5 +193,6 @@ episode_free(struct episode *e)
 	free(e->states);
 	free(e->actions);
 	free(e->rewards);
+	free(e->behavior);
 	memset(e, 0, sizeof *e);
 }

@@ -20,6 +20,8 @@ struct episode {
 	float *states;		/* steps x features */
 	int32_t *actions;
 	double *rewards;
+	float *behavior;	/* behavior_probs: mu of each action taken, or NULL */
+	size_t nonfinite;	/* state features that were not finite, read as 0 */
 };
 
 /* What experience_read() returns besides 0 (each with a reason in why). */
@@ -31,8 +33,10 @@ enum {
 
 /*
  * Read and check exp_*.npz: T >= 1, states (T, features), actions (T,) in
- * [0, actions), rewards (T,), every number finite. The file is read once:
- * e->id is the MD5 of the bytes checked. Returns 0 or one of the above.
+ * [0, actions), rewards (T,) finite, and behavior_probs (T,) in (0, 1] when
+ * present. A non-finite state feature is read as 0 and counted in
+ * e->nonfinite. The file is read once: e->id is the MD5 of the bytes
+ * checked. Returns 0 or one of the above.
  */
 int experience_read(const char *path, int features, int actions,
 		    struct episode *e, struct strbuf *why);

@@ -35,9 +35,8 @@
 #include "lock.h"
 #include "model.h"
 #include "train_run.h"
+#include "train_summary.h"
 #include "walk.h"
-
-#define DIVERGENCE_WARNING_EPOCHS 20
 
 void
 train_defaults(struct train_options *o)
@@ -61,14 +60,6 @@ refuse(struct strbuf *refused, const char *file, const char *reason)
 	warnmsg("%s: %s", file, reason);
 	json_error_line(refused, file, reason);
 }
-
-/* What became of the inputs that were not trained on. */
-struct intake {
-	size_t bad;		/* broken or unreadable: stop the run unless --skip-bad */
-	size_t unreadable;	/* of those, not read at all */
-	size_t not_experience;	/* never a game: named, left alone */
-	size_t already;		/* games the model (or this run) already has */
-};
 
 /* --report: the refused inputs' lines, even none; -1 with errno when not written. */
 static int
@@ -183,58 +174,6 @@ read_episodes(const struct strlist *files, const struct model *m, int features,
 	sb_free(&why);
 }
 
-static void
-summary(const struct train_options *o, const struct dataset *d,
-       const struct train_outcome *r, const struct intake *in, double seconds,
-       const char *written)
-{
-	double mean_return = d->n_ep ? d->return_sum / (double)d->n_ep : 0;
-	struct strbuf sb = { 0 };
-
-	if (o->json) {
-		sb_printf(&sb, "{\"episodes\": %zu, \"steps\": %zu, \"epochs\": %d, "
-		    "\"updates\": %lld, \"skipped\": %zu, \"already_trained\": %zu, "
-		    "\"not_experience\": %zu, \"loss_before\": ", d->n_ep, d->rows,
-		    o->train.epochs, (long long)r->steps, in->bad, in->already,
-		    in->not_experience);
-		json_number(&sb, d->n_ep ? r->loss_before : NAN);
-		sb_adds(&sb, ", \"loss_after\": ");
-		json_number(&sb, d->n_ep ? r->loss_after : NAN);
-		sb_adds(&sb, ", \"mean_return\": ");
-		json_number(&sb, mean_return);
-		sb_adds(&sb, ", \"seconds\": ");
-		json_number(&sb, seconds);
-		sb_adds(&sb, ", \"model\": ");
-		if (written)
-			json_cstring(&sb, written);
-		else
-			sb_adds(&sb, "null");
-		sb_adds(&sb, "}\n");
-	} else if (d->n_ep == 0) {
-		sb_printf(&sb, "policy-train: 0 episodes: all %zu games are already "
-		    "in %s (--again trains them again); ", in->already, o->model);
-		if (written)
-			sb_printf(&sb, "wrote %s, which adds nothing\n", written);
-		else
-			sb_printf(&sb, "%s unchanged\n", o->model);
-	} else {
-		sb_printf(&sb, "policy-train: %zu episodes, %zu steps, %d epoch%s, "
-		    "loss %.6g -> %.6g, mean return %.4g, %.2f s, wrote %s",
-		    d->n_ep, d->rows, o->train.epochs, o->train.epochs == 1 ? "" : "s",
-		    r->loss_before, r->loss_after, mean_return, seconds, written);
-		if (in->already)
-			sb_printf(&sb, "; %zu already trained, skipped", in->already);
-		if (in->bad)
-			sb_printf(&sb, "; %zu bad or unreadable, skipped", in->bad);
-		if (in->not_experience)
-			sb_printf(&sb, "; %zu not experience, left alone",
-			    in->not_experience);
-		sb_addc(&sb, '\n');
-	}
-	fwrite(sb.data, 1, sb.len, stdout);
-	sb_free(&sb);
-}
-
 /* Create the model --init asks for, as wide as the data. */
 static int
 create_model(struct model *m, const struct dataset *d, const struct train_options *o)
@@ -251,6 +190,7 @@ create_model(struct model *m, const struct dataset *d, const struct train_option
 		width[i + 1] = o->hidden[i];
 	width[o->n_hidden + 1] = o->actions;
 	model_create(m, o->n_hidden + 1, width, o->train.seed);
+	train_warn_shape(m, o->out ? o->out : o->model);
 	return 0;
 }
 
@@ -284,14 +224,15 @@ train_and_write(struct model *m, struct dataset *d, const struct train_options *
 	struct candidate_info c = { NULL, "", (int64_t)d->n_ep, 0, &added };
 	const char *target = o->out ? o->out : o->model;
 	char base_md5[MD5_HEX_SIZE] = "";
-	struct train_outcome result = { 0, 0, 0 };
+	struct train_outcome result;
 	struct strbuf why = { 0 };
 	struct model base;
 	int status = 0;
 
 	memset(&base, 0, sizeof base);
+	memset(&result, 0, sizeof result);
 	if (d->n_ep == 0 && o->out == NULL) {
-		summary(o, d, &result, in, monotonic_seconds() - t0, NULL);
+		train_summary(o, d, &result, in, monotonic_seconds() - t0, NULL);
 		return fflush(stdout) == 0 ? 0 : EX_IOERR;
 	}
 	if (o->out) {
@@ -307,7 +248,8 @@ train_and_write(struct model *m, struct dataset *d, const struct train_options *
 	/* Before dataset_build(), which frees the episodes and their ids. */
 	record_games(m, d, &added);
 	if (d->n_ep > 0) {
-		dataset_build(d, o->train.gamma, o->train.normalize);
+		dataset_build(d, &o->train, m->net.width[m->net.n_layers]);
+		train_warn_divergence(d, o);
 		train(m, d, &o->train, &result);
 	}
 	/* A count from the file near INT64_MAX must not wrap: refused, not saturated. */
@@ -323,7 +265,7 @@ train_and_write(struct model *m, struct dataset *d, const struct train_options *
 		warnmsg("%s: cannot write: %s", target, why.data);
 		status = EX_IOERR;
 	} else {
-		summary(o, d, &result, in, monotonic_seconds() - t0, target);
+		train_summary(o, d, &result, in, monotonic_seconds() - t0, target);
 		if (fflush(stdout) != 0)
 			status = EX_IOERR;
 	}
@@ -401,9 +343,6 @@ train_run(char *const *paths, int n_paths, const struct train_options *o)
 	double t0 = monotonic_seconds();
 
 	openblas_set_num_threads(o->threads);
-	if (o->train.epochs > DIVERGENCE_WARNING_EPOCHS)
-		warnmsg("warning: %d epochs on one batch: REINFORCE on fixed data "
-		    "drifts and diverges; see policy-train(1)", o->train.epochs);
 	collect_inputs(paths, n_paths, &files, &missing, &refused);
 	if (missing) {
 		status = EX_NOINPUT;

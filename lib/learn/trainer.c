@@ -25,6 +25,8 @@ train_params_defaults(struct train_params *p)
 	p->gamma = 0.99;
 	p->entropy = 0.01;
 	p->clip = 5.0;
+	p->behavior = BEHAVIOR_AUTO;
+	p->max_ratio = 5.0;
 	p->optimizer = OPT_ADAM;
 	p->normalize = 1;
 	p->chunk_rows = TRAIN_CHUNK_ROWS;
@@ -42,32 +44,54 @@ dataset_add(struct dataset *d, struct episode *e)
 	memset(e, 0, sizeof *e);
 }
 
-void
-dataset_build(struct dataset *d, double gamma, int normalize)
+/* Whether e is trained off-policy under behavior: whence its mu. */
+static int
+off_policy(const struct episode *e, enum behavior behavior)
 {
-	size_t i, r = 0, t;
+	if (behavior == BEHAVIOR_NONE)
+		return 0;
+	return e->behavior != NULL || behavior == BEHAVIOR_UNIFORM;
+}
 
+void
+dataset_build(struct dataset *d, const struct train_params *p, int actions)
+{
+	size_t i, r = 0, t, off = 0;
+
+	d->n_actions = actions;
 	d->first = xcalloc(d->n_ep + 1, sizeof d->first[0]);
 	for (i = 0; i < d->n_ep; i++) {
 		d->first[i] = d->rows;
 		d->rows += d->ep[i].steps;
+		off += (size_t)off_policy(&d->ep[i], p->behavior);
 	}
 	d->first[d->n_ep] = d->rows;
 	d->states = xmalloc(d->rows * (size_t)d->features * sizeof(float) + 1);
 	d->actions = xmalloc(d->rows * sizeof(int32_t) + 1);
 	d->adv = xmalloc(d->rows * sizeof(float) + 1);
+	/* All on-policy: no ratios at all, the update of the spec's first part. */
+	if (off > 0)
+		d->mu = xmalloc(d->rows * sizeof(float) + 1);
 	for (i = 0; i < d->n_ep; i++) {
 		struct episode *e = &d->ep[i];
 		double *adv = xmalloc(e->steps * sizeof(double));
+		int offp = off_policy(e, p->behavior);
 
-		reinforce_advantages(e->rewards, e->steps, gamma, normalize, adv);
+		reinforce_advantages(e->rewards, e->steps, p->gamma, p->normalize, adv);
 		memcpy(d->states + r * (size_t)d->features, e->states,
 		    e->steps * (size_t)d->features * sizeof(float));
 		memcpy(d->actions + r, e->actions, e->steps * sizeof(int32_t));
 		for (t = 0; t < e->steps; t++) {
 			d->adv[r + t] = (float)adv[t];
 			d->return_sum += e->rewards[t];
+			if (d->mu != NULL)
+				d->mu[r + t] = !offp ? 0.0f : e->behavior != NULL ?
+				    e->behavior[t] : 1.0f / (float)actions;
 		}
+		d->on_policy += (size_t)!offp;
+		d->off_rows += offp ? e->steps : 0;
+		d->won += e->rewards[e->steps - 1] > 0;
+		d->nonfinite += e->nonfinite;
 		free(adv);
 		r += e->steps;
 		episode_free(e);
@@ -86,6 +110,7 @@ dataset_free(struct dataset *d)
 	free(d->states);
 	free(d->actions);
 	free(d->adv);
+	free(d->mu);
 	memset(d, 0, sizeof *d);
 }
 
@@ -95,6 +120,7 @@ dataset_batch(const struct dataset *d, struct batch *b)
 	b->states = d->states;
 	b->actions = d->actions;
 	b->adv = d->adv;
+	b->mu = d->mu;
 	b->rows = d->rows;
 }
 
@@ -109,11 +135,14 @@ gather(struct batch *b, const struct dataset *d, const size_t *order, size_t n)
 		memcpy(b->own_states + r * f, d->states + from * f, len * f * sizeof(float));
 		memcpy(b->own_actions + r, d->actions + from, len * sizeof(int32_t));
 		memcpy(b->own_adv + r, d->adv + from, len * sizeof(float));
+		if (d->mu != NULL)
+			memcpy(b->own_mu + r, d->mu + from, len * sizeof(float));
 		r += len;
 	}
 	b->states = b->own_states;
 	b->actions = b->own_actions;
 	b->adv = b->own_adv;
+	b->mu = d->mu != NULL ? b->own_mu : NULL;
 	b->rows = r;
 }
 
@@ -126,7 +155,8 @@ trainer_init(struct trainer *tr, struct model *m, size_t max_rows,
 	memset(tr, 0, sizeof *tr);
 	tr->m = m;
 	tr->clip = p->clip;
-	tr->entropy = p->entropy;
+	tr->coefs.entropy = p->entropy;
+	tr->coefs.max_ratio = p->max_ratio;
 	tr->grad = xmalloc(m->net.n_params * sizeof(double));
 	policy_work_init(&tr->w, &m->net, max_rows < chunk ? max_rows : chunk);
 	optim_init(&tr->opt, p->optimizer, p->lr, m->net.n_params, m->adam_m,
@@ -155,10 +185,15 @@ trainer_gradient(struct trainer *tr, const struct batch *b)
 
 		n = b->rows - r < tr->w.max_rows ? b->rows - r : tr->w.max_rows;
 		logits = policy_forward(net, &tr->w, b->states + r * f, n);
+		if (tr->record != NULL)
+			reinforce_view(logits, n, actions, NULL,
+			    tr->record + r * (size_t)actions, tr->record_view);
 		loss += reinforce_loss(logits, n, actions, b->actions + r,
-		    b->adv + r, tr->entropy, logits, scale);
+		    b->adv + r, b->mu ? b->mu + r : NULL, &tr->coefs, logits, scale,
+		    &tr->ratios);
 		policy_backward(net, &tr->w, b->states + r * f, n, r > 0);
 	}
+	tr->record = NULL;
 	for (i = 0; i < net->n_params; i++)
 		tr->grad[i] = tr->w.grad[i];
 	return loss * scale;
@@ -167,18 +202,23 @@ trainer_gradient(struct trainer *tr, const struct batch *b)
 void
 trainer_update(struct trainer *tr)
 {
-	optim_clip(tr->grad, tr->m->net.n_params, tr->clip);
+	double norm = optim_clip(tr->grad, tr->m->net.n_params, tr->clip);
+
+	tr->norm_sum += norm;
+	if (norm > tr->norm_max)
+		tr->norm_max = norm;
 	optim_step(&tr->opt, tr->m->net.params, tr->grad);
 	tr->m->optim_step = tr->opt.step;
 }
 
 double
-trainer_loss(struct trainer *tr, const struct dataset *d)
+trainer_evaluate(struct trainer *tr, const struct dataset *d, const double *before,
+		 double *logp, struct policy_view *v)
 {
 	const struct policy *net = &tr->m->net;
 	int actions = net->width[net->n_layers];
 	double total = 0;
-	size_t r, n;
+	size_t r, n, a = (size_t)actions;
 
 	policy_load_weights(net, &tr->w);
 	for (r = 0; r < d->rows; r += n) {
@@ -187,7 +227,9 @@ trainer_loss(struct trainer *tr, const struct dataset *d)
 		n = d->rows - r < tr->w.max_rows ? d->rows - r : tr->w.max_rows;
 		logits = policy_forward(net, &tr->w, d->states + r * (size_t)d->features, n);
 		total += reinforce_loss(logits, n, actions, d->actions + r, d->adv + r,
-		    tr->entropy, NULL, 0);
+		    d->mu ? d->mu + r : NULL, &tr->coefs, NULL, 0, NULL);
+		reinforce_view(logits, n, actions, before ? before + r * a : NULL,
+		    logp ? logp + r * a : NULL, v);
 	}
 	return total / (double)d->rows;
 }
@@ -235,6 +277,8 @@ train(struct model *m, const struct dataset *d, const struct train_params *p,
 	    p->batch_episodes : d->n_ep;
 	size_t *order = xmalloc(d->n_ep * sizeof order[0]);
 	size_t max_rows = d->rows, i;
+	int actions = m->net.width[m->net.n_layers];
+	double *before = xmalloc(d->rows * (size_t)actions * sizeof(double) + 1);
 	struct batch b = { 0 };
 	struct trainer tr;
 	struct progress meter;
@@ -250,13 +294,21 @@ train(struct model *m, const struct dataset *d, const struct train_params *p,
 		b.own_states = xmalloc(max_rows * (size_t)d->features * sizeof(float));
 		b.own_actions = xmalloc(max_rows * sizeof(int32_t));
 		b.own_adv = xmalloc(max_rows * sizeof(float));
+		b.own_mu = xmalloc(max_rows * sizeof(float));
 	}
 	trainer_init(&tr, m, max_rows, p);
 
-	out->steps = 0;
-	/* A full batch's first step measures the loss before training; batches do not. */
-	if (!full)
-		out->loss_before = trainer_loss(&tr, d);
+	memset(out, 0, sizeof *out);
+	/*
+	 * A full batch's first step sees the policy before training, in data
+	 * order; batches do not, and take a pass of their own.
+	 */
+	if (full) {
+		tr.record = before;
+		tr.record_view = &out->before;
+	} else {
+		out->loss_before = trainer_evaluate(&tr, d, NULL, before, &out->before);
+	}
 	progress_start(&meter, p->progress, (size_t)p->epochs);
 	for (epoch = 0; epoch < p->epochs; epoch++) {
 		if (!full)
@@ -276,10 +328,15 @@ train(struct model *m, const struct dataset *d, const struct train_params *p,
 		    p->epochs);
 	}
 	progress_end(&meter);
-	out->loss_after = trainer_loss(&tr, d);
+	out->loss_after = trainer_evaluate(&tr, d, before, NULL, &out->after);
+	out->ratios = tr.ratios;
+	out->norm_mean = out->steps ? tr.norm_sum / (double)out->steps : 0;
+	out->norm_max = tr.norm_max;
+	free(before);
 	free(order);
 	free(b.own_states);
 	free(b.own_actions);
 	free(b.own_adv);
+	free(b.own_mu);
 	trainer_free(&tr);
 }

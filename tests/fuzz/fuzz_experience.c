@@ -2,7 +2,8 @@
  * fuzz_experience - the check policy-train makes of each exp_*.npz, from
  * memory (experience_parse, which experience_read reads a file through),
  * any width of states, actions below POLICY_MAX_ACTIONS.
- * Seeds: ../shared/experience, the .npz files of ../shared/hostile.
+ * Seeds: ../shared/experience, the .npz files of ../shared/hostile, the
+ * off-policy reference's games (with behavior_probs).
  */
 #include "experience.h"
 #include "fuzz.h"

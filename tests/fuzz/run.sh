@@ -54,8 +54,9 @@ make_seeds() {
 	mkdir -p "$S.new"
 	find "$shared/replays" -name '*.SC2Replay' >"$S.new/replays.list"
 	links "$S.new/hostile" "$shared"/hostile/*
+	# (the off-policy reference's games carry behavior_probs)
 	links "$S.new/experience" "$shared"/experience/*.npz "$shared"/experience/*/*.npz \
-		"$shared"/hostile/*.npz
+		"$shared"/hostile/*.npz "$shared"/reference/offpolicy/ep_*.npz
 	# versioned: each replay's header and versioned members
 	mkdir -p "$S.new/versioned"
 	tr '\n' '\0' <"$S.new/replays.list" | xargs -0 "$B/release/mkseeds" members \

@@ -27,6 +27,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "clock.h"
 #include "die.h"
 #include "driver.h"
@@ -96,6 +97,24 @@ open_state(struct driver *d, int *lock)
 		return rc;
 	}
 	return 0;
+}
+
+/*
+ * What a driver killed while it replaced its own files left (their
+ * temporary siblings), under the lock that no other driver holds now.
+ */
+static void
+remove_stale(const char *state)
+{
+	static const char *const names[] = { "status.json", "hashes.cache" };
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char *p = path_join(state, names[i]);
+
+		atomic_remove_stale(p);
+		free(p);
+	}
 }
 
 static void
@@ -195,6 +214,7 @@ driver_run(const struct driver_options *o, int once)
 	d.experience.adopt = o->adopt_stale_tmp >= 0;
 	d.experience.adopt_after = o->adopt_stale_tmp;
 	own_init(&d.own, o);
+	remove_stale(o->state);
 	hashcache_load(&d.hashes, o->state);
 	d.replays.cache = d.experience.cache = &d.hashes;
 	d.hashes_saved_at = monotonic_seconds();

@@ -37,6 +37,8 @@ queue_add(struct input_queue *s, const char *path)
 			s->cap = s->cap ? s->cap * 2 : 256;
 			s->v = xreallocarray(s->v, s->cap, sizeof s->v[0]);
 		}
+		/* Found again by name until it is sorted in: a walk adds 100,000. */
+		*hashmap_put_str(&s->unsorted, path, NULL) = s->n;
 		e = &s->v[s->n++];
 		memset(e, 0, sizeof *e);
 		e->path = xstrdup(path);
@@ -53,6 +55,7 @@ queue_sort(struct input_queue *s)
 	size_t k = s->n - s->sorted, i = s->sorted, j = k, w = s->n;
 	struct queued_input *tail;
 
+	hashmap_free(&s->unsorted);
 	if (k == 0)
 		return;
 	if (k > s->n / 4) {
@@ -74,19 +77,35 @@ queue_sort(struct input_queue *s)
 	s->sorted = s->n;
 }
 
-void
-queue_forget(struct input_queue *s, struct queued_input *e)
+/*
+ * Drop the files at path, or below it too (a folder), that no job holds.
+ * All in path order first: the indices of what events added move.
+ */
+static void
+forget(struct input_queue *s, const char *path, int below)
 {
-	size_t i = (size_t)(e - s->v);
+	size_t i, k, len = strlen(path);
 
-	if (s->v[i].state == INPUT_RUNNING)
-		return;
-	free(s->v[i].path);
-	memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof s->v[0]);
-	s->n--;
-	if (i < s->sorted)
-		s->sorted--;
-	s->dirty = 1;
+	queue_sort(s);
+	for (i = k = 0; i < s->n; i++) {
+		const char *p = s->v[i].path;
+		int gone = strcmp(p, path) == 0 || (below &&
+		    strncmp(p, path, len) == 0 && p[len] == '/');
+
+		if (gone && s->v[i].state != INPUT_RUNNING)
+			free(s->v[i].path);
+		else
+			s->v[k++] = s->v[i];
+	}
+	if (k != s->n)
+		s->dirty = 1;
+	s->n = s->sorted = k;
+}
+
+void
+queue_forget(struct input_queue *s, const char *path)
+{
+	forget(s, path, 0);
 }
 
 void
@@ -127,12 +146,7 @@ queue_young_forget(struct input_queue *s, const char *path, int below)
 void
 queue_forget_below(struct input_queue *s, const char *dir)
 {
-	size_t i, len = strlen(dir);
-
-	for (i = s->n; i-- > 0;)
-		if (strncmp(s->v[i].path, dir, len) == 0 &&
-		    (s->v[i].path[len] == '/' || s->v[i].path[len] == '\0'))
-			queue_forget(s, &s->v[i]);
+	forget(s, dir, 1);
 	queue_young_forget(s, dir, 1);
 }
 
@@ -147,15 +161,13 @@ queue_find(const struct input_queue *s, const char *path)
 {
 	struct queued_input *e = s->sorted ? bsearch(path, s->v, s->sorted,
 	    sizeof s->v[0], compare_path) : NULL;
-	size_t i;
+	size_t *at;
 
 	if (e)
 		return e;
-	/* Files added by a scan that is still under way. */
-	for (i = s->sorted; i < s->n; i++)
-		if (strcmp(s->v[i].path, path) == 0)
-			return &s->v[i];
-	return NULL;
+	/* Files added since the last sort, by name. */
+	at = s->n > s->sorted ? hashmap_get_str(&s->unsorted, path) : NULL;
+	return at ? &s->v[*at] : NULL;
 }
 
 struct input_queue *

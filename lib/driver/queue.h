@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "digest.h"
+#include "hashmap.h"
 #include "job.h"
 #include "watch.h"
 
@@ -46,7 +47,8 @@ struct own_files;
 struct input_queue {
 	struct queued_input *v;
 	size_t n, cap;
-	size_t sorted;		/* v[0..sorted) is in path order; the rest is new */
+	size_t sorted;		/* v[0..sorted) is in path order; the rest is new... */
+	struct hashmap unsorted;	/* ...and found by path -> index here */
 	size_t noted;		/* unreadable inputs named so far (errors) */
 	int adopt;		/* also the bot's *.tmp.npz (--adopt-stale-tmp)... */
 	double adopt_after;	/* ...once unchanged for this many seconds */
@@ -81,8 +83,8 @@ struct queued_input *queue_find(const struct input_queue *s, const char *path);
 struct queued_input *queue_add(struct input_queue *s, const char *path);
 /* Put what was added at the end in path order among the rest. */
 void queue_sort(struct input_queue *s);
-/* Forget a file (it is gone), unless a job still holds it. */
-void queue_forget(struct input_queue *s, struct queued_input *e);
+/* Forget the file at path (it is gone), unless a job still holds it. */
+void queue_forget(struct input_queue *s, const char *path);
 /* Forget dir and everything below it (a folder deleted). */
 void queue_forget_below(struct input_queue *s, const char *dir);
 /* The bot's file at path, too young to adopt, is to be looked at again at due. */

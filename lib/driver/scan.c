@@ -437,12 +437,11 @@ static void
 look_path(struct input_queue *s, const char *path, double now)
 {
 	struct stat lst;
-	struct queued_input *e;
 
 	if (lstat(path, &lst) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR) {
-			if ((e = queue_find(s, path)) != NULL)
-				queue_forget(s, e);
+			if (queue_find(s, path) != NULL)
+				queue_forget(s, path);
 			queue_young_forget(s, path, 0);
 		} else {
 			look_file(s, path, NULL, errno, now);
@@ -569,6 +568,7 @@ scan_free(struct input_queue *s)
 		free(s->young[i].path);
 	free(s->young);
 	free(s->root_real);
+	hashmap_free(&s->unsorted);
 	/* A queue never set up has no watch (and fd 0 is not one). */
 	if (s->dir && s->watch.fd >= 0)
 		watch_close(&s->watch);

@@ -6,6 +6,9 @@ rem
 rem Windows paths given to the path options are translated with wslpath
 rem (D:\replays becomes /mnt/d/replays); everything else is passed as it is.
 rem REPLAY_ARCHIVE_DIR and NUM_INSTANCES are handed to WSL too.
+rem The Windows drives are 9p file systems in WSL, where inotify does not see
+rem what Windows programs (the game, the bot) write: bgtrain finds them and
+rem walks those folders every 30 s instead (--poll S sets how often).
 setlocal EnableDelayedExpansion
 set "ARGS="
 set "PATHOPT="

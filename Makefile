@@ -28,22 +28,24 @@ TEST_HELPERS = tests/replay_writer.c tests/testutil.c
 # headers and those of the layers it stands on, nothing else: an upward
 # #include does not compile. Each layer is one static archive, and each
 # program links only the layers it uses.
-LAYERS = base replay learn resource driver
+LAYERS = base replay learn resource history driver
 SEES_base = base
 SEES_replay = base replay
 SEES_learn = base learn
 SEES_resource = base resource
-SEES_driver = base resource driver
+SEES_history = base history
+SEES_driver = base resource history driver
 USES_replay-analyze = replay base
 USES_policy-train = learn base
 USES_merge-results = replay learn base
 USES_res-gate = resource base
-USES_bgtrain = driver resource base
+USES_bgtrain = driver history resource base
 # The outside libraries each layer calls.
 LIBS_base = -lmd -lm
 LIBS_replay = -lzip -lcjson -lbz2 -lz
 LIBS_learn = -lzip -lopenblas
 LIBS_resource = -lproc2 -ldl
+LIBS_history = -lcjson
 LIBS_driver = -lcjson
 
 # BUILD=asan puts an instrumented copy of everything under build/asan.
@@ -74,10 +76,11 @@ BINS = $(PROGRAMS:%=$(BINDIR)/%)
 TESTS = $(TEST_SRC:tests/%.c=$(OUT)/tests/%)
 TOOLS = $(OUT)/tests/mkreplay $(OUT)/tests/merge_summaries $(OUT)/tests/floor_stormlib \
 	$(OUT)/tests/policy_probs $(OUT)/tests/sgemm_peak $(OUT)/tests/mkexperience \
+	$(OUT)/tests/mktfevents \
 	$(if $(wildcard tests/fake_nvml.c),$(OUT)/tests/libnvidia-ml.so.1)
 # Tests reach every layer, top first so that the archives link in order.
 TEST_INCS = -Itests $(foreach l,$(LAYERS),-Ilib/$(l))
-TEST_ARCHIVES = $(foreach l,driver resource learn replay base,$(OUT)/lib$(l).a)
+TEST_ARCHIVES = $(foreach l,driver history resource learn replay base,$(OUT)/lib$(l).a)
 TEST_LIBS = $(sort $(foreach l,$(LAYERS),$(LIBS_$(l))))
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE)

@@ -12,7 +12,9 @@ _bgtrain()
 		--config --cpu --mem --gpu-mem --gpu-util --load --far
 		--stats-every --grace --job-timeout --settle --poll --replay-batch
 		--train-batch --log-max --behavior --max-ratio --lr --gamma --entropy --clip
-		--optimizer --epochs --batch-episodes --hidden")
+		--optimizer --epochs --batch-episodes --hidden --race --game-type
+		--min-seconds --max-seconds --password-file --dashboard-every -o
+		--output")
 	case $prev in
 	-r|--replays|-e|--experience|--bot|-s|--state|--quarantine|--done-dir)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return;;
@@ -30,8 +32,17 @@ _bgtrain()
 		COMPREPLY=($(compgen -W "adam sgd" -- "$cur")); return;;
 	--hidden)
 		COMPREPLY=($(compgen -W "64,64" -- "$cur")); return;;
-	--config)
+	--config|--password-file)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return;;
+	--race)
+		COMPREPLY=($(compgen -W "zerg terran protoss any" -- "$cur")); return;;
+	--game-type)
+		# A comma-separated list: complete the word after the last comma.
+		local before=${cur%"${cur##*,}"}
+		COMPREPLY=($(compgen -P "$before" -W "1v1 1v1-vs-AI team team-with-AI coop
+			arcade any" -- "${cur##*,}"))
+		compopt -o nospace 2>/dev/null
+		return;;
 	--priority)
 		COMPREPLY=($(compgen -W "training analysis" -- "$cur")); return;;
 	--ionice)
@@ -45,8 +56,12 @@ _bgtrain()
 	--cpu|--mem|--gpu-mem|--gpu-util|--load)
 		# The gate's thresholds, as res-gate's: a number, or off.
 		COMPREPLY=($(compgen -W "off" -- "$cur")); return;;
-	--far|--stats-every|--grace|--job-timeout|--settle|--poll|--replay-batch|--train-batch|--log-max|\
-	--adopt-stale-tmp|--max-ratio|--lr|--gamma|--entropy|--clip|--epochs|--batch-episodes)
+	--far|--stats-every|--grace|--job-timeout|--settle|--poll|--replay-batch|--train-batch|\
+	--log-max|--adopt-stale-tmp|--max-ratio|--lr|--gamma|--entropy|--clip|--epochs|\
+	--batch-episodes|--min-seconds|--max-seconds|--dashboard-every)
+		return;;
+	-o|--output)
+		mapfile -t COMPREPLY < <(compgen -f -X '!*.html' -- "$cur"; compgen -d -- "$cur")
 		return;;
 	esac
 	if [[ $cur == -* ]]; then
@@ -54,6 +69,8 @@ _bgtrain()
 		status) COMPREPLY=($(compgen -W "--state --replays --experience --bot
 			--adopt-stale-tmp --config --json --repair --help --version" -- "$cur"));;
 		rotate) COMPREPLY=($(compgen -W "--log-max --config --help --version" -- "$cur"));;
+		report) COMPREPLY=($(compgen -W "--state --output --config --help
+			--version" -- "$cur"));;
 		*) COMPREPLY=($(compgen -W "--replays --experience --bot --state --jobs
 			--learned --model --deploy --on-merge --adopt-stale-tmp
 			--quarantine --done-dir --priority --nice --ionice --idle --config
@@ -61,13 +78,14 @@ _bgtrain()
 			--grace --job-timeout --settle --poll --replay-batch --train-batch --log-max
 			--behavior --max-ratio --lr --gamma --entropy --clip --optimizer
 			--epochs --batch-episodes --hidden
-			--json --quiet
+			--race --all-results --game-type --min-seconds --max-seconds
+			--password-file --relearn --dashboard-every --no-history --json --quiet
 			--help --version" -- "$cur"));;
 		esac
 		return
 	fi
 	if [[ -z $what ]]; then
-		COMPREPLY=($(compgen -W "run once status rotate" -- "$cur"))
+		COMPREPLY=($(compgen -W "run once status report rotate" -- "$cur"))
 	elif [[ $what == rotate ]]; then
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 	fi

@@ -20,12 +20,12 @@ _merge_results()
 	esac
 	if [[ $cur == -* ]]; then
 		case $what in
-		learned) COMPREPLY=($(compgen -W "--output --alpha --quiet --help
-			--version" -- "$cur"));;
-		model) COMPREPLY=($(compgen -W "--output --average --quiet --help
-			--version" -- "$cur"));;
-		*) COMPREPLY=($(compgen -W "--output --alpha --average --quiet
+		learned) COMPREPLY=($(compgen -W "--output --alpha --quiet --json
 			--help --version" -- "$cur"));;
+		model) COMPREPLY=($(compgen -W "--output --average --quiet --json
+			--help --version" -- "$cur"));;
+		*) COMPREPLY=($(compgen -W "--output --alpha --average --quiet
+			--json --help --version" -- "$cur"));;
 		esac
 		return
 	fi

@@ -4,7 +4,8 @@
  *
  * main() only gathers the settings and calls the driver. The command line
  * and the config file share one table per concern (bgtrain's below, the
- * gate's in gate_options.c, the training settings in train_flags.c) and
+ * gate's in gate_options.c, the training settings in train_flags.c, the
+ * analysis settings in analysis_flags.c) and
  * one setter, so a key means the same in both.
  */
 #include <errno.h>
@@ -28,6 +29,7 @@
 struct settings {
 	struct driver_options o;
 	const char *state;
+	const char *output;
 	int json;
 	int repair;
 };
@@ -139,31 +141,52 @@ static const struct opt bgtrain_options[] = {
 	  .field = offsetof(struct settings, o.log_max), .arg = "BYTES",
 	  .min = 0, .max = (uint64_t)1 << 50, .def = "10M",
 	  .help = "rotate the logs at this size (K, M, G; 0: never):\n"
-	  "joblog.tsv, hook.log, merge.log, cron.log to LOG.1..4" },
+	  "joblog.tsv, hook.log, merge.log, system.jsonl,\n"
+	  "cron.log, each to LOG.1..4" },
 	{ .name = "json", .kind = OPT_FLAG, .field = offsetof(struct settings, json),
 	  .help = "status as JSON" },
 	{ .name = "repair", .kind = OPT_FLAG, .field = offsetof(struct settings, repair),
 	  .cli_only = 1,
 	  .help = "status: rebuild a damaged ledger from the records that hold" },
+	{ .name = "relearn", .kind = OPT_FLAG, .field = offsetof(struct settings, o.relearn),
+	  .cli_only = 1,
+	  .help = "start a new learned file from every replay (the old one\n"
+	  "is kept as LEARNED.bak): how the analysis settings change" },
 	{ .name = "quiet", .letter = 'q', .kind = OPT_FLAG,
 	  .field = offsetof(struct settings, o.quiet),
-	  .help = "no notes about bad inputs" },
+	  .help = "no notes about bad inputs, no status line" },
+	{ .name = "dashboard-every", .kind = OPT_INT,
+	  .field = offsetof(struct settings, o.dashboard_every), .arg = "S",
+	  .min = 0, .max = 86400, .def = "30",
+	  .help = "rewrite STATE/dashboard.html at most every S seconds\n"
+	  "when the history changed (0: no dashboard)" },
+	{ .name = "no-history", .kind = OPT_FLAG,
+	  .field = offsetof(struct settings, o.no_history),
+	  .help = "keep no history: no metrics.jsonl, system.jsonl,\n"
+	  "TensorBoard events or dashboard" },
+	{ .name = "output", .letter = 'o', .kind = OPT_STRING, .cli_only = 1,
+	  .field = offsetof(struct settings, output), .arg = "FILE",
+	  .help = "report: the HTML file to write (default STATE/report.html;\n"
+	  "- for standard output)" },
 	{ .name = NULL }
 };
 
 static const char synopsis[] =
-"usage: bgtrain run|once|status [OPTIONS]   bgtrain rotate [OPTIONS] LOG...\n"
+"usage: bgtrain run|once|status|report [OPTIONS]   bgtrain rotate [OPTIONS] LOG...\n"
 "Analyse replays and train the policy in the background, behind a resource gate.\n"
 "  run      work until SIGINT or SIGTERM     once     do all pending work, exit\n"
-"  status   what the state folder says: done, queued, running, failed\n"
+"  status   what the state folder says: done, queued, running, failed, trend\n"
+"  report   the history as one self-contained HTML page (-o FILE)\n"
 "  rotate   each LOG past --log-max to LOG.1 (bgtrain-cron's log, before a run)\n";
 
 static const char footer[] =
 "The gate's options are res-gate's; PCT is 0 to 100, or off.\n"
-"Exit status: 0 done, 64 usage, 65 some inputs were bad or jobs failed,\n"
-"66 a missing input folder (or --bot's local_training), 69 a missing program,\n"
-"73 no state folder, 74 I/O or a full disk, 75 another bgtrain holds the\n"
-"state folder, 130 SIGINT, 143 SIGTERM.\n";
+"Exit status: 0 done, 64 usage (or analysis settings the learned file was\n"
+"not made with), 65 some inputs were bad or jobs failed (or a learned file\n"
+"replay-analyze did not write), 66 a missing input folder (or --bot's\n"
+"local_training), 69 a missing program, 73 no state folder, 74 I/O or a\n"
+"full disk, 75 another bgtrain holds the state folder, 130 SIGINT,\n"
+"143 SIGTERM.\n";
 
 /* The suite's other programs live beside this one. */
 static char *
@@ -195,7 +218,8 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 	driver_defaults(&st->o);
 	if (opt_add(set, bgtrain_options, st) < 0 ||
 	    opt_add(set, gate_options, &st->o.gate) < 0 ||
-	    opt_add(set, training_options, &st->o.train) < 0)
+	    opt_add(set, training_options, &st->o.train) < 0 ||
+	    opt_add(set, analysis_options, &st->o.analysis) < 0)
 		return EX_SOFTWARE;
 	if ((env = getenv("REPLAY_ARCHIVE_DIR")) && *env &&
 	    opt_set_key(set, "replays", env) < 0)
@@ -212,7 +236,8 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 		return EX_USAGE;
 	}
 	/* Checked now, not found wrong by every job. */
-	if (train_flags_check(&st->o.train, st->o.bot || st->o.deploy) < 0)
+	if (train_flags_check(&st->o.train, st->o.bot || st->o.deploy) < 0 ||
+	    analysis_flags_check(&st->o.analysis) < 0)
 		return EX_USAGE;
 	return -1;
 }
@@ -313,13 +338,21 @@ main(int argc, char **argv)
 		return status;
 	}
 	settings_paths(&st, &set, argv[0]);
-	if (strcmp(cmd, "status") == 0) {
+	if (strcmp(cmd, "status") == 0 && st.o.relearn) {
+		warnmsg("--relearn: only with run or once");
+		status = EX_USAGE;
+	} else if (strcmp(cmd, "status") == 0) {
 		status = driver_status(&st.o, st.json, st.repair);
+	} else if (strcmp(cmd, "report") == 0) {
+		status = driver_report(&st.o, st.output);
 	} else if (strcmp(cmd, "run") != 0 && strcmp(cmd, "once") != 0) {
-		warnmsg("%s: not run, once, status or rotate", cmd);
+		warnmsg("%s: not run, once, status, report or rotate", cmd);
 		status = EX_USAGE;
 	} else if (st.o.replays == NULL && st.o.experience == NULL) {
 		warnmsg("nothing to watch: give --replays, --experience or --bot");
+		status = EX_USAGE;
+	} else if (st.o.relearn && st.o.replays == NULL) {
+		warnmsg("--relearn: no replay folder to learn from (--replays)");
 		status = EX_USAGE;
 	} else {
 		status = driver_run(&st.o, strcmp(cmd, "once") == 0);

@@ -21,7 +21,7 @@
 struct settings {
 	const char *output;
 	double alpha;		/* -1: not given */
-	int average, quiet;
+	int average, quiet, json;
 };
 
 static const struct opt merge_results_options[] = {
@@ -37,6 +37,9 @@ static const struct opt merge_results_options[] = {
 	{ .name = "quiet", .letter = 'q', .kind = OPT_FLAG,
 	  .field = offsetof(struct settings, quiet),
 	  .help = "no notes about inputs already merged" },
+	{ .name = "json", .kind = OPT_FLAG, .field = offsetof(struct settings, json),
+	  .help = "print what the target holds after the merge as one JSON line\n"
+	  "(model: episode_count; learned: builds, first timings, supply medians)" },
 	{ .name = NULL }
 };
 
@@ -121,7 +124,7 @@ merge(const struct settings *st, int argc, char **argv)
 		if ((rc = parts_check(st->output, argv + 1, argc - 1)) != 0)
 			return rc;
 		return merge_learned(st->output, argv + 1, argc - 1, st->alpha,
-		    st->quiet);
+		    st->quiet, st->json);
 	}
 	if (strcmp(what, "model") == 0) {
 		if (st->alpha >= 0) {
@@ -131,7 +134,7 @@ merge(const struct settings *st, int argc, char **argv)
 		if ((rc = parts_check(st->output, argv + 1, argc - 1)) != 0)
 			return rc;
 		return merge_models(st->output, argv + 1, argc - 1, st->average,
-		    st->quiet);
+		    st->quiet, st->json);
 	}
 	warnmsg("%s: not 'learned' or 'model'", what);
 	return EX_USAGE;

@@ -5,7 +5,10 @@
 #    the driver's own CPU time per job (its workers' not counted), the
 #    overhead it adds to the machine (target < 5 ms); and, for scale, its
 #    wall time against the same replay-analyze and merge-results runs made
-#    back to back in the same run.
+#    back to back in the same run; and what the history, TensorBoard
+#    events and dashboard add to it: the same jobs with and without
+#    --no-history, each pair run side by side so that both see the same
+#    load (the median of three pairs; target < 5% more CPU per job).
 # 2. Replay throughput over 2,000 generated replays of real size with 2
 #    workers against 1 (target >= 1.8x on 2 cores).
 set -eu
@@ -24,10 +27,10 @@ trap 'rm -rf "$TMP"' EXIT
 import glob, os, subprocess, sys, time
 bin, work, tmp = sys.argv[1:4]
 gate = ["--cpu", "100", "--mem", "100", "--gpu-mem", "100", "--settle", "0", "-q"]
-def driver(replays, state, jobs, batch):
+def driver(replays, state, jobs, batch, extra=[]):
     t0 = time.monotonic()
     subprocess.run([bin + "/bgtrain", "once", "--replays", replays, "--state", state,
-                    "--jobs", str(jobs), "--replay-batch", str(batch)] + gate,
+                    "--jobs", str(jobs), "--replay-batch", str(batch)] + gate + extra,
                    check=True, stdout=subprocess.DEVNULL)
     return time.monotonic() - t0
 replays = sorted(glob.glob(work + "/gen-1000/*.SC2Replay"))
@@ -44,6 +47,23 @@ status = json.load(open(tmp + "/state1/status.json"))
 per_job = status["driver_cpu_seconds"] / status["jobs_finished"] * 1000
 print("%d one-replay jobs: driver %.2f s wall, the same runs back to back %.2f s" % (status["jobs_finished"], drv, loop))
 print("    driver overhead %.2f ms of CPU per job (target < 5 ms)  %s" % (per_job, "ok" if per_job < 5 else "MISSED"))
+# The history's share: the same jobs without it, side by side (a pair
+# shares the machine's load, which sequential runs do not), three pairs.
+cost = {"with": [], "without": []}
+for k in range(3):
+    runs = []
+    for extra in ([], ["--no-history"]):
+        state = "%s/hist-%d%s" % (tmp, k, "-off" if extra else "")
+        runs.append((extra, state, subprocess.Popen([bin + "/bgtrain", "once", "--replays",
+            work + "/gen-1000", "--state", state, "--jobs", "1", "--replay-batch", "1"] + gate + extra,
+            stdout=subprocess.DEVNULL)))
+    for extra, state, p in runs:
+        p.wait()
+        st = json.load(open(state + "/status.json"))
+        cost["without" if extra else "with"].append(st["driver_cpu_seconds"] / st["jobs_finished"] * 1000)
+w, wo = sorted(cost["with"])[1], sorted(cost["without"])[1]
+print("    with the history, TensorBoard events and dashboard %.2f ms per job, without %.2f ms:"
+      " %+.1f%% (target < 5%%)  %s" % (w, wo, 100 * (w - wo) / wo, "ok" if w < 1.05 * wo else "MISSED"))
 # Best of two, alternating, so that neither gets a colder cache.
 runs = {1: [], 2: []}
 for k, jobs in enumerate((1, 2, 1, 2)):

@@ -96,3 +96,90 @@ finish() {
 	echo "$failures checks failed"
 	exit 1
 }
+
+# tb_decode OUT FILE...: TensorBoard event files decoded by an independent
+# reader, one JSON line per event into OUT: protoc's Python code for the
+# subset of TensorBoard's event.proto and summary.proto we write (the field
+# numbers are TensorBoard's), and the TFRecord framing with both masked
+# CRC-32Cs checked here, by a bitwise CRC of our own. Needs Debian's
+# protobuf-compiler and python3-protobuf (bin/install-deps): skipped
+# without them, failed under CI=true.
+tb_decode() {
+	if ! command -v protoc >/dev/null || ! $PY -c 'import google.protobuf' 2>/dev/null; then
+		echo "SKIP: protoc or python3-protobuf is missing (sh bin/install-deps)"
+		[ "${CI:-}" = true ] && exit 1
+		exit 77
+	fi
+	mkdir -p "$T/proto"
+	cat >"$T/proto/summary.proto" <<'PROTO'
+syntax = "proto3";
+package tensorboard;
+message Summary {
+  message Value {
+    string tag = 1;
+    oneof value { float simple_value = 2; }
+  }
+  repeated Value value = 1;
+}
+PROTO
+	cat >"$T/proto/event.proto" <<'PROTO'
+syntax = "proto3";
+package tensorboard;
+import "summary.proto";
+message Event {
+  double wall_time = 1;
+  int64 step = 2;
+  oneof what {
+    string file_version = 3;
+    Summary summary = 5;
+  }
+}
+PROTO
+	(cd "$T/proto" && protoc --python_out=. event.proto summary.proto) ||
+		{ fail "protoc failed"; return 1; }
+	out=$1
+	shift
+	PYTHONPATH=$T/proto $PY - "$out" "$@" <<'PY'
+import json, struct, sys
+import event_pb2
+
+def crc32c(data):
+    crc = 0xFFFFFFFF
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1
+    return crc ^ 0xFFFFFFFF
+
+def masked(data):
+    c = crc32c(data)
+    return (((c >> 15) | (c << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+assert crc32c(b"123456789") == 0xE3069283
+with open(sys.argv[1], "w") as out:
+    for path in sys.argv[2:]:
+        data = open(path, "rb").read()
+        at = 0
+        while at < len(data):
+            if len(data) - at < 12:
+                sys.exit("%s: %d stray bytes at %d" % (path, len(data) - at, at))
+            head = data[at:at + 8]
+            (n,) = struct.unpack("<Q", head)
+            (lc,) = struct.unpack("<I", data[at + 8:at + 12])
+            if lc != masked(head):
+                sys.exit("%s: bad length CRC at %d" % (path, at))
+            payload = data[at + 12:at + 12 + n]
+            (pc,) = struct.unpack("<I", data[at + 12 + n:at + 16 + n])
+            if len(payload) != n or pc != masked(payload):
+                sys.exit("%s: bad payload CRC at %d" % (path, at))
+            at += 16 + n
+            ev = event_pb2.Event()
+            ev.ParseFromString(payload)
+            rec = {"file": path, "wall_time": ev.wall_time, "step": ev.step}
+            if ev.WhichOneof("what") == "file_version":
+                rec["file_version"] = ev.file_version
+            elif ev.WhichOneof("what") == "summary":
+                rec["values"] = {v.tag: v.simple_value for v in ev.summary.value}
+            out.write(json.dumps(rec) + "\n")
+PY
+}

@@ -96,16 +96,32 @@ else
 	echo "note: not root or no tmpfs mount: the full-disk case is not tested"
 fi
 
-# A job's stderr says what failed, with strerror: a program that goes away.
+# A job's stderr says what failed, with strerror: a program that goes away
+# (policy-train: replay-analyze runs once at start-up, see below).
 mkdir -p "$T/vanish"
-cp "$BG" "$BIN/merge-results" "$T/vanish/"
-printf '#!%s/no-such-interpreter\n' "$T" >"$T/vanish/replay-analyze"
-chmod +x "$T/vanish/replay-analyze"
-"$T/vanish/bgtrain" once --replays "$T/replays" --state "$T/s4" $GATE -q >"$T/out" 2>&1
+cp "$BG" "$BIN/merge-results" "$BIN/replay-analyze" "$T/vanish/"
+printf '#!%s/no-such-interpreter\n' "$T" >"$T/vanish/policy-train"
+chmod +x "$T/vanish/policy-train"
+cp "$SHARED/experience/good/"*.npz "$T/exp/"
+"$T/vanish/bgtrain" once --experience "$T/exp" --state "$T/s4" $GATE -q >"$T/out" 2>&1
 expect_status 65 $? "a job whose program cannot run"
 expect_grep "see .*stderr" "$T/out" "the failed job points at its stderr"
 cat "$T/s4"/work/job-*/stderr >"$T/jobs-err" 2>/dev/null
 expect_grep "exec failed: No such file or directory" "$T/jobs-err" "the failed job's stderr says why"
+rm -f "$T/exp/"*
+# A replay-analyze that cannot run is found at start-up, where it judges the
+# analysis settings on no replays (69), with its own words: not in every job.
+rm -f "$T/vanish/policy-train"
+mv "$T/vanish/replay-analyze" "$T/vanish/real-analyze"
+printf '#!%s/no-such-interpreter\n' "$T" >"$T/vanish/replay-analyze"
+chmod +x "$T/vanish/replay-analyze"
+"$T/vanish/bgtrain" once --replays "$T/replays" --state "$T/s4b" $GATE -q >"$T/out" 2>"$T/err"
+expect_status 69 $? "a replay-analyze that cannot run"
+expect_grep "replay-analyze: cannot run: exec failed: No such file or directory" "$T/err" \
+	"a replay-analyze that cannot run: its message"
+expect_grep "replay-analyze did not run on no replays (status 127)" "$T/err" \
+	"a replay-analyze that cannot run: the driver's line"
+ls "$T/s4b/work" | grep -q job- && fail "a replay-analyze that cannot run: a job was started"
 
 # bgtrain-cron: --help on standard output, not into a log; the lock and the
 # log are the state folder's, so that two bots' cron lines never block each other.
@@ -134,15 +150,20 @@ expect_status 73 $? "bgtrain-cron with a file as the state folder"
 expect_grep "$T/file: cannot create the state folder" "$T/err" "bgtrain-cron: the state folder named"
 # A job that fails without a word: the driver says its stderr is empty; an
 # I/O error (74: a full disk leaves it no room to say so) also stops the run
-# with 74, saying how much room the state folder has.
+# with 74, saying how much room the state folder has. mute STATUS: such a
+# replay-analyze; the start-up run on no replays ("-" last) is the real one.
 mkdir -p "$T/mute"
 cp "$BG" "$BIN/merge-results" "$T/mute/"
-printf '#!/bin/sh\nexit 70\n' >"$T/mute/replay-analyze"
+mute() {
+	printf '#!/bin/sh\nfor a; do last=$a; done\n[ "$last" = - ] && exec "%s" "$@"\nexit %s\n' \
+		"$BIN/replay-analyze" "$1" >"$T/mute/replay-analyze"
+}
+mute 70
 chmod +x "$T/mute/replay-analyze"
 "$T/mute/bgtrain" once --replays "$T/replays" --state "$T/s6" $GATE -q >"$T/out" 2>&1
 expect_status 65 $? "a job that fails without a word"
 expect_grep "failed with status 70; see .*stderr (empty" "$T/out" "a failed job's empty stderr is said"
-printf '#!/bin/sh\nexit 74\n' >"$T/mute/replay-analyze"
+mute 74
 "$T/mute/bgtrain" once --replays "$T/replays" --state "$T/s7" $GATE -q >"$T/out" 2>"$T/err"
 expect_status 74 $? "a job that cannot write, without a word"
 [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "could not write (exit 74): .*stderr said nothing; .*s7 has [0-9]* KiB free" "$T/err" ||

@@ -15,11 +15,11 @@ uses() {
 	policy-train) echo "base learn";;
 	merge-results) echo "base replay learn";;
 	res-gate) echo "base resource";;
-	bgtrain) echo "base resource driver";;
+	bgtrain) echo "base resource history driver";;
 	*) echo "";;
 	esac
 }
-LAYERS="base replay learn resource driver"
+LAYERS="base replay learn resource history driver"
 
 # Global symbols an archive (or one of its members) defines, one a line.
 defined() {
@@ -70,7 +70,8 @@ sees() {
 	replay) echo "base replay";;
 	learn) echo "base learn";;
 	resource) echo "base resource";;
-	driver) echo "base resource driver";;
+	history) echo "base history";;
+	driver) echo "base resource history driver";;
 	esac
 }
 for l in $LAYERS; do
@@ -104,7 +105,7 @@ grep -v '_exit(12[67])' "$T/exits" >"$T/exits2"
 awk '/^## The house by layer/ { on = 1; next } on && /^## / { on = 0 }
 	on && /^lib\/[a-z]+\// { split($1, p, "/"); layer = p[2]; next }
 	on && /^[a-z]/ { layer = "" }
-	on && layer != "" && $1 ~ /^[a-z_]+\.[ch]$/ { print "lib/" layer "/" $1 }' README.md |
+	on && layer != "" && $1 ~ /^[a-z0-9_]+\.[ch]$/ { print "lib/" layer "/" $1 }' README.md |
 	sort -u >"$T/plan"
 [ -s "$T/plan" ] || fail "README.md has no house plan (## The house by layer)"
 ls lib/*/*.c | sort >"$T/tree"

@@ -92,21 +92,21 @@ for name, folder, cap in (("uniform", "plain", 5.0), ("small5", "small", 5.0), (
     games = [np.load(f) for f in files]
     S = np.concatenate([g["states"] for g in games]); A = np.concatenate([g["actions"] for g in games])
     want_keys = {"episodes", "steps", "epochs", "updates", "skipped", "already_trained", "not_experience",
-                 "loss_before", "loss_after", "mean_return", "mean_length", "won", "entropy_before",
-                 "entropy", "kl", "grad_norm", "grad_norm_max", "greedy", "off_policy_steps",
+                 "loss_before", "loss_after", "mean_return", "mean_length", "win_rate", "entropy_before",
+                 "entropy", "approx_kl", "grad_norm", "grad_norm_max", "greedy", "off_policy_steps",
                  "ratio_mean", "ratio_max", "nonfinite_states", "seconds", "model"}
     assert set(j) == want_keys, set(j) ^ want_keys
     assert j["episodes"] == len(games) and j["steps"] == len(A), name
     close(j["mean_return"], np.mean([g["rewards"].astype(np.float64).sum() for g in games]), "mean_return")
     close(j["mean_length"], len(A) / len(games), "mean_length")
-    close(j["won"], np.mean([g["rewards"][-1] > 0 for g in games]), "won")
+    close(j["win_rate"], np.mean([g["rewards"][-1] > 0 for g in games]), "win_rate")
     before, after = probs(np.load(f"{t}/base.npz"), S), probs(np.load(f"{t}/{name}.npz"), S)
     H = lambda lp: -(np.exp(lp) * lp).sum(1).mean()
     close(j["entropy_before"], H(before), "entropy_before")
     close(j["entropy"], H(after), "entropy")
     kl = (np.exp(before) * (before - after)).sum(1).mean()
     assert kl > 0, name
-    close(j["kl"], kl, "kl", 1e-3)
+    close(j["approx_kl"], kl, "approx_kl", 1e-3)
     greedy = np.bincount(after.argmax(1), minlength=5) / len(A)
     assert len(j["greedy"]) == 5 and np.allclose(j["greedy"], greedy, atol=1e-3), (j["greedy"], greedy)
     assert j["grad_norm"] > 0 and j["grad_norm_max"] >= j["grad_norm"], name

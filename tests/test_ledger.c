@@ -236,6 +236,31 @@ main(void)
 	EXPECT(ledger_state(&l, hashes[0]) != LEDGER_UNKNOWN);
 	ledger_close(&l);
 
+	/*
+	 * --relearn (R) across a compaction: the analysis before it stays
+	 * forgotten, the analysis after it done, training untouched, and the
+	 * backup's name kept.
+	 */
+	EXPECT(ledger_open(&l, dir, 1, &damaged) == 0);
+	EXPECT(ledger_state(&l, hashes[0]) == LEDGER_DONE);	/* analysis, merged */
+	EXPECT(ledger_state(&l, hashes[3]) == LEDGER_DONE);	/* training, merged */
+	EXPECT(ledger_relearn(&l, "/state/learned.json.bak") == 0);
+	EXPECT(ledger_state(&l, hashes[0]) == LEDGER_UNKNOWN);
+	EXPECT(ledger_state(&l, hashes[3]) == LEDGER_DONE);
+	EXPECT(l.done[JOB_ANALYSIS] == 0);
+	EXPECT(ledger_produced(&l, l.next_job, JOB_ANALYSIS, "/state/work/out",
+	    hashes[0], 1, &hashes[0], &paths[0]) == 0);
+	EXPECT(ledger_merged(&l, l.next_job - 1) == 0);
+	look(&l, &want);
+	EXPECT(ledger_snapshot(&l) == 0 && ledger_cut(&l) == 0);
+	ledger_close(&l);
+	same_after_open(&want, "--relearn, then a compaction");
+	EXPECT(ledger_open(&l, dir, 0, &damaged) == 0);
+	EXPECT(l.relearn_backup && strcmp(l.relearn_backup, "/state/learned.json.bak") == 0);
+	EXPECT(ledger_state(&l, hashes[0]) == LEDGER_DONE && l.done[JOB_ANALYSIS] == 1);
+	EXPECT(ledger_state(&l, hashes[12]) == LEDGER_UNKNOWN);	/* analysis before R */
+	ledger_close(&l);
+
 	free(tmp);
 	free(snap);
 	for (i = 0; i < INPUTS; i++)

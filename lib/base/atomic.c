@@ -293,6 +293,28 @@ out:
 	return rc;
 }
 
+char *
+link_aside(const char *path, const char *suffix)
+{
+	char *name = xmalloc(strlen(path) + strlen(suffix) + 16);
+	int k;
+
+	for (k = 0; k < 1000; k++) {
+		if (k == 0)
+			sprintf(name, "%s%s", path, suffix);
+		else
+			sprintf(name, "%s%s.%d", path, suffix, k);
+		if (link(path, name) == 0) {
+			sync_folder(name);
+			return name;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	free(name);
+	return NULL;
+}
+
 int
 append_whole(int fd, const void *data, size_t size, int sync)
 {

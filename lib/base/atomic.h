@@ -42,6 +42,14 @@ void atomic_remove_stale(const char *path);
 int move_into(const char *dir, const char *path, const char *reason);
 
 /*
+ * Keep path under a second name beside it that no file has yet: path
+ * SUFFIX, else path SUFFIX.1 up to .999. A hard link: nothing is copied,
+ * nothing replaced, and the folder is synced. Returns the new name
+ * (allocated), or NULL with errno set.
+ */
+char *link_aside(const char *path, const char *suffix);
+
+/*
  * Replace dest with a copy of the file path, as atomic_open() writes (a
  * reader of dest sees the old copy or the new one). Returns 0, or -1 with
  * errno set.

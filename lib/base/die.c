@@ -6,12 +6,14 @@
 #include <string.h>
 
 #include "die.h"
+#include "progress.h"
 
 const char *progname = "bgtrain";
 
 static void
 vmsg(const char *fmt, va_list ap)
 {
+	progress_interrupt();
 	fprintf(stderr, "%s: ", progname);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);

@@ -21,6 +21,12 @@ is_zip_name(const char *path)
 }
 
 int
+replay_input_wanted(const char *path)
+{
+	return is_replay_name(path) || is_zip_name(path);
+}
+
+int
 is_bot_tmp_name(const char *path)
 {
 	return has_suffix(path, ".tmp.npz");

@@ -6,6 +6,12 @@
 int is_replay_name(const char *path);
 /* A replay pack: *.zip, any case. */
 int is_zip_name(const char *path);
+/*
+ * What a replay folder holds for analysis: replays and the packs they come
+ * in (replay-analyze reads a pack in place; the driver takes each as one
+ * input).
+ */
+int replay_input_wanted(const char *path);
 /* A finished experience file: *.npz but not the bot's half-written *.tmp.npz. */
 int experience_wanted(const char *path);
 /*

@@ -1,4 +1,5 @@
 /* jsonw.c - writing JSON text into a strbuf */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -92,16 +93,40 @@ json_cstring(struct strbuf *sb, const char *s)
 	json_string(sb, s, strlen(s));
 }
 
+/*
+ * The fewest significant digits that read back as x, as "%.*g" prints them.
+ * Not by trying each precision from 1 (up to 17 conversions a number): if
+ * 15, 16 or 17 digits read back, the shortest are those digits without
+ * their trailing zeros, since a shorter decimal that reads back as x is
+ * what rounding x to 15 digits gives. Subnormal numbers carry fewer
+ * digits than that, and are searched one precision at a time.
+ */
 static void
 shortest(char *buf, size_t size, double x)
 {
-	int precision;
+	char e[40], *p, *end;
+	int precision, digits;
 
-	for (precision = 1; precision <= 17; precision++) {
-		snprintf(buf, size, "%.*g", precision, x);
-		if (strtod(buf, NULL) == x)
-			return;
+	if (fabs(x) < DBL_MIN) {
+		for (precision = 1; precision <= 17; precision++) {
+			snprintf(buf, size, "%.*g", precision, x);
+			if (strtod(buf, NULL) == x)
+				return;
+		}
 	}
+	for (precision = 15; precision <= 17; precision++) {
+		snprintf(e, sizeof e, "%.*e", precision - 1, x);
+		if (strtod(e, NULL) == x || precision == 17)
+			break;
+	}
+	/* The mantissa's digits, "d.ddd", less its trailing zeros. */
+	end = strchr(e, 'e');
+	for (p = end; p > e && (p[-1] == '0' || p[-1] == '.'); p--)
+		;
+	digits = 0;
+	for (end = e; end < p; end++)
+		digits += *end >= '0' && *end <= '9';
+	snprintf(buf, size, "%.*g", digits > 0 ? digits : 1, x);
 }
 
 void

@@ -20,19 +20,13 @@
 #include "logfile.h"
 
 int
-log_rotate_at(const char *path, uint64_t max)
+log_shift(const char *path)
 {
-	struct stat st;
-	char *from, *to;
 	size_t len = strlen(path) + 16;
-	int k, rc = 1;
+	char *from = xmalloc(len), *to = xmalloc(len);
+	int k, rc = 0;
 
-	if (max == 0 || lstat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size < max)
-		return 0;
-	from = xmalloc(len);
-	to = xmalloc(len);
-	for (k = LOG_KEEP; k >= 1 && rc == 1; k--) {
+	for (k = LOG_KEEP; k >= 1 && rc == 0; k--) {
 		if (k > 1)
 			snprintf(from, len, "%s.%d", path, k - 1);
 		else
@@ -44,4 +38,15 @@ log_rotate_at(const char *path, uint64_t max)
 	free(from);
 	free(to);
 	return rc;
+}
+
+int
+log_rotate_at(const char *path, uint64_t max)
+{
+	struct stat st;
+
+	if (max == 0 || lstat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size < max)
+		return 0;
+	return log_shift(path) < 0 ? -1 : 1;
 }

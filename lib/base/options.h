@@ -57,7 +57,7 @@ struct opt_standard {
 
 extern const struct opt standard_options[];
 
-#define OPT_TABLES 4
+#define OPT_TABLES 6
 
 struct opt_set {
 	const struct opt *tables[OPT_TABLES];

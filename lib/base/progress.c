@@ -12,6 +12,19 @@
 #include "die.h"
 #include "progress.h"
 
+/* Whether a line is on the screen now: other messages erase it first. */
+static int shown;
+
+void
+progress_interrupt(void)
+{
+	if (shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		shown = 0;
+	}
+}
+
 void
 progress_start(struct progress *p, int on, size_t total)
 {
@@ -48,6 +61,7 @@ progress_text(struct progress *p, size_t done, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fflush(stderr);
+	shown = 1;
 }
 
 void
@@ -66,5 +80,6 @@ progress_end(struct progress *p)
 	if (p->on) {
 		fputs("\r\033[K", stderr);
 		fflush(stderr);
+		shown = 0;
 	}
 }

@@ -22,5 +22,10 @@ void progress_text(struct progress *p, size_t done, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Erase the line. */
 void progress_end(struct progress *p);
+/*
+ * Erase whatever line is drawn, before another message goes to the
+ * terminal (die.c calls it); the next update draws it again.
+ */
+void progress_interrupt(void);
 
 #endif

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "die.h"
+#include "jsonw.h"
+#include "strbuf.h"
 #include "strlist.h"
 
 void
@@ -28,6 +30,18 @@ void
 strlist_push(struct strlist *l, const char *s)
 {
 	strlist_take(l, xstrdup(s));
+}
+
+void
+strlist_push_option(struct strlist *l, const char *name, double x)
+{
+	struct strbuf sb = { 0 };
+
+	strlist_push(l, name);
+	/* The shortest text that reads back as the same double. */
+	json_number(&sb, x);
+	strlist_push(l, sb.data);
+	sb_free(&sb);
 }
 
 void

@@ -18,6 +18,8 @@ struct strlist {
 void strlist_push(struct strlist *l, const char *s);
 /* Add s itself (from malloc): the list frees it. */
 void strlist_take(struct strlist *l, char *s);
+/* Add an option and its number: "--name" "0.25", written to read back the same. */
+void strlist_push_option(struct strlist *l, const char *name, double x);
 /* Add a copy of each of list[0..n), in order. */
 void strlist_push_all(struct strlist *l, char *const *list, size_t n);
 /* Sort the whole list in the byte order of its strings. */

@@ -16,7 +16,8 @@
  * slots.c (the gate, --jobs auto, which job starts or stops), state.c
  * (the set-up checked at start, lock, status file, job log), bot.c (the
  * bot's own folder), publish.c (--deploy and --on-merge after a merge),
- * train_flags.c (the training settings), status.c (the status
+ * train_flags.c and analysis_flags.c (the jobs' settings), analysis.c
+ * (the learned file's filter at start, --relearn), status.c (the status
  * subcommand). This file holds the loop.
  */
 #include <errno.h>
@@ -27,6 +28,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "analysis.h"
 #include "atomic.h"
 #include "clock.h"
 #include "die.h"
@@ -34,7 +36,9 @@
 #include "driver_internal.h"
 #include "events.h"
 #include "filenames.h"
+#include "console.h"
 #include "land.h"
+#include "metrics.h"
 #include "path.h"
 #include "publish.h"
 #include "scan.h"
@@ -54,6 +58,7 @@ driver_defaults(struct driver_options *o)
 	o->job_timeout = 3600;
 	o->settle = 2;
 	o->tick = 1;
+	o->dashboard_every = 30;
 	o->adopt_stale_tmp = -1;
 	o->poll = -1;
 	o->yield.nice = 10;
@@ -61,6 +66,7 @@ driver_defaults(struct driver_options *o)
 	o->log_max = 10 << 20;
 	train_flags_unset(&o->train);
 	gate_thresholds_default(&o->gate);
+	analysis_flags_unset(&o->analysis);
 }
 
 /*
@@ -92,6 +98,13 @@ open_state(struct driver *d, int *lock)
 	/* A job log that cannot be written is said now, not found empty later. */
 	if ((d->joblog = state_open_joblog(state)) < 0) {
 		rc = state_file_error(state, "joblog.tsv");
+		ledger_close(&d->ledger);
+		close(*lock);
+		return rc;
+	}
+	/* Settings the learned file was not made with would fail every merge. */
+	if (d->o->replays && (rc = analysis_start(d)) != 0) {
+		close(d->joblog);
 		ledger_close(&d->ledger);
 		close(*lock);
 		return rc;
@@ -176,6 +189,9 @@ tick(struct driver *d, double t)
 	if (d->verdict == GATE_FAR)
 		slots_stop_youngest(d);
 	state_write_status(d, 0);
+	metrics_system(d, t, 0);
+	metrics_dashboard(d, t, 0);
+	console_draw(d);
 	/* No job of the ledger is held here: the tail may be folded in. */
 	if (ledger_maybe_compact(&d->ledger) < 0)
 		state_io_failed(d, "%s: %s", d->ledger.snap_path, strerror(errno));
@@ -219,14 +235,16 @@ driver_run(const struct driver_options *o, int once)
 	d.replays.cache = d.experience.cache = &d.hashes;
 	d.hashes_saved_at = monotonic_seconds();
 	if (o->replays)
-		scan_init(&d.replays, o->replays, is_replay_name, &d.own, o->settle,
-		    o->poll);
+		scan_init(&d.replays, o->replays, replay_input_wanted, &d.own,
+		    o->settle, o->poll);
 	if (o->experience)
 		scan_init(&d.experience, o->experience, experience_wanted, &d.own,
 		    o->settle, o->poll);
 	d.probe = gate_probe_new(NULL);
 	workers_usage_init(&d.usage);
 	events_init(&d.open);
+	metrics_open(&d);
+	console_init(&d);
 
 	land_recover(&d);
 	publish_recover(&d);
@@ -255,6 +273,7 @@ driver_run(const struct driver_options *o, int once)
 		fds[1] = scan_fd(&d.experience);
 		events_wait_fds(&d.open, next_tick - monotonic_seconds(), fds, 2);
 	}
+	console_end(&d);
 	if ((stop = events_stopped()) != 0 || d.io_failed) {
 		d.hooks_stopping = 1;	/* no --on-merge starts for the merges below */
 		slots_stop_all(&d);
@@ -266,6 +285,9 @@ driver_run(const struct driver_options *o, int once)
 	state_print_stats(&d);
 	state_write_status(&d, 1);
 	save_hashes(&d, monotonic_seconds());
+	metrics_system(&d, monotonic_seconds(), 1);
+	metrics_dashboard(&d, monotonic_seconds(), 1);
+	metrics_close(&d);
 	/* Losing what was done is the worst outcome: said first. */
 	status = d.io_failed ? EX_IOERR : stop == SIGINT ? 130 :
 	    stop == SIGTERM ? 143 : d.gave_up ? EX_TEMPFAIL :

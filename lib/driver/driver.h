@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analysis_flags.h"
 #include "gate.h"
 #include "spawn.h"
 #include "status.h"
@@ -40,7 +41,11 @@ struct driver_options {
 	struct gate_thresholds gate;
 	struct spawn_yield yield;	/* how the workers yield to the game */
 	uint64_t log_max;		/* logs rotate at this size; 0: never */
+	struct analysis_flags analysis;	/* handed to every analysis job */
+	int relearn;			/* start a new learned file from every replay */
 	int quiet;
+	int no_history;			/* no metrics, TensorBoard events or dashboard */
+	int dashboard_every;		/* seconds between dashboard rewrites; 0: none */
 };
 
 void driver_defaults(struct driver_options *o);

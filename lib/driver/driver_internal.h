@@ -16,14 +16,23 @@
 
 #include "gate.h"
 #include "hashcache.h"
+#include "history.h"
 #include "job.h"
 #include "ledger.h"
+#include "progress.h"
 #include "scan.h"
 #include "queue.h"
 #include "state.h"
 #include "workers.h"
 
 struct driver_options;
+
+/* An analysis job's output waiting for its merge, with what the history wants of it. */
+struct pending_merge {
+	int64_t id;
+	double seconds;
+	size_t refused;
+};
 
 struct driver {
 	const struct driver_options *o;
@@ -42,14 +51,33 @@ struct driver {
 	sigset_t open;		/* the signals the event wait lets in */
 	int joblog;		/* STATE/joblog.tsv, appended to */
 	int io_failed;		/* a write of our state failed: stop, exit 74 */
-	int64_t *pending;	/* recorded analysis jobs waiting to be merged */
+	struct pending_merge *pending;	/* recorded analysis jobs waiting to be merged */
 	size_t n_pending;
 	size_t stats_printed_at;	/* d->finished when the block was last printed */
 	char *merge_log;		/* merge-results' messages */
+	/*
+	 * What merge-results --json says the target holds comes through a
+	 * pipe (metrics.c): merge_pipe[0] read here, merge_pipe[1] opened by
+	 * the child as merge_out ("/proc/self/fd/N"); no file is written.
+	 */
+	int merge_pipe[2];
+	char merge_out[64];
+	char *merge_said;		/* the last merge's line (MERGE_SAID_MAX) */
+	size_t merge_said_len;
 	double gate_closed_since;	/* once: when the gate last closed with nothing running */
 	char *status_last;		/* status.json as last written, but its CPU time */
 	double status_written_at;	/* monotonic */
 	int gave_up;
+	struct gate_sample sample;	/* the gate's last sample... */
+	int sample_ok;			/* ...when it could measure */
+	/* the history (metrics.c) */
+	struct history history;
+	struct record record;		/* built a job, its buffer kept */
+	int history_on;
+	double next_system, next_dashboard;
+	int dashboard_stale;		/* a record the page should show came since it was drawn */
+	double last_mean_return;	/* the last training job's; NaN: none yet */
+	struct progress console;	/* the status line (console.c) */
 	/* --on-merge: one command at a time; merges meanwhile are run for once */
 	char *hook_log;			/* STATE/hook.log: the commands' output */
 	pid_t hook_pid;			/* the running command, or 0 */

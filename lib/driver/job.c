@@ -40,6 +40,17 @@ job_program_name(enum job_kind kind)
 	return kind == JOB_ANALYSIS ? "replay-analyze" : "policy-train";
 }
 
+int
+job_has_pack(const struct job *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		if (is_zip_name(j->paths[i]))
+			return 1;
+	return 0;
+}
+
 void
 job_free(struct job *j)
 {
@@ -99,6 +110,16 @@ job_command(const struct driver *d, const struct job *j, struct strlist *av)
 		strlist_push(av, j->output);
 		strlist_push(av, "-o");
 		strlist_push(av, j->report);
+		analysis_flags_argv(&d->o->analysis, av);
+		/*
+		 * What the learned file already counts stays out of the summary,
+		 * so a pack that holds some of its replays merges; the file is
+		 * replaced whole by each merge, so the job reads one version.
+		 */
+		if (access(d->o->learned, F_OK) == 0) {
+			strlist_push(av, "--skip-known");
+			strlist_push(av, d->o->learned);
+		}
 	} else {
 		strlist_push(av, "--skip-bad");
 		strlist_push(av, "-m");
@@ -107,6 +128,8 @@ job_command(const struct driver *d, const struct job *j, struct strlist *av)
 		strlist_push(av, j->output);
 		strlist_push(av, "--report");
 		strlist_push(av, j->report);
+		/* Its figures, for the history (metrics.c reads train.json). */
+		strlist_push(av, "--json");
 		if (j->init)
 			strlist_push(av, "--init");
 		train_flags_argv(&d->o->train, j->init, av);
@@ -155,6 +178,8 @@ job_merge_command(const struct driver *d, const struct ledger_job *lj,
 	strlist_push(av, d->program[PROGRAM_MERGE]);
 	strlist_push(av, lj->kind == JOB_ANALYSIS ? "learned" : "model");
 	strlist_push(av, "--quiet");
+	/* What the target holds after the merge, for the history (metrics.c). */
+	strlist_push(av, "--json");
 	strlist_push(av, "-o");
 	strlist_push(av, lj->kind == JOB_ANALYSIS ? o->learned : o->model);
 	strlist_push(av, lj->output);
@@ -166,7 +191,7 @@ job_start(struct driver *d, enum job_kind kind, struct queued_input **in, size_t
 {
 	struct strlist av = { 0 };
 	struct job *j;
-	char name[64], *work;
+	char name[64], *work, *out;
 	size_t i;
 
 	d->jobs = xreallocarray(d->jobs, d->n_jobs + 1, sizeof d->jobs[0]);
@@ -208,7 +233,9 @@ job_start(struct driver *d, enum job_kind kind, struct queued_input **in, size_t
 	job_command(d, j, &av);
 	j->started = monotonic_seconds();
 	j->wall_started = wall_seconds();
-	j->pid = spawn_yielding(av.v, &d->o->yield, NULL, j->err);
+	out = kind == JOB_TRAINING ? path_join(j->dir, "train.json") : NULL;
+	j->pid = spawn_yielding(av.v, &d->o->yield, out, j->err);
+	free(out);
 	strlist_free(&av);
 	if (j->pid < 0) {
 		warnmsg("cannot start a job: %s", strerror(errno));

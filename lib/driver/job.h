@@ -46,6 +46,8 @@ struct queued_input;
 int job_start(struct driver *d, enum job_kind kind, struct queued_input **in,
 	      size_t n, int init);
 void job_free(struct job *j);
+/* Whether one of j's inputs is a replay pack (*.zip). */
+int job_has_pack(const struct job *j);
 /* A job's folder and the files in it (it has no subfolders). */
 void job_remove_dir(const char *dir);
 

@@ -31,6 +31,7 @@
 #include "jsonw.h"
 #include "land.h"
 #include "logfile.h"
+#include "metrics.h"
 #include "publish.h"
 #include "report.h"
 #include "spawn.h"
@@ -39,19 +40,40 @@
 /* Jobs that failed on an input before it is left alone for this run. */
 #define MAX_ATTEMPTS 3
 
+/* The job's pack that holds file ("PACK.zip/ENTRY"): its index in at, or NULL. */
+static size_t *
+pack_of(const struct hashmap *at, const char *file)
+{
+	const char *p = file;
+	size_t *k;
+
+	while ((p = strcasestr(p, ".zip/")) != NULL) {
+		p += 4;
+		if ((k = hashmap_get(at, file, (size_t)(p - file))) != NULL)
+			return k;
+	}
+	return NULL;
+}
+
 /*
  * The inputs j's program refused, from the report it wrote (job.c says
- * where): each is recorded bad, and bad[i] set for it.
+ * where): each is recorded bad, and bad[i] set for it. A replay refused
+ * inside a pack is named and counted an error, but the pack is no bad
+ * input: its other replays land. Returns the replays the report shows
+ * read, for the statistics (--skip-known's aside), or -1 without one.
  */
-static void
+static long long
 refused_inputs(struct driver *d, struct job *j, int *bad)
 {
 	struct report r = { 0 };
 	struct hashmap at = { 0 };	/* a job's path -> its index */
+	long long read = -1;
 	size_t i, *k;
 
 	if (report_read(j->report, &r) < 0 && errno != ENOENT)
 		warnmsg("%s: %s", j->report, strerror(errno));
+	else if (r.lines >= r.n + r.known)
+		read = (long long)(r.lines - r.n - r.known);
 	for (i = 0; i < j->n; i++) {
 		struct strbuf carried = { 0 };
 		int added;
@@ -68,7 +90,15 @@ refused_inputs(struct driver *d, struct job *j, int *bad)
 		sb_free(&carried);
 	}
 	for (i = 0; i < r.n; i++) {
-		if ((k = hashmap_get_str(&at, r.v[i].file)) == NULL || bad[*k])
+		if ((k = hashmap_get_str(&at, r.v[i].file)) == NULL) {
+			if (pack_of(&at, r.v[i].file) != NULL) {
+				d->errors++;
+				if (!d->o->quiet)
+					warnmsg("%s: %s", r.v[i].file, r.v[i].error);
+			}
+			continue;
+		}
+		if (bad[*k])
 			continue;
 		bad[*k] = 1;
 		if (r.v[i].not_input)
@@ -80,9 +110,14 @@ refused_inputs(struct driver *d, struct job *j, int *bad)
 	}
 	hashmap_free(&at);
 	report_free(&r);
+	return read;
 }
 
-/* merge-results, run to completion: its exit status, or -1 (not run, or killed). */
+/*
+ * merge-results, run to completion: its exit status, or -1 (not run, or
+ * killed). What it says the target holds then is in d->merge_said, for
+ * the history (metrics.c).
+ */
 static int
 merge_output(struct driver *d, const struct ledger_job *lj)
 {
@@ -93,16 +128,59 @@ merge_output(struct driver *d, const struct ledger_job *lj)
 	job_merge_command(d, lj, &av);
 	if (log_rotate_at(d->merge_log, d->o->log_max) < 0)
 		warnmsg("%s: cannot rotate: %s", d->merge_log, strerror(errno));
-	pid = spawn_yielding(av.v, &d->o->yield, NULL, d->merge_log);
+	metrics_merge_begin(d);
+	pid = spawn_yielding(av.v, &d->o->yield, d->history_on ? d->merge_out : NULL,
+	    d->merge_log);
 	/* No child, no wait: waitpid(-1) would take a job's exit status. */
 	status = pid > 0 ? spawn_wait(pid) : -1;
+	metrics_merge_end(d);
 	strlist_free(&av);
 	return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* Merge a recorded output and account for it: 0 when its inputs are done. */
+/*
+ * A summary merge-results refused as data (65): with --skip-known this is
+ * a summary that shares replays with one merged since its job began (a
+ * pack holding a replay that another input brought too). Merging it would
+ * count them twice and retrying would fail forever: it is given up (L)
+ * and its inputs are analysed again, skipping what the learned file has
+ * now. An input that keeps failing so is left for the run.
+ */
+static void
+analyse_again(struct driver *d, struct ledger_job *lj)
+{
+	char *dir;
+	size_t i;
+
+	warnmsg("job %lld: merge-results refused %s (replays merged since the job "
+	    "began?): its inputs are analysed again", (long long)lj->id,
+	    lj->output);
+	if (ledger_lost(&d->ledger, lj->id) < 0) {
+		state_io_failed(d, "%s: %s", d->ledger.path, strerror(errno));
+		return;
+	}
+	for (i = 0; i < lj->n_inputs; i++) {
+		struct queued_input *e = queue_find(&d->replays, lj->paths[i]);
+
+		if (e == NULL || e->state != INPUT_DONE)
+			continue;
+		if (++e->attempts < MAX_ATTEMPTS)
+			e->state = INPUT_NEW;
+		else
+			d->errors++;	/* left for this run */
+	}
+	dir = xstrdup(lj->output);
+	job_remove_dir(dirname(dir));
+	free(dir);
+}
+
+/*
+ * Merge a recorded output and account for it: 0 when its inputs are done.
+ * fig: what the job's run showed, for the history (NULL after a crash).
+ */
 static int
-merge_recorded(struct driver *d, struct ledger_job *lj)
+merge_recorded(struct driver *d, struct ledger_job *lj,
+	       const struct job_figures *fig)
 {
 	const char *target = lj->kind == JOB_ANALYSIS ? d->o->learned : d->o->model;
 	char *dir, why[512];
@@ -119,6 +197,10 @@ merge_recorded(struct driver *d, struct ledger_job *lj)
 		free(dir);
 		return -1;
 	}
+	if (code == EX_DATAERR && lj->kind == JOB_ANALYSIS) {
+		analyse_again(d, lj);
+		return -1;
+	}
 	if (code != 0) {
 		warnmsg("job %lld: merging %s failed; retried at the next start",
 		    (long long)lj->id, lj->output);
@@ -130,9 +212,11 @@ merge_recorded(struct driver *d, struct ledger_job *lj)
 		return -1;
 	}
 	if (lj->kind == JOB_ANALYSIS)
-		d->replays_analyzed += lj->n_inputs;
+		d->replays_analyzed += lj->replays >= 0 ? (size_t)lj->replays :
+		    lj->n_inputs;
 	else
 		d->models_trained++;
+	metrics_job(d, lj, fig);
 	publish_merged(d, lj->kind);
 	if (lj->kind == JOB_ANALYSIS && d->o->done_dir)
 		for (i = 0; i < lj->n_inputs && !d->io_failed; i++)
@@ -152,10 +236,11 @@ land_merge_pending(struct driver *d)
 
 	/* After an I/O error, none: recorded, they are merged at the next start. */
 	for (i = 0; i < d->n_pending && !d->io_failed; i++) {
-		struct ledger_job *lj = ledger_job(&d->ledger, d->pending[i]);
+		struct ledger_job *lj = ledger_job(&d->ledger, d->pending[i].id);
+		struct job_figures fig = { d->pending[i].seconds, d->pending[i].refused };
 
 		if (lj && !lj->merged)
-			merge_recorded(d, lj);
+			merge_recorded(d, lj, &fig);
 	}
 	d->n_pending = 0;
 }
@@ -167,8 +252,10 @@ land_merge_pending(struct driver *d)
  * until the free worker has its next job.
  */
 static void
-land(struct driver *d, struct job *j, const int *bad)
+land(struct driver *d, struct job *j, const int *bad, long long replays,
+     double secs)
 {
+	struct job_figures fig = { secs, 0 };
 	char md5[MD5_HEX_SIZE];
 	char (*hashes)[MD5_HEX_SIZE] = xcalloc(j->n ? j->n : 1, sizeof hashes[0]);
 	char **paths = xcalloc(j->n ? j->n : 1, sizeof paths[0]);
@@ -176,8 +263,10 @@ land(struct driver *d, struct job *j, const int *bad)
 
 	queue_set_inputs(d, j, INPUT_DONE);
 	for (i = 0; i < j->n; i++) {
-		if (bad[i])
+		if (bad[i]) {
+			fig.refused++;
 			continue;
+		}
 		snprintf(hashes[k], MD5_HEX_SIZE, "%s", j->hashes[i]);
 		paths[k++] = j->paths[i];
 	}
@@ -188,11 +277,14 @@ land(struct driver *d, struct job *j, const int *bad)
 		    hashes, paths) < 0) {
 			state_io_failed(d, "%s: %s", d->ledger.path, strerror(errno));
 		} else if (j->kind == JOB_TRAINING) {
-			merge_recorded(d, &d->ledger.jobs[d->ledger.n_jobs - 1]);
+			merge_recorded(d, &d->ledger.jobs[d->ledger.n_jobs - 1], &fig);
 		} else {
+			d->ledger.jobs[d->ledger.n_jobs - 1].replays = replays;
 			d->pending = xreallocarray(d->pending, d->n_pending + 1,
 			    sizeof d->pending[0]);
-			d->pending[d->n_pending++] = j->id;
+			d->pending[d->n_pending].id = j->id;
+			d->pending[d->n_pending].seconds = secs;
+			d->pending[d->n_pending++].refused = fig.refused;
 		}
 	}
 	free(hashes);
@@ -266,6 +358,15 @@ failed(struct driver *d, struct job *j, int status, const int *bad)
 		    code >= 0 ? code : (WIFSIGNALED(status) ? WTERMSIG(status) : 0),
 		    j->err, stat(j->err, &st) < 0 || st.st_size == 0 ?
 		    " (empty: the child could say nothing)" : "");
+	{
+		char what[128];
+
+		snprintf(what, sizeof what, "%s %s %d", job_program_name(j->kind),
+		    j->timed_out > 0 ? "ran over --job-timeout, stopped with" :
+		    code >= 0 ? "failed with status" : "killed by signal",
+		    code >= 0 ? code : (WIFSIGNALED(status) ? WTERMSIG(status) : 0));
+		metrics_error(d, (long long)j->id, j->err, what);
+	}
 	/* A full disk leaves the child no room to say so: the driver says it. */
 	setup_space(d->o->state, 1);
 	for (i = 0; i < j->n; i++)
@@ -300,6 +401,7 @@ finish_job(struct driver *d, size_t index, int status)
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	int *bad = xcalloc(j->n ? j->n : 1, sizeof bad[0]);
 	int landed = 0;
+	long long replays = -1;
 	size_t i, named = 0;
 
 	state_log_job(d, j, status, secs);
@@ -309,15 +411,16 @@ finish_job(struct driver *d, size_t index, int status)
 		/*
 		 * 65: some inputs were unusable; the program named each one.
 		 * replay-analyze exits 0 only when it refused nothing, which
-		 * spares reading its output (some 100 KB a replay); policy-train
-		 * --skip-bad exits 0 having refused some.
+		 * spares reading its output (some 100 KB a replay), but for a
+		 * pack's: its replays count one by one, and it may refuse some
+		 * of them; policy-train --skip-bad exits 0 having refused some.
 		 */
-		if (code == EX_DATAERR || j->kind == JOB_TRAINING)
-			refused_inputs(d, j, bad);
+		if (code == EX_DATAERR || j->kind == JOB_TRAINING || job_has_pack(j))
+			replays = refused_inputs(d, j, bad);
 		for (i = 0; i < j->n; i++)
 			named += (size_t)bad[i];
 		if (access(j->output, F_OK) == 0) {
-			land(d, j, bad);
+			land(d, j, bad, replays, secs);
 			landed = 1;
 		} else if (named == j->n) {
 			landed = 1;	/* nothing usable: every input recorded bad */
@@ -380,6 +483,6 @@ land_recover(struct driver *d)
 				    strerror(errno));
 			continue;
 		}
-		merge_recorded(d, lj);
+		merge_recorded(d, lj, NULL);
 	}
 }

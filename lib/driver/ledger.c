@@ -7,12 +7,14 @@
  *   L <job>                (its output was lost: its inputs run again)
  *   B <hash> <path> <reason>
  *   N <hash> <path> <reason>  (not an input at all: a model among the games)
+ *   R <backup>             (--relearn: every analysis before it is void)
  * (fields separated by tabs), each ending in a checksum field, '#' and the
  * first 8 hex digits of the MD5 of the record before that tab. A job's
  * inputs are done once its output is merged (P then M). After a crash, a
  * P without its M is merged again on restart: both merges are idempotent
  * (replays by content, candidates by their MD5), so nothing is counted
- * twice and nothing is redone.
+ * twice and nothing is redone. After an R, the analysis jobs before it are
+ * void (inputs unknown again, outputs never merged); B and training stay.
  *
  * A crash can only cut the last record short (one write(2) a record):
  * that one is dropped. Damage anywhere else (a record whose checksum
@@ -120,6 +122,7 @@ add_job(struct ledger *l, int64_t id, enum job_kind kind, const char *output,
 	j->output = xstrdup(output);
 	snprintf(j->md5, sizeof j->md5, "%s", md5);
 	j->n_inputs = n;
+	j->replays = -1;
 	j->hashes = xcalloc(n ? n : 1, sizeof j->hashes[0]);
 	j->paths = xcalloc(n ? n : 1, sizeof j->paths[0]);
 	for (i = 0; i < n; i++) {
@@ -160,33 +163,6 @@ mark_merged(struct ledger *l, struct ledger_job *j)
 		set_state(l, j->hashes[i], LEDGER_DONE, kind_bit(j->kind));
 }
 
-static void
-free_job(struct ledger_job *j)
-{
-	size_t k;
-
-	for (k = 0; k < j->n_inputs; k++)
-		free(j->paths[k]);
-	free(j->paths);
-	free(j->hashes);
-	free(j->output);
-	memset(j, 0, sizeof *j);
-}
-
-void
-ledger_drop_finished(struct ledger *l)
-{
-	size_t i, k;
-
-	for (i = k = 0; i < l->n_jobs; i++)
-		if (l->jobs[i].merged)
-			free_job(&l->jobs[i]);
-		else
-			l->jobs[k++] = l->jobs[i];
-	l->n_jobs = k;
-	l->gone = 0;
-}
-
 /*
  * While the records are replayed, a job merged or lost is needed no more
  * (its inputs' states are in the table): freed as it goes, so that a long
@@ -195,10 +171,28 @@ ledger_drop_finished(struct ledger *l)
 static void
 replayed_finished(struct ledger *l, struct ledger_job *j)
 {
-	free_job(j);
+	ledger_free_job(j);
 	j->merged = 2;		/* a hole, until the holes are dropped */
 	if (++l->gone >= 1024 && l->gone * 2 >= l->n_jobs)
 		ledger_drop_finished(l);
+}
+
+/*
+ * R: the analysis jobs so far are void, their inputs unknown again (but
+ * those found bad); backup is the old learned file.
+ */
+static void
+forget_analysis(struct ledger *l, const char *backup)
+{
+	size_t i;
+
+	for (i = 0; i < l->n_jobs; i++)
+		if (l->jobs[i].kind == JOB_ANALYSIS && l->jobs[i].merged == 0)
+			l->jobs[i].merged = -1;
+	table_forget(l, KIND_ANALYSIS);
+	l->done[JOB_ANALYSIS] = 0;
+	free(l->relearn_backup);
+	l->relearn_backup = xstrdup(backup);
 }
 
 /* Split line at tabs in place; returns the number of fields (at most max). */
@@ -290,6 +284,8 @@ ledger_replay_line(struct ledger *l, char *line, int counted)
 		}
 	} else if (n >= 2 && (strcmp(f[0], "B") == 0 || strcmp(f[0], "N") == 0)) {
 		note_file(l, f[0][0], f[1]);
+	} else if (n >= 2 && strcmp(f[0], "R") == 0) {
+		forget_analysis(l, f[1]);
 	}
 }
 
@@ -468,10 +464,11 @@ ledger_close(struct ledger *l)
 	if (l->fd >= 0)
 		close(l->fd);
 	for (i = 0; i < l->n_jobs; i++)
-		free_job(&l->jobs[i]);
+		ledger_free_job(&l->jobs[i]);
 	free(l->jobs);
 	hashmap_free(&l->recent);
 	snap_free(l);
+	free(l->relearn_backup);
 	free(l->path);
 	free(l->snap_path);
 	memset(l, 0, sizeof *l);
@@ -515,14 +512,18 @@ ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
 	return rc;
 }
 
-/* Append a record that only names a job: M (merged) or L (lost). */
+/* Append a record of one field: M (merged) or L (lost) and a job, R and a path. */
 static int
-append_job_record(struct ledger *l, char tag, int64_t id)
+append_one(struct ledger *l, char tag, int64_t id, const char *field)
 {
 	struct strbuf sb = { 0 };
 	int rc;
 
-	sb_printf(&sb, "%c\t%lld", tag, (long long)id);
+	sb_printf(&sb, "%c", tag);
+	if (field)
+		record_field(&sb, field);
+	else
+		sb_printf(&sb, "\t%lld", (long long)id);
 	rc = append(l, &sb);
 	sb_free(&sb);
 	return rc;
@@ -532,7 +533,7 @@ int
 ledger_merged(struct ledger *l, int64_t id)
 {
 	struct ledger_job *j;
-	int rc = append_job_record(l, 'M', id);
+	int rc = append_one(l, 'M', id, NULL);
 
 	if (rc == 0 && (j = ledger_job(l, id)) != NULL)
 		mark_merged(l, j);
@@ -543,10 +544,20 @@ int
 ledger_lost(struct ledger *l, int64_t id)
 {
 	struct ledger_job *j;
-	int rc = append_job_record(l, 'L', id);
+	int rc = append_one(l, 'L', id, NULL);
 
 	if (rc == 0 && (j = ledger_job(l, id)) != NULL && !j->merged)
 		mark_lost(l, j);
+	return rc;
+}
+
+int
+ledger_relearn(struct ledger *l, const char *backup)
+{
+	int rc = append_one(l, 'R', 0, backup);
+
+	if (rc == 0)
+		forget_analysis(l, backup);
 	return rc;
 }
 

@@ -18,7 +18,11 @@ struct ledger_job {
 	size_t n_inputs;
 	char (*hashes)[MD5_HEX_SIZE];
 	char **paths;
-	int merged;			/* 1 merged, -1 its output was lost */
+	int merged;			/* 1 merged, -1 its output was lost or
+					   --relearn left it behind */
+	long long replays;		/* replays this run saw it read (a pack holds
+					   many), for the statistics; not in the
+					   file: -1, as many as its inputs */
 };
 
 /* One input in the snapshot's table: its MD5 and state (LEDGER_* | KIND_*). */
@@ -49,9 +53,13 @@ struct ledger {
 	uint64_t generation;		/* of the tail; a snapshot covers the ones before its own */
 	size_t tail_bytes;		/* of the tail, for compaction */
 	size_t gone;			/* jobs merged or lost while replaying, to drop */
+	char *relearn_backup;		/* the last R record's old learned file, or NULL */
 };
 
-/* In rising order: an input's state only rises, but for a lost job's inputs. */
+/*
+ * In rising order: an input's state only rises, but for a lost job's
+ * inputs and --relearn.
+ */
 enum { LEDGER_UNKNOWN = 0, LEDGER_PRODUCED, LEDGER_DONE, LEDGER_BAD,
 	LEDGER_NOT_INPUT };
 
@@ -118,6 +126,12 @@ int ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
 		    const char *output, const char *md5, size_t n,
 		    char (*hashes)[MD5_HEX_SIZE], char *const *paths);
 int ledger_merged(struct ledger *l, int64_t id);
+/*
+ * --relearn (R): every analysis job recorded so far is void, and its
+ * inputs unknown again; backup names where the old learned file is kept
+ * ("" for none).
+ */
+int ledger_relearn(struct ledger *l, const char *backup);
 /* A produced job whose output is gone: its inputs are unknown again. */
 int ledger_lost(struct ledger *l, int64_t id);
 int ledger_bad(struct ledger *l, const char *hash, const char *path,

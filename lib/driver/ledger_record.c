@@ -79,12 +79,15 @@ well_formed(const char *record)
 		tabs += *h == '\t';
 	while (n < 6 && rest)
 		f[n++] = strsep(&rest, "\t");
-	if (n >= 2 && strlen(f[0]) == 1 && strchr("MLBNPG", f[0][0]))
+	if (n >= 2 && strlen(f[0]) == 1 && strchr("MLBNPRG", f[0][0]))
 		switch (f[0][0]) {
 		case 'M':
 		case 'L':
 		case 'G':	/* the tail's generation: digits, like a job's number */
 			ok = tabs == 1 && is_job_id(f[1]);
+			break;
+		case 'R':
+			ok = tabs == 1;	/* the old learned file's path, or "" */
 			break;
 		case 'B':
 		case 'N':
@@ -185,21 +188,10 @@ ledger_repair_text(char *text, size_t len, struct strbuf *out, size_t *kept,
 static int
 keep_damaged(const char *path)
 {
-	char *name = xmalloc(strlen(path) + 32);
-	int i, rc = -1;
+	char *kept_as = link_aside(path, ".damaged");
 
-	for (i = 0; i < 1000 && rc < 0; i++) {
-		if (i == 0)
-			sprintf(name, "%s.damaged", path);
-		else
-			sprintf(name, "%s.damaged.%d", path, i);
-		if (link(path, name) == 0)
-			rc = 0;
-		else if (errno != EEXIST)
-			break;
-	}
-	free(name);
-	return rc;
+	free(kept_as);
+	return kept_as ? 0 : -1;
 }
 
 /*

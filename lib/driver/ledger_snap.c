@@ -95,6 +95,33 @@ table_put(struct ledger *l, const unsigned char md5[16], unsigned char state)
 	*hashmap_put(&l->recent, md5, 16, NULL) = state;
 }
 
+void
+table_forget(struct ledger *l, unsigned char kind)
+{
+	unsigned char *table = (unsigned char *)l->table;
+	size_t i;
+
+	/* Left in the table at state 0 until the next fold drops them. */
+	for (i = 0; i < l->n_table; i++) {
+		unsigned char *st = table + i * LEDGER_ENTRY_SIZE + 16;
+
+		if ((*st & kind) && (*st & STATE_MASK) <= LEDGER_DONE &&
+		    (*st & STATE_MASK) != 0) {
+			*st &= KIND_BITS;
+			l->changes++;
+		}
+	}
+	for (i = 0; i < l->recent.n; i++) {
+		size_t *v = &l->recent.entries[i].value;
+
+		if ((*v & kind) && (*v & STATE_MASK) <= LEDGER_DONE &&
+		    (*v & STATE_MASK) != 0) {
+			*v &= KIND_BITS;
+			l->changes++;
+		}
+	}
+}
+
 static void
 build_buckets(struct ledger *l)
 {
@@ -208,9 +235,14 @@ ledger_snapshot_parse(struct ledger *l, unsigned char *buf, size_t size)
 	for (line = pending; (nl = memchr(line, '\n', len - (size_t)(line - pending))) !=
 	    NULL; line = nl + 1) {
 		*nl = '\0';
-		if (line[0] != 'P' || record_check(line, &sums) < 0)
+		if ((line[0] != 'P' && line[0] != 'R') || record_check(line, &sums) < 0)
 			goto done;
-		ledger_replay_line(l, line, 0);
+		if (line[0] == 'R') {
+			free(l->relearn_backup);
+			l->relearn_backup = xstrdup(line + 2);
+		} else {
+			ledger_replay_line(l, line, 0);
+		}
 	}
 	rc = line == pending + len ? 0 : -1;
 done:
@@ -294,6 +326,33 @@ merge_tables(const struct ledger *l, const unsigned char *recent, size_t n_recen
 }
 
 void
+ledger_free_job(struct ledger_job *j)
+{
+	size_t k;
+
+	for (k = 0; k < j->n_inputs; k++)
+		free(j->paths[k]);
+	free(j->paths);
+	free(j->hashes);
+	free(j->output);
+	memset(j, 0, sizeof *j);
+}
+
+void
+ledger_drop_finished(struct ledger *l)
+{
+	size_t i, k;
+
+	for (i = k = 0; i < l->n_jobs; i++)
+		if (l->jobs[i].merged)
+			ledger_free_job(&l->jobs[i]);
+		else
+			l->jobs[k++] = l->jobs[i];
+	l->n_jobs = k;
+	l->gone = 0;
+}
+
+void
 ledger_fold(struct ledger *l)
 {
 	unsigned char *recent, *out;
@@ -313,13 +372,24 @@ ledger_fold(struct ledger *l)
 	hashmap_free(&l->recent);
 }
 
-/* The P records of the jobs still open, each with its checksum. */
+/*
+ * The records the table cannot hold, each with its checksum: the last
+ * --relearn's R (only what it names: its effect is in the table) and the
+ * P records of the jobs still open.
+ */
 static void
 open_jobs(const struct ledger *l, struct strbuf *out)
 {
 	struct strbuf rec = { 0 };
 	char sum[RECORD_SUM_SIZE];
 	size_t i;
+
+	if (l->relearn_backup) {
+		sb_adds(&rec, "R");
+		record_field(&rec, l->relearn_backup);
+		record_sum(rec.data, rec.len, sum);
+		sb_printf(out, "%s\t%s\n", rec.data, sum);
+	}
 
 	for (i = 0; i < l->n_jobs; i++) {
 		const struct ledger_job *j = &l->jobs[i];

@@ -29,6 +29,8 @@
 unsigned char table_get(const struct ledger *l, const unsigned char md5[16]);
 /* md5's state byte is now state (a change since the snapshot). */
 void table_put(struct ledger *l, const unsigned char md5[16], unsigned char state);
+/* Every input a job of kind (KIND_*) took, produced or done, is unknown again. */
+void table_forget(struct ledger *l, unsigned char kind);
 
 /*
  * Take buf[0..size) (from malloc; l owns it from now on, whatever the
@@ -61,6 +63,8 @@ void ledger_replay_line(struct ledger *l, char *line, int counted);
  * table of changes never grows past a bound while a long tail is replayed.
  */
 void ledger_fold(struct ledger *l);
+/* A recorded job's memory, freed (the struct zeroed). */
+void ledger_free_job(struct ledger_job *j);
 /* Free the jobs that are merged or lost, keeping the order of the rest. */
 void ledger_drop_finished(struct ledger *l);
 void snap_free(struct ledger *l);

@@ -17,6 +17,7 @@
 #include "driver_internal.h"
 #include "filenames.h"
 #include "hashmap.h"
+#include "metrics.h"
 #include "queue.h"
 #include "state.h"
 
@@ -227,6 +228,7 @@ queue_mark_bad(struct driver *d, struct input_queue *s, const char *hash,
 		return;
 	}
 	d->errors++;
+	metrics_error(d, -1, path, reason);
 	if (!d->o->quiet)
 		warnmsg("%s: %s", path, reason);
 	/*

@@ -13,13 +13,15 @@ struct refusal {
 struct report {
 	struct refusal *v;
 	size_t n, cap;
+	size_t lines;		/* every line, refusals included */
+	size_t known;		/* replay-analyze's "skipped": "known" lines */
 };
 
 /*
  * Add to r every line of path that is a JSON object with a string "file"
  * and a string "error" (and "not_experience": true for a file that is not
  * experience at all); other lines (replay-analyze's build orders) are
- * skipped. Returns 0, or -1 with errno set when path cannot be read (a
+ * only counted, and those of replays --skip-known left out counted apart. Returns 0, or -1 with errno set when path cannot be read (a
  * child that wrote no report refused nothing the driver can name).
  */
 int report_read(const char *path, struct report *r);

@@ -60,9 +60,12 @@ slots_sample(struct driver *d, double t)
 	if (gate_measure(d->probe, 0, &s) < 0) {
 		/* A gate that cannot measure is shut, never open. */
 		d->verdict = GATE_OVER;
+		d->sample_ok = 0;
 		return;
 	}
 	gate_exclude(&s, d->usage.cpu_percent, d->usage.mem_percent);
+	d->sample = s;
+	d->sample_ok = 1;
 	d->verdict = gate_verdict(&s, &d->o->gate);
 	d->slots = d->o->jobs > 0 ? d->o->jobs : auto_slots(&s);
 }

@@ -28,12 +28,15 @@
 #include "atomic.h"
 #include "bot.h"
 #include "clock.h"
+#include "console.h"
 #include "die.h"
+#include "jsonw.h"
 #include "driver.h"
 #include "driver_internal.h"
 #include "file.h"
 #include "logfile.h"
 #include "path.h"
+#include "progress.h"
 #include "scan.h"
 #include "state.h"
 #include "strbuf.h"
@@ -530,7 +533,7 @@ state_io_failed(struct driver *d, const char *fmt, ...)
 void
 state_write_status(struct driver *d, int force)
 {
-	struct strbuf sb = { 0 };
+	struct strbuf sb = { 0 }, why = { 0 };
 	const char *rest;
 	double now = monotonic_seconds();
 	char *path = path_join(d->o->state, "status.json");
@@ -552,10 +555,14 @@ state_write_status(struct driver *d, int force)
 	    "\"settling\": %zu", queue_ready(d, &d->replays),
 	    queue_ready(d, &d->experience), queue_unsettled(d, &d->replays) +
 	    queue_unsettled(d, &d->experience));
-	sb_printf(&sb, ", \"slots\": %d, \"gate\": %d, \"replays_analyzed\": %zu, "
-	    "\"models_trained\": %zu, \"errors\": %zu, \"hooks_failed\": %zu}\n",
-	    d->slots, d->verdict, d->replays_analyzed, d->models_trained, d->errors,
-	    d->hooks_failed);
+	sb_printf(&sb, ", \"slots\": %d, \"gate\": %d, \"gate_why\": ", d->slots,
+	    d->verdict);
+	console_gate_reason(d, &why);
+	json_string(&sb, why.data ? why.data : "", why.len);
+	sb_printf(&sb, ", \"replays_analyzed\": %zu, \"models_trained\": %zu, "
+	    "\"errors\": %zu, \"hooks_failed\": %zu}\n", d->replays_analyzed,
+	    d->models_trained, d->errors, d->hooks_failed);
+	sb_free(&why);
 	/* All but the CPU time, which changes at every write. */
 	rest = strstr(sb.data, "\"jobs_finished\"");
 	if (force || d->status_last == NULL || strcmp(rest, d->status_last) != 0 ||
@@ -573,6 +580,8 @@ state_write_status(struct driver *d, int force)
 void
 state_print_stats(const struct driver *d)
 {
+	/* On one terminal, the block must not run into the status line. */
+	progress_interrupt();
 	printf("======================================================================\n"
 	    "[BACKGROUND LEARNING] STATISTICS\n"
 	    "======================================================================\n"

@@ -8,19 +8,27 @@
  */
 #include <sys/stat.h>
 
+#include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sysexits.h>
 
+#include "atomic.h"
 #include "bot.h"
+#include "clock.h"
+#include "dashboard.h"
 #include "die.h"
 #include "driver.h"
 #include "file.h"
 #include "filenames.h"
 #include "hashcache.h"
+#include "jsonw.h"
+#include "table.h"
 #include "ledger.h"
 #include "path.h"
 #include "scan.h"
@@ -55,6 +63,146 @@ queued(const struct ledger *l, const struct input_queue *s)
 	for (i = 0; i < s->n; i++)
 		n += s->v[i].hash[0] && ledger_state(l, s->v[i].hash) < LEDGER_DONE;
 	return n;
+}
+
+/* Of the history, status reads only the recent records. */
+#define STATUS_HISTORY_BYTES (256u << 10)
+/* The trend of the mean return is over this many training jobs. */
+#define TREND_JOBS 10
+
+/* What the history says about learning, for status. */
+struct learning {
+	double last_training;		/* epoch seconds; NaN: never */
+	double episode_count;		/* NaN: unknown */
+	double returns[TREND_JOBS];	/* the last jobs' mean returns, oldest first */
+	size_t n_returns;
+	double before, after;		/* the means of their older and newer halves */
+	const char *trend;		/* rising, falling, flat; NULL: too few jobs */
+};
+
+static void
+learning_read(const char *state, struct learning *L)
+{
+	struct history_data h;
+	struct strbuf why = { 0 };
+	const double *time, *ec, *mr;
+	size_t i, n, half;
+
+	memset(L, 0, sizeof *L);
+	L->last_training = L->episode_count = NAN;
+	history_data_init(&h);
+	if (history_data_load(&h, state, STATUS_HISTORY_BYTES, &why) == 0) {
+		time = table_column(&h.train, "time");
+		ec = table_column(&h.train, "episode_count");
+		mr = table_column(&h.train, "mean_return");
+		for (i = h.train.rows; i-- > 0;) {
+			if (time && isnan(L->last_training))
+				L->last_training = time[i];
+			if (ec && isnan(L->episode_count) && isfinite(ec[i]))
+				L->episode_count = ec[i];
+			if (mr && isfinite(mr[i]) && L->n_returns < TREND_JOBS)
+				L->returns[L->n_returns++] = mr[i];
+		}
+	}
+	n = L->n_returns;
+	/* Oldest first. */
+	for (i = 0; i < n / 2; i++) {
+		double t = L->returns[i];
+
+		L->returns[i] = L->returns[n - 1 - i];
+		L->returns[n - 1 - i] = t;
+	}
+	if (n >= 2) {
+		half = n / 2;
+		for (i = 0; i < half; i++)
+			L->before += L->returns[i] / (double)half;
+		for (i = n - half; i < n; i++)
+			L->after += L->returns[i] / (double)half;
+		L->trend = L->after > L->before ? "rising" : L->after < L->before ?
+		    "falling" : "flat";
+	}
+	history_data_free(&h);
+	sb_free(&why);
+}
+
+/* The gate as the running driver last judged it: words, and why it is shut. */
+static const char *
+gate_words(const char *running, struct strbuf *why)
+{
+	cJSON *st = running ? cJSON_Parse(running) : NULL;
+	const cJSON *gate = cJSON_GetObjectItemCaseSensitive(st, "gate");
+	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(st, "gate_why");
+	const char *words = NULL;
+
+	if (cJSON_IsNumber(gate)) {
+		words = gate->valueint == 0 ? "open" : gate->valueint == 1 ? "shut" :
+		    "far over";
+		if (cJSON_IsString(reason))
+			sb_adds(why, reason->valuestring);
+	}
+	cJSON_Delete(st);
+	return words;
+}
+
+static void
+json_or_null(double v, const char *fmt)
+{
+	if (isfinite(v))
+		printf(fmt, v);
+	else
+		fputs("null", stdout);
+}
+
+static void
+learning_print(const struct learning *L, const char *gate, const char *why,
+	       int json)
+{
+	struct strbuf sb = { 0 };
+	size_t i;
+
+	if (json) {
+		fputs(", \"last_training\": ", stdout);
+		json_or_null(L->last_training, "%.3f");
+		fputs(", \"episode_count\": ", stdout);
+		json_or_null(L->episode_count, "%.0f");
+		fputs(", \"mean_returns\": [", stdout);
+		for (i = 0; i < L->n_returns; i++)
+			printf("%s%.17g", i ? ", " : "", L->returns[i]);
+		printf("], \"trend\": %s%s%s, \"gate_state\": %s%s%s, \"gate_why\": ",
+		    L->trend ? "\"" : "", L->trend ? L->trend : "null",
+		    L->trend ? "\"" : "", gate ? "\"" : "", gate ? gate : "null",
+		    gate ? "\"" : "");
+		if (gate)
+			json_cstring(&sb, why);
+		fputs(gate ? sb.data : "null", stdout);
+		sb_free(&sb);
+		return;
+	}
+	fputs("training:   ", stdout);
+	if (!(fabs(L->last_training) < 1e12)) {
+		fputs("none yet\n", stdout);
+	} else {
+		time_t t = (time_t)L->last_training;
+		struct tm tm;
+		char buf[32];
+
+		localtime_r(&t, &tm);
+		strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+		printf("last %s (%.0f min ago), episode_count ", buf,
+		    (wall_seconds() - L->last_training) / 60);
+		json_or_null(L->episode_count, "%.0f");
+		fputs("\n", stdout);
+	}
+	if (L->trend)
+		printf("trend:      mean return %.4g -> %.4g over the last %zu jobs (%s)\n",
+		    L->before, L->after, L->n_returns, L->trend);
+	else
+		printf("trend:      too few training jobs to tell\n");
+	if (gate)
+		printf("gate:       %s%s%s%s\n", gate, *why ? " (" : "", why,
+		    *why ? ")" : "");
+	else
+		printf("gate:       unknown (no driver running)\n");
 }
 
 /* No name: with adopt, a scan then takes only the bot's *.tmp.npz. */
@@ -142,6 +290,9 @@ driver_status(const struct driver_options *o, int json, int repair)
 	size_t done, pending_replays, pending_exp, trained, unreadable;
 	size_t damaged = 0;
 	char *running = NULL;
+	struct learning learn;
+	struct strbuf gate_why = { 0 };
+	const char *gate;
 	int active, rc;
 
 	/*
@@ -174,7 +325,7 @@ driver_status(const struct driver_options *o, int json, int repair)
 	hashcache_load(&hashes, o->state);
 	replays.cache = experience.cache = &hashes;
 	if (o->replays)
-		scan_folder(&replays, o->replays, is_replay_name, &own, 0, -1);
+		scan_folder(&replays, o->replays, replay_input_wanted, &own, 0, -1);
 	/* What run would queue: with --adopt-stale-tmp, the bot's old temp files too. */
 	experience.adopt = o->adopt_stale_tmp >= 0;
 	experience.adopt_after = o->adopt_stale_tmp;
@@ -188,17 +339,21 @@ driver_status(const struct driver_options *o, int json, int repair)
 	unreadable = queue_unreadable(&replays) + queue_unreadable(&experience);
 	pending_replays = queued(&l, &replays);
 	pending_exp = queued(&l, &experience);
-	if (json)
+	learning_read(o->state, &learn);
+	gate = gate_words(running, &gate_why);
+	if (json) {
 		printf("{\"driver_running\": %s, \"replays_done\": %zu, "
 		    "\"experience_done\": %zu, \"replays_queued\": %zu, "
 		    "\"experience_queued\": %zu, \"failed\": %zu, \"unreadable\": %zu, "
 		    "\"not_inputs\": %zu, \"jobs\": %zu, \"unfinished\": %zu, "
 		    "\"unfinished_trained\": %zu, \"unfinished_bad\": %zu, "
-		    "\"status\": %s}\n",
+		    "\"status\": %s",
 		    active ? "true" : "false", done, trained, pending_replays,
 		    pending_exp, l.bad, unreadable, l.not_inputs, l.jobs_recorded, left.n,
 		    left.trained, left.bad, running && *running ? running : "null");
-	else
+		learning_print(&learn, gate, gate_why.data ? gate_why.data : "", 1);
+		fputs("}\n", stdout);
+	} else {
 		printf("state:      %s (%s)\n"
 		    "done:       %zu replays analysed, %zu experience files trained\n"
 		    "queued:     %zu replays, %zu experience files\n"
@@ -210,14 +365,50 @@ driver_status(const struct driver_options *o, int json, int repair)
 		    trained, pending_replays, pending_exp, l.bad, o->state, unreadable,
 		    l.not_inputs,
 		    running && *running ? running : "nothing");
+		learning_print(&learn, gate, gate_why.data ? gate_why.data : "", 0);
+	}
 	if (!json && left.n > 0)
 		printf("unfinished: the bot left %zu unfinished files (*.tmp.npz unchanged "
 		    "for an hour): %zu trained, %zu bad%s\n", left.n, left.trained,
 		    left.bad, o->adopt_stale_tmp < 0 && left.trained + left.bad < left.n ?
 		    "; --adopt-stale-tmp 3600 trains the others" : "");
+	sb_free(&gate_why);
 	free(running);
 	scan_free(&replays);
 	scan_free(&experience);
 	ledger_close(&l);
 	return 0;
+}
+
+int
+driver_report(const struct driver_options *o, const char *output)
+{
+	struct history_data h;
+	struct dashboard_options opt = { o->state, wall_seconds(), 0 };
+	struct strbuf why = { 0 }, page = { 0 };
+	char *path = output ? xstrdup(output) : path_join(o->state, "report.html");
+	int rc;
+
+	if ((rc = setup_input_folder(o->state, "the state folder, --state")) != 0) {
+		free(path);
+		return rc;
+	}
+	history_data_init(&h);
+	if (history_data_load(&h, o->state, HISTORY_READ_LIMIT, &why) < 0) {
+		warnmsg("%s", why.data);
+		rc = EX_IOERR;
+	} else {
+		dashboard_render(&h, &opt, &page);
+		if (atomic_write(path, page.data, page.len) < 0) {
+			warnmsg("%s: %s", path, strerror(errno));
+			rc = errno == EISDIR ? EX_USAGE : EX_CANTCREAT;
+		} else if (output == NULL) {
+			printf("%s\n", path);
+		}
+	}
+	history_data_free(&h);
+	sb_free(&why);
+	sb_free(&page);
+	free(path);
+	return rc;
 }

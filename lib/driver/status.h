@@ -12,5 +12,11 @@ struct driver_options;
  * stderr.
  */
 int driver_status(const struct driver_options *o, int json, int repair);
+/*
+ * bgtrain report: the state folder's history as one HTML page, written
+ * atomically to output (NULL: STATE/report.html; "-": standard output).
+ * Takes no lock. Returns 0, or a sysexits(3) status after one message.
+ */
+int driver_report(const struct driver_options *o, const char *output);
 
 #endif

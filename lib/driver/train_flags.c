@@ -15,8 +15,6 @@
 
 #include "args.h"
 #include "die.h"
-#include "jsonw.h"
-#include "strbuf.h"
 #include "train_flags.h"
 
 /* policy-train's limits for --hidden (lib/learn/layout.h). */
@@ -93,18 +91,6 @@ train_flags_check(const struct train_flags *t, int bot)
 	return 0;
 }
 
-/* "--name VALUE", the number written so that it reads back the same. */
-static void
-push_number(struct strlist *av, const char *name, double x)
-{
-	struct strbuf sb = { 0 };
-
-	strlist_push(av, name);
-	json_number(&sb, x);
-	strlist_push(av, sb.data);
-	sb_free(&sb);
-}
-
 /* "--name WORD" for a choice that was given. */
 static void
 push_word(struct strlist *av, const char *name, const char *const *words, int i)
@@ -122,18 +108,18 @@ train_flags_argv(const struct train_flags *t, int init, struct strlist *av)
 
 	push_word(av, "--behavior", behaviors, t->behavior);
 	if (!isnan(t->max_ratio))
-		push_number(av, "--max-ratio", t->max_ratio);
+		strlist_push_option(av, "--max-ratio", t->max_ratio);
 	if (!isnan(t->lr))
-		push_number(av, "--lr", t->lr);
+		strlist_push_option(av, "--lr", t->lr);
 	if (!isnan(t->gamma))
-		push_number(av, "--gamma", t->gamma);
+		strlist_push_option(av, "--gamma", t->gamma);
 	if (!isnan(t->entropy))
-		push_number(av, "--entropy", t->entropy);
+		strlist_push_option(av, "--entropy", t->entropy);
 	if (!isnan(t->clip))
-		push_number(av, "--clip", t->clip);
+		strlist_push_option(av, "--clip", t->clip);
 	push_word(av, "--optimizer", optimizers, t->optimizer);
 	if (t->epochs > 0)
-		push_number(av, "--epochs", t->epochs);
+		strlist_push_option(av, "--epochs", t->epochs);
 	if (t->batch_episodes > 0) {
 		snprintf(n, sizeof n, "%zu", t->batch_episodes);
 		strlist_push(av, "--batch-episodes");

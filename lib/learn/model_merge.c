@@ -71,7 +71,7 @@ games_counted(const struct model *m, const struct candidate *c,
 
 int
 merge_models(const char *target, char *const *cands, int n, int average,
-	     int quiet)
+	     int quiet, int json)
 {
 	struct candidate *c = xcalloc((size_t)n, sizeof c[0]);
 	struct hashmap seen = { 0 };	/* the games this call's candidates add */
@@ -200,6 +200,10 @@ merge_models(const char *target, char *const *cands, int n, int average,
 		status = EX_IOERR;
 	}
 out:
+	/* --json: what the model holds now, for the driver's history. */
+	if (json && status == 0 && have_model)
+		printf("{\"episode_count\": %lld, \"optim_step\": %lld, \"merged\": %d}\n",
+		    (long long)m.episode_count, (long long)m.optim_step, used);
 	for (i = 0; i < n; i++)
 		candidate_free(&c[i]);
 	free(c);

@@ -115,10 +115,10 @@ summary_json(struct strbuf *sb, const struct train_options *o,
 	json_key(sb, "loss_after", d->n_ep ? r->loss_after : NAN);
 	json_key(sb, "mean_return", f.mean_return);
 	json_key(sb, "mean_length", f.mean_length);
-	json_key(sb, "won", f.won);
+	json_key(sb, "win_rate", f.won);
 	json_key(sb, "entropy_before", f.entropy_before);
 	json_key(sb, "entropy", f.entropy);
-	json_key(sb, "kl", f.kl);
+	json_key(sb, "approx_kl", f.kl);
 	json_key(sb, "grad_norm", d->n_ep ? r->norm_mean : NAN);
 	json_key(sb, "grad_norm_max", d->n_ep ? r->norm_max : NAN);
 	sb_adds(sb, ", \"greedy\": ");

@@ -97,12 +97,6 @@ add_zip(struct input_list *l, const char *path)
 	free(names);
 }
 
-static int
-is_replay_or_zip(const char *path)
-{
-	return is_replay_name(path) || is_zip_name(path);
-}
-
 /* A folder's replays in the byte order of their whole paths. */
 static void
 add_folder(struct input_list *l, const char *path)
@@ -110,7 +104,7 @@ add_folder(struct input_list *l, const char *path)
 	struct strlist found = { NULL, 0, 0 };
 	size_t k;
 
-	if (walk_files(path, is_replay_or_zip, &found) < 0)
+	if (walk_files(path, replay_input_wanted, &found) < 0)
 		l->unreadable = 1;
 	for (k = 0; k < found.n; k++) {
 		if (is_zip_name(found.v[k]))

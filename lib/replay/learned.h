@@ -50,6 +50,13 @@ void learned_add_game(struct learned *l, const struct game *g, const char *md5);
 void learned_render(const struct learned *l, struct strbuf *out,
 		    const char *generated_at);
 
+/*
+ * Only the main section, as learned_render writes it first, as one object:
+ * what merge-results --json reads its headline from, without the matchups
+ * and the merge state (most of a large file).
+ */
+void learned_render_main(const struct learned *l, struct strbuf *out);
+
 /* Read a rendered file back (its merge_state); NULL with a reason in why. */
 struct learned *learned_parse(const char *text, size_t size, struct strbuf *why);
 

@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "die.h"
 #include "file.h"
+#include "jsonw.h"
 #include "learned.h"
 #include "learned_merge.h"
 #include "lock.h"
@@ -283,7 +284,7 @@ merge_alpha(const char *target, char *const *parts, int n, double alpha,
 
 static int
 merge_exact(const char *target, char *const *parts, int n, struct learned *l,
-	    struct strbuf *out, int quiet)
+	    struct strbuf *out, int quiet, struct strbuf *headline)
 {
 	struct strbuf why = { 0 };
 	int i, changed = 0, status = 0;
@@ -328,16 +329,72 @@ merge_exact(const char *target, char *const *parts, int n, struct learned *l,
 		iso_local_time(when, sizeof when);
 		learned_render(l, out, when);
 	}
+	/* --json: the main section alone, a small fraction of a large file. */
+	if (status == 0 && headline && l)
+		learned_render_main(l, headline);
 	learned_free(l);
 	sb_free(&why);
 	return status;
 }
 
+/* A number of obj's at key, or NULL. */
+static const cJSON *
+number_at(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsNumber(v) ? v : NULL;
+}
+
+/*
+ * --json: the headline figures of the learned file text: the builds it
+ * counted, the mean times of the first SpawningPool, Extractor and
+ * Hatchery, and the seven supply medians; a figure the file lacks is left
+ * out. The driver keeps them in its history, to show how the learned
+ * build order moves as replays come in.
+ */
+static void
+learned_headline(const char *text, size_t size)
+{
+	static const char *const timings[][2] = {
+		{ "SpawningPool", "spawning_pool_time" }, { "Extractor", "extractor_time" },
+		{ "Hatchery", "hatchery_time" } };
+	cJSON *tree = cJSON_ParseWithLength(text, size);
+	const cJSON *stats = cJSON_GetObjectItemCaseSensitive(tree, "stats");
+	const cJSON *bo = cJSON_GetObjectItemCaseSensitive(tree, "build_order_timings");
+	const cJSON *params = cJSON_GetObjectItemCaseSensitive(tree, "learned_parameters");
+	const cJSON *v;
+	struct strbuf sb = { 0 };
+	size_t i;
+
+	sb_adds(&sb, "{");
+	if ((v = number_at(stats, "total_replays")) != NULL) {
+		sb_adds(&sb, "\"builds\": ");
+		json_number(&sb, v->valuedouble);
+	}
+	for (i = 0; i < sizeof timings / sizeof timings[0]; i++)
+		if ((v = number_at(bo, timings[i][0])) != NULL) {
+			sb_printf(&sb, "%s\"%s\": ", sb.len > 1 ? ", " : "", timings[i][1]);
+			json_number(&sb, v->valuedouble);
+		}
+	cJSON_ArrayForEach(v, params)
+		if (cJSON_IsNumber(v) && v->string) {
+			sb_adds(&sb, sb.len > 1 ? ", " : "");
+			json_cstring(&sb, v->string);
+			sb_adds(&sb, ": ");
+			json_number(&sb, v->valuedouble);
+		}
+	sb_adds(&sb, "}\n");
+	fwrite(sb.data, 1, sb.len, stdout);
+	sb_free(&sb);
+	cJSON_Delete(tree);
+}
+
 int
 merge_learned(const char *target, char *const *parts, int n, double alpha,
-	      int quiet)
+	      int quiet, int json)
 {
-	struct strbuf out = { 0 }, why = { 0 };
+	struct strbuf out = { 0 }, why = { 0 }, headline = { 0 };
 	struct learned *l = NULL;
 	cJSON *tree = NULL;
 	int lock, stream, status = 0;
@@ -374,7 +431,8 @@ merge_learned(const char *target, char *const *parts, int n, double alpha,
 		status = EX_IOERR;
 	}
 	if (status == 0)
-		status = alpha < 0 ? merge_exact(target, parts, n, l, &out, quiet) :
+		status = alpha < 0 ? merge_exact(target, parts, n, l, &out, quiet,
+		    json ? &headline : NULL) :
 		    merge_alpha(target, parts, n, alpha, tree, &out);
 	else {
 		cJSON_Delete(tree);
@@ -384,8 +442,21 @@ merge_learned(const char *target, char *const *parts, int n, double alpha,
 		warnmsg("%s: cannot write: %s", target, strerror(errno));
 		status = EX_IOERR;
 	}
+	if (json && status == 0) {
+		/* Nothing new merged: the headline is the target's as it is. */
+		if (headline.len)
+			learned_headline(headline.data, headline.len);
+		else if (out.len == 0 && !stream &&
+		    (text = file_read(target, LEARNED_SIZE_LIMIT, &size)) != NULL) {
+			learned_headline(text, size);
+			free(text);
+		} else {
+			learned_headline(out.data ? out.data : "", out.len);
+		}
+	}
 	unlock_file(lock);
 	sb_free(&out);
 	sb_free(&why);
+	sb_free(&headline);
 	return status;
 }

@@ -255,6 +255,13 @@ render_state(struct strbuf *out, const struct learned *l)
 }
 
 void
+learned_render_main(const struct learned *l, struct strbuf *out)
+{
+	render_section(out, &l->sections[SECTION_ALL], l->total_replays);
+	sb_adds(out, "}\n");
+}
+
+void
 learned_render(const struct learned *l, struct strbuf *out,
 	       const char *generated_at)
 {

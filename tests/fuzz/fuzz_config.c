@@ -2,13 +2,15 @@
  * fuzz_config - a config file (--config FILE): config_read with the set
  * of option tables a program uses (opt_set_key), here the gate's options
  * (which res-gate and bgtrain take), bgtrain's training settings with
- * their check (--hidden's list) and a table with one option of each kind.
+ * their check (--hidden's list), its analysis settings with their check
+ * and the command line they make, and a table with one option of each kind.
  * Seeds: tests/fuzz/seeds/config.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "analysis_flags.h"
 #include "config.h"
 #include "fuzz.h"
 #include "gate.h"
@@ -55,16 +57,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct every e;
 	struct gate_thresholds g;
 	struct train_flags t;
+	struct analysis_flags a;
+	struct strlist av = { 0 };
 
 	memset(&s, 0, sizeof s);
 	memset(&e, 0, sizeof e);
 	memset(&g, 0, sizeof g);
 	train_flags_unset(&t);
+	analysis_flags_unset(&a);
 	if (opt_add(&s, every_options, &e) < 0 || opt_add(&s, gate_options, &g) < 0 ||
-	    opt_add(&s, training_options, &t) < 0)
+	    opt_add(&s, training_options, &t) < 0 ||
+	    opt_add(&s, analysis_options, &a) < 0)
 		__builtin_trap();	/* a default that is no value: a bug here */
-	if (config_read(path, opt_set_key, &s) == 0)
+	if (config_read(path, opt_set_key, &s) == 0) {
 		train_flags_check(&t, 1);
+		if (analysis_flags_check(&a) == 0)
+			analysis_flags_argv(&a, &av);
+	}
+	strlist_free(&av);
 	opt_free(&s);
 	return 0;
 }

@@ -60,7 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		first = (size_t)(nul - text);
 		part[0] = (char *)fuzz_file("part.json", (const uint8_t *)nul + 1,
 		    size - first - 1);
-		merge_learned(fuzz_file("target.json", data, first), part, 1, 0.3, 1);
+		merge_learned(fuzz_file("target.json", data, first), part, 1, 0.3, 1, 0);
 	}
 	if ((a = learned_parse(text, first, &why)) == NULL)
 		goto done;

@@ -86,6 +86,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				sink += ledger_state(&l, l.jobs[i].hashes[0]);
 		}
 		sink += ledger_job(&l, l.next_job) != NULL;
+		sink += l.relearn_backup != NULL;
 		ledger_close(&l);
 	} else if (errno == EBADMSG) {
 		free(text);

@@ -36,7 +36,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		cands[0] = (char *)fuzz_file("candidate.npz", data, size);
 		target = fuzz_file("target.npz", data, size);
-		merge_models(target, cands, 1, size & 1, 1);
+		merge_models(target, cands, 1, size & 1, 1, 0);
 		unlink(target);
 		unlink(cands[0]);
 	}

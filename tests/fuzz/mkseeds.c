@@ -129,6 +129,11 @@ ledgers(const char *dir)
 	    "not a replay");
 	ledger_produced(&l, 3, JOB_ANALYSIS, "/state/out/3.json",
 	    "cccccccccccccccccccccccccccccccc", 1, hashes + 2, paths + 2);
+	/* --relearn: the analysis before it void, then one after it. */
+	ledger_relearn(&l, "/state/learned_build_orders.json.bak");
+	ledger_produced(&l, 4, JOB_ANALYSIS, "/state/out/4.json",
+	    "dddddddddddddddddddddddddddddddd", 1, hashes, paths);
+	ledger_relearn(&l, "");
 	/* All that as a tail (full.tsv), then its snapshot and a tail after it. */
 	snprintf(full, sizeof full, "%s/full.tsv", dir);
 	if (atomic_copy(l.path, full) < 0 || ledger_snapshot(&l) < 0 ||

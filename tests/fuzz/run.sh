@@ -148,6 +148,7 @@ seeds_of() {
 	ledger) echo "$S/ledger $root/tests/fuzz/seeds/ledger";;
 	config) echo "$root/tests/fuzz/seeds/config";;
 	hashcache) echo "$S/hashcache";;
+	history) echo "$root/tests/fuzz/seeds/history";;
 	esac
 	[ -d "$root/tests/fuzz/regressions/$1" ] && echo "$root/tests/fuzz/regressions/$1"
 }

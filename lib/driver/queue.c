@@ -32,8 +32,17 @@ struct queued_input *
 queue_add(struct input_queue *s, const char *path)
 {
 	struct queued_input *e = queue_find(s, path);
+	char *keep;
 
-	if (e == NULL) {
+	if (e && e->gone) {
+		/* Gone and back within one batch of events: a new file. */
+		keep = e->path;
+		memset(e, 0, sizeof *e);
+		e->path = keep;
+		e->size = -1;
+		s->gone--;
+		s->dirty = 1;
+	} else if (e == NULL) {
 		if (s->n == s->cap) {
 			s->cap = s->cap ? s->cap * 2 : 256;
 			s->v = xreallocarray(s->v, s->cap, sizeof s->v[0]);
@@ -50,13 +59,38 @@ queue_add(struct input_queue *s, const char *path)
 	return e;
 }
 
+/* Drop the files forgotten since the last sort, keeping the order of the rest. */
+static void
+drop_gone(struct input_queue *s)
+{
+	size_t i, k, sorted = 0;
+
+	for (i = k = 0; i < s->n; i++) {
+		if (s->v[i].gone) {
+			free(s->v[i].path);
+			continue;
+		}
+		sorted += i < s->sorted;
+		s->v[k++] = s->v[i];
+	}
+	s->n = k;
+	s->sorted = sorted;
+	s->gone = 0;
+}
+
 void
 queue_sort(struct input_queue *s)
 {
-	size_t k = s->n - s->sorted, i = s->sorted, j = k, w = s->n;
+	size_t k, i, j, w;
 	struct queued_input *tail;
 
 	hashmap_free(&s->unsorted);
+	if (s->gone)
+		drop_gone(s);
+	k = s->n - s->sorted;
+	i = s->sorted;
+	j = k;
+	w = s->n;
 	if (k == 0)
 		return;
 	if (k > s->n / 4) {
@@ -79,34 +113,27 @@ queue_sort(struct input_queue *s)
 }
 
 /*
- * Drop the files at path, or below it too (a folder), that no job holds.
- * All in path order first: the indices of what events added move.
+ * A file that is gone (unless a job holds it) is only marked: a folder of
+ * 20,000 deleted is 20,000 events, and the marked are dropped together
+ * at the end of the batch (queue_sort).
  */
 static void
-forget(struct input_queue *s, const char *path, int below)
+mark_gone(struct input_queue *s, struct queued_input *e)
 {
-	size_t i, k, len = strlen(path);
-
-	queue_sort(s);
-	for (i = k = 0; i < s->n; i++) {
-		const char *p = s->v[i].path;
-		int gone = strcmp(p, path) == 0 || (below &&
-		    strncmp(p, path, len) == 0 && p[len] == '/');
-
-		if (gone && s->v[i].state != INPUT_RUNNING)
-			free(s->v[i].path);
-		else
-			s->v[k++] = s->v[i];
-	}
-	if (k != s->n)
-		s->dirty = 1;
-	s->n = s->sorted = k;
+	if (e->gone || e->state == INPUT_RUNNING)
+		return;
+	e->gone = 1;
+	s->gone++;
+	s->dirty = 1;
 }
 
 void
 queue_forget(struct input_queue *s, const char *path)
 {
-	forget(s, path, 0);
+	struct queued_input *e = queue_find(s, path);
+
+	if (e)
+		mark_gone(s, e);
 }
 
 void
@@ -147,7 +174,12 @@ queue_young_forget(struct input_queue *s, const char *path, int below)
 void
 queue_forget_below(struct input_queue *s, const char *dir)
 {
-	forget(s, dir, 1);
+	size_t i, len = strlen(dir);
+
+	for (i = 0; i < s->n; i++)
+		if (strncmp(s->v[i].path, dir, len) == 0 &&
+		    (s->v[i].path[len] == '/' || s->v[i].path[len] == '\0'))
+			mark_gone(s, &s->v[i]);
 	queue_young_forget(s, dir, 1);
 }
 

@@ -32,6 +32,7 @@ struct queued_input {
 	size_t isolate;		/* a job of it died unexplained: batches of at most this */
 	int seen;		/* found by the latest scan */
 	int stale;		/* changed while a job held it: looked at again after */
+	int gone;		/* forgotten: dropped at the next sort */
 };
 
 /* A bot's *.tmp.npz too young to adopt, and when it will be old enough. */
@@ -49,6 +50,7 @@ struct input_queue {
 	size_t n, cap;
 	size_t sorted;		/* v[0..sorted) is in path order; the rest is new... */
 	struct hashmap unsorted;	/* ...and found by path -> index here */
+	size_t gone;		/* files marked gone, dropped at the next sort */
 	size_t noted;		/* unreadable inputs named so far (errors) */
 	int adopt;		/* also the bot's *.tmp.npz (--adopt-stale-tmp)... */
 	double adopt_after;	/* ...once unchanged for this many seconds */
@@ -81,7 +83,11 @@ struct driver;
 struct queued_input *queue_find(const struct input_queue *s, const char *path);
 /* The file at path, added (new, at the end, unsorted) if missing; seen. */
 struct queued_input *queue_add(struct input_queue *s, const char *path);
-/* Put what was added at the end in path order among the rest. */
+/*
+ * Drop the files forgotten, and put what was added at the end in path
+ * order among the rest. Every change of the scan ends with it: outside
+ * the scan, nothing forgotten is left in the queue.
+ */
 void queue_sort(struct input_queue *s);
 /* Forget the file at path (it is gone), unless a job still holds it. */
 void queue_forget(struct input_queue *s, const char *path);

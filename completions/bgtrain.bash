@@ -8,7 +8,7 @@ _bgtrain()
 	# The subcommand; the options named here take an argument.
 	what=$(_bgtrain_suite_operand "-r --replays -e --experience --bot -s --state
 		-j --jobs --learned --model --deploy --on-merge --adopt-stale-tmp
-		--quarantine --done-dir --priority --nice --ionice
+		--quarantine --done-dir --priority --nice --ionice --executor --sbatch-args
 		--config --cpu --mem --gpu-mem --gpu-util --load --far
 		--stats-every --grace --job-timeout --settle --poll --replay-batch
 		--train-batch --log-max --behavior --max-ratio --lr --gamma --entropy --clip
@@ -49,6 +49,11 @@ _bgtrain()
 		COMPREPLY=($(compgen -W "idle best-effort none" -- "$cur")); return;;
 	--nice)
 		COMPREPLY=($(compgen -W "0 5 10 15 19" -- "$cur")); return;;
+	--executor)
+		COMPREPLY=($(compgen -W "local slurm" -- "$cur")); return;;
+	--sbatch-args)
+		COMPREPLY=($(compgen -W "--partition= --account= --time= --qos=" -- "$cur"))
+		return;;
 	-j|--jobs)
 		# auto, or 1 up to the number of CPUs.
 		COMPREPLY=($(compgen -W "auto $(seq 1 "$(nproc 2>/dev/null || echo 8)")" -- "$cur"))
@@ -73,7 +78,8 @@ _bgtrain()
 			--version" -- "$cur"));;
 		*) COMPREPLY=($(compgen -W "--replays --experience --bot --state --jobs
 			--learned --model --deploy --on-merge --adopt-stale-tmp
-			--quarantine --done-dir --priority --nice --ionice --idle --config
+			--quarantine --done-dir --priority --nice --ionice --idle
+			--executor --sbatch-args --config
 			--cpu --mem --gpu-mem --gpu-util --load --far --stats-every
 			--grace --job-timeout --settle --poll --replay-batch --train-batch --log-max
 			--behavior --max-ratio --lr --gamma --entropy --clip --optimizer

@@ -40,6 +40,9 @@ _Static_assert(sizeof(enum priority) == sizeof(int), "--priority is stored as an
 /* In the order of enum spawn_io, as ionice(1) names the classes. */
 static const char *const io_classes[] = { "idle", "best-effort", "none", NULL };
 _Static_assert(sizeof(enum spawn_io) == sizeof(int), "--ionice is stored as an int");
+/* In the order of enum executor_kind. */
+static const char *const executors[] = { "local", "slurm", NULL };
+_Static_assert(sizeof(enum executor_kind) == sizeof(int), "--executor is stored as an int");
 
 /*
  * bgtrain's own options; the gate's thresholds come from gate_options. The
@@ -106,6 +109,16 @@ static const struct opt bgtrain_options[] = {
 	  .field = offsetof(struct settings, o.yield.idle),
 	  .help = "workers run only on CPU time nothing else wants\n"
 	  "(SCHED_IDLE)" },
+	{ .name = "executor", .kind = OPT_CHOICE,
+	  .field = offsetof(struct settings, o.executor), .arg = "WHAT",
+	  .words = executors, .def = "local",
+	  .help = "what runs the jobs: local or slurm\n"
+	  "(local: children here, behind the gate; slurm: sbatch\n"
+	  "jobs, the state folder on a file system the nodes share)" },
+	{ .name = "sbatch-args", .kind = OPT_STRING,
+	  .field = offsetof(struct settings, o.sbatch_args), .arg = "ARGS",
+	  .help = "more sbatch options for every job, such as\n"
+	  "\"--partition=cpu --time=1:00:00\"" },
 	{ .name = "config", .kind = OPT_CONFIG, .arg = "FILE", .cli_only = 1,
 	  .help = "settings as 'key = value', keys as these options" },
 	{ .name = "stats-every", .kind = OPT_INT,
@@ -184,9 +197,10 @@ static const char footer[] =
 "Exit status: 0 done, 64 usage (or analysis settings the learned file was\n"
 "not made with), 65 some inputs were bad or jobs failed (or a learned file\n"
 "replay-analyze did not write), 66 a missing input folder (or --bot's\n"
-"local_training), 69 a missing program, 73 no state folder, 74 I/O or a\n"
-"full disk, 75 another bgtrain holds the state folder, 130 SIGINT,\n"
-"143 SIGTERM.\n";
+"local_training), 69 a missing program (or sbatch, a Slurm controller that\n"
+"does not answer, a state folder the nodes cannot write), 73 no state\n"
+"folder, 74 I/O or a full disk, 75 another bgtrain holds the state folder,\n"
+"130 SIGINT, 143 SIGTERM.\n";
 
 /* The suite's other programs live beside this one. */
 static char *

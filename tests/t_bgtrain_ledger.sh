@@ -86,6 +86,21 @@ once_ok "a ledger without checksums"
 once_ok "a ledger with old records, then checksummed ones"
 [ "$(episodes)" = 5 ] || fail "the end: episode_count $(episodes), want 5"
 
+# A merge that failed after its job's P: the next start merges it and moves
+# every one of its replays into --done-dir (each path of the P record read
+# back, not only the first).
+mkdir -p "$T/r2" "$T/nomerge"
+reference_list | head -n 2 | while IFS= read -r p; do cp "$p" "$T/r2/"; done
+cp "$BG" "$BIN/replay-analyze" "$T/nomerge/"
+printf '#!/bin/sh\nexit 1\n' >"$T/nomerge/merge-results"
+chmod +x "$T/nomerge/merge-results"
+"$T/nomerge/bgtrain" once -r "$T/r2" --state "$T/sd" --replay-batch 2 $GATE -q >/dev/null 2>&1
+[ "$(cut -c1 "$T/sd/ledger.tsv" | tr -d '\n')" = P ] || fail "a failed merge: want only a P record"
+"$BG" once -r "$T/r2" --state "$T/sd" --done-dir "$T/done" $GATE -q >/dev/null 2>"$T/err"
+expect_status 0 $? "a P without its M, merged at the start"
+[ "$(ls "$T/done" 2>/dev/null | wc -l)" = 2 ] ||
+	fail "a P without its M: not both replays moved into --done-dir: $(cat "$T/err")"
+
 # A long ledger (200,000 records before this driver's, some 20 MB) is folded
 # into the snapshot at the next start: the tail is cut to its generation,
 # and the counts and states read back as they were.

@@ -261,6 +261,59 @@ main(void)
 	EXPECT(ledger_state(&l, hashes[12]) == LEDGER_UNKNOWN);	/* analysis before R */
 	ledger_close(&l);
 
+	/*
+	 * Jobs on a cluster (S, X) across a compaction: an analysis submitted
+	 * before a --relearn (its output void when it ends), one after it, and
+	 * a training job whose sbatch never answered; their inputs stay held,
+	 * their ids and flags come back, and an E after the compaction frees
+	 * the inputs again.
+	 */
+	EXPECT(ledger_open(&l, dir, 1, &damaged) == 0);
+	{
+		int64_t first = l.next_job;
+		struct ledger_submission *s;
+
+		/* Unknown inputs, as the driver submits: the analysis before the last R, a lost job's. */
+		EXPECT(ledger_state(&l, hashes[12]) == LEDGER_UNKNOWN &&
+		    ledger_state(&l, hashes[13]) == LEDGER_UNKNOWN &&
+		    ledger_state(&l, hashes[14]) == LEDGER_UNKNOWN &&
+		    ledger_state(&l, hashes[19]) == LEDGER_UNKNOWN);
+
+		EXPECT(ledger_submitted(&l, first, JOB_ANALYSIS, 2, &hashes[12],
+		    &paths[12]) == 0);
+		EXPECT(ledger_ext_id(&l, first, "4242") == 0);
+		EXPECT(ledger_relearn(&l, "/state/learned.json.bak2") == 0);
+		EXPECT(ledger_state(&l, hashes[12]) == LEDGER_SUBMITTED);
+		EXPECT(ledger_submitted(&l, first + 1, JOB_ANALYSIS, 1, &hashes[14],
+		    &paths[14]) == 0);
+		EXPECT(ledger_ext_id(&l, first + 1, "4243_7") == 0);
+		EXPECT(ledger_submitted(&l, first + 2, JOB_TRAINING, 1, &hashes[19],
+		    &paths[19]) == 0);
+		look(&l, &want);
+		EXPECT(ledger_snapshot(&l) == 0 && ledger_cut(&l) == 0);
+		ledger_close(&l);
+		same_after_open(&want, "open submissions, then a compaction");
+		EXPECT(ledger_open(&l, dir, 1, &damaged) == 0);
+		EXPECT(l.n_submitted == 3 && l.next_job == first + 3);
+		s = ledger_submission(&l, first);
+		EXPECT(s && s->void_output && s->ext_id &&
+		    strcmp(s->ext_id, "4242") == 0 && s->n_inputs == 2 &&
+		    strcmp(s->paths[1], paths[13]) == 0);
+		s = ledger_submission(&l, first + 1);
+		EXPECT(s && !s->void_output && s->ext_id &&
+		    strcmp(s->ext_id, "4243_7") == 0);
+		s = ledger_submission(&l, first + 2);
+		EXPECT(s && s->ext_id == NULL && s->kind == JOB_TRAINING);
+		EXPECT(ledger_state(&l, hashes[13]) == LEDGER_SUBMITTED);
+		EXPECT(ledger_state(&l, hashes[19]) == LEDGER_SUBMITTED);
+		EXPECT(ledger_ended(&l, first) == 0 && ledger_ended(&l, first + 2) == 0);
+		EXPECT(ledger_state(&l, hashes[13]) == LEDGER_UNKNOWN);
+		EXPECT(ledger_state(&l, hashes[19]) == LEDGER_UNKNOWN);
+		look(&l, &want);
+		ledger_close(&l);
+		same_after_open(&want, "submissions ended after a compaction");
+	}
+
 	free(tmp);
 	free(snap);
 	for (i = 0; i < INPUTS; i++)

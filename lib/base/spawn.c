@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include "spawn.h"
+#include "strbuf.h"
 
 static void
 redirect(const char *path, int fd, int flags)
@@ -37,6 +39,29 @@ redirect(const char *path, int fd, int flags)
 		dup2(f, fd);
 		close(f);
 	}
+}
+
+/*
+ * In the child: a process group of its own, gone with its parent, the
+ * signals as a fresh program expects them, standard input from /dev/null.
+ */
+static void
+child_setup(pid_t parent)
+{
+	sigset_t none;
+
+	setpgid(0, 0);
+	/* If the driver dies (even by SIGKILL), its workers go with it. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(127);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	redirect(NULL, 0, O_RDONLY);
 }
 
 /* ioprio_set(2)'s values, from the kernel's uapi/linux/ioprio.h. */
@@ -74,7 +99,6 @@ start(char *const argv[], char *const env[], const struct spawn_yield *y,
       const char *out, const char *err)
 {
 	pid_t parent = getpid(), pid = fork();
-	sigset_t none;
 	size_t i;
 
 	if (pid != 0) {
@@ -83,18 +107,7 @@ start(char *const argv[], char *const env[], const struct spawn_yield *y,
 			setpgid(pid, pid);
 		return pid;
 	}
-	setpgid(0, 0);
-	/* If the driver dies (even by SIGKILL), its workers go with it. */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent)
-		_exit(127);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	redirect(NULL, 0, O_RDONLY);
+	child_setup(parent);
 	redirect(out, 1, O_WRONLY | O_CREAT | O_APPEND);
 	redirect(err, 2, O_WRONLY | O_CREAT | O_APPEND);
 	/* The driver's files (job log, libproc2's /proc handles) stay its own. */
@@ -146,4 +159,74 @@ spawn_wait(pid_t pid)
 		if (errno != EINTR)
 			return -1;
 	return status;
+}
+
+/* What a descriptor gives, into sb up to limit bytes (the rest is read and dropped). */
+static int
+take(int fd, struct strbuf *sb, size_t limit)
+{
+	char buf[4096];
+	ssize_t n = read(fd, buf, sizeof buf);
+
+	if (n > 0 && sb->len < limit)
+		sb_add(sb, buf, (size_t)n < limit - sb->len ? (size_t)n : limit - sb->len);
+	return n > 0 || (n < 0 && errno == EINTR);
+}
+
+int
+spawn_capture(char *const argv[], struct strbuf *out, struct strbuf *err,
+	      size_t limit)
+{
+	pid_t parent = getpid(), pid;
+	int po[2], pe[2];
+	struct pollfd pf[2];
+
+	if (pipe2(po, O_CLOEXEC) < 0)
+		return -1;
+	if (pipe2(pe, O_CLOEXEC) < 0) {
+		close(po[0]);
+		close(po[1]);
+		return -1;
+	}
+	if ((pid = fork()) == 0) {
+		child_setup(parent);
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		close_range(3, ~0U, 0);
+		execv(argv[0], argv);
+		fprintf(stderr, "%s: cannot run: exec failed: %s\n", argv[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	close(po[1]);
+	close(pe[1]);
+	if (pid < 0) {
+		close(po[0]);
+		close(pe[0]);
+		return -1;
+	}
+	setpgid(pid, pid);
+	pf[0].fd = po[0];
+	pf[1].fd = pe[0];
+	pf[0].events = pf[1].events = POLLIN;
+	while (pf[0].fd >= 0 || pf[1].fd >= 0) {
+		if (poll(pf, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pf[0].revents && !take(pf[0].fd, out, limit)) {
+			close(pf[0].fd);
+			pf[0].fd = -1;
+		}
+		if (pf[1].revents && !take(pf[1].fd, err, limit)) {
+			close(pf[1].fd);
+			pf[1].fd = -1;
+		}
+	}
+	if (pf[0].fd >= 0)
+		close(pf[0].fd);
+	if (pf[1].fd >= 0)
+		close(pf[1].fd);
+	return spawn_wait(pid);
 }

@@ -37,4 +37,13 @@ void spawn_signal(pid_t pid, int sig);
 /* Wait for pid; returns its wait status, retrying on EINTR. */
 int spawn_wait(pid_t pid);
 
+struct strbuf;
+/*
+ * Run argv[0] (a path) with argv, as spawn() does, and wait for it: its
+ * standard output into out and its standard error into err, each kept up
+ * to limit bytes. Returns its wait status, or -1 with errno set.
+ */
+int spawn_capture(char *const argv[], struct strbuf *out, struct strbuf *err,
+		  size_t limit);
+
 #endif

@@ -18,7 +18,8 @@
  * bot's own folder), publish.c (--deploy and --on-merge after a merge),
  * train_flags.c and analysis_flags.c (the jobs' settings), analysis.c
  * (the learned file's filter at start, --relearn), status.c (the status
- * subcommand). This file holds the loop.
+ * subcommand), executor*.c (what runs a job: a child here, or a batch job
+ * on a Slurm cluster). This file holds the loop.
  */
 #include <errno.h>
 #include <signal.h>
@@ -81,13 +82,17 @@ open_state(struct driver *d, int *lock)
 	int rc;
 
 	/* Set-up errors stop here, each with its own status (state.c). */
-	if ((rc = setup_check(d->o, d->program)) != 0)
+	if ((rc = setup_check(d->o, d->program)) != 0 ||
+	    (rc = d->exec->check(d)) != 0)
 		return rc;
 	if ((*lock = state_lock(state)) < 0) {
+		char holder[320];
+
 		/* Only a lock held by another is "try later"; a failure is said. */
 		if (errno != EWOULDBLOCK)
 			return state_file_error(state, "driver.lock");
-		warnmsg("%s: another bgtrain is working on this state folder", state);
+		state_lock_holder(state, holder, sizeof holder);
+		warnmsg("%s: %s is working on this state folder", state, holder);
 		return EX_TEMPFAIL;
 	}
 	if (ledger_open(&d->ledger, state, 1, &damaged) < 0) {
@@ -210,19 +215,26 @@ all_done(struct driver *d)
 }
 
 int
-driver_run(const struct driver_options *o, int once)
+driver_run(const struct driver_options *given, int once)
 {
 	struct driver d;
+	struct driver_options copy;
+	char *owned[EXECUTOR_PATHS];
+	const struct driver_options *o = executor_options(given, &copy, owned);
 	double next_tick = 0;
-	int lock, status, stop, fds[2];
+	int lock, status, stop, p, fds[2];
 
 	memset(&d, 0, sizeof d);
 	d.joblog = -1;
 	d.o = o;
+	d.exec = executor_of(o);
 	d.slots = o->jobs > 0 ? o->jobs : 1;
 	d.verdict = GATE_OPEN;
 	if ((status = open_state(&d, &lock)) != 0) {
+		d.exec->close(&d);
 		driver_free_programs(&d);
+		for (p = 0; p < EXECUTOR_PATHS; p++)
+			free(owned[p]);
 		return status;
 	}
 	d.merge_log = path_join(o->state, "merge.log");
@@ -247,9 +259,13 @@ driver_run(const struct driver_options *o, int once)
 	console_init(&d);
 
 	land_recover(&d);
+	d.exec->recover(&d);
 	publish_recover(&d);
-	/* A write of our state that failed (a full disk) stops us as a signal would. */
-	while (!events_stopped() && !d.io_failed) {
+	/*
+	 * A write of our state that failed (a full disk), or a set-up error a
+	 * job found, stops us as a signal would.
+	 */
+	while (!events_stopped() && !d.io_failed && !d.fatal) {
 		double t = monotonic_seconds();
 
 		land_reap(&d, 0);
@@ -262,7 +278,8 @@ driver_run(const struct driver_options *o, int once)
 		}
 		/* A stop that came during a scan or a merge: start nothing new. */
 		events_take_pending_stop();
-		if (d.verdict == GATE_OPEN && !events_stopped() && !d.io_failed)
+		if (d.verdict == GATE_OPEN && !events_stopped() && !d.io_failed &&
+		    !d.fatal)
 			slots_start_jobs(&d);
 		land_merge_pending(&d);
 		if (once && slots_gave_up(&d, t))
@@ -271,15 +288,17 @@ driver_run(const struct driver_options *o, int once)
 			break;
 		fds[0] = scan_fd(&d.replays);
 		fds[1] = scan_fd(&d.experience);
-		events_wait_fds(&d.open, next_tick - monotonic_seconds(), fds, 2);
+		/* The folders' events, the signals, the tick, and the executor's polls. */
+		events_wait_fds(&d.open, d.exec->wait(&d, next_tick -
+		    monotonic_seconds()), fds, 2);
 	}
 	console_end(&d);
-	if ((stop = events_stopped()) != 0 || d.io_failed) {
+	if ((stop = events_stopped()) != 0 || d.io_failed || d.fatal) {
 		d.hooks_stopping = 1;	/* no --on-merge starts for the merges below */
 		slots_stop_all(&d);
 	}
 	land_merge_pending(&d);
-	publish_finish(&d, stop != 0);
+	publish_finish(&d, stop != 0 || d.io_failed || d.fatal);
 	if (stop == 0)
 		stop = events_stopped();	/* while once waited for --on-merge */
 	state_print_stats(&d);
@@ -289,13 +308,14 @@ driver_run(const struct driver_options *o, int once)
 	metrics_dashboard(&d, monotonic_seconds(), 1);
 	metrics_close(&d);
 	/* Losing what was done is the worst outcome: said first. */
-	status = d.io_failed ? EX_IOERR : stop == SIGINT ? 130 :
+	status = d.io_failed ? EX_IOERR : d.fatal ? d.fatal : stop == SIGINT ? 130 :
 	    stop == SIGTERM ? 143 : d.gave_up ? EX_TEMPFAIL :
 	    d.errors ? EX_DATAERR : 0;
 	if (d.joblog >= 0)
 		close(d.joblog);
 	workers_usage_free(&d.usage);
 	gate_probe_free(d.probe);
+	d.exec->close(&d);
 	scan_free(&d.replays);
 	scan_free(&d.experience);
 	own_free(&d.own);
@@ -307,6 +327,8 @@ driver_run(const struct driver_options *o, int once)
 	free(d.status_last);
 	free(d.hook_log);
 	driver_free_programs(&d);
+	for (p = 0; p < EXECUTOR_PATHS; p++)
+		free(owned[p]);
 	close(lock);
 	return status;
 }

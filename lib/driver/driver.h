@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "analysis_flags.h"
+#include "executor.h"
 #include "gate.h"
 #include "spawn.h"
 #include "status.h"
@@ -46,6 +47,8 @@ struct driver_options {
 	int quiet;
 	int no_history;			/* no metrics, TensorBoard events or dashboard */
 	int dashboard_every;		/* seconds between dashboard rewrites; 0: none */
+	enum executor_kind executor;	/* what runs the jobs */
+	const char *sbatch_args;	/* --executor slurm: more sbatch options */
 };
 
 void driver_defaults(struct driver_options *o);

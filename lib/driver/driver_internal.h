@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "executor.h"
 #include "gate.h"
 #include "hashcache.h"
 #include "history.h"
@@ -36,6 +37,9 @@ struct pending_merge {
 
 struct driver {
 	const struct driver_options *o;
+	const struct executor *exec;	/* what runs the jobs (executor.h)... */
+	void *exec_state;		/* ...and what it keeps */
+	int fatal;			/* a set-up error a job found: stop, exit this */
 	struct ledger ledger;
 	char *program[PROGRAMS];	/* found at start-up (state.c) */
 	struct input_queue replays, experience;

@@ -20,12 +20,12 @@
 #include "die.h"
 #include "driver.h"
 #include "driver_internal.h"
+#include "executor.h"
 #include "filenames.h"
 #include "job.h"
 #include "path.h"
 #include "queue.h"
 #include "scan.h"
-#include "spawn.h"
 #include "state.h"
 
 const char *
@@ -68,6 +68,9 @@ job_free(struct job *j)
 	free(j->output);
 	free(j->report);
 	free(j->err);
+	free(j->out);
+	free(j->ext_id);
+	free(j->node);
 }
 
 void
@@ -143,21 +146,18 @@ job_command(const struct driver *d, const struct job *j, struct strlist *av)
  * policy-train never reads a *.tmp.npz (a game the bot may still be
  * writing); one the driver adopted (--adopt-stale-tmp) is handed over as a
  * link in the job's folder with a name it reads, so that the bot's file is
- * read in place, never renamed. Returns 0, or -1 with errno set.
+ * read in place, never renamed. job_init names the links. Returns 0, or -1
+ * with errno set.
  */
 static int
 link_adopted(struct job *j)
 {
-	char name[64], *target;
+	char *target;
 	size_t i;
 
-	for (i = 0; i < j->n; i++) {
-		if (!is_bot_tmp_name(j->paths[i]))
+	for (i = 0; j->links && i < j->n; i++) {
+		if (j->links[i] == NULL)
 			continue;
-		if (j->links == NULL)
-			j->links = xcalloc(j->n, sizeof j->links[0]);
-		snprintf(name, sizeof name, "adopted-%06zu.npz", i);
-		j->links[i] = path_join(j->dir, name);
 		/* Absolute: the link lives in another folder than the path's. */
 		target = own_canonical(j->paths[i]);
 		if (symlink(target, j->links[i]) < 0) {
@@ -185,40 +185,65 @@ job_merge_command(const struct driver *d, const struct ledger_job *lj,
 	strlist_push(av, lj->output);
 }
 
-int
-job_start(struct driver *d, enum job_kind kind, struct queued_input **in, size_t n,
-	  int init)
+void
+job_init(struct job *j, const struct driver *d, int64_t id, enum job_kind kind,
+	 size_t n, char *const *paths, char (*hashes)[MD5_HEX_SIZE])
 {
-	struct strlist av = { 0 };
-	struct job *j;
-	char name[64], *work, *out;
+	char name[64], *work;
 	size_t i;
 
-	d->jobs = xreallocarray(d->jobs, d->n_jobs + 1, sizeof d->jobs[0]);
-	j = &d->jobs[d->n_jobs];
 	memset(j, 0, sizeof *j);
-	j->id = d->ledger.next_job++;
+	j->id = id;
 	j->kind = kind;
 	j->n = n;
-	j->init = init;
-	j->paths = xcalloc(n, sizeof j->paths[0]);
-	j->hashes = xcalloc(n, sizeof j->hashes[0]);
-	for (i = 0; i < n; i++) {
-		j->paths[i] = xstrdup(in[i]->path);
-		snprintf(j->hashes[i], MD5_HEX_SIZE, "%s", in[i]->hash);
-		in[i]->state = INPUT_RUNNING;
-	}
-	queue_of(d, kind)->dirty = 1;
+	j->paths = xcalloc(n ? n : 1, sizeof j->paths[0]);
+	j->hashes = xcalloc(n ? n : 1, sizeof j->hashes[0]);
 	work = path_join(d->o->state, "work");
 	snprintf(name, sizeof name, "job-%06lld", (long long)j->id);
 	j->dir = path_join(work, name);
 	free(work);
-	job_remove_dir(j->dir);
+	for (i = 0; i < n; i++) {
+		j->paths[i] = xstrdup(paths[i]);
+		snprintf(j->hashes[i], MD5_HEX_SIZE, "%s", hashes[i]);
+		if (kind != JOB_TRAINING || !is_bot_tmp_name(paths[i]))
+			continue;
+		if (j->links == NULL)
+			j->links = xcalloc(n, sizeof j->links[0]);
+		snprintf(name, sizeof name, "adopted-%06zu.npz", i);
+		j->links[i] = path_join(j->dir, name);
+	}
 	j->output = path_join(j->dir, kind == JOB_ANALYSIS ? "summary.json" :
 	    "candidate.npz");
 	j->report = path_join(j->dir, kind == JOB_ANALYSIS ? "build_orders.jsonl" :
 	    "report.jsonl");
 	j->err = path_join(j->dir, "stderr");
+	/* policy-train --json's figures, which metrics.c reads. */
+	j->out = kind == JOB_TRAINING ? path_join(j->dir, "train.json") : NULL;
+}
+
+int
+job_start(struct driver *d, enum job_kind kind, struct queued_input **in, size_t n,
+	  int init)
+{
+	struct strlist av = { 0 }, paths = { 0 };
+	char (*hashes)[MD5_HEX_SIZE] = xcalloc(n, sizeof hashes[0]);
+	struct job *j;
+	size_t i;
+	int rc;
+
+	d->jobs = xreallocarray(d->jobs, d->n_jobs + 1, sizeof d->jobs[0]);
+	j = &d->jobs[d->n_jobs];
+	for (i = 0; i < n; i++) {
+		strlist_push(&paths, in[i]->path);
+		snprintf(hashes[i], MD5_HEX_SIZE, "%s", in[i]->hash);
+		in[i]->state = INPUT_RUNNING;
+	}
+	queue_of(d, kind)->dirty = 1;
+	job_init(j, d, d->ledger.next_job++, kind, n, paths.v, hashes);
+	strlist_free(&paths);
+	free(hashes);
+	j->init = init;
+	job_remove_dir(j->dir);
 	/* No folder, no stderr file to say why: the driver says it. */
 	if ((mkdir(j->dir, 0700) < 0 && errno != EEXIST) ||
 	    (kind == JOB_TRAINING && link_adopted(j) < 0)) {
@@ -233,13 +258,12 @@ job_start(struct driver *d, enum job_kind kind, struct queued_input **in, size_t
 	job_command(d, j, &av);
 	j->started = monotonic_seconds();
 	j->wall_started = wall_seconds();
-	out = kind == JOB_TRAINING ? path_join(j->dir, "train.json") : NULL;
-	j->pid = spawn_yielding(av.v, &d->o->yield, out, j->err);
-	free(out);
+	/* The executor says why it could not. */
+	rc = d->exec->start(d, j, av.v);
 	strlist_free(&av);
-	if (j->pid < 0) {
-		warnmsg("cannot start a job: %s", strerror(errno));
+	if (rc < 0) {
 		queue_set_inputs(d, j, INPUT_NEW);
+		job_remove_dir(j->dir);
 		job_free(j);
 		return -1;
 	}

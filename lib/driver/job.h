@@ -27,10 +27,22 @@ struct job {
 	char *output;		/* the summary or candidate to merge */
 	char *report;		/* where the child names the inputs it refused */
 	char *err;		/* its standard error, for people */
+	char *out;		/* its standard output: a training job's figures
+				   (train.json, for the history), else NULL */
 	int init;		/* a training job that creates the model */
 	int requeue;		/* stopped by the gate: its inputs go back */
 	double timed_out;	/* monotonic time it was sent SIGTERM for --job-timeout */
 	int killed;		/* ...and SIGKILL after --grace */
+	/* What the executor (executor.h) says and keeps of it. */
+	int ended;		/* it has ended, with this wait status: */
+	int status;
+	int waiting;		/* queued by the scheduler, not yet running */
+	int submitted;		/* the ledger holds its inputs (S) until it ends (E) */
+	char *ext_id;		/* the scheduler's job id, or NULL */
+	char *node;		/* where it ran, when the scheduler says */
+	int unaccounted;	/* looks that found it over without an exit status */
+	int discard;		/* made with settings --relearn left behind: its
+				   output never lands, its inputs run again */
 };
 
 struct driver;
@@ -46,6 +58,13 @@ struct queued_input;
 int job_start(struct driver *d, enum job_kind kind, struct queued_input **in,
 	      size_t n, int init);
 void job_free(struct job *j);
+/*
+ * Fill j (zeroed) for job id of kind on n inputs: its folder and the
+ * files in it, named; nothing is made.
+ */
+void job_init(struct job *j, const struct driver *d, int64_t id,
+	      enum job_kind kind, size_t n, char *const *paths,
+	      char (*hashes)[MD5_HEX_SIZE]);
 /* Whether one of j's inputs is a replay pack (*.zip). */
 int job_has_pack(const struct job *j);
 /* A job's folder and the files in it (it has no subfolders). */

@@ -353,8 +353,11 @@ failed(struct driver *d, struct job *j, int status, const int *bad)
 		    "see %s", (long long)j->id, job_program_name(j->kind),
 		    d->o->job_timeout, j->err);
 	else
-		warnmsg("job %lld (%s) failed with %s %d; see %s%s", (long long)j->id,
-		    job_program_name(j->kind), code >= 0 ? "status" : "signal",
+		warnmsg("job %lld (%s%s%s%s%s) failed with %s %d; see %s%s",
+		    (long long)j->id, job_program_name(j->kind),
+		    j->ext_id ? ", cluster job " : "", j->ext_id ? j->ext_id : "",
+		    j->node ? " on " : "", j->node ? j->node : "",
+		    code >= 0 ? "status" : "signal",
 		    code >= 0 ? code : (WIFSIGNALED(status) ? WTERMSIG(status) : 0),
 		    j->err, stat(j->err, &st) < 0 || st.st_size == 0 ?
 		    " (empty: the child could say nothing)" : "");
@@ -404,10 +407,16 @@ finish_job(struct driver *d, size_t index, int status)
 	long long replays = -1;
 	size_t i, named = 0;
 
+	/* Its inputs are no longer held for it; a crash after this runs them again. */
+	if (j->submitted && ledger_ended(&d->ledger, j->id) < 0)
+		state_io_failed(d, "%s: %s", d->ledger.path, strerror(errno));
 	state_log_job(d, j, status, secs);
 	d->processing += secs;
-	/* A job that finished before the stop reached it still counts. */
-	if (code == 0 || code == EX_DATAERR) {
+	/*
+	 * A job that finished before the stop reached it still counts; one
+	 * made with settings --relearn left behind never does.
+	 */
+	if (!j->discard && (code == 0 || code == EX_DATAERR)) {
 		/*
 		 * 65: some inputs were unusable; the program named each one.
 		 * replay-analyze exits 0 only when it refused nothing, which
@@ -428,7 +437,7 @@ finish_job(struct driver *d, size_t index, int status)
 	}
 	if (landed) {
 		d->finished++;
-	} else if (j->requeue) {
+	} else if (j->requeue || j->discard) {
 		queue_set_inputs(d, j, INPUT_NEW);
 		job_remove_dir(j->dir);
 	} else {
@@ -450,15 +459,11 @@ void
 land_reap(struct driver *d, int block)
 {
 	size_t i;
-	int status;
 
+	d->exec->poll(d, block);
 	for (i = 0; i < d->n_jobs;) {
-		pid_t r = waitpid(d->jobs[i].pid, &status, block ? 0 : WNOHANG);
-
-		if (r == d->jobs[i].pid)
-			finish_job(d, i, status);
-		else if (r < 0 && errno == ECHILD)
-			finish_job(d, i, W_EXITCODE(EX_OSERR, 0));	/* lost: a failure */
+		if (d->jobs[i].ended)
+			finish_job(d, i, d->jobs[i].status);
 		else
 			i++;
 	}

@@ -8,6 +8,8 @@
  *   B <hash> <path> <reason>
  *   N <hash> <path> <reason>  (not an input at all: a model among the games)
  *   R <backup>             (--relearn: every analysis before it is void)
+ *   S <job> <kind> <hash,hash,...> <path>...   (submitted to a scheduler)
+ *   X <job> <the scheduler's id>   E <job>  (ledger_jobs.c)
  * (fields separated by tabs), each ending in a checksum field, '#' and the
  * first 8 hex digits of the MD5 of the record before that tab. A job's
  * inputs are done once its output is merged (P then M). After a crash, a
@@ -57,9 +59,14 @@
 /* The tail is read this much at a time. */
 #define TAIL_PIECE (1u << 20)
 
-/* Raise hash's state (never lower it: done stays done), noting the job's kind. */
-static void
-set_state(struct ledger *l, const char *hash, int state, unsigned char kind)
+unsigned char
+ledger_kind_bit(enum job_kind kind)
+{
+	return kind == JOB_TRAINING ? KIND_TRAINING : KIND_ANALYSIS;
+}
+
+void
+ledger_raise(struct ledger *l, const char *hash, int state, unsigned char kind)
 {
 	unsigned char md5[16], old, now;
 
@@ -75,6 +82,20 @@ set_state(struct ledger *l, const char *hash, int state, unsigned char kind)
 		l->changes++;
 	if (l->recent.n >= FOLD_AT)
 		ledger_fold(l);
+}
+
+void
+ledger_lower(struct ledger *l, const char *hash, int state)
+{
+	unsigned char md5[16], st;
+
+	if (md5_hex_bytes(hash, md5) < 0)
+		return;
+	st = table_get(l, md5);
+	if ((st & STATE_MASK) == state) {
+		table_put(l, md5, (unsigned char)(st & KIND_BITS));
+		l->changes++;
+	}
 }
 
 int
@@ -98,19 +119,14 @@ ledger_job(struct ledger *l, int64_t id)
 	return NULL;
 }
 
-static unsigned char
-kind_bit(enum job_kind kind)
-{
-	return kind == JOB_TRAINING ? KIND_TRAINING : KIND_ANALYSIS;
-}
-
 static void
 add_job(struct ledger *l, int64_t id, enum job_kind kind, const char *output,
 	const char *md5, size_t n, char (*hashes)[MD5_HEX_SIZE], char *const *paths)
 {
 	struct ledger_job *j;
-	size_t i;
 
+	/* What a submitted job produced: it no longer holds its inputs. */
+	ledger_submission_close(l, id);
 	if (l->n_jobs == l->cap_jobs) {
 		l->cap_jobs = l->cap_jobs ? l->cap_jobs * 2 : 64;
 		l->jobs = xreallocarray(l->jobs, l->cap_jobs, sizeof l->jobs[0]);
@@ -123,33 +139,18 @@ add_job(struct ledger *l, int64_t id, enum job_kind kind, const char *output,
 	snprintf(j->md5, sizeof j->md5, "%s", md5);
 	j->n_inputs = n;
 	j->replays = -1;
-	j->hashes = xcalloc(n ? n : 1, sizeof j->hashes[0]);
-	j->paths = xcalloc(n ? n : 1, sizeof j->paths[0]);
-	for (i = 0; i < n; i++) {
-		snprintf(j->hashes[i], MD5_HEX_SIZE, "%s", hashes[i]);
-		j->paths[i] = xstrdup(paths[i]);
-		set_state(l, hashes[i], LEDGER_PRODUCED, kind_bit(kind));
-	}
-	if (id >= l->next_job)
-		l->next_job = id + 1;
+	ledger_keep_inputs(l, id, kind, n, hashes, paths, LEDGER_PRODUCED,
+	    &j->hashes, &j->paths);
 }
 
 static void
 mark_lost(struct ledger *l, struct ledger_job *j)
 {
-	unsigned char md5[16], st;
 	size_t i;
 
 	j->merged = -1;
-	for (i = 0; i < j->n_inputs; i++) {
-		if (md5_hex_bytes(j->hashes[i], md5) < 0)
-			continue;
-		st = table_get(l, md5);
-		if ((st & STATE_MASK) == LEDGER_PRODUCED) {
-			table_put(l, md5, (unsigned char)(st & KIND_BITS));
-			l->changes++;
-		}
-	}
+	for (i = 0; i < j->n_inputs; i++)
+		ledger_lower(l, j->hashes[i], LEDGER_PRODUCED);
 }
 
 static void
@@ -160,7 +161,7 @@ mark_merged(struct ledger *l, struct ledger_job *j)
 	j->merged = 1;
 	l->done[j->kind] += j->n_inputs;
 	for (i = 0; i < j->n_inputs; i++)
-		set_state(l, j->hashes[i], LEDGER_DONE, kind_bit(j->kind));
+		ledger_raise(l, j->hashes[i], LEDGER_DONE, ledger_kind_bit(j->kind));
 }
 
 /*
@@ -179,7 +180,8 @@ replayed_finished(struct ledger *l, struct ledger_job *j)
 
 /*
  * R: the analysis jobs so far are void, their inputs unknown again (but
- * those found bad); backup is the old learned file.
+ * those found bad, and those a job on a cluster holds: its output is void
+ * when it ends); backup is the old learned file.
  */
 static void
 forget_analysis(struct ledger *l, const char *backup)
@@ -190,6 +192,7 @@ forget_analysis(struct ledger *l, const char *backup)
 		if (l->jobs[i].kind == JOB_ANALYSIS && l->jobs[i].merged == 0)
 			l->jobs[i].merged = -1;
 	table_forget(l, KIND_ANALYSIS);
+	ledger_submit_void_analysis(l);
 	l->done[JOB_ANALYSIS] = 0;
 	free(l->relearn_backup);
 	l->relearn_backup = xstrdup(backup);
@@ -203,7 +206,8 @@ split(char *line, char **f, size_t max)
 
 	while (n < max) {
 		f[n++] = line;
-		if ((line = strchr(line, '\t')) == NULL)
+		/* The last field is the rest, tabs and all (a job's paths). */
+		if (n == max || (line = strchr(line, '\t')) == NULL)
 			break;
 		*line++ = '\0';
 	}
@@ -215,10 +219,10 @@ static void
 note_file(struct ledger *l, char tag, const char *hash)
 {
 	if (tag == 'B') {
-		set_state(l, hash, LEDGER_BAD, 0);
+		ledger_raise(l, hash, LEDGER_BAD, 0);
 		l->bad++;
 	} else {
-		set_state(l, hash, LEDGER_NOT_INPUT, 0);
+		ledger_raise(l, hash, LEDGER_NOT_INPUT, 0);
 		l->not_inputs++;
 	}
 }
@@ -231,36 +235,19 @@ void
 ledger_replay_line(struct ledger *l, char *line, int counted)
 {
 	char *f[8];
-	size_t n = split(line, f, 7);
+	size_t n;
 
+	/* S's paths begin at its fifth field: the rest, tabs and all. */
+	if (line[0] && strchr("SXE", line[0]) && line[1] == '\t') {
+		ledger_submit_replay(l, f, split(line, f, 5));
+		return;
+	}
+	n = split(line, f, 7);
 	if (n >= 6 && strcmp(f[0], "P") == 0) {
-		/* Hashes are comma-separated; paths are the tab-separated rest. */
-		size_t k = 1, i;
-		char *p, **paths;
-		char (*hashes)[MD5_HEX_SIZE];
+		char **paths, (*hashes)[MD5_HEX_SIZE];
+		size_t k = ledger_parse_inputs(f[5], n > 6 ? f[6] : NULL, &hashes,
+		    &paths);
 
-		for (p = f[5]; *p; p++)
-			k += *p == ',';
-		if (*f[5] == '\0')
-			k = 0;
-		hashes = xcalloc(k ? k : 1, sizeof hashes[0]);
-		paths = xcalloc(k ? k : 1, sizeof paths[0]);
-		for (i = 0, p = f[5]; i < k; i++) {
-			char *comma = strchr(p, ',');
-
-			if (comma)
-				*comma = '\0';
-			snprintf(hashes[i], MD5_HEX_SIZE, "%s", p);
-			p = comma ? comma + 1 : p + strlen(p);
-		}
-		for (i = 0, p = n > 6 ? f[6] : NULL; i < k; i++) {
-			char *tab = p ? strchr(p, '\t') : NULL;
-
-			if (tab)
-				*tab = '\0';
-			paths[i] = p ? p : "";
-			p = tab ? tab + 1 : NULL;
-		}
 		add_job(l, strtoll(f[1], NULL, 10),
 		    strcmp(f[2], job_kind_name(JOB_TRAINING)) == 0 ?
 		    JOB_TRAINING : JOB_ANALYSIS,
@@ -466,6 +453,7 @@ ledger_close(struct ledger *l)
 	for (i = 0; i < l->n_jobs; i++)
 		ledger_free_job(&l->jobs[i]);
 	free(l->jobs);
+	ledger_submit_free(l);
 	hashmap_free(&l->recent);
 	snap_free(l);
 	free(l->relearn_backup);
@@ -479,8 +467,8 @@ ledger_close(struct ledger *l)
  * Write record (no newline yet) with its checksum, and fsync: whole or not
  * at all, so that a full disk leaves the ledger as it was.
  */
-static int
-append(struct ledger *l, struct strbuf *record)
+int
+ledger_append(struct ledger *l, struct strbuf *record)
 {
 	char sum[RECORD_SUM_SIZE];
 
@@ -503,7 +491,7 @@ ledger_produced(struct ledger *l, int64_t id, enum job_kind kind,
 	int rc;
 
 	ledger_p_record(&sb, id, kind, output, md5, n, hashes, paths);
-	rc = append(l, &sb);
+	rc = ledger_append(l, &sb);
 	sb_free(&sb);
 	if (rc == 0) {
 		add_job(l, id, kind, output, md5, n, hashes, paths);
@@ -524,7 +512,7 @@ append_one(struct ledger *l, char tag, int64_t id, const char *field)
 		record_field(&sb, field);
 	else
 		sb_printf(&sb, "\t%lld", (long long)id);
-	rc = append(l, &sb);
+	rc = ledger_append(l, &sb);
 	sb_free(&sb);
 	return rc;
 }
@@ -572,7 +560,7 @@ append_file_record(struct ledger *l, char tag, const char *hash,
 	sb_printf(&sb, "%c\t%s", tag, hash);
 	record_field(&sb, path);
 	record_field(&sb, reason);
-	rc = append(l, &sb);
+	rc = ledger_append(l, &sb);
 	sb_free(&sb);
 	if (rc == 0)
 		note_file(l, tag, hash);

@@ -28,6 +28,23 @@ struct ledger_job {
 /* One input in the snapshot's table: its MD5 and state (LEDGER_* | KIND_*). */
 #define LEDGER_ENTRY_SIZE 17
 
+/*
+ * A job handed to a scheduler (--executor slurm) and not yet ended: what a
+ * restarted driver looks for, so that it never submits an input twice
+ * while a job for it may still run.
+ */
+struct ledger_submission {
+	int64_t id;
+	enum job_kind kind;
+	size_t n_inputs;
+	char (*hashes)[MD5_HEX_SIZE];
+	char **paths;
+	char *ext_id;			/* the scheduler's job id; NULL: the driver
+					   died before the submission answered */
+	int void_output;		/* an analysis --relearn left behind: when it
+					   ends, its inputs run again */
+};
+
 struct ledger {
 	int fd;				/* ledger.tsv, opened for appending */
 	char *path;
@@ -54,14 +71,16 @@ struct ledger {
 	size_t tail_bytes;		/* of the tail, for compaction */
 	size_t gone;			/* jobs merged or lost while replaying, to drop */
 	char *relearn_backup;		/* the last R record's old learned file, or NULL */
+	struct ledger_submission *submitted;	/* open submissions (S, not E or P) */
+	size_t n_submitted;
 };
 
 /*
  * In rising order: an input's state only rises, but for a lost job's
- * inputs and --relearn.
+ * inputs, --relearn and a submission that ended.
  */
-enum { LEDGER_UNKNOWN = 0, LEDGER_PRODUCED, LEDGER_DONE, LEDGER_BAD,
-	LEDGER_NOT_INPUT };
+enum { LEDGER_UNKNOWN = 0, LEDGER_SUBMITTED, LEDGER_PRODUCED, LEDGER_DONE,
+	LEDGER_BAD, LEDGER_NOT_INPUT };
 
 /*
  * Open the ledger of state_dir: its snapshot (ledger.snap, when there is
@@ -139,5 +158,51 @@ int ledger_bad(struct ledger *l, const char *hash, const char *path,
 /* A file that is no input at all (N): never tried again, never counted bad. */
 int ledger_not_input(struct ledger *l, const char *hash, const char *path,
 		     const char *reason);
+
+/*
+ * Jobs run by a scheduler (ledger_jobs.c): S before the job is submitted
+ * (its inputs are held until E), X with the scheduler's id once it
+ * answered, E when the job ended, whatever became of it (a P after its E
+ * records what it produced).
+ */
+int ledger_submitted(struct ledger *l, int64_t id, enum job_kind kind, size_t n,
+		     char (*hashes)[MD5_HEX_SIZE], char *const *paths);
+int ledger_ext_id(struct ledger *l, int64_t id, const char *ext_id);
+int ledger_ended(struct ledger *l, int64_t id);
+/* The open submission id, or NULL. */
+struct ledger_submission *ledger_submission(struct ledger *l, int64_t id);
+
+/*
+ * The record format's pieces that ledger.c and ledger_jobs.c share.
+ */
+struct strbuf;
+int ledger_append(struct ledger *l, struct strbuf *record);
+/* Raise hash's state (never lower it: done stays done), marked with kind_bits. */
+void ledger_raise(struct ledger *l, const char *hash, int state,
+		  unsigned char kind_bits);
+/* hash is unknown again if its state is state (the kinds that took it kept). */
+void ledger_lower(struct ledger *l, const char *hash, int state);
+/* The mark of an input a job of kind took. */
+unsigned char ledger_kind_bit(enum job_kind kind);
+/*
+ * Copies of a job's n inputs into *kept_hashes and *kept_paths, each raised
+ * to state and marked as taken by a job of kind; next_job passes id.
+ */
+void ledger_keep_inputs(struct ledger *l, int64_t id, enum job_kind kind,
+			size_t n, char (*hashes)[MD5_HEX_SIZE],
+			char *const *paths, int state,
+			char (**kept_hashes)[MD5_HEX_SIZE], char ***kept_paths);
+void ledger_free_inputs(size_t n, char (*hashes)[MD5_HEX_SIZE], char **paths);
+/* The inputs back from a record's hash field and the paths after it. */
+size_t ledger_parse_inputs(char *hash_field, char *paths,
+			   char (**hashes)[MD5_HEX_SIZE], char ***path_list);
+/* S, X and E records: whether one is shaped as written; what it says. */
+int ledger_submit_well_formed(char **f, size_t n, size_t tabs);
+void ledger_submit_replay(struct ledger *l, char **f, size_t n);
+/* A submission ended (E) or produced (P): its inputs are no longer held. */
+void ledger_submission_close(struct ledger *l, int64_t id);
+/* R: the open analysis submissions' outputs are void (they keep their inputs). */
+void ledger_submit_void_analysis(struct ledger *l);
+void ledger_submit_free(struct ledger *l);
 
 #endif

@@ -52,8 +52,8 @@ all_of(const char *s, size_t n, const char *set)
  */
 #define JOB_DIGITS 18
 
-static int
-is_job_id(const char *s)
+int
+record_is_job_id(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -65,6 +65,20 @@ is_md5(const char *s)
 {
 	return strlen(s) == MD5_HEX_SIZE - 1 &&
 	    all_of(s, MD5_HEX_SIZE - 1, "0123456789abcdef");
+}
+
+int
+record_hash_count(char *list)
+{
+	char *h;
+	size_t k = 0;
+
+	while ((h = strsep(&list, ",")) != NULL) {
+		if (!is_md5(h))
+			return 0;
+		k++;
+	}
+	return (int)k;
 }
 
 /* Whether a record (checksum removed) has the fields a writer writes. */
@@ -79,12 +93,14 @@ well_formed(const char *record)
 		tabs += *h == '\t';
 	while (n < 6 && rest)
 		f[n++] = strsep(&rest, "\t");
-	if (n >= 2 && strlen(f[0]) == 1 && strchr("MLBNPRG", f[0][0]))
+	if (n >= 2 && strlen(f[0]) == 1 && strchr("SXE", f[0][0]))
+		ok = ledger_submit_well_formed(f, n, tabs);
+	else if (n >= 2 && strlen(f[0]) == 1 && strchr("MLBNPRG", f[0][0]))
 		switch (f[0][0]) {
 		case 'M':
 		case 'L':
 		case 'G':	/* the tail's generation: digits, like a job's number */
-			ok = tabs == 1 && is_job_id(f[1]);
+			ok = tabs == 1 && record_is_job_id(f[1]);
 			break;
 		case 'R':
 			ok = tabs == 1;	/* the old learned file's path, or "" */
@@ -94,15 +110,13 @@ well_formed(const char *record)
 			ok = tabs == 3 && is_md5(f[1]);
 			break;
 		case 'P':
-			if (n < 6 || !is_job_id(f[1]) ||
+			if (n < 6 || !record_is_job_id(f[1]) ||
 			    (strcmp(f[2], "analysis") != 0 &&
 			    strcmp(f[2], "training") != 0) || !is_md5(f[4]))
 				break;
-			ok = 1;
-			for (rest = f[5]; ok && (h = strsep(&rest, ",")) != NULL; k++)
-				ok = is_md5(h);
 			/* One path for each hash, after the six fields. */
-			ok = ok && tabs == 5 + k;
+			k = (size_t)record_hash_count(f[5]);
+			ok = k > 0 && tabs == 5 + k;
 			break;
 		}
 	free(copy);
@@ -136,15 +150,11 @@ record_field(struct strbuf *sb, const char *s)
 }
 
 void
-ledger_p_record(struct strbuf *sb, int64_t id, enum job_kind kind,
-		const char *output, const char *md5, size_t n,
-		char (*hashes)[MD5_HEX_SIZE], char *const *paths)
+record_inputs(struct strbuf *sb, size_t n, char (*hashes)[MD5_HEX_SIZE],
+	      char *const *paths)
 {
 	size_t i;
 
-	sb_printf(sb, "P\t%lld\t%s", (long long)id, job_kind_name(kind));
-	record_field(sb, output);
-	record_field(sb, md5);
 	sb_addc(sb, '\t');
 	for (i = 0; i < n; i++) {
 		if (i)
@@ -153,6 +163,25 @@ ledger_p_record(struct strbuf *sb, int64_t id, enum job_kind kind,
 	}
 	for (i = 0; i < n; i++)
 		record_field(sb, paths[i]);
+}
+
+void
+ledger_p_record(struct strbuf *sb, int64_t id, enum job_kind kind,
+		const char *output, const char *md5, size_t n,
+		char (*hashes)[MD5_HEX_SIZE], char *const *paths)
+{
+	sb_printf(sb, "P\t%lld\t%s", (long long)id, job_kind_name(kind));
+	record_field(sb, output);
+	record_field(sb, md5);
+	record_inputs(sb, n, hashes, paths);
+}
+
+void
+ledger_s_record(struct strbuf *sb, int64_t id, enum job_kind kind, size_t n,
+		char (*hashes)[MD5_HEX_SIZE], char *const *paths)
+{
+	sb_printf(sb, "S\t%lld\t%s", (long long)id, job_kind_name(kind));
+	record_inputs(sb, n, hashes, paths);
 }
 
 void

@@ -95,6 +95,20 @@ table_put(struct ledger *l, const unsigned char md5[16], unsigned char state)
 	*hashmap_put(&l->recent, md5, 16, NULL) = state;
 }
 
+/*
+ * Whether --relearn forgets an input in state st: one a job of kind took,
+ * produced or done; not one found bad, nor one a job on a cluster still
+ * holds (its output is void when it ends).
+ */
+static int
+forgotten(unsigned char st, unsigned char kind)
+{
+	unsigned state = st & STATE_MASK;
+
+	return (st & kind) && state <= LEDGER_DONE && state != LEDGER_UNKNOWN &&
+	    state != LEDGER_SUBMITTED;
+}
+
 void
 table_forget(struct ledger *l, unsigned char kind)
 {
@@ -105,8 +119,7 @@ table_forget(struct ledger *l, unsigned char kind)
 	for (i = 0; i < l->n_table; i++) {
 		unsigned char *st = table + i * LEDGER_ENTRY_SIZE + 16;
 
-		if ((*st & kind) && (*st & STATE_MASK) <= LEDGER_DONE &&
-		    (*st & STATE_MASK) != 0) {
+		if (forgotten(*st, kind)) {
 			*st &= KIND_BITS;
 			l->changes++;
 		}
@@ -114,8 +127,7 @@ table_forget(struct ledger *l, unsigned char kind)
 	for (i = 0; i < l->recent.n; i++) {
 		size_t *v = &l->recent.entries[i].value;
 
-		if ((*v & kind) && (*v & STATE_MASK) <= LEDGER_DONE &&
-		    (*v & STATE_MASK) != 0) {
+		if (forgotten((unsigned char)*v, kind)) {
 			*v &= KIND_BITS;
 			l->changes++;
 		}
@@ -190,7 +202,7 @@ snap_take(struct ledger *l, unsigned char *buf, size_t size, char **pending,
 		const unsigned char *e = buf + SNAP_HEAD + i * LEDGER_ENTRY_SIZE;
 		unsigned st = e[16] & STATE_MASK;
 
-		if (st < LEDGER_PRODUCED || st > LEDGER_NOT_INPUT ||
+		if (st < LEDGER_SUBMITTED || st > LEDGER_NOT_INPUT ||
 		    (e[16] & ~(STATE_MASK | KIND_BITS)) ||
 		    (i > 0 && memcmp(e - LEDGER_ENTRY_SIZE, e, 16) >= 0))
 			goto damaged;
@@ -235,11 +247,13 @@ ledger_snapshot_parse(struct ledger *l, unsigned char *buf, size_t size)
 	for (line = pending; (nl = memchr(line, '\n', len - (size_t)(line - pending))) !=
 	    NULL; line = nl + 1) {
 		*nl = '\0';
-		if ((line[0] != 'P' && line[0] != 'R') || record_check(line, &sums) < 0)
+		if (!strchr("PRSX", line[0]) || record_check(line, &sums) < 0)
 			goto done;
 		if (line[0] == 'R') {
+			/* Its effect on the table is in the table; on the submissions before it, not. */
 			free(l->relearn_backup);
 			l->relearn_backup = xstrdup(line + 2);
+			ledger_submit_void_analysis(l);
 		} else {
 			ledger_replay_line(l, line, 0);
 		}
@@ -372,35 +386,68 @@ ledger_fold(struct ledger *l)
 	hashmap_free(&l->recent);
 }
 
+/* rec and its checksum, a line of out; rec is emptied. */
+static void
+add_record(struct strbuf *out, struct strbuf *rec)
+{
+	char sum[RECORD_SUM_SIZE];
+
+	record_sum(rec->data, rec->len, sum);
+	sb_printf(out, "%s\t%s\n", rec->data, sum);
+	sb_reset(rec);
+}
+
+/* The S records (and X, once the scheduler answered) of the submissions whose output is void or not. */
+static void
+open_submissions(const struct ledger *l, int void_output, struct strbuf *out)
+{
+	struct strbuf rec = { 0 };
+	size_t i;
+
+	for (i = 0; i < l->n_submitted; i++) {
+		const struct ledger_submission *s = &l->submitted[i];
+
+		if (!s->void_output != !void_output)
+			continue;
+		ledger_s_record(&rec, s->id, s->kind, s->n_inputs, s->hashes,
+		    s->paths);
+		add_record(out, &rec);
+		if (s->ext_id) {
+			sb_printf(&rec, "X\t%lld\t%s", (long long)s->id, s->ext_id);
+			add_record(out, &rec);
+		}
+	}
+	sb_free(&rec);
+}
+
 /*
- * The records the table cannot hold, each with its checksum: the last
- * --relearn's R (only what it names: its effect is in the table) and the
- * P records of the jobs still open.
+ * The records the table cannot hold, each with its checksum: the jobs on
+ * a cluster whose output the last --relearn made void, its R (only what
+ * it names: its effect is in the table), the other jobs on a cluster, and
+ * the P records of the jobs produced and still open.
  */
 static void
 open_jobs(const struct ledger *l, struct strbuf *out)
 {
 	struct strbuf rec = { 0 };
-	char sum[RECORD_SUM_SIZE];
 	size_t i;
 
+	open_submissions(l, 1, out);
 	if (l->relearn_backup) {
 		sb_adds(&rec, "R");
 		record_field(&rec, l->relearn_backup);
-		record_sum(rec.data, rec.len, sum);
-		sb_printf(out, "%s\t%s\n", rec.data, sum);
+		add_record(out, &rec);
 	}
+	open_submissions(l, 0, out);
 
 	for (i = 0; i < l->n_jobs; i++) {
 		const struct ledger_job *j = &l->jobs[i];
 
 		if (j->merged)
 			continue;
-		sb_reset(&rec);
 		ledger_p_record(&rec, j->id, j->kind, j->output, j->md5, j->n_inputs,
 		    j->hashes, j->paths);
-		record_sum(rec.data, rec.len, sum);
-		sb_printf(out, "%s\t%s\n", rec.data, sum);
+		add_record(out, &rec);
 	}
 	sb_free(&rec);
 }

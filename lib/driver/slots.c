@@ -17,7 +17,6 @@
 #include "events.h"
 #include "land.h"
 #include "slots.h"
-#include "spawn.h"
 
 /* once gives up (exit 75) after the gate stayed closed this long. */
 #define ONCE_GATE_PATIENCE 600
@@ -50,9 +49,15 @@ void
 slots_sample(struct driver *d, double t)
 {
 	struct gate_sample s;
-	pid_t *pids = xcalloc(d->n_jobs + 1, sizeof pids[0]);
+	pid_t *pids;
 	size_t i;
 
+	/* The scheduler owns a cluster's nodes: the local gate is not asked. */
+	if (!d->exec->gated) {
+		d->verdict = GATE_OPEN;
+		return;
+	}
+	pids = xcalloc(d->n_jobs + 1, sizeof pids[0]);
 	for (i = 0; i < d->n_jobs; i++)
 		pids[i] = d->jobs[i].pid;
 	workers_usage_sample(&d->usage, pids, d->n_jobs, t);
@@ -82,7 +87,7 @@ slots_stop_youngest(struct driver *d)
 			young = i;
 	if (!d->jobs[young].requeue) {
 		d->jobs[young].requeue = 1;
-		spawn_signal(d->jobs[young].pid, SIGTERM);
+		d->exec->signal(d, &d->jobs[young], SIGTERM);
 	}
 }
 
@@ -163,17 +168,17 @@ slots_stop_all(struct driver *d)
 
 	for (i = 0; i < d->n_jobs; i++) {
 		d->jobs[i].requeue = 1;	/* not done: their inputs run next time */
-		spawn_signal(d->jobs[i].pid, SIGTERM);
+		d->exec->signal(d, &d->jobs[i], SIGTERM);
 	}
 	for (;;) {
 		land_reap(d, 0);
 		left = deadline - monotonic_seconds();
 		if (d->n_jobs == 0 || left <= 0)
 			break;
-		events_wait(&d->open, left);
+		events_wait(&d->open, d->exec->wait(d, left));
 	}
 	for (i = 0; i < d->n_jobs; i++)
-		spawn_signal(d->jobs[i].pid, SIGKILL);
+		d->exec->signal(d, &d->jobs[i], SIGKILL);
 	land_reap(d, 1);
 }
 
@@ -187,16 +192,19 @@ slots_enforce_timeout(struct driver *d, double t)
 	for (i = 0; i < d->n_jobs; i++) {
 		struct job *j = &d->jobs[i];
 
-		/* One stopped by the gate or the exit has its own deadline. */
-		if (j->requeue)
+		/*
+		 * One stopped by the gate or the exit has its own deadline; one
+		 * the scheduler has not started yet has not begun to run.
+		 */
+		if (j->requeue || j->waiting)
 			continue;
 		if (j->timed_out == 0 && t - j->started >= d->o->job_timeout) {
 			j->timed_out = t;
-			spawn_signal(j->pid, SIGTERM);
+			d->exec->signal(d, j, SIGTERM);
 		} else if (j->timed_out > 0 && !j->killed &&
 		    t - j->timed_out >= d->o->grace) {
 			j->killed = 1;
-			spawn_signal(j->pid, SIGKILL);
+			d->exec->signal(d, j, SIGKILL);
 		}
 	}
 }

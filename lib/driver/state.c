@@ -7,7 +7,6 @@
  * (replaced whole, so a reader never sees half of it) and the job log.
  * status reads them without taking the lock, so it works beside a driver.
  */
-#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -17,7 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -393,60 +391,6 @@ state_ledger_error(const char *state, size_t damaged)
 	return state_file_error(state, "ledger.tsv");
 }
 
-/* Our process name in /proc/PID/comm: a live lock holder is a bgtrain. */
-#define DRIVER_COMM "bgtrain"
-
-int
-state_lock(const char *state)
-{
-	char *path = path_join(state, "driver.lock"), pid[32];
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644), saved;
-
-	free(path);
-	if (fd < 0)
-		return -1;
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	/* status finds us by this pid: a lock without it (a full disk) fails. */
-	snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || append_whole(fd, pid, strlen(pid), 0) < 0) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	return fd;
-}
-
-int
-state_driver_alive(const char *state)
-{
-	char *path = path_join(state, "driver.lock"), buf[64] = "", comm[64] = "";
-	FILE *f = fopen(path, "r");
-	long pid = 0;
-
-	free(path);
-	if (f) {
-		if (fgets(buf, sizeof buf, f))
-			pid = strtol(buf, NULL, 10);
-		fclose(f);
-	}
-	if (pid <= 0 || kill((pid_t)pid, 0) < 0)
-		return 0;
-	/* A pid reused by another program is no driver. */
-	snprintf(buf, sizeof buf, "/proc/%ld/comm", pid);
-	if ((f = fopen(buf, "r")) != NULL) {
-		if (fgets(comm, sizeof comm, f) == NULL)
-			comm[0] = '\0';
-		fclose(f);
-	}
-	return strncmp(comm, DRIVER_COMM, sizeof DRIVER_COMM - 1) == 0;
-}
-
 int
 state_open_joblog(const char *state)
 {
@@ -546,11 +490,17 @@ state_write_status(struct driver *d, int force)
 	    "\"running\": [", (long)getpid(), (double)ru.ru_utime.tv_sec +
 	    ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
 	    ru.ru_stime.tv_usec / 1e6, d->finished);
-	for (i = 0; i < d->n_jobs; i++)
+	for (i = 0; i < d->n_jobs; i++) {
 		sb_printf(&sb, "%s{\"job\": %lld, \"kind\": \"%s\", \"inputs\": %zu, "
-		    "\"seconds\": %.1f}", i ? ", " : "", (long long)d->jobs[i].id,
+		    "\"seconds\": %.1f", i ? ", " : "", (long long)d->jobs[i].id,
 		    job_kind_name(d->jobs[i].kind), d->jobs[i].n,
 		    monotonic_seconds() - d->jobs[i].started);
+		/* On a cluster: Slurm's id (digits) and whether it waits for a node. */
+		if (d->jobs[i].ext_id)
+			sb_printf(&sb, ", \"cluster_job\": \"%s\", \"waiting\": %s",
+			    d->jobs[i].ext_id, d->jobs[i].waiting ? "true" : "false");
+		sb_addc(&sb, '}');
+	}
 	sb_printf(&sb, "], \"replays_ready\": %zu, \"experience_ready\": %zu, "
 	    "\"settling\": %zu", queue_ready(d, &d->replays),
 	    queue_ready(d, &d->experience), queue_unsettled(d, &d->replays) +

@@ -2,6 +2,7 @@
 #ifndef STATE_H
 #define STATE_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 struct driver;
@@ -49,11 +50,14 @@ const char *state_child_said(const char *err, const char *folder, char *buf,
 
 
 /*
- * One driver per state folder: flock on STATE/driver.lock, which then
- * holds our pid for status. Returns the fd to keep open, or -1 with errno
- * set: EWOULDBLOCK when another driver holds it, ELOOP for a symbolic link.
+ * One driver per state folder, on any machine: flock and an fcntl lock on
+ * STATE/driver.lock, which then holds our pid and host name. Returns the
+ * fd to keep open, or -1 with errno set: EWOULDBLOCK when another driver
+ * holds it, ELOOP for a symbolic link.
  */
 int state_lock(const char *state);
+/* "another bgtrain (pid P on HOST)", from the lock file, into buf. */
+void state_lock_holder(const char *state, char *buf, size_t size);
 /* Whether the driver named in the lock file runs (status takes no lock). */
 int state_driver_alive(const char *state);
 /*

@@ -1,11 +1,12 @@
 /*
  * fuzz_ledger - the driver's ledger, from memory: ledger_parse (which
- * ledger_open reads STATE/ledger.tsv through) replays it, its jobs and
- * inputs are looked up, and a damaged one is repaired as `bgtrain status
- * --repair` does (ledger_repair_text); what the repair keeps must then
- * parse whole, or the harness aborts. The same bytes are then read as a
- * snapshot (STATE/ledger.snap): one that checks out is written again by
- * the snapshot's writer, and that must read back with the same counts.
+ * ledger_open reads STATE/ledger.tsv through) replays it, its jobs, open
+ * submissions and inputs are looked up, and a damaged one is repaired as
+ * `bgtrain status --repair` does (ledger_repair_text); what the repair
+ * keeps must then parse whole, or the harness aborts. The same bytes are
+ * then read as a snapshot (STATE/ledger.snap): one that checks out is
+ * written again by the snapshot's writer, and that must read back with the
+ * same counts.
  * Seeds: ledgers made by mkseeds with the ledger's own writers
  * (build/fuzz/seeds/ledger), tests/fuzz/seeds/ledger, the .tsv files of ../shared/hostile.
  */
@@ -87,6 +88,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		sink += ledger_job(&l, l.next_job) != NULL;
 		sink += l.relearn_backup != NULL;
+		/* The jobs on a cluster a restarted driver would look for. */
+		for (i = 0; i < l.n_submitted; i++) {
+			sink += ledger_submission(&l, l.submitted[i].id) != NULL;
+			if (l.submitted[i].n_inputs > 0)
+				sink += ledger_state(&l, l.submitted[i].hashes[0]);
+			sink += l.submitted[i].ext_id != NULL;
+		}
 		ledger_close(&l);
 	} else if (errno == EBADMSG) {
 		free(text);

@@ -134,6 +134,17 @@ ledgers(const char *dir)
 	ledger_produced(&l, 4, JOB_ANALYSIS, "/state/out/4.json",
 	    "dddddddddddddddddddddddddddddddd", 1, hashes, paths);
 	ledger_relearn(&l, "");
+	/* Jobs on a cluster: one submitted, answered, ended and produced; one open. */
+	ledger_submitted(&l, 5, JOB_ANALYSIS, 2, hashes, paths);
+	ledger_ext_id(&l, 5, "1234");
+	ledger_submitted(&l, 6, JOB_TRAINING, 1, hashes + 1, paths + 1);
+	ledger_ended(&l, 5);
+	ledger_produced(&l, 5, JOB_ANALYSIS, "/state/out/5.json",
+	    "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", 1, hashes, paths);
+	/* An analysis on a cluster that a --relearn makes void while it runs. */
+	ledger_submitted(&l, 7, JOB_ANALYSIS, 1, hashes + 2, paths + 2);
+	ledger_ext_id(&l, 7, "1235_3");
+	ledger_relearn(&l, "/state/learned_build_orders.json.bak2");
 	/* All that as a tail (full.tsv), then its snapshot and a tail after it. */
 	snprintf(full, sizeof full, "%s/full.tsv", dir);
 	if (atomic_copy(l.path, full) < 0 || ledger_snapshot(&l) < 0 ||

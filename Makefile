@@ -5,6 +5,8 @@
 #                   short runs (tests/t_fuzz.sh, with clang)
 #   make fuzz       SECONDS=N: each libFuzzer harness of tests/fuzz for N seconds
 #   make bench      the benchmarks, with ratios against baselines
+#   make soak       the driver for SOAK_SECONDS (300) of kills, full disks and
+#                   renames (tests/soak.py; 60 s of it run in make check)
 #   make demo       the main job on a generated default corpus
 #   make deps       install the Debian packages the build needs (as root)
 #   make install    PREFIX=/usr/local DESTDIR= : programs, man pages, completions
@@ -158,6 +160,11 @@ bench: all $(TOOLS)
 	BGTRAIN_BIN=$(CURDIR)/bin BGTRAIN_TESTS=$(CURDIR)/$(OUT)/tests \
 	sh tests/bench.sh
 
+SOAK_SECONDS ?= 300
+soak: all
+	BGTRAIN_BIN=$(CURDIR)/bin BGTRAIN_TESTS=$(CURDIR)/$(OUT)/tests \
+	SOAK_SECONDS=$(SOAK_SECONDS) sh tests/t_soak.sh
+
 demo: all $(TOOLS)
 	BGTRAIN_BIN=$(CURDIR)/bin BGTRAIN_TESTS=$(CURDIR)/$(OUT)/tests \
 	sh tests/demo.sh
@@ -220,6 +227,6 @@ install-windows: bin/res-gate.exe
 clean:
 	rm -rf build $(PROGRAMS:%=bin/%) bin/res-gate.exe
 
-.PHONY: all test check bench demo deps install clean tests-built fuzz fuzz-build \
+.PHONY: all test check bench soak demo deps install clean tests-built fuzz fuzz-build \
 	fuzz-harnesses windows install-windows
 .SECONDARY:

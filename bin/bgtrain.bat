@@ -10,6 +10,9 @@ rem config files WSL's (wslpath). Quote an argument that holds & | < > or ^.
 rem bgtrain reads the Windows host's figures from the res-gate.exe beside this
 rem file (make install-windows puts both in %LOCALAPPDATA%\bgtrain), handed
 rem over as BGTRAIN_WINDIR; REPLAY_ARCHIVE_DIR and NUM_INSTANCES go to WSL too.
+rem The Windows drives are 9p file systems in WSL, where inotify does not see
+rem what Windows programs (the game, the bot) write: bgtrain finds them and
+rem walks those folders every 30 s instead (--poll S sets how often).
 setlocal DisableDelayedExpansion
 set "BGTRAIN_WINDIR=%~dp0"
 if not exist "%~dp0res-gate.exe" set "BGTRAIN_WINDIR=%LOCALAPPDATA%\bgtrain\"

@@ -8,10 +8,10 @@ _bgtrain()
 	# The subcommand; the options named here take an argument.
 	what=$(_bgtrain_suite_operand "-r --replays -e --experience --bot -s --state
 		-j --jobs --learned --model --deploy --on-merge --adopt-stale-tmp
-		--quarantine --done-dir --priority --executor --sbatch-args --host-probe
+		--quarantine --done-dir --priority --nice --ionice --executor --sbatch-args --host-probe
 		--config --cpu --mem --gpu-mem --gpu-util --load --far
-		--stats-every --grace --job-timeout --settle --replay-batch
-		--train-batch --behavior --max-ratio --lr --gamma --entropy --clip
+		--stats-every --grace --job-timeout --settle --poll --replay-batch
+		--train-batch --log-max --behavior --max-ratio --lr --gamma --entropy --clip
 		--optimizer --epochs --batch-episodes --hidden --race --game-type
 		--min-seconds --max-seconds --password-file --dashboard-every -o
 		--output")
@@ -47,6 +47,10 @@ _bgtrain()
 		return;;
 	--priority)
 		COMPREPLY=($(compgen -W "training analysis" -- "$cur")); return;;
+	--ionice)
+		COMPREPLY=($(compgen -W "idle best-effort none" -- "$cur")); return;;
+	--nice)
+		COMPREPLY=($(compgen -W "0 5 10 15 19" -- "$cur")); return;;
 	--executor)
 		COMPREPLY=($(compgen -W "local slurm" -- "$cur")); return;;
 	--sbatch-args)
@@ -59,9 +63,9 @@ _bgtrain()
 	--cpu|--mem|--gpu-mem|--gpu-util|--load)
 		# The gate's thresholds, as res-gate's: a number, or off.
 		COMPREPLY=($(compgen -W "off" -- "$cur")); return;;
-	--far|--stats-every|--grace|--job-timeout|--settle|--replay-batch|--train-batch|\
-	--adopt-stale-tmp|--max-ratio|--lr|--gamma|--entropy|--clip|--epochs|--batch-episodes|\
-	--min-seconds|--max-seconds|--dashboard-every)
+	--far|--stats-every|--grace|--job-timeout|--settle|--poll|--replay-batch|--train-batch|\
+	--log-max|--adopt-stale-tmp|--max-ratio|--lr|--gamma|--entropy|--clip|--epochs|\
+	--batch-episodes|--min-seconds|--max-seconds|--dashboard-every)
 		return;;
 	-o|--output)
 		mapfile -t COMPREPLY < <(compgen -f -X '!*.html' -- "$cur"; compgen -d -- "$cur")
@@ -72,13 +76,15 @@ _bgtrain()
 		status) COMPREPLY=($(compgen -W "--state --replays --experience --bot
 			--adopt-stale-tmp --config --windows-paths --json --repair --help
 			--version" -- "$cur"));;
+		rotate) COMPREPLY=($(compgen -W "--log-max --config --help --version" -- "$cur"));;
 		report) COMPREPLY=($(compgen -W "--state --output --config --windows-paths --help
 			--version" -- "$cur"));;
 		*) COMPREPLY=($(compgen -W "--replays --experience --bot --state --jobs
 			--learned --model --deploy --on-merge --adopt-stale-tmp
-			--quarantine --done-dir --priority --executor --sbatch-args
-			--config --cpu --mem --gpu-mem --gpu-util --load --far --stats-every
-			--grace --job-timeout --settle --replay-batch --train-batch
+			--quarantine --done-dir --priority --nice --ionice --idle
+			--executor --sbatch-args --config
+			--cpu --mem --gpu-mem --gpu-util --load --far --stats-every
+			--grace --job-timeout --settle --poll --replay-batch --train-batch --log-max
 			--behavior --max-ratio --lr --gamma --entropy --clip --optimizer
 			--epochs --batch-episodes --hidden
 			--race --all-results --game-type --min-seconds --max-seconds
@@ -88,6 +94,10 @@ _bgtrain()
 		esac
 		return
 	fi
-	[[ -z $what ]] && COMPREPLY=($(compgen -W "run once status report" -- "$cur"))
+	if [[ -z $what ]]; then
+		COMPREPLY=($(compgen -W "run once status report rotate" -- "$cur"))
+	elif [[ $what == rotate ]]; then
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+	fi
 }
 complete -o filenames -F _bgtrain bgtrain

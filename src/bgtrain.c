@@ -8,18 +8,21 @@
  * analysis settings in analysis_flags.c) and
  * one setter, so a key means the same in both.
  */
+#include <errno.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "bot.h"
 #include "die.h"
 #include "driver.h"
 #include "gate_options.h"
+#include "logfile.h"
 #include "options.h"
 #include "path.h"
 #include "strbuf.h"
@@ -37,6 +40,9 @@ struct settings {
 /* In the order of enum priority: the index is the value, stored as an int. */
 static const char *const priorities[] = { "training", "analysis", NULL };
 _Static_assert(sizeof(enum priority) == sizeof(int), "--priority is stored as an int");
+/* In the order of enum spawn_io, as ionice(1) names the classes. */
+static const char *const io_classes[] = { "idle", "best-effort", "none", NULL };
+_Static_assert(sizeof(enum spawn_io) == sizeof(int), "--ionice is stored as an int");
 /* In the order of enum executor_kind. */
 static const char *const executors[] = { "local", "slurm", NULL };
 _Static_assert(sizeof(enum executor_kind) == sizeof(int), "--executor is stored as an int");
@@ -102,6 +108,19 @@ static const struct opt bgtrain_options[] = {
 	  .field = offsetof(struct settings, o.priority), .arg = "KIND",
 	  .words = priorities, .def = "training",
 	  .help = "training or analysis first" },
+	{ .name = "nice", .kind = OPT_INT,
+	  .field = offsetof(struct settings, o.yield.nice), .arg = "N",
+	  .min = 0, .max = 19, .def = "10",
+	  .help = "the workers' nice value (0: as bgtrain's)" },
+	{ .name = "ionice", .kind = OPT_CHOICE,
+	  .field = offsetof(struct settings, o.yield.io), .arg = "CLASS",
+	  .words = io_classes, .def = "idle",
+	  .help = "the workers' I/O class: idle, best-effort or none\n"
+	  "(best-effort at its lowest level; none: as bgtrain's)" },
+	{ .name = "idle", .kind = OPT_FLAG,
+	  .field = offsetof(struct settings, o.yield.idle),
+	  .help = "workers run only on CPU time nothing else wants\n"
+	  "(SCHED_IDLE)" },
 	{ .name = "executor", .kind = OPT_CHOICE,
 	  .field = offsetof(struct settings, o.executor), .arg = "WHAT",
 	  .words = executors, .def = "local",
@@ -131,6 +150,12 @@ static const struct opt bgtrain_options[] = {
 	  .field = offsetof(struct settings, o.settle), .arg = "S",
 	  .lo = 0, .hi = 86400, .def = "2",
 	  .help = "seconds a file must be unchanged before it is read" },
+	{ .name = "poll", .kind = OPT_NUMBER,
+	  .field = offsetof(struct settings, o.poll), .arg = "S",
+	  .lo = 0.1, .hi = 86400,
+	  .help = "walk the folders every S seconds instead of inotify\n"
+	  "(network shares, WSL's Windows drives; those found\n"
+	  "are walked every 30 s unless given)" },
 	{ .name = "replay-batch", .kind = OPT_SIZE,
 	  .field = offsetof(struct settings, o.replay_batch), .arg = "N",
 	  .min = 1, .max = 1000000, .def = "100", .help = "replays per analysis job" },
@@ -138,6 +163,12 @@ static const struct opt bgtrain_options[] = {
 	  .field = offsetof(struct settings, o.train_batch), .arg = "N",
 	  .min = 1, .max = 1000000, .def = "10",
 	  .help = "experience files per training job" },
+	{ .name = "log-max", .kind = OPT_BYTES,
+	  .field = offsetof(struct settings, o.log_max), .arg = "BYTES",
+	  .min = 0, .max = (uint64_t)1 << 50, .def = "10M",
+	  .help = "rotate the logs at this size (K, M, G; 0: never):\n"
+	  "joblog.tsv, hook.log, merge.log, system.jsonl,\n"
+	  "cron.log, each to LOG.1..4" },
 	{ .name = "json", .kind = OPT_FLAG, .field = offsetof(struct settings, json),
 	  .help = "status as JSON" },
 	{ .name = "repair", .kind = OPT_FLAG, .field = offsetof(struct settings, repair),
@@ -177,11 +208,12 @@ static const struct opt bgtrain_options[] = {
 };
 
 static const char synopsis[] =
-"usage: bgtrain run|once|status|report [OPTIONS]\n"
+"usage: bgtrain run|once|status|report [OPTIONS]   bgtrain rotate [OPTIONS] LOG...\n"
 "Analyse replays and train the policy in the background, behind a resource gate.\n"
 "  run      work until SIGINT or SIGTERM     once     do all pending work, exit\n"
 "  status   what the state folder says: done, queued, running, failed, trend\n"
-"  report   the history as one self-contained HTML page (-o FILE)\n";
+"  report   the history as one self-contained HTML page (-o FILE)\n"
+"  rotate   each LOG past --log-max to LOG.1 (bgtrain-cron's log, before a run)\n";
 
 static const char footer[] =
 "The gate's options are res-gate's; PCT is 0 to 100, or off.\n"
@@ -252,7 +284,9 @@ settings_read(struct settings *st, struct opt_set *set, int argc, char **argv)
 		return EX_USAGE;
 	if ((rc = opt_main(set, argc, argv, synopsis, footer)) >= 0)
 		return rc;
-	if (optind + 1 != argc) {
+	/* Only rotate takes operands: the logs. */
+	if (optind == argc || (optind + 1 != argc &&
+	    strcmp(argv[optind], "rotate") != 0)) {
 		opt_usage(stderr, set);
 		return EX_USAGE;
 	}
@@ -317,6 +351,28 @@ settings_paths(struct settings *st, struct opt_set *set, const char *argv0)
 	st->o.bin_dir = opt_keep(set, own_dir(argv0));
 }
 
+/*
+ * bgtrain rotate: each log past --log-max moves aside, the way the driver
+ * rotates its own (bgtrain-cron's log cannot be rotated by the run it
+ * holds open). Returns 0, or 74 when one could not be.
+ */
+static int
+rotate_logs(const struct driver_options *o, int n, char **logs)
+{
+	int i, rc = 0;
+
+	if (n == 0) {
+		warnmsg("rotate: name the logs to rotate");
+		return EX_USAGE;
+	}
+	for (i = 0; i < n; i++)
+		if (log_rotate_at(logs[i], o->log_max) < 0) {
+			warnmsg("%s: cannot rotate: %s", logs[i], strerror(errno));
+			rc = EX_IOERR;
+		}
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -331,6 +387,11 @@ main(int argc, char **argv)
 		return status;
 	}
 	cmd = argv[optind];
+	if (strcmp(cmd, "rotate") == 0) {
+		status = rotate_logs(&st.o, argc - optind - 1, argv + optind + 1);
+		opt_free(&set);
+		return status;
+	}
 	settings_paths(&st, &set, argv[0]);
 	if (strcmp(cmd, "status") == 0 && st.o.relearn) {
 		warnmsg("--relearn: only with run or once");
@@ -340,7 +401,7 @@ main(int argc, char **argv)
 	} else if (strcmp(cmd, "report") == 0) {
 		status = driver_report(&st.o, st.output);
 	} else if (strcmp(cmd, "run") != 0 && strcmp(cmd, "once") != 0) {
-		warnmsg("%s: not run, once, status or report", cmd);
+		warnmsg("%s: not run, once, status, report or rotate", cmd);
 		status = EX_USAGE;
 	} else if (st.o.replays == NULL && st.o.experience == NULL) {
 		warnmsg("nothing to watch: give --replays, --experience or --bot");

@@ -166,7 +166,7 @@ for f in metrics.jsonl system.jsonl tensorboard dashboard.html; do
 	[ -e "$T/quiet/$f" ] && fail "--no-history wrote $f"
 done
 
-# Rotation: a full system.jsonl moves to .1, and report reads both.
+# Rotation: a system.jsonl at --log-max moves to .1, and report reads both.
 R=$T/rot
 mkdir -p "$R"
 $PY - "$R/system.jsonl" <<'PY'
@@ -179,7 +179,7 @@ with open(sys.argv[1], "w") as f:
                             "gate": "open", "queued": 7}) + "\n")
 PY
 old=$(wc -l <"$R/system.jsonl")
-"$BG" once --experience "$T/exp" --state "$R" $GATE >/dev/null 2>&1
+"$BG" once --experience "$T/exp" --state "$R" --log-max 4M $GATE >/dev/null 2>&1
 [ "$(wc -l <"$R/system.jsonl.1" 2>/dev/null)" = "$old" ] || fail "system.jsonl was not rotated whole"
 [ -s "$R/system.jsonl" ] || fail "no system.jsonl after the rotation"
 "$BG" report -s "$R" -o - | grep -o 'id="queue" data-points="[0-9]*"' >"$T/q"

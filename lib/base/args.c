@@ -72,6 +72,34 @@ parse_whole(const char *opt, const char *s, uint64_t lo, uint64_t hi,
 }
 
 int
+parse_bytes(const char *opt, const char *s, uint64_t lo, uint64_t hi,
+	    uint64_t *out)
+{
+	static const char units[] = "KMG";
+	const char *unit;
+	char *end, from[24], to[24];
+	uint64_t v = 0, scale = 1;
+
+	errno = 0;
+	if (isdigit((unsigned char)s[0]))
+		v = strtoull(s, &end, 10);
+	if (isdigit((unsigned char)s[0]) && errno == 0 && *end != '\0' &&
+	    end[1] == '\0' && (unit = strchr(units, toupper((unsigned char)*end))))
+		scale = (uint64_t)1 << (10 * (unit - units + 1));
+	else if (isdigit((unsigned char)s[0]) && *end != '\0')
+		errno = EINVAL;
+	if (!isdigit((unsigned char)s[0]) || errno != 0 || v > UINT64_MAX / scale ||
+	    v * scale < lo || v * scale > hi) {
+		snprintf(from, sizeof from, "%" PRIu64, lo);
+		snprintf(to, sizeof to, "%" PRIu64, hi);
+		refuse(opt, "a size in bytes (K, M, G)", from, to, NULL, s);
+		return -1;
+	}
+	*out = v * scale;
+	return 0;
+}
+
+int
 parse_widths(const char *opt, const char *s, int max, uint64_t hi, int *out,
 	     int *n)
 {

@@ -15,6 +15,52 @@ md5_hex(const uint8_t *data, size_t size, char hex[MD5_HEX_SIZE])
 	MD5Data(data, size, hex);
 }
 
+void
+md5_raw(const void *data, size_t size, unsigned char out[16])
+{
+	MD5_CTX ctx;
+
+	MD5Init(&ctx);
+	MD5Update(&ctx, data, size);
+	MD5Final(out, &ctx);
+}
+
+void
+md5_bytes_hex(const unsigned char md5[16], char hex[MD5_HEX_SIZE])
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < 16; i++) {
+		hex[2 * i] = digits[md5[i] >> 4];
+		hex[2 * i + 1] = digits[md5[i] & 15];
+	}
+	hex[32] = '\0';
+}
+
+static int
+hex_digit(char ch)
+{
+	return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ?
+	    ch - 'a' + 10 : -1;
+}
+
+int
+md5_hex_bytes(const char *hex, unsigned char md5[16])
+{
+	size_t i;
+
+	for (i = 0; i < 16; i++) {
+		int hi = hex_digit(hex[2 * i]);
+		int lo = hi < 0 ? -1 : hex_digit(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		md5[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return hex[32] == '\0' ? 0 : -1;
+}
+
 int
 md5_file(const char *path, char hex[MD5_HEX_SIZE])
 {

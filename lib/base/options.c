@@ -101,6 +101,11 @@ store(const struct opt *o, void *base, const char *v)
 		return -1;
 	case OPT_CONFIG:
 		return 0;
+	case OPT_BYTES:
+		if (parse_bytes(name, v, o->min, o->max, &n) < 0)
+			return -1;
+		*(uint64_t *)field(base, o) = n;
+		return 0;
 	case OPT_NUMBER:
 	case OPT_INT:
 	case OPT_SIZE:

@@ -23,6 +23,7 @@ enum opt_kind {
 	OPT_INT,	/* int: a whole number from min to max */
 	OPT_SIZE,	/* size_t: a whole number from min to max */
 	OPT_U64,	/* uint64_t: a whole number from min to max (seeds) */
+	OPT_BYTES,	/* uint64_t: a size, K, M or G after it, from min to max */
 	OPT_FLAG,	/* int set to 1; a config file's value is ignored */
 	OPT_CHOICE,	/* int or an int-sized enum: the value's index in words, any case */
 	OPT_CONFIG	/* a file of "key = value" lines of the same set */
@@ -35,7 +36,7 @@ struct opt {
 	size_t field;		/* offsetof the value in the table's struct */
 	const char *arg;	/* the argument's name in --help; NULL for flags */
 	double lo, hi;		/* OPT_NUMBER: the limits */
-	uint64_t min, max;	/* OPT_INT, OPT_SIZE, OPT_U64: the limits, exact
+	uint64_t min, max;	/* OPT_INT, OPT_SIZE, OPT_U64, OPT_BYTES: the limits, exact
 				   (within the field's type) */
 	const char *word;	/* a word taken instead of a number ("off")... */
 	double word_value;	/* ...and the number it stands for (in range

@@ -4,13 +4,21 @@
  * Each worker leads its own process group so that stopping a job stops all
  * of it, and so that a Ctrl+C on the terminal reaches the driver alone: the
  * driver then decides, and stops the jobs itself, with a grace period.
+ *
+ * Workers run beside a game: they can be made to yield, in the child
+ * before exec, so that every process of a job (and what it starts) does:
+ * a nice value, the idle I/O class (ioprio_set(2), which glibc does not
+ * wrap) and, on request, SCHED_IDLE.
  */
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <poll.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,20 +79,45 @@ child_setup(pid_t parent)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-pid_t
-spawn(char *const argv[], const char *out, const char *err)
+/* ioprio_set(2)'s values, from the kernel's uapi/linux/ioprio.h. */
+#define IOPRIO_WHO_PROCESS 1
+#define IOPRIO_CLASS_BE 2
+#define IOPRIO_CLASS_IDLE 3
+#define IOPRIO_VALUE(class, level) ((class) << 13 | (level))
+
+/*
+ * In the child: yield as y says. What the system refuses (a container
+ * without the call) leaves the child as it was: it runs all the same.
+ */
+static void
+yield(const struct spawn_yield *y)
 {
-	return spawn_env(argv, NULL, out, err);
+	struct sched_param none = { 0 };
+	int now;
+
+	errno = 0;
+	now = getpriority(PRIO_PROCESS, 0);
+	if (y->nice > 0 && errno == 0 && now < y->nice)
+		setpriority(PRIO_PROCESS, 0, y->nice);
+	if (y->io == SPAWN_IO_IDLE)
+		syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
+		    IOPRIO_VALUE(IOPRIO_CLASS_IDLE, 0));
+	else if (y->io == SPAWN_IO_BEST_EFFORT)
+		syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
+		    IOPRIO_VALUE(IOPRIO_CLASS_BE, 7));
+	if (y->idle)
+		sched_setscheduler(0, SCHED_IDLE, &none);
 }
 
 /*
  * The child's side of every spawn but spawn_capture: its own group, gone with
  * the driver, standard input and output from fds[0..1] when >= 0 (else
- * /dev/null and out), error to err, in dir when set.
+ * /dev/null and out), error to err, in dir when set, yielding as y says
+ * (NULL: as the parent runs).
  */
 static pid_t
 start(char *const argv[], char *const env[], const char *dir, const int fds[2],
-      const char *out, const char *err)
+      const struct spawn_yield *y, const char *out, const char *err)
 {
 	pid_t parent = getpid(), pid = fork();
 	size_t i;
@@ -111,6 +144,8 @@ start(char *const argv[], char *const env[], const char *dir, const int fds[2],
 		fprintf(stderr, "%s: cannot run in %s: %s\n", argv[0], dir, strerror(errno));
 		_exit(127);
 	}
+	if (y)
+		yield(y);
 	/* The driver is one thread: the child may change its own environment. */
 	for (i = 0; env && env[i]; i++)
 		putenv(env[i]);
@@ -121,12 +156,18 @@ start(char *const argv[], char *const env[], const char *dir, const int fds[2],
 }
 
 pid_t
+spawn(char *const argv[], const char *out, const char *err)
+{
+	return spawn_env(argv, NULL, out, err);
+}
+
+pid_t
 spawn_env(char *const argv[], char *const env[], const char *out,
 	  const char *err)
 {
 	static const int none[2] = { -1, -1 };
 
-	return start(argv, env, NULL, none, out, err);
+	return start(argv, env, NULL, none, NULL, out, err);
 }
 
 pid_t
@@ -146,7 +187,7 @@ spawn_pipes(char *const argv[], const char *dir, int *in, int *out, const char *
 	}
 	fds[0] = to[0];
 	fds[1] = from[1];
-	pid = start(argv, NULL, dir, fds, NULL, err);
+	pid = start(argv, NULL, dir, fds, NULL, NULL, err);
 	saved = errno;
 	close(to[0]);
 	close(from[1]);
@@ -159,6 +200,15 @@ spawn_pipes(char *const argv[], const char *dir, int *in, int *out, const char *
 	*in = to[1];
 	*out = from[0];
 	return pid;
+}
+
+pid_t
+spawn_yielding(char *const argv[], const struct spawn_yield *y, const char *out,
+	       const char *err)
+{
+	static const int none[2] = { -1, -1 };
+
+	return start(argv, NULL, NULL, none, y, out, err);
 }
 
 void

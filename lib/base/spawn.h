@@ -25,6 +25,22 @@ extern const char spawn_inherit[];
 pid_t spawn_pipes(char *const argv[], const char *dir, int *in, int *out,
 		  const char *err);
 
+/*
+ * How much a child yields to everything else on the machine (the game):
+ * a nice value (raised to it, never lowered), an I/O class, and whether
+ * it runs only when a CPU is otherwise idle (SCHED_IDLE).
+ */
+enum spawn_io { SPAWN_IO_IDLE, SPAWN_IO_BEST_EFFORT, SPAWN_IO_AS_IS };
+struct spawn_yield {
+	int nice;		/* 0..19; 0: as the parent */
+	enum spawn_io io;	/* idle class; best-effort at its lowest level; as is */
+	int idle;		/* SCHED_IDLE */
+};
+
+/* spawn(), the child yielding as y says (NULL: as the parent runs). */
+pid_t spawn_yielding(char *const argv[], const struct spawn_yield *y,
+		     const char *out, const char *err);
+
 /* Signal a child's whole process group. */
 void spawn_signal(pid_t pid, int sig);
 

@@ -1,15 +1,17 @@
 /*
  * driver.c - bgtrain: the suite's programs in parallel behind the gate
  *
- * One loop, a tick a second: scan the folders, sample the gate (leaving
- * out our own workers), reap finished jobs, merge their results, start new
- * jobs while the gate is open. Each job is a child process running one of
+ * One loop, woken by a child's exit, a change in an input folder
+ * (inotify) or a tick a second: look at what changed, sample the gate
+ * (leaving out our own workers), reap finished jobs, merge their results,
+ * start new jobs while the gate is open. Each job is a child process running one of
  * the suite's programs; its exit status is its verdict and the files it
  * writes into its job folder say which inputs it refused. Exactly once
  * comes from the ledger (ledger.c) and from merges that are idempotent.
  *
- * The concerns live apart: events.c (signals and the one wait), queue.c
- * and scan.c (the inputs; never the driver's own files), job.c (starting
+ * The concerns live apart: events.c (signals and the one wait), queue.c,
+ * scan.c and watch.c (the inputs, watched; own.c: never the driver's own
+ * files), job.c (starting
  * jobs, their command lines), land.c (verdicts, merges, crash recovery),
  * slots.c (the gate, --jobs auto, which job starts or stops), state.c
  * (the set-up checked at start, lock, status file, job log), bot.c (the
@@ -28,6 +30,7 @@
 #include <unistd.h>
 
 #include "analysis.h"
+#include "atomic.h"
 #include "clock.h"
 #include "die.h"
 #include "driver.h"
@@ -58,6 +61,10 @@ driver_defaults(struct driver_options *o)
 	o->tick = 1;
 	o->dashboard_every = 30;
 	o->adopt_stale_tmp = -1;
+	o->poll = -1;
+	o->yield.nice = 10;
+	o->yield.io = SPAWN_IO_IDLE;
+	o->log_max = 10 << 20;
 	train_flags_unset(&o->train);
 	gate_thresholds_default(&o->gate);
 	analysis_flags_unset(&o->analysis);
@@ -110,6 +117,24 @@ open_state(struct driver *d, int *lock)
 	return 0;
 }
 
+/*
+ * What a driver killed while it replaced its own files left (their
+ * temporary siblings), under the lock that no other driver holds now.
+ */
+static void
+remove_stale(const char *state)
+{
+	static const char *const names[] = { "status.json", "hashes.cache" };
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char *p = path_join(state, names[i]);
+
+		atomic_remove_stale(p);
+		free(p);
+	}
+}
+
 static void
 driver_free_programs(struct driver *d)
 {
@@ -121,31 +146,62 @@ driver_free_programs(struct driver *d)
 	}
 }
 
-/* A tick: the folders, the ledger, the gate, the status file. */
+/* What changed in the input folders (a tick: and what waits to settle). */
+static void
+look(struct driver *d, double t, int ticked)
+{
+	struct input_queue *q[2] = { &d->replays, &d->experience };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (q[i]->dir == NULL)
+			continue;
+		scan_events(q[i], t);
+		if (ticked)
+			scan_tick(q[i], t);
+		/* Each unreadable input is named once, and counts once. */
+		d->errors += q[i]->noted;
+		q[i]->noted = 0;
+	}
+}
+
+/*
+ * While the driver runs, the hashes it learnt are written at most this
+ * often: a crash loses only the last ones, which are read again.
+ */
+#define HASHES_SAVE_EVERY 60.0
+
+static void
+save_hashes(struct driver *d, double t)
+{
+	/* A driver stopping on a failed write has said why: one line is enough. */
+	if (d->io_failed)
+		return;
+	if (hashcache_save(&d->hashes) < 0)
+		warnmsg("%s: %s (files are hashed again at the next start)",
+		    d->hashes.path, strerror(errno));
+	d->hashes_saved_at = t;
+}
+
+/* A tick: the ledger, the gate, the status file, the hashes learnt. */
 static void
 tick(struct driver *d, double t)
 {
-	const struct driver_options *o = d->o;
-
-	if (o->replays)
-		scan_folder(&d->replays, o->replays, replay_input_wanted, &d->own, t,
-		    o->settle);
-	if (o->experience)
-		scan_folder(&d->experience, o->experience, experience_wanted,
-		    &d->own, t, o->settle);
-	/* Each unreadable input is named once, and counts once. */
-	d->errors += d->replays.noted + d->experience.noted;
-	d->replays.noted = d->experience.noted = 0;
 	/* What the ledger knows is never queued again. */
 	queue_ready(d, &d->replays);
 	queue_ready(d, &d->experience);
 	slots_sample(d, t);
 	if (d->verdict == GATE_FAR)
 		slots_stop_youngest(d);
-	state_write_status(d);
+	state_write_status(d, 0);
 	metrics_system(d, t, 0);
 	metrics_dashboard(d, t, 0);
 	console_draw(d);
+	/* No job of the ledger is held here: the tail may be folded in. */
+	if (ledger_maybe_compact(&d->ledger) < 0)
+		state_io_failed(d, "%s: %s", d->ledger.snap_path, strerror(errno));
+	if (d->hashes.changed && t - d->hashes_saved_at >= HASHES_SAVE_EVERY)
+		save_hashes(d, t);
 }
 
 /* once: nothing runs, nothing is ready, nothing is still settling. */
@@ -154,8 +210,8 @@ all_done(struct driver *d)
 {
 	return d->n_jobs == 0 && queue_ready(d, &d->replays) == 0 &&
 	    queue_ready(d, &d->experience) == 0 &&
-	    queue_unsettled(&d->replays) == 0 &&
-	    queue_unsettled(&d->experience) == 0;
+	    queue_unsettled(d, &d->replays) == 0 &&
+	    queue_unsettled(d, &d->experience) == 0;
 }
 
 int
@@ -166,7 +222,7 @@ driver_run(const struct driver_options *given, int once)
 	char *owned[EXECUTOR_PATHS];
 	const struct driver_options *o = executor_options(given, &copy, owned);
 	double next_tick = 0;
-	int lock, status, stop, p;
+	int lock, status, stop, p, fds[2];
 
 	memset(&d, 0, sizeof d);
 	d.joblog = -1;
@@ -186,6 +242,16 @@ driver_run(const struct driver_options *given, int once)
 	d.experience.adopt = o->adopt_stale_tmp >= 0;
 	d.experience.adopt_after = o->adopt_stale_tmp;
 	own_init(&d.own, o);
+	remove_stale(o->state);
+	hashcache_load(&d.hashes, o->state);
+	d.replays.cache = d.experience.cache = &d.hashes;
+	d.hashes_saved_at = monotonic_seconds();
+	if (o->replays)
+		scan_init(&d.replays, o->replays, replay_input_wanted, &d.own,
+		    o->settle, o->poll);
+	if (o->experience)
+		scan_init(&d.experience, o->experience, experience_wanted, &d.own,
+		    o->settle, o->poll);
 	d.probe = gate_probe_new(NULL);
 	slots_host_open(&d);
 	workers_usage_init(&d.usage);
@@ -206,6 +272,7 @@ driver_run(const struct driver_options *given, int once)
 		land_reap(&d, 0);
 		slots_enforce_timeout(&d, t);
 		publish_poll(&d, t);
+		look(&d, t, t >= next_tick);
 		if (t >= next_tick) {
 			next_tick = t + o->tick;
 			tick(&d, t);
@@ -220,8 +287,11 @@ driver_run(const struct driver_options *given, int once)
 			break;
 		if (once && all_done(&d) && next_tick > t)
 			break;
-		events_wait(&d.open, d.exec->wait(&d, next_tick -
-		    monotonic_seconds()));
+		fds[0] = scan_fd(&d.replays);
+		fds[1] = scan_fd(&d.experience);
+		/* The folders' events, the signals, the tick, and the executor's polls. */
+		events_wait_fds(&d.open, d.exec->wait(&d, next_tick -
+		    monotonic_seconds()), fds, 2);
 	}
 	console_end(&d);
 	if ((stop = events_stopped()) != 0 || d.io_failed || d.fatal) {
@@ -233,7 +303,8 @@ driver_run(const struct driver_options *given, int once)
 	if (stop == 0)
 		stop = events_stopped();	/* while once waited for --on-merge */
 	state_print_stats(&d);
-	state_write_status(&d);
+	state_write_status(&d, 1);
+	save_hashes(&d, monotonic_seconds());
 	metrics_system(&d, monotonic_seconds(), 1);
 	metrics_dashboard(&d, monotonic_seconds(), 1);
 	metrics_close(&d);
@@ -250,10 +321,12 @@ driver_run(const struct driver_options *given, int once)
 	scan_free(&d.replays);
 	scan_free(&d.experience);
 	own_free(&d.own);
+	hashcache_free(&d.hashes);
 	ledger_close(&d.ledger);
 	free(d.jobs);
 	free(d.pending);
 	free(d.merge_log);
+	free(d.status_last);
 	free(d.hook_log);
 	driver_free_programs(&d);
 	for (p = 0; p < EXECUTOR_PATHS; p++)

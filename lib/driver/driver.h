@@ -3,10 +3,12 @@
 #define DRIVER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "analysis_flags.h"
 #include "executor.h"
 #include "gate.h"
+#include "spawn.h"
 #include "status.h"
 #include "train_flags.h"
 
@@ -36,9 +38,12 @@ struct driver_options {
 	double job_timeout;		/* seconds a job may run; 0: no limit */
 	double settle;			/* seconds a file must be still to be read */
 	double tick;			/* seconds between gate samples and scans */
+	double poll;			/* seconds between walks of the folders; < 0: inotify */
 	struct gate_thresholds gate;
 	const char *host_probe;		/* the host's figures too: CMD; "none";
 					   NULL: res-gate.exe when in WSL */
+	struct spawn_yield yield;	/* how the workers yield to the game */
+	uint64_t log_max;		/* logs rotate at this size; 0: never */
 	struct analysis_flags analysis;	/* handed to every analysis job */
 	int relearn;			/* start a new learned file from every replay */
 	int quiet;

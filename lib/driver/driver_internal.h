@@ -16,6 +16,7 @@
 
 #include "executor.h"
 #include "gate.h"
+#include "hashcache.h"
 #include "history.h"
 #include "job.h"
 #include "ledger.h"
@@ -43,6 +44,8 @@ struct driver {
 	char *program[PROGRAMS];	/* found at start-up (state.c) */
 	struct input_queue replays, experience;
 	struct own_files own;	/* never inputs, wherever they sit */
+	struct hashcache hashes;	/* STATE/hashes.cache: files already read */
+	double hashes_saved_at;		/* monotonic */
 	struct job *jobs;
 	size_t n_jobs;
 	int slots;
@@ -70,6 +73,8 @@ struct driver {
 	char *merge_said;		/* the last merge's line (MERGE_SAID_MAX) */
 	size_t merge_said_len;
 	double gate_closed_since;	/* once: when the gate last closed with nothing running */
+	char *status_last;		/* status.json as last written, but its CPU time */
+	double status_written_at;	/* monotonic */
 	int gave_up;
 	struct gate_sample sample;	/* the gate's last sample... */
 	int sample_ok;			/* ...when it could measure */

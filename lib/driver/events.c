@@ -1,5 +1,6 @@
 /*
- * events.c - what wakes the driver: a worker's exit, a stop signal, a tick
+ * events.c - what wakes the driver: a worker's exit, a stop signal, a
+ * change in an input folder (inotify), a tick
  *
  * The signals stay blocked except inside ppoll(), so none is lost between
  * a check and the sleep, and every wait of the driver (the loop's and the
@@ -75,11 +76,27 @@ events_take_pending_stop(void)
 void
 events_wait(const sigset_t *open, double seconds)
 {
+	events_wait_fds(open, seconds, NULL, 0);
+}
+
+void
+events_wait_fds(const sigset_t *open, double seconds, const int *fds, size_t n)
+{
+	struct pollfd pfd[EVENTS_MAX_FDS];
 	struct timespec ts;
+	size_t i;
 
 	if (seconds < 0)
 		seconds = 0;
+	if (n > EVENTS_MAX_FDS)
+		n = EVENTS_MAX_FDS;
+	/* A negative descriptor is one poll(2) passes over. */
+	for (i = 0; i < n; i++) {
+		pfd[i].fd = fds[i];
+		pfd[i].events = POLLIN;
+		pfd[i].revents = 0;
+	}
 	ts.tv_sec = (time_t)seconds;
 	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
-	ppoll(NULL, 0, &ts, open);
+	ppoll(n ? pfd : NULL, n, &ts, open);
 }

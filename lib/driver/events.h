@@ -1,8 +1,12 @@
-/* events.h - what wakes the driver: a worker's exit, a stop signal, a tick */
+/* events.h - what wakes the driver: a worker's exit, a stop signal, a change, a tick */
 #ifndef EVENTS_H
 #define EVENTS_H
 
 #include <signal.h>
+#include <stddef.h>
+
+/* The most descriptors one wait watches (the input folders' inotify). */
+#define EVENTS_MAX_FDS 4
 
 /*
  * Catch SIGINT, SIGTERM and SIGCHLD and keep them blocked but inside the
@@ -15,5 +19,8 @@ int events_stopped(void);
 void events_take_pending_stop(void);
 /* Sleep up to seconds, waking at once on a worker's exit or a stop. */
 void events_wait(const sigset_t *open, double seconds);
+/* The same, waking too when one of fds[0..n) is readable (-1: none). */
+void events_wait_fds(const sigset_t *open, double seconds, const int *fds,
+		     size_t n);
 
 #endif

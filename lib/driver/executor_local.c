@@ -4,7 +4,8 @@
  * Each job is a child in its own process group (spawn.c), so that stopping
  * it stops all of it and a Ctrl+C on the terminal reaches the driver alone;
  * its exit wakes the loop (SIGCHLD, events.c); a driver that dies takes its
- * children with it. The local gate decides when one starts.
+ * children with it. The local gate decides when one starts, and the child
+ * yields to the game as --nice, --ionice and --idle say.
  */
 #include <sys/wait.h>
 
@@ -36,7 +37,7 @@ static int
 local_start(struct driver *d, struct job *j, char *const av[])
 {
 	(void)d;
-	if ((j->pid = spawn(av, j->out, j->err)) < 0) {
+	if ((j->pid = spawn_yielding(av, &d->o->yield, j->out, j->err)) < 0) {
 		warnmsg("cannot start a job: %s", strerror(errno));
 		return -1;
 	}

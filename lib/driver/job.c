@@ -238,6 +238,7 @@ job_start(struct driver *d, enum job_kind kind, struct queued_input **in, size_t
 		snprintf(hashes[i], MD5_HEX_SIZE, "%s", in[i]->hash);
 		in[i]->state = INPUT_RUNNING;
 	}
+	queue_of(d, kind)->dirty = 1;
 	job_init(j, d, d->ledger.next_job++, kind, n, paths.v, hashes);
 	strlist_free(&paths);
 	free(hashes);

@@ -30,6 +30,7 @@
 #include "job.h"
 #include "jsonw.h"
 #include "land.h"
+#include "logfile.h"
 #include "metrics.h"
 #include "publish.h"
 #include "report.h"
@@ -125,8 +126,11 @@ merge_output(struct driver *d, const struct ledger_job *lj)
 	pid_t pid;
 
 	job_merge_command(d, lj, &av);
+	if (log_rotate_at(d->merge_log, d->o->log_max) < 0)
+		warnmsg("%s: cannot rotate: %s", d->merge_log, strerror(errno));
 	metrics_merge_begin(d);
-	pid = spawn(av.v, d->history_on ? d->merge_out : NULL, d->merge_log);
+	pid = spawn_yielding(av.v, &d->o->yield, d->history_on ? d->merge_out : NULL,
+	    d->merge_log);
 	/* No child, no wait: waitpid(-1) would take a job's exit status. */
 	status = pid > 0 ? spawn_wait(pid) : -1;
 	metrics_merge_end(d);
@@ -370,6 +374,7 @@ failed(struct driver *d, struct job *j, int status, const int *bad)
 	setup_space(d->o->state, 1);
 	for (i = 0; i < j->n; i++)
 		left += !bad[i] && queue_find(s, j->paths[i]) != NULL;
+	s->dirty = 1;
 	for (i = 0; i < j->n; i++) {
 		struct queued_input *e = queue_find(s, j->paths[i]);
 
@@ -439,6 +444,7 @@ finish_job(struct driver *d, size_t index, int status)
 		failed(d, j, status, bad);
 	}
 	free(bad);
+	queue_release(d, j);
 	job_free(j);
 	memmove(j, j + 1, (d->n_jobs - index - 1) * sizeof *j);
 	d->n_jobs--;

@@ -25,6 +25,9 @@ struct ledger_job {
 					   file: -1, as many as its inputs */
 };
 
+/* One input in the snapshot's table: its MD5 and state (LEDGER_* | KIND_*). */
+#define LEDGER_ENTRY_SIZE 17
+
 /*
  * A job handed to a scheduler (--executor slurm) and not yet ended: what a
  * restarted driver looks for, so that it never submits an input twice
@@ -45,12 +48,28 @@ struct ledger_submission {
 struct ledger {
 	int fd;				/* ledger.tsv, opened for appending */
 	char *path;
-	struct ledger_job *jobs;	/* every produced job, merged or not */
+	char *snap_path;		/* ledger.snap, the compacted rest */
+	/*
+	 * The produced jobs not yet merged or lost, and those the tail
+	 * recorded since the last compaction (merged or not).
+	 */
+	struct ledger_job *jobs;
 	size_t n_jobs, cap_jobs;
-	struct hashmap states;		/* content hash -> LEDGER_* */
+	/* Every input's state: the snapshot's sorted table, and over it... */
+	unsigned char *snap;		/* the snapshot file as read or written */
+	const unsigned char *table;	/* its entries, n_table of them, by MD5 */
+	size_t n_table;
+	uint32_t *buckets;		/* first entry of each top-16-bit prefix, 65537 */
+	struct hashmap recent;		/* ...the changes since: 16-byte MD5 -> state */
 	int64_t next_job;
 	size_t bad;			/* inputs recorded bad */
 	size_t not_inputs;		/* files recorded as no input at all */
+	size_t done[2];			/* inputs merged, by enum job_kind */
+	size_t jobs_recorded;		/* produced jobs, all time */
+	unsigned long changes;		/* counts the changes of any input's state */
+	uint64_t generation;		/* of the tail; a snapshot covers the ones before its own */
+	size_t tail_bytes;		/* of the tail, for compaction */
+	size_t gone;			/* jobs merged or lost while replaying, to drop */
 	char *relearn_backup;		/* the last R record's old learned file, or NULL */
 	struct ledger_submission *submitted;	/* open submissions (S, not E or P) */
 	size_t n_submitted;
@@ -64,11 +83,14 @@ enum { LEDGER_UNKNOWN = 0, LEDGER_SUBMITTED, LEDGER_PRODUCED, LEDGER_DONE,
 	LEDGER_BAD, LEDGER_NOT_INPUT };
 
 /*
- * Open state_dir/ledger.tsv and replay it. Writable (the driver, under its
- * lock): created if missing, and a last line that a crash cut short is cut
- * off. Read-only (status, beside a running driver): nothing is changed.
- * Returns 0, or -1 with errno set: EBADMSG for a damaged record, whose
- * line number is then in *damaged.
+ * Open the ledger of state_dir: its snapshot (ledger.snap, when there is
+ * one) and the tail after it (ledger.tsv), replayed. Writable (the driver,
+ * under its lock): created if missing, a last line that a crash cut short
+ * is cut off, a compaction that a crash interrupted is finished, and a long
+ * tail compacted. Read-only (status, beside a running driver): nothing is
+ * changed. Returns 0, or -1 with errno set: EBADMSG for a damaged record,
+ * whose line number is then in *damaged (0: the snapshot is damaged, or
+ * missing while the tail says there is one).
  */
 int ledger_open(struct ledger *l, const char *state_dir, int writable,
 		size_t *damaged);
@@ -83,10 +105,14 @@ int ledger_parse(struct ledger *l, char *text, size_t len, size_t *whole,
 /*
  * Rewrite state_dir/ledger.tsv with every record that holds (its checksum,
  * or an old record without one, well formed), each with its checksum; the
- * old file is kept as ledger.tsv.damaged when any was dropped. Under the
- * driver's lock. Returns 0, or -1 with errno set.
+ * old file is kept as ledger.tsv.damaged when any was dropped. A snapshot
+ * that does not check out is moved aside (ledger.snap.damaged,
+ * *snapshot_damaged set): the tail then stands alone, and the inputs the
+ * snapshot held are unknown again. Under the driver's lock. Returns 0, or
+ * -1 with errno set.
  */
-int ledger_repair(const char *state_dir, size_t *kept, size_t *dropped);
+int ledger_repair(const char *state_dir, size_t *kept, size_t *dropped,
+		  int *snapshot_damaged);
 void ledger_close(struct ledger *l);
 
 /* The recorded job id, or NULL (the newest first: they are looked up young). */
@@ -94,6 +120,20 @@ struct ledger_job *ledger_job(struct ledger *l, int64_t id);
 
 /* What the ledger knows of an input. */
 int ledger_state(const struct ledger *l, const char *hash);
+
+/*
+ * Compact when the tail has grown past a few MiB: the snapshot of every
+ * state and of the jobs still open is written whole (temporary file, fsync,
+ * rename), and only then the tail cut to a new one; a crash in between
+ * leaves a tail the new snapshot covers, which the next open cuts. Call it
+ * only where no struct ledger_job pointer is held: the merged jobs are
+ * dropped from memory. Returns 0, or -1 with errno set (the ledger as it
+ * was: nothing lost).
+ */
+int ledger_maybe_compact(struct ledger *l);
+/* The two steps of a compaction, for the tests: 0, or -1 with errno set. */
+int ledger_snapshot(struct ledger *l);
+int ledger_cut(struct ledger *l);
 
 /*
  * Each record is one line, written with one write(2) and fsync'ed before
@@ -137,18 +177,20 @@ struct ledger_submission *ledger_submission(struct ledger *l, int64_t id);
  */
 struct strbuf;
 int ledger_append(struct ledger *l, struct strbuf *record);
-void ledger_raise(struct ledger *l, const char *hash, int state);
-/* "\t<field>", a tab or newline in it made a space. */
-void ledger_add_field(struct strbuf *sb, const char *s);
-/* "\t<hash>,<hash>...\t<path>\t<path>...": a job's inputs in a record. */
-void ledger_add_inputs(struct strbuf *sb, size_t n,
-		       char (*hashes)[MD5_HEX_SIZE], char *const *paths);
+/* Raise hash's state (never lower it: done stays done), marked with kind_bits. */
+void ledger_raise(struct ledger *l, const char *hash, int state,
+		  unsigned char kind_bits);
+/* hash is unknown again if its state is state (the kinds that took it kept). */
+void ledger_lower(struct ledger *l, const char *hash, int state);
+/* The mark of an input a job of kind took. */
+unsigned char ledger_kind_bit(enum job_kind kind);
 /*
  * Copies of a job's n inputs into *kept_hashes and *kept_paths, each raised
- * to state; next_job passes id.
+ * to state and marked as taken by a job of kind; next_job passes id.
  */
-void ledger_keep_inputs(struct ledger *l, int64_t id, size_t n,
-			char (*hashes)[MD5_HEX_SIZE], char *const *paths, int state,
+void ledger_keep_inputs(struct ledger *l, int64_t id, enum job_kind kind,
+			size_t n, char (*hashes)[MD5_HEX_SIZE],
+			char *const *paths, int state,
 			char (**kept_hashes)[MD5_HEX_SIZE], char ***kept_paths);
 void ledger_free_inputs(size_t n, char (*hashes)[MD5_HEX_SIZE], char **paths);
 /* The inputs back from a record's hash field and the paths after it. */

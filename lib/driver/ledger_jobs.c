@@ -27,30 +27,6 @@
 /* A scheduler's job id: "12345", "12345_7" (an array task); no more. */
 #define EXT_ID_MAX 64
 
-void
-ledger_add_field(struct strbuf *sb, const char *s)
-{
-	sb_addc(sb, '\t');
-	for (; *s; s++)
-		sb_addc(sb, *s == '\t' || *s == '\n' ? ' ' : *s);
-}
-
-void
-ledger_add_inputs(struct strbuf *sb, size_t n, char (*hashes)[MD5_HEX_SIZE],
-		  char *const *paths)
-{
-	size_t i;
-
-	sb_addc(sb, '\t');
-	for (i = 0; i < n; i++) {
-		if (i)
-			sb_addc(sb, ',');
-		sb_adds(sb, hashes[i]);
-	}
-	for (i = 0; i < n; i++)
-		ledger_add_field(sb, paths[i]);
-}
-
 size_t
 ledger_parse_inputs(char *hash_field, char *p, char (**hashes_out)[MD5_HEX_SIZE],
 		    char ***paths_out)
@@ -127,7 +103,7 @@ ledger_submission(struct ledger *l, int64_t id)
 }
 
 void
-ledger_keep_inputs(struct ledger *l, int64_t id, size_t n,
+ledger_keep_inputs(struct ledger *l, int64_t id, enum job_kind kind, size_t n,
 		   char (*hashes)[MD5_HEX_SIZE], char *const *paths, int state,
 		   char (**kept_hashes)[MD5_HEX_SIZE], char ***kept_paths)
 {
@@ -138,7 +114,7 @@ ledger_keep_inputs(struct ledger *l, int64_t id, size_t n,
 	for (i = 0; i < n; i++) {
 		snprintf((*kept_hashes)[i], MD5_HEX_SIZE, "%s", hashes[i]);
 		(*kept_paths)[i] = xstrdup(paths[i]);
-		ledger_raise(l, hashes[i], state);
+		ledger_raise(l, hashes[i], state, ledger_kind_bit(kind));
 	}
 	if (id >= l->next_job)
 		l->next_job = id + 1;
@@ -178,23 +154,20 @@ add_submission(struct ledger *l, int64_t id, enum job_kind kind, size_t n,
 	s->id = id;
 	s->kind = kind;
 	s->n_inputs = n;
-	ledger_keep_inputs(l, id, n, hashes, paths, LEDGER_SUBMITTED, &s->hashes,
-	    &s->paths);
+	ledger_keep_inputs(l, id, kind, n, hashes, paths, LEDGER_SUBMITTED,
+	    &s->hashes, &s->paths);
 }
 
 void
 ledger_submission_close(struct ledger *l, int64_t id)
 {
 	struct ledger_submission *s = ledger_submission(l, id);
-	size_t i, *st;
+	size_t i;
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->n_inputs; i++) {
-		st = hashmap_get_str(&l->states, s->hashes[i]);
-		if (st && *st == LEDGER_SUBMITTED)
-			*st = LEDGER_UNKNOWN;
-	}
+	for (i = 0; i < s->n_inputs; i++)
+		ledger_lower(l, s->hashes[i], LEDGER_SUBMITTED);
 	submission_free(s);
 	*s = l->submitted[--l->n_submitted];
 }
@@ -259,8 +232,7 @@ ledger_submitted(struct ledger *l, int64_t id, enum job_kind kind, size_t n,
 	struct strbuf sb = { 0 };
 	int rc;
 
-	sb_printf(&sb, "S\t%lld\t%s", (long long)id, job_kind_name(kind));
-	ledger_add_inputs(&sb, n, hashes, paths);
+	ledger_s_record(&sb, id, kind, n, hashes, paths);
 	rc = ledger_append(l, &sb);
 	sb_free(&sb);
 	if (rc == 0)

@@ -79,6 +79,8 @@ metrics_open(struct driver *d)
 		size_t i;
 
 		d->history_on = 1;
+		/* The machine's figures rotate as the driver's other logs do. */
+		d->history.system_max = d->o->log_max;
 		for (i = t->rows; mr && i-- > 0;)
 			if (isfinite(mr[i])) {
 				d->last_mean_return = mr[i];

@@ -27,6 +27,7 @@
 #include "driver_internal.h"
 #include "events.h"
 #include "lock.h"
+#include "logfile.h"
 #include "publish.h"
 #include "scan.h"
 #include "spawn.h"
@@ -69,16 +70,11 @@ void
 publish_recover(struct driver *d)
 {
 	char model[MD5_HEX_SIZE], deployed[MD5_HEX_SIZE];
-	size_t i;
-	int ours = 0;
 
 	if (d->o->deploy == NULL)
 		return;
 	/* Only a model we trained: never the bot's own one, before any merge. */
-	for (i = 0; i < d->ledger.n_jobs && !ours; i++)
-		ours = d->ledger.jobs[i].kind == JOB_TRAINING &&
-		    d->ledger.jobs[i].merged == 1;
-	if (!ours || md5_file(d->o->model, model) < 0)
+	if (d->ledger.done[JOB_TRAINING] == 0 || md5_file(d->o->model, model) < 0)
 		return;
 	if (md5_file(d->o->deploy, deployed) == 0 && strcmp(model, deployed) == 0)
 		return;
@@ -104,6 +100,8 @@ hook_start(struct driver *d, enum job_kind kind, double t)
 	d->hook_started = t;
 	d->hook_stopped_at = 0;
 	d->hook_killed = 0;
+	if (log_rotate_at(d->hook_log, d->o->log_max) < 0)
+		warnmsg("%s: cannot rotate: %s", d->hook_log, strerror(errno));
 	if ((d->hook_pid = spawn_env(argv, env, d->hook_log, d->hook_log)) < 0) {
 		warnmsg("--on-merge: cannot start /bin/sh: %s", strerror(errno));
 		d->hook_pid = 0;

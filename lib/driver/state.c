@@ -34,6 +34,7 @@
 #include "file.h"
 #include "host.h"
 #include "jsonw.h"
+#include "logfile.h"
 #include "path.h"
 #include "progress.h"
 #include "scan.h"
@@ -379,6 +380,11 @@ state_file_error(const char *state, const char *name)
 int
 state_ledger_error(const char *state, size_t damaged)
 {
+	if (errno == EBADMSG && damaged == 0) {
+		warnmsg("%s/ledger.snap: damaged (bgtrain status --repair keeps it "
+		    "aside and the records after it)", state);
+		return EX_DATAERR;
+	}
 	if (errno == EBADMSG) {
 		warnmsg("%s/ledger.tsv:%zu: damaged record (bgtrain status --repair "
 		    "keeps every record that holds)", state, damaged);
@@ -408,6 +414,23 @@ state_open_joblog(const char *state)
 	return fd;
 }
 
+/* A job log past --log-max goes to joblog.tsv.1, and a new one starts. */
+static void
+rotate_joblog(struct driver *d)
+{
+	char *path = path_join(d->o->state, "joblog.tsv");
+	int rc = log_rotate_at(path, d->o->log_max);
+
+	if (rc < 0)
+		warnmsg("%s: cannot rotate: %s", path, strerror(errno));
+	if (rc > 0) {
+		close(d->joblog);
+		if ((d->joblog = state_open_joblog(d->o->state)) < 0)
+			state_io_failed(d, "%s: %s", path, strerror(errno));
+	}
+	free(path);
+}
+
 void
 state_log_job(struct driver *d, const struct job *j, int status, double secs)
 {
@@ -424,7 +447,8 @@ state_log_job(struct driver *d, const struct job *j, int status, double secs)
 	for (i = 0; i < j->n && i < 3; i++)
 		sb_printf(&sb, "%s%s", i ? " " : "", j->paths[i]);
 	sb_printf(&sb, "%s\n", j->n > 3 ? " ..." : "");
-	if (append_whole(d->joblog, sb.data, sb.len, 0) < 0)
+	rotate_joblog(d);
+	if (d->joblog >= 0 && append_whole(d->joblog, sb.data, sb.len, 0) < 0)
 		state_io_failed(d, "%s/joblog.tsv: %s", d->o->state, strerror(errno));
 	sb_free(&sb);
 }
@@ -446,10 +470,18 @@ state_io_failed(struct driver *d, const char *fmt, ...)
 	sb_free(&sb);
 }
 
+/*
+ * An idle driver's status.json changes only in its CPU time: it is written
+ * again at most this often then, not each tick (a write is an fsync).
+ */
+#define STATUS_IDLE_EVERY 60.0
+
 void
-state_write_status(struct driver *d)
+state_write_status(struct driver *d, int force)
 {
 	struct strbuf sb = { 0 }, why = { 0 };
+	const char *rest;
+	double now = monotonic_seconds();
 	char *path = path_join(d->o->state, "status.json");
 	struct rusage ru;
 	size_t i;
@@ -471,7 +503,11 @@ state_write_status(struct driver *d)
 			    d->jobs[i].ext_id, d->jobs[i].waiting ? "true" : "false");
 		sb_addc(&sb, '}');
 	}
-	sb_printf(&sb, "], \"slots\": %d, \"gate\": %d, \"gate_why\": ", d->slots,
+	sb_printf(&sb, "], \"replays_ready\": %zu, \"experience_ready\": %zu, "
+	    "\"settling\": %zu", queue_ready(d, &d->replays),
+	    queue_ready(d, &d->experience), queue_unsettled(d, &d->replays) +
+	    queue_unsettled(d, &d->experience));
+	sb_printf(&sb, ", \"slots\": %d, \"gate\": %d, \"gate_why\": ", d->slots,
 	    d->verdict);
 	console_gate_reason(d, &why);
 	json_string(&sb, why.data ? why.data : "", why.len);
@@ -497,8 +533,16 @@ state_write_status(struct driver *d)
 		sb_addc(&sb, '}');
 	}
 	sb_adds(&sb, "}\n");
-	if (atomic_write(path, sb.data, sb.len) < 0)
-		state_io_failed(d, "%s: %s", path, strerror(errno));
+	/* All but the CPU time, which changes at every write. */
+	rest = strstr(sb.data, "\"jobs_finished\"");
+	if (force || d->status_last == NULL || strcmp(rest, d->status_last) != 0 ||
+	    now - d->status_written_at >= STATUS_IDLE_EVERY) {
+		if (atomic_write(path, sb.data, sb.len) < 0)
+			state_io_failed(d, "%s: %s", path, strerror(errno));
+		free(d->status_last);
+		d->status_last = xstrdup(rest);
+		d->status_written_at = now;
+	}
 	free(path);
 	sb_free(&sb);
 }

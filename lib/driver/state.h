@@ -31,8 +31,8 @@ int setup_check(const struct driver_options *o, char *prog[PROGRAMS]);
  */
 int state_file_error(const char *state, const char *name);
 /*
- * Say why ledger_open failed (damaged is its line number for EBADMSG) and
- * return the exit status: 65 for a damaged record, else 74.
+ * Say why ledger_open failed (damaged is its line number for EBADMSG, 0
+ * for the snapshot) and return the exit status: 65 for damage, else 74.
  */
 int state_ledger_error(const char *state, size_t damaged);
 /*
@@ -69,8 +69,12 @@ int state_open_joblog(const char *state);
 /* One line of the job log, like GNU parallel's --joblog, whole or not at all. */
 void state_log_job(struct driver *d, const struct job *j, int status,
 		   double secs);
-/* STATE/status.json: what runs now, what the driver's CPU cost so far. */
-void state_write_status(struct driver *d);
+/*
+ * STATE/status.json: what runs now, what the driver's CPU cost so far.
+ * Unless forced, not written again while only the CPU time changed, but
+ * once a minute.
+ */
+void state_write_status(struct driver *d, int force);
 /*
  * A write of the driver's state failed (the ledger, the job log, the
  * status file, a job's folder or output, a merge into the model or the

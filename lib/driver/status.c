@@ -26,6 +26,7 @@
 #include "driver.h"
 #include "file.h"
 #include "filenames.h"
+#include "hashcache.h"
 #include "jsonw.h"
 #include "table.h"
 #include "ledger.h"
@@ -222,11 +223,13 @@ struct unfinished {
 
 static void
 count_unfinished(const struct ledger *l, const char *dir,
-		 const struct own_files *own, struct unfinished *u)
+		 const struct own_files *own, struct hashcache *cache,
+		 struct unfinished *u)
 {
 	struct input_queue s = { 0 };
 	size_t i;
 
+	s.cache = cache;
 	s.adopt = 1;
 	s.adopt_after = STALE_TMP_SECONDS;
 	scan_folder(&s, dir, no_name, own, 0, -1);
@@ -248,7 +251,7 @@ static int
 repair_ledger(const char *state)
 {
 	size_t kept, dropped;
-	int lock, rc = 0;
+	int lock, rc = 0, snap_damaged;
 
 	if ((lock = state_lock(state)) < 0) {
 		if (errno != EWOULDBLOCK)
@@ -257,9 +260,14 @@ repair_ledger(const char *state)
 		    "before --repair", state);
 		return EX_TEMPFAIL;
 	}
-	if (ledger_repair(state, &kept, &dropped) < 0) {
+	if (ledger_repair(state, &kept, &dropped, &snap_damaged) < 0) {
 		warnmsg("%s/ledger.tsv: cannot repair: %s", state, strerror(errno));
 		rc = errno == ENOENT ? EX_NOINPUT : EX_IOERR;
+	} else if (snap_damaged) {
+		warnmsg("%s/ledger.snap: damaged, kept as ledger.snap.damaged: the "
+		    "inputs it held are done again (the learned file and the model "
+		    "know theirs by content); %zu records of ledger.tsv kept, %zu "
+		    "dropped", state, kept, dropped);
 	} else if (dropped) {
 		warnmsg("%s/ledger.tsv: repaired: %zu records kept, %zu dropped "
 		    "(the old file is ledger.tsv.damaged)", state, kept, dropped);
@@ -276,9 +284,10 @@ driver_status(const struct driver_options *o, int json, int repair)
 	struct ledger l;
 	struct input_queue replays = { 0 }, experience = { 0 };
 	struct own_files own;
+	struct hashcache hashes;
 	struct unfinished left = { 0, 0, 0 };
 	struct stat st;
-	size_t i, done = 0, pending_replays, pending_exp, trained = 0, unreadable;
+	size_t done, pending_replays, pending_exp, trained, unreadable;
 	size_t damaged = 0;
 	char *running = NULL;
 	struct learning learn;
@@ -309,15 +318,12 @@ driver_status(const struct driver_options *o, int json, int repair)
 	active = state_driver_alive(o->state);
 	if (active)
 		running = running_status(o->state);
-	for (i = 0; i < l.n_jobs; i++) {
-		if (l.jobs[i].merged != 1)
-			continue;
-		if (l.jobs[i].kind == JOB_ANALYSIS)
-			done += l.jobs[i].n_inputs;
-		else
-			trained += l.jobs[i].n_inputs;
-	}
+	done = l.done[JOB_ANALYSIS];
+	trained = l.done[JOB_TRAINING];
 	own_init(&own, o);
+	/* Read, never written: the driver's to keep. */
+	hashcache_load(&hashes, o->state);
+	replays.cache = experience.cache = &hashes;
 	if (o->replays)
 		scan_folder(&replays, o->replays, replay_input_wanted, &own, 0, -1);
 	/* What run would queue: with --adopt-stale-tmp, the bot's old temp files too. */
@@ -326,9 +332,10 @@ driver_status(const struct driver_options *o, int json, int repair)
 	if (o->experience) {
 		scan_folder(&experience, o->experience, experience_wanted, &own,
 		    0, -1);
-		count_unfinished(&l, o->experience, &own, &left);
+		count_unfinished(&l, o->experience, &own, &hashes, &left);
 	}
 	own_free(&own);
+	hashcache_free(&hashes);
 	unreadable = queue_unreadable(&replays) + queue_unreadable(&experience);
 	pending_replays = queued(&l, &replays);
 	pending_exp = queued(&l, &experience);
@@ -342,7 +349,7 @@ driver_status(const struct driver_options *o, int json, int repair)
 		    "\"unfinished_trained\": %zu, \"unfinished_bad\": %zu, "
 		    "\"status\": %s",
 		    active ? "true" : "false", done, trained, pending_replays,
-		    pending_exp, l.bad, unreadable, l.not_inputs, l.n_jobs, left.n,
+		    pending_exp, l.bad, unreadable, l.not_inputs, l.jobs_recorded, left.n,
 		    left.trained, left.bad, running && *running ? running : "null");
 		learning_print(&learn, gate, gate_why.data ? gate_why.data : "", 1);
 		fputs("}\n", stdout);

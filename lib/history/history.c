@@ -24,6 +24,7 @@
 
 #include "die.h"
 #include "history.h"
+#include "logfile.h"
 #include "jsonw.h"
 #include "path.h"
 #include "table.h"
@@ -206,6 +207,7 @@ history_open(struct history *h, const char *state, int tensorboard,
 
 	memset(h, 0, sizeof *h);
 	h->metrics_fd = h->system_fd = h->tb.fd = -1;
+	h->system_max = HISTORY_SYSTEM_ROTATE;
 	h->state = xstrdup(state);
 	h->data = xcalloc(1, sizeof *h->data);
 	history_data_init(h->data);
@@ -236,24 +238,15 @@ history_open(struct history *h, const char *state, int tensorboard,
 	return 0;
 }
 
-/* system.jsonl -> .1 -> .2 ...; the oldest is dropped. */
+/* system.jsonl -> .1 -> .2 ...; the oldest is dropped (base's one rotation). */
 static void
 rotate(struct history *h)
 {
-	char from[64], to[64], *a, *b;
-	int k;
+	char *path = path_join(h->state, "system.jsonl");
 
-	for (k = HISTORY_SYSTEM_KEEP; k >= 1; k--) {
-		snprintf(from, sizeof from, k > 1 ? "system.jsonl.%d" : "system.jsonl",
-		    k - 1);
-		snprintf(to, sizeof to, "system.jsonl.%d", k);
-		a = path_join(h->state, from);
-		b = path_join(h->state, to);
-		if (rename(a, b) < 0 && errno != ENOENT)
-			warnmsg("%s: %s", b, strerror(errno));
-		free(a);
-		free(b);
-	}
+	if (log_shift(path) < 0)
+		warnmsg("%s: cannot rotate: %s", path, strerror(errno));
+	free(path);
 	close(h->system_fd);
 	h->system_fd = open_append(h->state, "system.jsonl", &h->system_size);
 }
@@ -267,8 +260,8 @@ history_append(struct history *h, struct record *r)
 	int fd;
 	ssize_t w;
 
-	if (system && h->system_fd >= 0 &&
-	    h->system_size + (off_t)len > (off_t)HISTORY_SYSTEM_ROTATE)
+	if (system && h->system_fd >= 0 && h->system_max > 0 &&
+	    (uint64_t)h->system_size + len > h->system_max)
 		rotate(h);
 	fd = system ? h->system_fd : h->metrics_fd;
 	if (fd < 0) {

@@ -18,7 +18,10 @@
 #define RECORD_MAX_SCALARS 40
 #define RECORD_TAG_MAX HISTORY_KEY_MAX
 
-/* system.jsonl is rotated at this size (table.h: how many old files are kept). */
+/*
+ * system.jsonl is rotated at this size unless told otherwise (system_max;
+ * the driver's --log-max), keeping LOG_KEEP old files (base's logfile.h).
+ */
 #define HISTORY_SYSTEM_ROTATE (4u << 20)
 
 /*
@@ -67,6 +70,7 @@ struct history {
 	char *state;
 	int metrics_fd, system_fd;	/* -1: closed */
 	off_t system_size;
+	uint64_t system_max;		/* system.jsonl rotates past this; 0: never */
 	struct tfevents tb;
 	struct history_data *data;	/* the records, kept for the dashboard */
 };

@@ -18,6 +18,7 @@
 
 #include "die.h"
 #include "path.h"
+#include "logfile.h"
 #include "table.h"
 
 void
@@ -296,7 +297,7 @@ history_data_load(struct history_data *d, const char *state, size_t limit,
 	rc = load_file(d, path, limit, why);
 	free(path);
 	/* The rotations, oldest first, then the current file. */
-	for (k = HISTORY_SYSTEM_KEEP; rc == 0 && k >= 0; k--) {
+	for (k = LOG_KEEP; rc == 0 && k >= 0; k--) {
 		snprintf(name, sizeof name, k ? "system.jsonl.%d" : "system.jsonl", k);
 		path = path_join(state, name);
 		rc = load_file(d, path, limit, why);

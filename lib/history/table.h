@@ -13,8 +13,6 @@
 #define HISTORY_ERRORS 20
 /* Of metrics.jsonl only the last this many bytes are read (a year is a few MB). */
 #define HISTORY_READ_LIMIT (256u << 20)
-/* system.jsonl's rotations kept: system.jsonl.1 (newest) to .4. */
-#define HISTORY_SYSTEM_KEEP 4
 /* A key of a record is shorter than this. */
 #define HISTORY_KEY_MAX 40
 /* A record longer than this is no record of ours. */

@@ -113,21 +113,6 @@ check(const struct npz *z, int features, int actions, struct strbuf *why)
 	return b == NULL ? 0 : check_behavior(b, t, why);
 }
 
-/* The hex digest md5_hex() writes, as its 16 bytes. */
-static void
-md5_raw(const uint8_t *data, size_t size, uint8_t id[GAME_ID_SIZE])
-{
-	char hex[MD5_HEX_SIZE];
-	unsigned v;
-	int i;
-
-	md5_hex(data, size, hex);
-	for (i = 0; i < GAME_ID_SIZE; i++) {
-		sscanf(hex + 2 * i, "%2x", &v);
-		id[i] = (uint8_t)v;
-	}
-}
-
 int
 experience_read(const char *path, int features, int actions, struct episode *e,
 		struct strbuf *why)
@@ -162,6 +147,7 @@ experience_parse(const uint8_t *data, size_t size, int features, int actions,
 		    "rewards (a model?); left alone");
 		return EXP_NOT_EXPERIENCE;
 	}
+	_Static_assert(GAME_ID_SIZE == 16, "a game is known by its MD5");
 	md5_raw(data, size, e->id);
 	if (npz_parse(&b, EXPERIENCE_MEMBER_LIMIT, &z, why) < 0)
 		return EXP_BAD;

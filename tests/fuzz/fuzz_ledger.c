@@ -3,7 +3,10 @@
  * ledger_open reads STATE/ledger.tsv through) replays it, its jobs, open
  * submissions and inputs are looked up, and a damaged one is repaired as
  * `bgtrain status --repair` does (ledger_repair_text); what the repair
- * keeps must then parse whole, or the harness aborts.
+ * keeps must then parse whole, or the harness aborts. The same bytes are
+ * then read as a snapshot (STATE/ledger.snap): one that checks out is
+ * written again by the snapshot's writer, and that must read back with the
+ * same counts.
  * Seeds: ledgers made by mkseeds with the ledger's own writers
  * (build/fuzz/seeds/ledger), tests/fuzz/seeds/ledger, the .tsv files of ../shared/hostile.
  */
@@ -11,10 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 #include "ledger.h"
 #include "ledger_record.h"
+#include "ledger_snap.h"
 
 /* A copy of data to parse: the parsers cut lines in place. */
 static char *
@@ -27,6 +32,43 @@ copy(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	return text;
+}
+
+/* The bytes as a snapshot; one that checks out, written and read again. */
+static void
+as_snapshot(const uint8_t *data, size_t size)
+{
+	struct ledger l, again;
+	unsigned char *buf = (unsigned char *)copy(data, size), *back;
+	size_t len;
+
+	memset(&l, 0, sizeof l);
+	l.fd = -1;
+	if (ledger_snapshot_parse(&l, buf, size) == 0) {
+		l.snap_path = strdup(fuzz_path("ledger.snap"));
+		if (ledger_snapshot(&l) == 0) {
+			FILE *f = fopen(l.snap_path, "rb");
+
+			back = malloc(l.n_table * LEDGER_ENTRY_SIZE + (1 << 20) + size);
+			len = f ? fread(back, 1, l.n_table * LEDGER_ENTRY_SIZE +
+			    (1 << 20) + size, f) : 0;
+			if (f)
+				fclose(f);
+			memset(&again, 0, sizeof again);
+			again.fd = -1;
+			if (ledger_snapshot_parse(&again, back, len) < 0 ||
+			    again.n_table != l.n_table || again.bad != l.bad ||
+			    again.done[0] != l.done[0] || again.done[1] != l.done[1] ||
+			    again.generation != l.generation) {
+				fprintf(stderr, "fuzz_ledger: a snapshot written again "
+				    "does not read back the same\n");
+				abort();
+			}
+			ledger_close(&again);
+		}
+		unlink(fuzz_path("ledger.snap"));
+	}
+	ledger_close(&l);
 }
 
 int
@@ -68,6 +110,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	sb_free(&out);
 	free(text);
+	as_snapshot(data, size);
 	(void)sink;
 	return 0;
 }

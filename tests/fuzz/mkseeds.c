@@ -6,7 +6,10 @@
  *   mkseeds attributes OUTDIR REPLAY...   each replay's
  *       replay.attributes.events (fixed layout), as OUTDIR/N.MEMBER
  *   mkseeds ledger OUTDIR              ledgers written by the ledger's own
- *       writers: every kind of record, with checksums
+ *       writers: every kind of record, with checksums, folded into a
+ *       snapshot (ledger.snap), and the tail after it
+ *   mkseeds hashcache OUTDIR           a hash cache (OUTDIR/hashes.cache)
+ *       written by its own writer, of the files in OUTDIR's parent
  *
  * Built with the release library (it is no harness); `make fuzz` and
  * tests/t_fuzz.sh run it into build/fuzz/seeds.
@@ -16,7 +19,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "atomic.h"
 #include "file.h"
+#include "hashcache.h"
 #include "ledger.h"
 #include "mpq.h"
 #include "protocol.h"
@@ -105,6 +110,7 @@ ledgers(const char *dir)
 		"fedcba9876543210fedcba9876543210",
 		"00112233445566778899aabbccddeeff" };
 	char *paths[] = { "/in/a b.SC2Replay", "/in/exp_1.npz", "/in/c\\d" };
+	char full[4096];
 	struct ledger l;
 	size_t damaged;
 
@@ -135,7 +141,41 @@ ledgers(const char *dir)
 	ledger_ended(&l, 5);
 	ledger_produced(&l, 5, JOB_ANALYSIS, "/state/out/5.json",
 	    "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", 1, hashes, paths);
+	/* An analysis on a cluster that a --relearn makes void while it runs. */
+	ledger_submitted(&l, 7, JOB_ANALYSIS, 1, hashes + 2, paths + 2);
+	ledger_ext_id(&l, 7, "1235_3");
+	ledger_relearn(&l, "/state/learned_build_orders.json.bak2");
+	/* All that as a tail (full.tsv), then its snapshot and a tail after it. */
+	snprintf(full, sizeof full, "%s/full.tsv", dir);
+	if (atomic_copy(l.path, full) < 0 || ledger_snapshot(&l) < 0 ||
+	    ledger_cut(&l) < 0) {
+		perror(dir);
+		ledger_close(&l);
+		return 1;
+	}
+	ledger_merged(&l, 3);
 	ledger_close(&l);
+	return 0;
+}
+
+static int
+hashcaches(const char *dir)
+{
+	const char *files[] = { ".", "..", "/", "/dev/null" };
+	struct hashcache c;
+	struct stat st;
+	size_t i;
+
+	hashcache_load(&c, dir);
+	for (i = 0; i < sizeof files / sizeof files[0]; i++)
+		if (stat(files[i], &st) == 0)
+			hashcache_put(&c, &st, "0123456789abcdef0123456789abcdef");
+	if (hashcache_save(&c) < 0) {
+		perror(dir);
+		hashcache_free(&c);
+		return 1;
+	}
+	hashcache_free(&c);
 	return 0;
 }
 
@@ -148,7 +188,9 @@ main(int argc, char **argv)
 		return members(argv[2], attributes_member, 0, argc - 3, argv + 3);
 	if (argc == 3 && strcmp(argv[1], "ledger") == 0)
 		return ledgers(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "hashcache") == 0)
+		return hashcaches(argv[2]);
 	fprintf(stderr, "usage: mkseeds members|attributes OUTDIR REPLAY... | "
-	    "ledger OUTDIR\n");
+	    "ledger OUTDIR | hashcache OUTDIR\n");
 	return 64;
 }

@@ -29,7 +29,7 @@ if [ "$mode" = fuzz ]; then
 	shift
 fi
 runs=${FUZZ_RUNS:-2000}
-all="replay versioned attributes npy npz experience model learned ledger config hostline"
+all="replay versioned attributes npy npz experience model learned ledger config hostline hashcache"
 names=${*:-$all}
 
 [ -d "$shared/replays" ] || { echo "run.sh: no $shared/replays" >&2; exit 77; }
@@ -68,9 +68,17 @@ make_seeds() {
 	# ledger: written by the ledger's writers
 	mkdir -p "$S.new/ledger.dir" "$S.new/ledger"
 	"$B/release/mkseeds" ledger "$S.new/ledger.dir" || return 1
-	cp "$S.new/ledger.dir/ledger.tsv" "$S.new/ledger/written.tsv"
+	cp "$S.new/ledger.dir/full.tsv" "$S.new/ledger/written.tsv"
 	head -c 300 "$S.new/ledger/written.tsv" >"$S.new/ledger/torn.tsv"
+	cp "$S.new/ledger.dir/ledger.tsv" "$S.new/ledger/tail.tsv"
+	cp "$S.new/ledger.dir/ledger.snap" "$S.new/ledger/written.snap"
+	head -c 300 "$S.new/ledger.dir/ledger.snap" >"$S.new/ledger/cut.snap"
 	links "$S.new/ledger" "$shared"/hostile/*.tsv
+	# hashcache: written by the cache's writer, and cut short
+	mkdir -p "$S.new/hashcache.dir" "$S.new/hashcache"
+	"$B/release/mkseeds" hashcache "$S.new/hashcache.dir" || return 1
+	cp "$S.new/hashcache.dir/hashes.cache" "$S.new/hashcache/written.cache"
+	head -c 100 "$S.new/hashcache/written.cache" >"$S.new/hashcache/cut.cache"
 	links "$S.new/learned" "$shared"/hostile/*.json
 	# model: a model and a candidate policy-train makes, and the bot's
 	mkdir -p "$S.new/model"
@@ -122,7 +130,8 @@ PY
 }
 
 # Seeds made before a harness existed are made again.
-{ [ -f "$B/seeds/replays.list" ] && [ -d "$B/seeds/attributes" ]; } || make_seeds ||
+{ [ -f "$B/seeds/replays.list" ] && [ -d "$B/seeds/attributes" ] &&
+	[ -d "$B/seeds/hashcache" ] && [ -f "$B/seeds/ledger/written.snap" ]; } || make_seeds ||
 	{ echo "run.sh: cannot make seeds" >&2; exit 1; }
 
 # The seed folders of harness $1, read-only.
@@ -139,6 +148,7 @@ seeds_of() {
 	ledger) echo "$S/ledger $root/tests/fuzz/seeds/ledger";;
 	config) echo "$root/tests/fuzz/seeds/config";;
 	hostline) echo "$root/tests/fuzz/seeds/hostline";;
+	hashcache) echo "$S/hashcache";;
 	history) echo "$root/tests/fuzz/seeds/history";;
 	esac
 	[ -d "$root/tests/fuzz/regressions/$1" ] && echo "$root/tests/fuzz/regressions/$1"

@@ -42,8 +42,18 @@ trap 'kill $pid 2>/dev/null; rm -rf "$T"' EXIT
 wait_status replays_ready 20000
 sleep 1
 a=$(cpu_ticks $pid)
-sleep 8
+# Meanwhile status.json: each write replaces it (a new inode), and with the
+# gate's figures alone changing it is written at most every 10 s.
+writes=0 last=$(stat -c %i "$T/s/status.json")
+for i in $(seq 1 16); do
+	sleep 0.5
+	now=$(stat -c %i "$T/s/status.json")
+	[ "$now" = "$last" ] || writes=$((writes + 1))
+	last=$now
+done
 b=$(cpu_ticks $pid)
+[ "$writes" -le 1 ] ||
+	fail "idle with the gate shut: status.json written $writes times in 8 s (want at most once)"
 hz=$(getconf CLK_TCK)
 # 2% of a core over 8 s.
 [ $((b - a)) -le $((hz * 8 * 2 / 100)) ] ||

@@ -262,6 +262,23 @@ main(void)
 	ledger_close(&l);
 
 	/*
+	 * A --relearn straight after a start, with no other change since the
+	 * snapshot: the entries it forgets are folded away, and its snapshot
+	 * reads back.
+	 */
+	EXPECT(ledger_open(&l, dir, 1, &damaged) == 0);
+	EXPECT(ledger_snapshot(&l) == 0 && ledger_cut(&l) == 0);
+	ledger_close(&l);
+	EXPECT(ledger_open(&l, dir, 1, &damaged) == 0);
+	EXPECT(ledger_state(&l, hashes[0]) == LEDGER_DONE);
+	EXPECT(ledger_relearn(&l, "") == 0);
+	EXPECT(ledger_state(&l, hashes[0]) == LEDGER_UNKNOWN);
+	look(&l, &want);
+	EXPECT(ledger_snapshot(&l) == 0 && ledger_cut(&l) == 0);
+	ledger_close(&l);
+	same_after_open(&want, "a --relearn alone, then a compaction");
+
+	/*
 	 * Jobs on a cluster (S, X) across a compaction: an analysis submitted
 	 * before a --relearn (its output void when it ends), one after it, and
 	 * a training job whose sbatch never answered; their inputs stay held,

@@ -259,8 +259,9 @@ spawn_capture(char *const argv[], struct strbuf *out, struct strbuf *err,
 	if ((pid = fork()) == 0) {
 		child_setup(parent);
 		redirect(NULL, 0, O_RDONLY);
-		dup2(po[1], 1);
-		dup2(pe[1], 2);
+		/* pe[1] > po[1] >= 1: neither is lost to the other's dup2. */
+		keep(po[1], 1);
+		keep(pe[1], 2);
 		close_range(3, ~0U, 0);
 		execv(argv[0], argv);
 		fprintf(stderr, "%s: cannot run: exec failed: %s\n", argv[0],

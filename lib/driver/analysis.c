@@ -238,18 +238,6 @@ differences(const cJSON *have, const cJSON *want, struct strbuf *why)
 			compare_key(v->string, v, NULL, why);
 }
 
-/* Merged analysis jobs: replays the learned file holds, by the ledger. */
-static size_t
-merged_replays(const struct ledger *l)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < l->n_jobs; i++)
-		if (l->jobs[i].kind == JOB_ANALYSIS && l->jobs[i].merged == 1)
-			n += l->jobs[i].n_inputs;
-	return n;
-}
-
 /*
  * The learned file against this run's filter: 0 when they agree or there
  * is no file yet, else the exit status after one line.
@@ -272,7 +260,8 @@ check_learned(const struct driver *d, const cJSON *want)
 			warnmsg("%s: %s (--learned)", learned, strerror(err));
 			return err == EFBIG ? EX_DATAERR : EX_IOERR;
 		}
-		if ((n = merged_replays(&d->ledger)) > 0 && !d->o->quiet)
+		/* The inputs merged, by the ledger's counts (its jobs are compacted away). */
+		if ((n = d->ledger.done[JOB_ANALYSIS]) > 0 && !d->o->quiet)
 			warnmsg("%s: missing, but the ledger has %zu inputs merged into "
 			    "it: they are not analysed again (--relearn analyses "
 			    "every replay into a new learned file)", learned, n);

@@ -45,6 +45,7 @@
 #include "scan.h"
 #include "slots.h"
 #include "state.h"
+#include "status_file.h"
 
 void
 driver_defaults(struct driver_options *o)
@@ -193,7 +194,7 @@ tick(struct driver *d, double t)
 	slots_sample(d, t);
 	if (d->verdict == GATE_FAR)
 		slots_stop_youngest(d);
-	state_write_status(d, 0);
+	status_file_write(d, 0);
 	metrics_system(d, t, 0);
 	metrics_dashboard(d, t, 0);
 	console_draw(d);
@@ -303,7 +304,7 @@ driver_run(const struct driver_options *given, int once)
 	if (stop == 0)
 		stop = events_stopped();	/* while once waited for --on-merge */
 	state_print_stats(&d);
-	state_write_status(&d, 1);
+	status_file_write(&d, 1);
 	save_hashes(&d, monotonic_seconds());
 	metrics_system(&d, monotonic_seconds(), 1);
 	metrics_dashboard(&d, monotonic_seconds(), 1);
@@ -327,6 +328,7 @@ driver_run(const struct driver_options *given, int once)
 	free(d.pending);
 	free(d.merge_log);
 	free(d.status_last);
+	free(d.status_key);
 	free(d.hook_log);
 	driver_free_programs(&d);
 	for (p = 0; p < EXECUTOR_PATHS; p++)

@@ -74,6 +74,7 @@ struct driver {
 	size_t merge_said_len;
 	double gate_closed_since;	/* once: when the gate last closed with nothing running */
 	char *status_last;		/* status.json as last written, but its CPU time */
+	char *status_key;		/* ...and but its live figures (state.c) */
 	double status_written_at;	/* monotonic */
 	int gave_up;
 	struct gate_sample sample;	/* the gate's last sample... */

@@ -122,14 +122,21 @@ static int
 merge_output(struct driver *d, const struct ledger_job *lj)
 {
 	struct strlist av = { 0 };
+	struct spawn_yield yield = d->o->yield;
 	int status;
 	pid_t pid;
 
+	/*
+	 * The loop waits for the merge (no ticks, no signals meanwhile): a
+	 * merge under SCHED_IDLE could wait for minutes while a game runs, so
+	 * it yields by its nice value and I/O class only.
+	 */
+	yield.idle = 0;
 	job_merge_command(d, lj, &av);
 	if (log_rotate_at(d->merge_log, d->o->log_max) < 0)
 		warnmsg("%s: cannot rotate: %s", d->merge_log, strerror(errno));
 	metrics_merge_begin(d);
-	pid = spawn_yielding(av.v, &d->o->yield, d->history_on ? d->merge_out : NULL,
+	pid = spawn_yielding(av.v, &yield, d->history_on ? d->merge_out : NULL,
 	    d->merge_log);
 	/* No child, no wait: waitpid(-1) would take a job's exit status. */
 	status = pid > 0 ? spawn_wait(pid) : -1;

@@ -61,6 +61,7 @@ struct ledger {
 	size_t n_table;
 	uint32_t *buckets;		/* first entry of each top-16-bit prefix, 65537 */
 	struct hashmap recent;		/* ...the changes since: 16-byte MD5 -> state */
+	int table_holes;		/* the table has entries at state 0 (--relearn's), to fold away */
 	int64_t next_job;
 	size_t bad;			/* inputs recorded bad */
 	size_t not_inputs;		/* files recorded as no input at all */

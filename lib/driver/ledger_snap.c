@@ -122,6 +122,7 @@ table_forget(struct ledger *l, unsigned char kind)
 		if (forgotten(*st, kind)) {
 			*st &= KIND_BITS;
 			l->changes++;
+			l->table_holes = 1;
 		}
 	}
 	for (i = 0; i < l->recent.n; i++) {
@@ -372,8 +373,10 @@ ledger_fold(struct ledger *l)
 	unsigned char *recent, *out;
 	size_t n_recent, n;
 
-	if (l->recent.n == 0)
+	/* Entries a --relearn left at state 0 must go too: a snapshot never holds one. */
+	if (l->recent.n == 0 && !l->table_holes)
 		return;
+	l->table_holes = 0;
 	recent = recent_entries(l, &n_recent);
 	out = xmalloc((l->n_table + n_recent) * LEDGER_ENTRY_SIZE + 1);
 	n = merge_tables(l, recent, n_recent, out);

@@ -35,7 +35,7 @@
 #include "state.h"
 #include "strlist.h"
 
-/* Seconds between looks while a job is young (or waits), and after. */
+/* Seconds between looks while a job is young (just submitted or started), and after. */
 #define LOOK_YOUNG 0.25
 #define LOOK_OLD 2.0
 #define YOUNG_SECONDS 10.0
@@ -104,9 +104,14 @@ look_interval(const struct driver *d, double t)
 {
 	size_t i;
 
+	/*
+	 * Young: submitted, or started on a node, a few seconds ago (a job
+	 * waiting for a node keeps its submission time). One waiting for
+	 * hours is asked about like an old one: squeue four times a second
+	 * for as long as a cluster is full would load its controller.
+	 */
 	for (i = 0; i < d->n_jobs; i++)
-		if (!d->jobs[i].ended && (d->jobs[i].waiting ||
-		    t - d->jobs[i].started < YOUNG_SECONDS))
+		if (!d->jobs[i].ended && t - d->jobs[i].started < YOUNG_SECONDS)
 			return LOOK_YOUNG;
 	return LOOK_OLD;
 }

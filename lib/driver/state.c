@@ -1,11 +1,11 @@
 /*
  * state.c - the state folder and the set-up around it: start-up checks,
- * lock, status file, job log, statistics
+ * job log, statistics
  *
- * Everything a person or `bgtrain status` reads about a running driver is
- * written here, and only here: the lock file with our pid, status.json
- * (replaced whole, so a reader never sees half of it) and the job log.
- * status reads them without taking the lock, so it works beside a driver.
+ * What a person or `bgtrain status` reads about a running driver is
+ * written here (the job log), in driver_lock.c (the lock file with our pid)
+ * and in status_file.c (status.json). status reads them without taking
+ * the lock, so it works beside a driver.
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -467,83 +467,6 @@ state_io_failed(struct driver *d, const char *fmt, ...)
 	va_end(ap);
 	warnmsg("%s (the driver stops: what the ledger holds is kept, the rest "
 	    "runs again at the next start)", sb.data);
-	sb_free(&sb);
-}
-
-/*
- * An idle driver's status.json changes only in its CPU time: it is written
- * again at most this often then, not each tick (a write is an fsync).
- */
-#define STATUS_IDLE_EVERY 60.0
-
-void
-state_write_status(struct driver *d, int force)
-{
-	struct strbuf sb = { 0 }, why = { 0 };
-	const char *rest;
-	double now = monotonic_seconds();
-	char *path = path_join(d->o->state, "status.json");
-	struct rusage ru;
-	size_t i;
-
-	/* The driver's own CPU time, its workers' not included: its overhead. */
-	getrusage(RUSAGE_SELF, &ru);
-	sb_printf(&sb, "{\"pid\": %ld, \"driver_cpu_seconds\": %.3f, \"jobs_finished\": %zu, "
-	    "\"running\": [", (long)getpid(), (double)ru.ru_utime.tv_sec +
-	    ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
-	    ru.ru_stime.tv_usec / 1e6, d->finished);
-	for (i = 0; i < d->n_jobs; i++) {
-		sb_printf(&sb, "%s{\"job\": %lld, \"kind\": \"%s\", \"inputs\": %zu, "
-		    "\"seconds\": %.1f", i ? ", " : "", (long long)d->jobs[i].id,
-		    job_kind_name(d->jobs[i].kind), d->jobs[i].n,
-		    monotonic_seconds() - d->jobs[i].started);
-		/* On a cluster: Slurm's id (digits) and whether it waits for a node. */
-		if (d->jobs[i].ext_id)
-			sb_printf(&sb, ", \"cluster_job\": \"%s\", \"waiting\": %s",
-			    d->jobs[i].ext_id, d->jobs[i].waiting ? "true" : "false");
-		sb_addc(&sb, '}');
-	}
-	sb_printf(&sb, "], \"replays_ready\": %zu, \"experience_ready\": %zu, "
-	    "\"settling\": %zu", queue_ready(d, &d->replays),
-	    queue_ready(d, &d->experience), queue_unsettled(d, &d->replays) +
-	    queue_unsettled(d, &d->experience));
-	sb_printf(&sb, ", \"slots\": %d, \"gate\": %d, \"gate_why\": ", d->slots,
-	    d->verdict);
-	console_gate_reason(d, &why);
-	json_string(&sb, why.data ? why.data : "", why.len);
-	sb_printf(&sb, ", \"replays_analyzed\": %zu, \"models_trained\": %zu, "
-	    "\"errors\": %zu, \"hooks_failed\": %zu", d->replays_analyzed,
-	    d->models_trained, d->errors, d->hooks_failed);
-	sb_free(&why);
-	/* The host probe: whether the gate sees the host, and if not, why. */
-	if (d->host) {
-		sb_adds(&sb, ", \"host_probe\": {\"command\": ");
-		json_cstring(&sb, d->host->cmd);
-		sb_printf(&sb, ", \"streaming\": %s, \"state\": ",
-		    d->host->ok ? "true" : "false");
-		json_cstring(&sb, d->host->why);
-		sb_printf(&sb, ", \"starts\": %u", d->host->starts);
-		/* The host's figures as judged, and what of them was ours. */
-		if (d->sample_ok && d->sample.host_state == GATE_HOST_OK) {
-			gate_json_figure(&sb, "cpu", d->sample.host_cpu_pct);
-			gate_json_figure(&sb, "mem", d->sample.host_mem_pct);
-			sb_printf(&sb, ", \"workers_cpus\": %.3f, \"workers_bytes\": %.0f",
-			    d->host_busy, d->host_bytes);
-		}
-		sb_addc(&sb, '}');
-	}
-	sb_adds(&sb, "}\n");
-	/* All but the CPU time, which changes at every write. */
-	rest = strstr(sb.data, "\"jobs_finished\"");
-	if (force || d->status_last == NULL || strcmp(rest, d->status_last) != 0 ||
-	    now - d->status_written_at >= STATUS_IDLE_EVERY) {
-		if (atomic_write(path, sb.data, sb.len) < 0)
-			state_io_failed(d, "%s: %s", path, strerror(errno));
-		free(d->status_last);
-		d->status_last = xstrdup(rest);
-		d->status_written_at = now;
-	}
-	free(path);
 	sb_free(&sb);
 }
 

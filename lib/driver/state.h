@@ -70,12 +70,6 @@ int state_open_joblog(const char *state);
 void state_log_job(struct driver *d, const struct job *j, int status,
 		   double secs);
 /*
- * STATE/status.json: what runs now, what the driver's CPU cost so far.
- * Unless forced, not written again while only the CPU time changed, but
- * once a minute.
- */
-void state_write_status(struct driver *d, int force);
-/*
  * A write of the driver's state failed (the ledger, the job log, the
  * status file, a job's folder or output, a merge into the model or the
  * learned file, a move into the quarantine or done folder): an I/O error.

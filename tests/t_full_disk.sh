@@ -105,6 +105,10 @@ cp "$T/big.npz" "$T/big1.npz"
 "$BG" once --experience "$T/exp" --model "$T/big1.npz" --state "$T/s1/s" $GATE -q >"$T/out" 2>"$T/err"
 expect_status 74 $? "bgtrain: a job that cannot write its output"
 one_line "a job that cannot write its output" "job [0-9]* (policy-train) could not write (exit 74): policy-train: .*candidate.npz: cannot write: No space left on device"
+# What the job left, should the line above not be its own (seen once under load).
+grep -q "said nothing" "$T/err" && for f in "$T/s1/s/work"/job-*/*; do
+	echo "    $f: $(stat -c %s "$f") bytes"; head -c 300 "$f" | sed 's/^/        /'
+done
 expect_grep "^Models Trained: 0$" "$T/out" "a job that cannot write its output: trained"
 cmp -s "$T/big1.npz" "$T/big.npz" || fail "a job that cannot write its output: the model changed"
 grep -q . "$T/s1/s/ledger.tsv" && fail "a job that cannot write its output: recorded"

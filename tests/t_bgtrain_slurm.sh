@@ -75,7 +75,7 @@ PY
 }
 
 # exactly_once STATE WHAT [INPUTS]: no input merged twice; no input submitted
-# while a job for it was still open (S ... E in the ledger's order); INPUTS
+# while a job for it was still open (S ... P or E in the ledger's order); INPUTS
 # (default 94 + 24) merged in all.
 exactly_once() {
 	$PY - "$1/ledger.tsv" "${3:-118}" <<'PY' || fail "$2: the ledger shows an input counted or submitted twice"
@@ -89,12 +89,12 @@ for line in open(sys.argv[1]):
             assert h not in held, "input %s submitted by job %s while job %s held it" % (h, f[1], held[h])
             held[h] = f[1]
         jobs[f[1]] = hashes
-    elif f[0] == "E":
+    elif f[0] in "EP":                             # ended, or landed
         for h in jobs.get(f[1], []):
             if held.get(h) == f[1]:
                 del held[h]
-    elif f[0] == "P":
-        jobs["P" + f[1]] = f[5].split(",")
+        if f[0] == "P":
+            jobs["P" + f[1]] = f[5].split(",")
     elif f[0] == "M":
         for h in jobs["P" + f[1]]:
             assert h not in done, "input %s merged twice" % h
@@ -197,7 +197,7 @@ expect_status 0 $? "the run after a kill right after sbatch"
 [ "$(grep -c "^JobId=.* Name=bgtrain\.s9\." "$C/jobcomp.txt")" = 1 ] ||
 	fail "killed right after sbatch: not exactly one job ran: $(grep "Name=bgtrain\.s9\." "$C/jobcomp.txt")"
 id=$(grep "^JobId=.* Name=bgtrain\.s9\." "$C/jobcomp.txt" | sed 's/^JobId=\([0-9]*\) .*/\1/')
-[ "$(cut -c1 "$T/s9/ledger.tsv" | tr -d '\n')" = SXEPM ] &&
+[ "$(cut -c1 "$T/s9/ledger.tsv" | tr -d '\n')" = SXPM ] &&
 	grep -q "^X	0	$id	" "$T/s9/ledger.tsv" ||
 	fail "killed right after sbatch: the job was not found by name: $(cut -c1-40 "$T/s9/ledger.tsv")"
 "$BIN/replay-analyze" --summary "$T/direct9.json" "$T/r9" >/dev/null

@@ -414,9 +414,6 @@ finish_job(struct driver *d, size_t index, int status)
 	long long replays = -1;
 	size_t i, named = 0;
 
-	/* Its inputs are no longer held for it; a crash after this runs them again. */
-	if (j->submitted && ledger_ended(&d->ledger, j->id) < 0)
-		state_io_failed(d, "%s: %s", d->ledger.path, strerror(errno));
 	state_log_job(d, j, status, secs);
 	d->processing += secs;
 	/*
@@ -442,6 +439,15 @@ finish_job(struct driver *d, size_t index, int status)
 			landed = 1;	/* nothing usable: every input recorded bad */
 		}
 	}
+	/*
+	 * A job on a cluster that produced something is closed by its P
+	 * record (a crash before it finds the job again and lands it); any
+	 * other ends with E, its inputs no longer held: a crash after it runs
+	 * them again.
+	 */
+	if (j->submitted && ledger_submission(&d->ledger, j->id) != NULL &&
+	    ledger_ended(&d->ledger, j->id) < 0)
+		state_io_failed(d, "%s: %s", d->ledger.path, strerror(errno));
 	if (landed) {
 		d->finished++;
 	} else if (j->requeue || j->discard) {

@@ -162,9 +162,9 @@ int ledger_not_input(struct ledger *l, const char *hash, const char *path,
 
 /*
  * Jobs run by a scheduler (ledger_jobs.c): S before the job is submitted
- * (its inputs are held until E), X with the scheduler's id once it
- * answered, E when the job ended, whatever became of it (a P after its E
- * records what it produced).
+ * (its inputs are held until P or E), X with the scheduler's id once it
+ * answered, and E when the job ended without producing anything (a P
+ * with its number closes it as well: what it produced is landed).
  */
 int ledger_submitted(struct ledger *l, int64_t id, enum job_kind kind, size_t n,
 		     char (*hashes)[MD5_HEX_SIZE], char *const *paths);

@@ -6,8 +6,9 @@
  * way: their hashes, comma-separated, then one path a field. A job run by
  * a scheduler (--executor slurm) outlives the driver that submitted it,
  * so the driver records it before it asks: S (its inputs), then X (the
- * scheduler's job id, once sbatch answered), then E when it has ended,
- * whatever became of it. Between S and E its inputs are held
+ * scheduler's job id, once sbatch answered), then P when it produced
+ * something (ledger.c), else E when it has ended, whatever became of it.
+ * Between S and P or E its inputs are held
  * (LEDGER_SUBMITTED): a restarted driver looks for the job (executor
  * recovery) instead of submitting them again. A driver killed between S and
  * X left a job the scheduler may know only by its name, which names the

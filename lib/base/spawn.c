@@ -110,13 +110,13 @@ yield(const struct spawn_yield *y)
 }
 
 /*
- * The child's side of every spawn but spawn_capture: its own group, gone with
- * the driver, standard input and output from fds[0..1] when >= 0 (else
- * /dev/null and out), error to err, in dir when set, yielding as y says
- * (NULL: as the parent runs).
+ * The child's side of every spawn: its own group, gone with the driver,
+ * standard input, output and error from fds[0..2] when >= 0 (else
+ * /dev/null, out and err), in dir when set, yielding as y says (NULL: as
+ * the parent runs).
  */
 static pid_t
-start(char *const argv[], char *const env[], const char *dir, const int fds[2],
+start(char *const argv[], char *const env[], const char *dir, const int fds[3],
       const struct spawn_yield *y, const char *out, const char *err)
 {
 	pid_t parent = getpid(), pid = fork();
@@ -137,7 +137,10 @@ start(char *const argv[], char *const env[], const char *dir, const int fds[2],
 		keep(fds[1], 1);
 	else
 		redirect(out, 1, O_WRONLY | O_CREAT | O_APPEND);
-	redirect(err, 2, O_WRONLY | O_CREAT | O_APPEND);
+	if (fds[2] >= 0)
+		keep(fds[2], 2);
+	else
+		redirect(err, 2, O_WRONLY | O_CREAT | O_APPEND);
 	/* The driver's files (job log, libproc2's /proc handles) stay its own. */
 	close_range(3, ~0U, 0);
 	if (dir != NULL && chdir(dir) != 0) {
@@ -165,7 +168,7 @@ pid_t
 spawn_env(char *const argv[], char *const env[], const char *out,
 	  const char *err)
 {
-	static const int none[2] = { -1, -1 };
+	static const int none[3] = { -1, -1, -1 };
 
 	return start(argv, env, NULL, none, NULL, out, err);
 }
@@ -173,7 +176,7 @@ spawn_env(char *const argv[], char *const env[], const char *out,
 pid_t
 spawn_pipes(char *const argv[], const char *dir, int *in, int *out, const char *err)
 {
-	int to[2], from[2], fds[2], saved;
+	int to[2], from[2], fds[3], saved;
 	pid_t pid;
 
 	if (pipe2(to, O_CLOEXEC) < 0)
@@ -187,6 +190,7 @@ spawn_pipes(char *const argv[], const char *dir, int *in, int *out, const char *
 	}
 	fds[0] = to[0];
 	fds[1] = from[1];
+	fds[2] = -1;
 	pid = start(argv, NULL, dir, fds, NULL, NULL, err);
 	saved = errno;
 	close(to[0]);
@@ -206,7 +210,7 @@ pid_t
 spawn_yielding(char *const argv[], const struct spawn_yield *y, const char *out,
 	       const char *err)
 {
-	static const int none[2] = { -1, -1 };
+	static const int none[3] = { -1, -1, -1 };
 
 	return start(argv, NULL, NULL, none, y, out, err);
 }
@@ -245,8 +249,8 @@ int
 spawn_capture(char *const argv[], struct strbuf *out, struct strbuf *err,
 	      size_t limit)
 {
-	pid_t parent = getpid(), pid;
-	int po[2], pe[2];
+	pid_t pid;
+	int po[2], pe[2], fds[3], saved;
 	struct pollfd pf[2];
 
 	if (pipe2(po, O_CLOEXEC) < 0)
@@ -256,26 +260,20 @@ spawn_capture(char *const argv[], struct strbuf *out, struct strbuf *err,
 		close(po[1]);
 		return -1;
 	}
-	if ((pid = fork()) == 0) {
-		child_setup(parent);
-		redirect(NULL, 0, O_RDONLY);
-		/* pe[1] > po[1] >= 1: neither is lost to the other's dup2. */
-		keep(po[1], 1);
-		keep(pe[1], 2);
-		close_range(3, ~0U, 0);
-		execv(argv[0], argv);
-		fprintf(stderr, "%s: cannot run: exec failed: %s\n", argv[0],
-		    strerror(errno));
-		_exit(127);
-	}
+	/* pe[1] > po[1] >= 1: neither is lost to the other's dup2 in start(). */
+	fds[0] = -1;
+	fds[1] = po[1];
+	fds[2] = pe[1];
+	pid = start(argv, NULL, NULL, fds, NULL, NULL, NULL);
+	saved = errno;
 	close(po[1]);
 	close(pe[1]);
 	if (pid < 0) {
 		close(po[0]);
 		close(pe[0]);
+		errno = saved;
 		return -1;
 	}
-	setpgid(pid, pid);
 	pf[0].fd = po[0];
 	pf[1].fd = pe[0];
 	pf[0].events = pf[1].events = POLLIN;
